@@ -1,0 +1,147 @@
+"""One canonical value per real entity, across the whole index.
+
+`CanonicalTable` maps a matching key to the value shown everywhere:
+* persons by `person_key` (first and last name, folded: "Sergey V. Lavrov" and "Sergei Lavrov"
+  are both "sergei lavrov"); a lone surname resolves to the one full name with that surname;
+* organisations and places by alias tables (U.S. State Department / State Department /
+  Department of State; U.S. / United States / America) and a folded form of the name.
+
+The first spelling registered for a key stays the canonical one, so values are stable across
+runs and re-indexing. The table is saved as `canonical.json` in the index directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from index.names import person_key, strip_accents, strip_possessive, surname_key
+
+TABLE_FILE = "canonical.json"
+
+# alias (lower case, no leading "the") -> canonical value
+ORG_ALIASES: dict[str, str] = {}
+PLACE_ALIASES: dict[str, str] = {}
+
+
+def _aliases(target: dict[str, str], canonical: str, *aliases: str) -> None:
+    for alias in (canonical, *aliases):
+        target[alias.lower()] = canonical
+        target[alias.lower().rstrip(".")] = canonical  # "U.S" once a sentence's full stop is cut
+
+
+_aliases(PLACE_ALIASES, "United States", "U.S.", "US", "U.S.A.", "USA", "United States of America",
+         "America", "the States", "Unites States")
+_aliases(PLACE_ALIASES, "United Kingdom", "U.K.", "UK", "Britain", "Great Britain")
+_aliases(PLACE_ALIASES, "Russia", "Russian Federation")
+_aliases(PLACE_ALIASES, "European Union", "EU", "E.U.")
+_aliases(PLACE_ALIASES, "Middle East", "Mideast")
+_aliases(PLACE_ALIASES, "Syria", "Syrian Arab Republic")
+_aliases(PLACE_ALIASES, "Iran", "Islamic Republic of Iran", "Islamic Republic")
+_aliases(ORG_ALIASES, "State Department", "U.S. State Department", "US State Department", "Department of State",
+         "U.S. Department of State", "the State Department", "State Dept.", "State Dept")
+_aliases(ORG_ALIASES, "Pentagon", "Defense Department", "U.S. Defense Department", "Department of Defense",
+         "U.S. Department of Defense", "DoD")
+_aliases(ORG_ALIASES, "Islamic State", "ISIS", "ISIL", "IS", "Daesh", "Islamic State of Iraq and Syria",
+         "Islamic State of Iraq and the Levant", "Islamic State of Iraq and Levant")
+_aliases(ORG_ALIASES, "United Nations", "U.N.", "UN")
+_aliases(ORG_ALIASES, "United Nations General Assembly", "U.N. General Assembly", "UN General Assembly")
+_aliases(ORG_ALIASES, "United Nations Security Council", "U.N. Security Council", "UN Security Council")
+_aliases(ORG_ALIASES, "NATO", "North Atlantic Treaty Organization")
+_aliases(ORG_ALIASES, "White House", "the White House")
+_aliases(ORG_ALIASES, "Kremlin", "the Kremlin")
+_aliases(ORG_ALIASES, "FBI", "Federal Bureau of Investigation")
+_aliases(ORG_ALIASES, "CIA", "Central Intelligence Agency")
+_aliases(ORG_ALIASES, "Congress", "U.S. Congress", "US Congress")
+_aliases(ORG_ALIASES, "Al Qaeda", "al Qaeda", "al-Qaeda", "Al-Qaeda", "al-Qaida")
+_aliases(ORG_ALIASES, "Russian Foreign Ministry", "Russia's Foreign Ministry", "Foreign Ministry of Russia")
+
+
+def _plain(name: str) -> str:
+    name = strip_possessive(re.sub(r"\s+", " ", name).strip())
+    return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+
+
+def alias_of(name: str, kind: str) -> str | None:
+    """The canonical value if `name` is a known alias of an organisation or place."""
+    table = ORG_ALIASES if kind == "org" else PLACE_ALIASES
+    return table.get(_plain(name).lower())
+
+
+def known_kind(name: str) -> str | None:
+    plain = _plain(name).lower()
+    if plain in ORG_ALIASES:
+        return "org"
+    if plain in PLACE_ALIASES:
+        return "place"
+    return None
+
+
+def proper_key(name: str) -> str:
+    """Key of an organisation or place: lower case, no accents, no 'the', no punctuation."""
+    plain = strip_accents(_plain(name)).lower()
+    return re.sub(r"[^\w]+", " ", plain).strip()
+
+
+class CanonicalTable:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.persons: dict[str, str] = {}
+        self.orgs: dict[str, str] = {}
+        self.places: dict[str, str] = {}
+        self._surnames: dict[str, set[str]] = {}
+        self.dirty = False
+        if path is not None and path.exists():
+            data = json.loads(path.read_text("utf-8"))
+            self.persons = data.get("person", {})
+            self.orgs = data.get("org", {})
+            self.places = data.get("place", {})
+        for key in self.persons:
+            self._index_surname(key)
+
+    def _index_surname(self, key: str) -> None:
+        if " " in key:
+            self._surnames.setdefault(key.rsplit(" ", 1)[1], set()).add(key)
+
+    def person(self, name: str) -> str:
+        """Canonical value for a person name as cleaned in its article (full name or surname)."""
+        key = person_key(name)
+        if not key:
+            return name
+        if " " not in key:  # a lone name: the one full name in the index with this surname
+            candidates = self._surnames.get(surname_key(name), set())
+            if len(candidates) == 1:
+                return self.persons[next(iter(candidates))]
+        if key not in self.persons:
+            self.persons[key] = name
+            self._index_surname(key)
+            self.dirty = True
+        return self.persons[key]
+
+    def org(self, name: str) -> str:
+        return self._proper(self.orgs, alias_of(name, "org") or _plain(name))
+
+    def place(self, name: str) -> str:
+        return self._proper(self.places, alias_of(name, "place") or _plain(name))
+
+    def _proper(self, table: dict[str, str], name: str) -> str:
+        key = proper_key(name)
+        if not key:
+            return name
+        if key not in table:
+            table[key] = name
+            self.dirty = True
+        return table[key]
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        data = {"person": self.persons, "org": self.orgs, "place": self.places}
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".canonical-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
+        os.replace(tmp, self.path)
+        self.dirty = False

@@ -1,0 +1,127 @@
+"""Enrichment: one spaCy pass per article (in batches), then entities, speakers and quotes.
+
+The text given to spaCy is the title, a blank line and the body with boilerplate masked out
+(photo credits, "Author :" / "Source :" lines, comment prompts): masking replaces characters with
+spaces, so every offset still points into the body as stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from index.canonical import CanonicalTable
+from index.entities import ArticlePersons, canonicalise, extract_mentions, values_by_kind
+from index.metadata import Metadata, infer_metadata
+from index.nlp import load_pipeline
+from index.quotes import find_quote_spans, quote_index
+from index.readers import SourceArticle
+from index.speakers import Quote, SpeakerFinder
+
+# Parts of a line that are credits or page furniture, not reporting.
+BOILERPLATE = [
+    re.compile(r"(?:Photo(?:graph)?s?|Image|Picture|Credit)\s*(?:by|:|credit:?)\s[^\n]*", re.IGNORECASE),
+    re.compile(r"\|\s*License Photo[^\n]*", re.IGNORECASE),
+    re.compile(r"Screen\s?shot (?:from|via)[^\n]*", re.IGNORECASE),
+    re.compile(r"^\s*(?:Author|Written by|By|Source|Outlet|Publication|Publisher)\s*[:：][^\n]*$",
+               re.IGNORECASE | re.MULTILINE),
+    re.compile(r"^\s*(?:Please enter your (?:comment|name)[^\n]*|Leave a (?:Comment|Reply)[^\n]*|"
+               r"Post navigation|Related:[^\n]*|Share (?:this|on)[^\n]*|see more|Updated on[^\n]*|"
+               r"Advertisement|Система Orphus|If you find an error[^\n]*|[^\n]* on LockerDome)\s*$",
+               re.IGNORECASE | re.MULTILINE),
+]
+BATCH_SIZE = 16
+
+
+@dataclass
+class Enrichment:
+    metadata: Metadata
+    persons: list[str] = field(default_factory=list)
+    orgs: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)  # persons quoted or reported as speaking
+    speaker_orgs: list[str] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)  # Quote.as_dict(), offsets into the body
+    mentions: list[dict] = field(default_factory=list)  # {kind, value, text, field, start, end}
+
+
+def mask_boilerplate(body: str) -> str:
+    chars = list(body)
+    for pattern in BOILERPLATE:
+        for m in pattern.finditer(body):
+            for i in range(m.start(), m.end()):
+                if chars[i] != "\n":
+                    chars[i] = " "
+    return "".join(chars)
+
+
+def analysed_text(article: SourceArticle) -> tuple[str, int]:
+    """The text spaCy reads, and the offset at which the body starts in it."""
+    prefix = f"{article.title}\n\n" if article.title else ""
+    return prefix + mask_boilerplate(article.body), len(prefix)
+
+
+def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_process: int = 1,
+                batch_size: int = BATCH_SIZE) -> Iterator[tuple[SourceArticle, Enrichment]]:
+    """Enrich articles in order, streaming: memory is bounded by the batch, not the corpus."""
+    nlp = load_pipeline()
+    pending: list[tuple[SourceArticle, int]] = []
+
+    def texts():
+        for article in articles:
+            text, offset = analysed_text(article)
+            pending.append((article, offset))
+            yield text
+
+    for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
+        article, offset = pending.pop(0)
+        yield article, enrich_doc(article, doc, offset, table)
+
+
+def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTable) -> Enrichment:
+    text = doc.text
+    metadata = infer_metadata(article.title, article.body, article.outlet, article.date, article.author)
+    quote_spans = find_quote_spans(text)
+    inside_quote = quote_index(quote_spans, len(text))
+    ignore = bytearray(len(text))  # masked characters are spaces already; nothing more to skip
+    mentions = extract_mentions(doc, ignore)
+    persons = ArticlePersons(mentions)
+    canonicalise(mentions, persons, table)
+
+    finder = SpeakerFinder(doc, mentions, persons, quote_spans, inside_quote, table)
+    events = finder.events()
+    quotes: list[Quote] = finder.attribute(events)
+
+    values = values_by_kind(mentions)
+    speakers, speaker_orgs = [], []
+    for event in events:
+        target = speakers if event.speaker_type == "person" else speaker_orgs
+        if event.speaker and event.speaker not in target:
+            target.append(event.speaker)
+    for value in speakers:  # every speaker is also a person of the article
+        if value not in values["person"]:
+            values["person"].append(value)
+    for value in speaker_orgs:
+        if value not in values["org"]:
+            values["org"].append(value)
+
+    def to_body(start: int, end: int) -> dict:
+        if start >= body_offset:
+            return {"field": "body", "start": start - body_offset, "end": end - body_offset}
+        return {"field": "title", "start": start, "end": end}
+
+    quote_dicts = []
+    for q in quotes:
+        if q.start < body_offset:
+            continue
+        d = q.as_dict()
+        d["start"], d["end"] = q.start - body_offset, q.end - body_offset
+        quote_dicts.append(d)
+    mention_dicts = [
+        {"kind": m.kind, "value": m.canonical, "text": text[m.start:m.end], **to_body(m.start, m.end)}
+        for m in sorted(mentions, key=lambda m: m.start) if m.canonical
+    ]
+    return Enrichment(metadata=metadata, persons=values["person"], orgs=values["org"],
+                      places=values["place"], speakers=speakers, speaker_orgs=speaker_orgs,
+                      quotes=quote_dicts, mentions=mention_dicts)

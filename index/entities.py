@@ -1,0 +1,203 @@
+"""Entity mentions of one article: persons, organisations and places, cleaned and canonicalised.
+
+The small English model mislabels names ("Lavrov" as ORG, "Betina Zhoteva" as GPE) and cuts
+fragments ("State" out of "Secretary of State"). So labels are only a start:
+1. spaCy entities are cleaned (titles, possessives, "the" removed) and fragments dropped;
+2. an ORG/GPE right after a person title ("spokeswoman Betina Zhoteva") becomes a person;
+3. any mention whose name is a known person's surname or full name becomes that person;
+4. every person mention takes its article's fullest form ("Mr. Lavrov" -> "Sergei Lavrov") and then
+   the index-wide canonical value (`CanonicalTable`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.canonical import CanonicalTable, known_kind
+from index.names import (
+    PRONOUNS,
+    TITLE_WORDS,
+    clean_name,
+    core_tokens,
+    display_name,
+    person_key,
+    surname_key,
+)
+
+# Nouns that, right before a name, say the name is a person's.
+PERSON_TITLE_NOUNS = frozenset(
+    """
+    spokeswoman spokesman spokesperson minister secretary president senator sen. rep. representative
+    gov. governor mr. mrs. ms. dr. ambassador envoy chairman chairwoman director chief premier
+    chancellor mayor general gen. adviser advisor aide official diplomat lawmaker judge prosecutor
+    attorney commander king queen prince pope professor analyst economist reporter correspondent ceo
+    """.split()
+)
+# Single words the model tags as organisations but which are only part of a title.
+ORG_FRAGMENTS = frozenset(
+    """
+    state defense defence treasury justice interior energy commerce labor education health agriculture
+    transportation foreign homeland security screen photo license reuters/ getty images video
+    eastern western northern southern central
+    """.split()
+)
+ORG_WORDS = re.compile(
+    r"\b(Ministry|Department|Party|Council|Agency|Committee|Commission|Office|Bureau|Service|Force|Army|"
+    r"Navy|Court|Bank|University|Institute|Association|Union|Organization|Organisation|Group|Company|"
+    r"Corporation|Inc|Ltd|Times|Post|News|Journal|Agency|Assembly|Parliament|Senate|House)\b"
+)
+_VALID_NAME_CHARS = re.compile(r"^[^\W\d_][\w .'’-]*$", re.UNICODE)
+_VALID_PROPER_CHARS = re.compile(r"^[\w][\w .'’&-]*$", re.UNICODE)
+LABEL_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": None}
+
+
+@dataclass
+class Mention:
+    kind: str  # person | org | place
+    name: str  # the cleaned name as written ("Lavrov", "Sergei V. Lavrov", "State Department")
+    start: int  # character offsets in the analysed text
+    end: int
+    token_start: int
+    token_end: int
+    label: str  # the spaCy label it came from
+    titles: set[str] = field(default_factory=set)
+    canonical: str = ""
+
+
+def _strip_the(text: str) -> str:
+    return re.sub(r"^(?:the|The)\s+", "", text.strip())
+
+
+def _titles_before(doc, start: int) -> set[str]:
+    """Title words in the (up to four) tokens right before a mention, within its sentence."""
+    out: set[str] = set()
+    i = start - 1
+    sent_start = doc[start].sent.start
+    while i >= max(sent_start, start - 4):
+        tok = doc[i]
+        low = tok.lower_
+        if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_TITLE_NOUNS:
+            out.add(low.rstrip("."))
+        elif tok.is_punct or tok.pos_ in ("VERB", "AUX", "ADP") and low != "of":
+            break
+        i -= 1
+    return out
+
+
+def _uncap(text: str) -> str:
+    """"WASHINGTON" (a dateline) -> "Washington"; acronyms of up to four letters stay."""
+    return " ".join(w.title() if len(w) > 4 and w.isupper() else w for w in text.split())
+
+
+def _person_name(surface: str) -> str:
+    surface = _uncap(_strip_the(surface))
+    if not _VALID_NAME_CHARS.match(surface.replace("’s", "").replace("'s", "")):
+        return ""
+    name = clean_name(surface)
+    tokens = name.split()
+    if not tokens or name.lower() in PRONOUNS:
+        return ""
+    if any(not (t[0].isupper() or t.lower().split("-")[0] in {"al", "el", "bin", "de", "van", "von", "da"})
+           for t in tokens):
+        return ""
+    if len(tokens) > 5 or (len(tokens) == 1 and len(tokens[0]) < 2):
+        return ""
+    return name
+
+
+def _proper_name(surface: str) -> str:
+    name = re.sub(r"(?:['’]s|['’])$", "", _uncap(_strip_the(re.sub(r"\s+", " ", surface))))
+    name = name.strip(" .,;:-—–")
+    if not name or not _VALID_PROPER_CHARS.match(name) or not any(c.isupper() for c in name):
+        return ""
+    if name.lower() in ORG_FRAGMENTS or name.lower() in PRONOUNS:
+        return ""
+    return name
+
+
+def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
+    """Entity mentions from a parsed doc; characters flagged in `ignore` (credits, boilerplate)
+    contribute nothing."""
+    mentions: list[Mention] = []
+    for ent in doc.ents:
+        if ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
+            continue
+        kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]
+        if kind is None:
+            continue
+        titles = _titles_before(doc, ent.start)
+        if kind == "person":
+            name = _person_name(ent.text)
+            titles |= {w.lower().rstrip(".") for w in ent.text.split()
+                       if w.lower().rstrip(".") in TITLE_WORDS}
+        else:
+            name = _proper_name(ent.text)
+            # "spokeswoman Betina Zhoteva" tagged GPE: a title before a name-like span makes it a person
+            if (kind != "person" and titles & PERSON_TITLE_NOUNS and not known_kind(ent.text)
+                    and not ORG_WORDS.search(name) and _person_name(name)):
+                kind, name = "person", _person_name(name)
+        if name:
+            mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
+                                    ent.label_, titles))
+    return mentions
+
+
+class ArticlePersons:
+    """The persons of one article: each mention resolved to the article's fullest form."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.full_names: dict[str, str] = {}  # person_key -> longest display form in the article
+        self.by_surname: dict[str, list[str]] = {}  # surname key -> person keys
+        for m in mentions:
+            if m.kind == "person" and len(core_tokens(m.name)) >= 2:
+                self.add(m.name)
+
+    def add(self, name: str) -> str:
+        key = person_key(name)
+        shown = display_name(name)
+        if key not in self.full_names or len(shown) > len(self.full_names[key]):
+            self.full_names[key] = shown
+        keys = self.by_surname.setdefault(surname_key(name), [])
+        if key not in keys:
+            keys.append(key)
+        return key
+
+    def resolve(self, name: str) -> str | None:
+        """The article's full form of `name` if it names a known person, else None."""
+        key = person_key(name)
+        if key in self.full_names:
+            return self.full_names[key]
+        if " " not in key:
+            keys = self.by_surname.get(surname_key(name), [])
+            if len(keys) == 1:
+                return self.full_names[keys[0]]
+            if not keys:  # a first name alone ("Hillary") is not resolved; the surname is the anchor
+                return None
+            return self.full_names[keys[-1]]
+        return None
+
+
+def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: CanonicalTable) -> None:
+    """Fill `canonical` of every mention; relabel ORG/GPE mentions that name a known person."""
+    for m in mentions:
+        if m.kind != "person":
+            full = persons.resolve(m.name) if not known_kind(m.name) else None
+            if full is not None:
+                m.kind = "person"
+        if m.kind == "person":
+            full = persons.resolve(m.name) or m.name
+            m.canonical = table.person(full)
+        elif m.kind == "org":
+            m.canonical = table.org(m.name)
+        else:
+            m.canonical = table.place(m.name)
+
+
+def values_by_kind(mentions: list[Mention]) -> dict[str, list[str]]:
+    """Distinct canonical values per kind, in order of first mention."""
+    out: dict[str, list[str]] = {"person": [], "org": [], "place": []}
+    for m in mentions:
+        if m.canonical and m.canonical not in out[m.kind]:
+            out[m.kind].append(m.canonical)
+    return out

