@@ -8,6 +8,7 @@ spaces, so every offset still points into the body as stored.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -63,10 +64,11 @@ def analysed_text(article: SourceArticle) -> tuple[str, int]:
 
 
 def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_process: int = 1,
-                batch_size: int = BATCH_SIZE) -> Iterator[tuple[SourceArticle, Enrichment]]:
-    """Enrich articles in order, streaming: memory is bounded by the batch, not the corpus."""
+                batch_size: int = BATCH_SIZE) -> Iterator[tuple[SourceArticle, Enrichment | Exception]]:
+    """Enrich articles in order, streaming: memory is bounded by the batch, not the corpus.
+    An article whose enrichment fails comes back with the exception instead, and the run goes on."""
     nlp = load_pipeline()
-    pending: list[tuple[SourceArticle, int]] = []
+    pending: deque[tuple[SourceArticle, int]] = deque()
 
     def texts():
         for article in articles:
@@ -75,8 +77,12 @@ def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_proc
             yield text
 
     for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
-        article, offset = pending.pop(0)
-        yield article, enrich_doc(article, doc, offset, table)
+        article, offset = pending.popleft()
+        try:
+            result: Enrichment | Exception = enrich_doc(article, doc, offset, table)
+        except Exception as exc:  # one odd document must not stop the run; the caller reports it
+            result = exc
+        yield article, result
 
 
 def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTable) -> Enrichment:

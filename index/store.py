@@ -1,0 +1,41 @@
+"""Where the index lives and how it is opened. No spaCy here: queries import this too.
+
+Location: `--index DIR`, else `$NEWSFIND_INDEX`, else `$XDG_DATA_HOME/newsfind/index`
+(`~/.local/share/newsfind/index`).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+ENV_VAR = "NEWSFIND_INDEX"
+
+
+class IndexNotFoundError(RuntimeError):
+    pass
+
+
+def default_index_dir() -> Path:
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "newsfind" / "index"
+
+
+def resolve_index_dir(option: str | os.PathLike | None = None) -> Path:
+    if option:
+        return Path(option)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return default_index_dir()
+
+
+def open_index(index_dir: Path):
+    """Open an existing index for searching; a clear error if there is none."""
+    if not index_dir.is_dir() or not whoosh_index.exists_in(str(index_dir)):
+        raise IndexNotFoundError(
+            f"no newsfind index at {index_dir}: create one with `newsfind --index {index_dir} index PATH...` "
+            f"(or set {ENV_VAR})"
+        )
+    return whoosh_index.open_dir(str(index_dir))

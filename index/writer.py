@@ -1,0 +1,195 @@
+"""Indexing runs: read, skip what is unchanged, enrich the rest, write to Whoosh.
+
+Incremental by content hash: an article whose id and hash are already in the index is skipped;
+a changed one replaces its document. Commits happen every `commit_every` documents, so an
+interrupted run keeps what it finished. One bad file or record is reported and never stops the rest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from index.canonical import TABLE_FILE, CanonicalTable
+from index.readers import ReadFailure, ReadReport, SourceArticle, read_articles
+from index.schema import FACETS, build_schema, join_searchable, join_values
+
+COMMIT_EVERY = 200
+WRITER_TIMEOUT = 10.0  # seconds to wait for another run's lock
+
+
+class IndexBusyError(RuntimeError):
+    pass
+
+
+@dataclass
+class IndexSummary:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    failed: list[ReadFailure] = field(default_factory=list)
+    skipped: list[ReadFailure] = field(default_factory=list)
+
+    @property
+    def indexed(self) -> int:
+        return len(self.added) + len(self.replaced)
+
+    def as_dict(self) -> dict:
+        return {
+            "indexed": self.indexed,
+            "added": len(self.added),
+            "replaced": len(self.replaced),
+            "unchanged": self.unchanged,
+            "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
+            "skipped": [{"path": f.path, "reason": f.reason} for f in self.skipped],
+        }
+
+
+def open_or_create(index_dir: Path):
+    index_dir.mkdir(parents=True, exist_ok=True)
+    if whoosh_index.exists_in(str(index_dir)):
+        ix = whoosh_index.open_dir(str(index_dir))
+        missing = set(build_schema().names()) - set(ix.schema.names())
+        if missing:
+            raise RuntimeError(f"the index at {index_dir} was built by another newsfind version "
+                               f"(missing fields: {', '.join(sorted(missing))}); index into a new directory")
+        return ix
+    return whoosh_index.create_in(str(index_dir), build_schema())
+
+
+def existing_hashes(ix) -> dict[str, str]:
+    """id -> content hash of every live document, read from columns (no stored-field unpickling)."""
+    out: dict[str, str] = {}
+    with ix.reader() as reader:
+        if reader.doc_count() == 0:
+            return out
+        ids = reader.column_reader("id")
+        hashes = reader.column_reader("content_hash")
+        for docnum in reader.all_doc_ids():
+            out[ids[docnum]] = hashes[docnum]
+    return out
+
+
+def split_authors(author: str | None) -> list[str]:
+    if not author:
+        return []
+    return [a.strip() for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", author) if a.strip()]
+
+
+def document_fields(article: SourceArticle, enrichment) -> dict:
+    meta = enrichment.metadata
+    values = {
+        "speaker": enrichment.speakers,
+        "speaker_org": enrichment.speaker_orgs,
+        "person": enrichment.persons,
+        "org": enrichment.orgs,
+        "place": enrichment.places,
+        "outlet": [meta.outlet] if meta.outlet else [],
+        "author": split_authors(meta.author),
+        "tag": [],
+    }
+    doc = {
+        "id": article.id,
+        "source": article.source,
+        "content_hash": article.content_hash,
+        "title": article.title,
+        "body": article.body,
+        "url": article.url,
+        "dated": 1 if meta.date and meta.date.when else 0,
+        "date_text": meta.date.text if meta.date else None,
+        "date_precision": meta.date.precision if meta.date else None,
+        "metadata_sources": meta.sources,
+        "quotes": enrichment.quotes,
+        "mentions": enrichment.mentions,
+    }
+    if meta.date and meta.date.when:
+        doc["date"] = meta.date.when
+    if meta.date and meta.date.year:
+        doc["year"] = f"{meta.date.year:04d}"
+    if meta.date and meta.date.month_key:
+        doc["month"] = meta.date.month_key
+    # Search fields also hold the spellings seen in this article, so `person:"Mr. Lavrov"` or
+    # `org:"U.S. State Department"` find it; facet fields hold canonical values only.
+    surfaces: dict[str, list[str]] = {}
+    for m in enrichment.mentions:
+        surfaces.setdefault(m["value"], []).append(m["text"])
+    for facet, (search_field, facet_field) in FACETS.items():
+        vals = values[facet]
+        if facet == "tag":
+            doc[search_field] = join_values(vals)
+        else:
+            searchable = []
+            for v in vals:
+                searchable.append(v)
+                if facet in ("person", "org", "place"):
+                    searchable.extend(s for s in dict.fromkeys(surfaces.get(v, [])) if s != v)
+            doc[search_field] = join_searchable(searchable)
+        doc[facet_field] = join_values(vals)
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], None] | None = None,
+                n_process: int = 1, commit_every: int = COMMIT_EVERY) -> IndexSummary:
+    """Index every article under `paths` into `index_dir`. `progress` is called once per input
+    article with its outcome ("added", "replaced", "unchanged", "failed")."""
+    from index.enrich import enrich_many  # spaCy only loads when there is something to enrich
+
+    summary = IndexSummary()
+    ix = open_or_create(index_dir)
+    known = existing_hashes(ix)
+    table = CanonicalTable(index_dir / TABLE_FILE)
+    report = ReadReport()
+    seen: dict[str, str] = {}
+    tick = progress or (lambda outcome: None)
+
+    def to_enrich() -> Iterator[SourceArticle]:
+        for item in read_articles(paths, report):
+            if isinstance(item, ReadFailure):
+                summary.failed.append(item)
+                tick("failed")
+                continue
+            if item.id in seen:
+                summary.failed.append(ReadFailure(item.source, f"duplicate id {item.id!r} (also in {seen[item.id]})"))
+                tick("failed")
+                continue
+            seen[item.id] = item.source
+            if known.get(item.id) == item.content_hash:
+                summary.unchanged += 1
+                tick("unchanged")
+                continue
+            yield item
+
+    try:
+        writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
+    except LockError:
+        raise IndexBusyError(f"another newsfind run is writing to {index_dir}; try again when it has finished")
+    pending = 0
+    try:
+        for article, enrichment in enrich_many(to_enrich(), table, n_process=n_process):
+            if isinstance(enrichment, Exception):
+                summary.failed.append(ReadFailure(article.source, f"enrichment failed: {enrichment!r}"))
+                tick("failed")
+                continue
+            writer.update_document(**document_fields(article, enrichment))
+            outcome = "replaced" if article.id in known else "added"
+            (summary.replaced if outcome == "replaced" else summary.added).append(article.id)
+            tick(outcome)
+            pending += 1
+            if pending >= commit_every:
+                table.save()
+                writer.commit()
+                writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
+                pending = 0
+        table.save()
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        table.save()
+        raise
+    summary.skipped = report.skipped
+    return summary

@@ -1,0 +1,296 @@
+"""The `newsfind` command line: index, query, show, export.
+
+Exit codes: 0 success (also with no hits), 1 runtime failure (missing index, a file that could
+not be indexed), 2 usage or query-syntax error. spaCy is imported only by `index`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from index.store import IndexNotFoundError, open_index, resolve_index_dir
+from search import highlight
+from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
+from search.query import HELP as QUERY_HELP
+from search.query import QueryError
+from search.searcher import SORTS, SearchRequest, get_article, iter_articles, search
+
+
+class UsageFailure(click.ClickException):
+    """A bad query or argument: exit code 2, with a message that says what is wrong."""
+
+    exit_code = 2
+
+
+@dataclass
+class Settings:
+    index_dir: Path
+
+
+@contextmanager
+def opened_searcher(settings: Settings):
+    try:
+        ix = open_index(settings.index_dir)
+    except IndexNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    with ix.searcher() as searcher:
+        yield searcher
+
+
+def use_color(option: bool | None) -> bool:
+    if option is not None:
+        return option
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--index", "index_dir", metavar="DIR",
+              help="Index directory (default: $NEWSFIND_INDEX, else ~/.local/share/newsfind/index).")
+@click.version_option(package_name="newsfind", prog_name="newsfind")
+@click.pass_context
+def cli(ctx: click.Context, index_dir: str | None) -> None:
+    """Full-text search and faceted browse for news archives.
+
+    \b
+    Example:
+        newsfind index seeds/
+        newsfind query 'Syria speaker:Lavrov'
+    """
+    ctx.obj = Settings(index_dir=resolve_index_dir(index_dir))
+
+
+# -- index ---------------------------------------------------------------------------------------
+
+
+class Progress:
+    """A one-line progress display on stderr, only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
+        self.started = time.monotonic()
+
+    def __call__(self, outcome: str) -> None:
+        self.counts[outcome] += 1
+        if self.enabled:
+            done = sum(self.counts.values())
+            rate = done / max(time.monotonic() - self.started, 1e-6)
+            c = self.counts
+            click.echo(f"\r{done} articles: {c['added'] + c['replaced']} indexed, {c['unchanged']} unchanged, "
+                       f"{c['failed']} failed ({rate:.1f}/s)", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.enabled and sum(self.counts.values()):
+            click.echo(err=True)
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Processes for the NLP pipeline.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, as_json: bool) -> None:
+    """Index articles from files and directories (.txt, .jsonl, .json), recursively.
+
+    Unchanged articles are skipped, changed ones replaced. A file that cannot be read is
+    reported with its reason and the rest are indexed; the exit code is then 1.
+
+    \b
+    Example:
+        newsfind --index ./my-index index seeds/ extra/articles.jsonl
+    """
+    from index.nlp import ModelMissingError
+    from index.writer import IndexBusyError, index_paths
+
+    progress = Progress(enabled=sys.stderr.isatty() and not as_json)
+    started = time.monotonic()
+    try:
+        summary = index_paths(list(paths), settings.index_dir, progress=progress, n_process=jobs)
+    except (ModelMissingError, IndexBusyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        progress.close()
+    elapsed = time.monotonic() - started
+    if as_json:
+        emit_json({"index": str(settings.index_dir), "seconds": round(elapsed, 2), **summary.as_dict()})
+    else:
+        click.echo(f"indexed {summary.indexed} ({len(summary.added)} new, {len(summary.replaced)} replaced), "
+                   f"unchanged {summary.unchanged}, failed {len(summary.failed)} "
+                   f"in {elapsed:.1f}s -> {settings.index_dir}")
+        for failure in summary.failed:
+            click.echo(f"  failed: {failure.path}: {failure.reason}")
+        if summary.skipped:
+            click.echo(f"  skipped {len(summary.skipped)} unsupported file(s), e.g. {summary.skipped[0].path}")
+    if summary.failed:
+        sys.exit(1)
+
+
+# -- query ---------------------------------------------------------------------------------------
+
+
+def parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not value:
+            raise UsageFailure(f"--filter takes FACET=VALUE (e.g. speaker='Sergei Lavrov'), not {item!r}")
+        filters.setdefault(name.strip(), []).append(value.strip())
+    return filters
+
+
+def render_results(data: dict, color: bool) -> None:
+    total, page, per_page = data["total"], data["page"], data["per_page"]
+    pages = max(1, -(-total // per_page))
+    verb = "article matches" if total == 1 else "articles match"
+    click.echo(f"{total} {verb} {data['query']!r}" + (f"  (page {page} of {pages})" if total else ""))
+    first = (page - 1) * per_page
+    for n, hit in enumerate(data["hits"], start=first + 1):
+        click.echo()
+        title = click.style(hit["title"], bold=True) if color else hit["title"]
+        click.echo(f"{n}. {title}")
+        meta = [hit["id"], hit["outlet"] or "outlet unknown", hit["date"] or "date unknown"]
+        if hit["score"] is not None:
+            meta.append(f"score {hit['score']:.2f}")
+        click.echo("   " + " · ".join(meta))
+        if hit["speakers"]:
+            click.echo("   speakers: " + ", ".join(hit["speakers"]))
+        if hit["snippet"]:
+            click.echo("   " + highlight.html_to_terminal(hit["snippet"], color))
+    shown = {name: values for name, values in data["facets"].items() if values}
+    if shown:
+        click.echo()
+        click.echo(click.style("Facets", bold=True) if color else "Facets")
+        for name, values in shown.items():
+            listed = ", ".join(f"{v['value']} ({v['count']})" for v in values)
+            more = " …" if data.get("facets_truncated", {}).get(name) else ""
+            click.echo(f"  {name}: {listed}{more}")
+
+
+@cli.command("query")
+@click.argument("query_text", metavar="QUERY")
+@click.option("--limit", "-n", default=10, show_default=True, type=int, help="Hits per page.")
+@click.option("--page", "-p", default=1, show_default=True, type=int, help="Page of hits to show.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="relevance, date (oldest first) or -date (newest first).")
+@click.option("--facet", "facets", multiple=True, metavar="F",
+              help=f"Facet to count (repeatable; default: {', '.join(DEFAULT_FACETS)}; 'none' for none). "
+                   f"Known: {', '.join(FACETS_BY_NAME)}.")
+@click.option("--filter", "filters", multiple=True, metavar="FACET=VALUE",
+              help="Keep hits with this exact facet value (repeatable; one facet's values OR, facets AND).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (hits with <mark> snippets, facets).")
+@click.option("--color/--no-color", default=None, help="Colour the matches (default: on a terminal).")
+@click.pass_obj
+def query_command(settings: Settings, query_text: str, limit: int, page: int, sort: str, facets: tuple[str, ...],
+                  filters: tuple[str, ...], as_json: bool, color: bool | None) -> None:
+    """Search the index: hits with highlighted snippets, then facet counts."""
+    chosen = None if not facets else [] if facets == ("none",) else list(facets)
+    request = SearchRequest(query=query_text, filters=parse_filters(filters), page=page, per_page=limit,
+                            sort=sort, facets=chosen)
+    with opened_searcher(settings) as searcher:
+        try:
+            data = search(searcher, request)
+        except QueryError as exc:
+            raise UsageFailure(f"bad query {query_text!r}: {exc}") from None
+    if as_json:
+        data.pop("facets_truncated")
+        emit_json(data)
+    else:
+        render_results(data, use_color(color))
+
+
+query_command.help = (query_command.help or "") + "\n\b\n" + QUERY_HELP
+
+
+# -- show / export -------------------------------------------------------------------------------
+
+
+def render_article(article: dict, color: bool) -> None:
+    bold = (lambda s: click.style(s, bold=True)) if color else (lambda s: s)
+    click.echo(bold(article["title"]))
+    date = article["date"] or "unknown"
+    if article.get("date_precision") == "month-day":
+        date += " (year not stated)"
+    for label, value in [("id", article["id"]), ("outlet", article["outlet"] or "unknown"), ("date", date),
+                         ("author", article["author"] or "unknown"), ("url", article["url"]),
+                         ("source", article["source"])]:
+        if value:
+            click.echo(f"{label:>8}: {value}")
+    for label, key in [("people", "persons"), ("orgs", "orgs"), ("places", "places"), ("tags", "tags")]:
+        if article[key]:
+            click.echo(f"{label:>8}: {', '.join(article[key])}")
+    by_speaker: dict[str, list[dict]] = {}
+    for q in article["quotes"]:
+        if q["speaker"]:
+            by_speaker.setdefault(q["speaker"], []).append(q)
+    if by_speaker:
+        click.echo()
+        click.echo(bold("Speakers and quotes"))
+        for speaker, quotes in by_speaker.items():
+            kind = " (organisation)" if quotes[0]["speaker_type"] == "org" else ""
+            click.echo(f"  {speaker}{kind}")
+            for q in quotes:
+                text = " ".join(q["text"].split())
+                mark = "“" + text + "”" if q["kind"] == "direct" else text
+                click.echo(f"    - {mark}  [{q['cue']}; {q['rule']}; {q['confidence']:.2f}]")
+    click.echo()
+    click.echo(article["body"])
+
+
+@cli.command("show")
+@click.argument("article_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@click.option("--color/--no-color", default=None)
+@click.pass_obj
+def show_command(settings: Settings, article_id: str, as_json: bool, color: bool | None) -> None:
+    """Show one article: metadata, entities, speakers with their quotes, full text.
+
+    \b
+    Example:
+        newsfind show 002_a2b3b58d53712aaf --json
+    """
+    with opened_searcher(settings) as searcher:
+        article = get_article(searcher, article_id)
+    if article is None:
+        raise click.ClickException(f"no article with id {article_id!r} in {settings.index_dir}")
+    if as_json:
+        emit_json(article)
+    else:
+        render_article(article, use_color(color))
+
+
+@cli.command("export")
+@click.argument("query_text", metavar="[QUERY]", default="")
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to a file instead of standard output.")
+@click.pass_obj
+def export_command(settings: Settings, query_text: str, output) -> None:
+    """Export matching articles (all by default) as JSON Lines, one object per article,
+    with metadata, entities, speakers and quotes.
+
+    \b
+    Example:
+        newsfind export 'speaker:Lavrov' -o lavrov.jsonl
+    """
+    with opened_searcher(settings) as searcher:
+        try:
+            for article in iter_articles(searcher, query_text):
+                output.write(json.dumps(article, ensure_ascii=False, default=str) + "\n")
+        except QueryError as exc:
+            raise UsageFailure(f"bad query {query_text!r}: {exc}") from None
+
+
+def main() -> None:
+    cli(prog_name="newsfind")

@@ -1,0 +1,108 @@
+"""Facets: small classes, one per kind, that the CLI and the web both iterate.
+
+Each facet names the Whoosh facet to count in the search pass (`whoosh_facet`), turns Whoosh's
+counts into a plain `FacetResult`, and builds the exact filter query for selected values.
+Multi-valued facets (speaker, person, ...) count every value of a document
+(`allow_overlap=True`, read from the list column of the facet field); histogram facets (year,
+month) are single-valued and ordered by time, not by count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from index.schema import FACETS
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class FacetResult:
+    name: str
+    label: str
+    values: list[FacetValue] = field(default_factory=list)
+    truncated: bool = False  # more values exist than were returned
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class Facet:
+    name: str
+    label: str
+    field: str
+
+    def whoosh_facet(self) -> sorting.FacetType:
+        return sorting.FieldFacet(self.field, maptype=sorting.Count)
+
+    def order(self, counts: dict[str, int]) -> list[tuple[str, int]]:
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+
+    def result(self, groups: dict, size: int | None, selected: list[str] = ()) -> FacetResult:
+        counts: dict[str, int] = {}
+        for key, count in groups.items():
+            if isinstance(key, bytes):
+                key = key.decode("utf-8")
+            if key in (None, ""):
+                continue
+            counts[key] = counts.get(key, 0) + count
+        ordered = self.order(counts)
+        truncated = size is not None and len(ordered) > size
+        shown = ordered[:size] if size is not None else ordered
+        chosen = set(selected)
+        # A selected value stays visible even when it falls outside the top `size`.
+        shown_values = {v for v, _ in shown}
+        shown += [(v, counts.get(v, 0)) for v in selected if v not in shown_values]
+        return FacetResult(self.name, self.label, [FacetValue(v, c, v in chosen) for v, c in shown], truncated)
+
+    def filter_query(self, values: list[str]) -> wq.Query:
+        """Documents having any of `values` (values of one facet combine with OR)."""
+        return wq.Or([wq.Term(self.field, v) for v in values])
+
+
+class ValuesFacet(Facet):
+    """A multi-valued facet of canonical values: speaker, person, org, place, outlet, author, tag."""
+
+    def __init__(self, name: str, label: str) -> None:
+        self.name, self.label = name, label
+        self.field = FACETS[name][1]
+
+    def whoosh_facet(self) -> sorting.FacetType:
+        return sorting.FieldFacet(self.field, allow_overlap=True, maptype=sorting.Count)
+
+
+class HistogramFacet(Facet):
+    """Counts per year or per month ("2015", "2015-09"), in time order."""
+
+    def __init__(self, name: str, label: str) -> None:
+        self.name, self.label, self.field = name, label, name
+
+    def order(self, counts: dict[str, int]) -> list[tuple[str, int]]:
+        return sorted(counts.items())
+
+    def result(self, groups: dict, size: int | None, selected: list[str] = ()) -> FacetResult:
+        return super().result(groups, None, selected)  # a histogram is never cut
+
+
+ALL_FACETS: list[Facet] = [
+    ValuesFacet("speaker", "Speakers"),
+    ValuesFacet("speaker_org", "Speaking organisations"),
+    ValuesFacet("person", "People"),
+    ValuesFacet("org", "Organisations"),
+    ValuesFacet("place", "Places"),
+    ValuesFacet("outlet", "Outlets"),
+    ValuesFacet("author", "Authors"),
+    ValuesFacet("tag", "Tags"),
+    HistogramFacet("year", "Year"),
+    HistogramFacet("month", "Month"),
+]
+FACETS_BY_NAME = {f.name: f for f in ALL_FACETS}
+DEFAULT_FACETS = ["speaker", "person", "org", "place", "outlet", "author", "year", "tag"]

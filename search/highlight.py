@@ -1,0 +1,53 @@
+"""Snippets: Whoosh finds the best fragments; we mark matches with private sentinels and render
+them as HTML (`<mark>`, everything else escaped) or for a terminal (colour or plain markers)."""
+
+from __future__ import annotations
+
+import html
+
+from whoosh import highlight
+
+_OPEN, _CLOSE, _BETWEEN = "\ue000", "\ue001", "\ue002"
+SNIPPET_CHARS = 240
+
+
+class SentinelFormatter(highlight.Formatter):
+    between = _BETWEEN
+
+    def format_token(self, text, token, replace=False):
+        return f"{_OPEN}{highlight.get_text(text, token, replace)}{_CLOSE}"
+
+
+def configure(results) -> None:
+    """Set the fragmenter and formatter used by `hit.highlights()` on a Results object."""
+    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+    results.formatter = SentinelFormatter()
+
+
+def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
+    """The start of a text, cut at a word boundary: the snippet when nothing in the body matched."""
+    text = " ".join(text.split())
+    if len(text) <= chars:
+        return text
+    cut = text.rfind(" ", 0, chars)
+    return text[: cut if cut > chars // 2 else chars] + " …"
+
+
+def normalise(raw: str) -> str:
+    return " ".join(raw.split())
+
+
+def to_html(raw: str) -> str:
+    """Escape everything, then turn sentinels into <mark> tags."""
+    out = html.escape(normalise(raw), quote=False)
+    return out.replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>").replace(_BETWEEN, " … ")
+
+
+def html_to_terminal(snippet: str, color: bool) -> str:
+    """A `to_html` snippet for a terminal: matches in colour, or between ** markers."""
+    start, end = ("\x1b[1;33m", "\x1b[0m") if color else ("**", "**")
+    return html.unescape(snippet.replace("<mark>", start).replace("</mark>", end))
+
+
+def has_marks(raw: str) -> bool:
+    return _OPEN in raw

@@ -1,0 +1,173 @@
+"""The query language: Whoosh syntax over title and body, AND by default, plus field prefixes.
+
+    Syria speaker:Lavrov                  words AND a speaker
+    "military support" OR aid -Assad       phrases, OR, NOT (also `NOT x`)
+    milit* Lavrv~                          wildcards, fuzzy terms
+    person:"Sergey Lavrov" org:"State Department" place:Syria outlet:UPI author:Pechenkin tag:x title:warns
+    date:2015  date:2015-09  date:2015-09-07  date:[2015-09-01 to 2015-09-30]  date:[2015-09 to]
+
+Dates are never left to Whoosh's own date parsing (it widens or silently changes some ranges and
+raises on bad dates): the parser sees `date` as plain text and this module turns each date
+term or range into a `DateRange` built in code, or a `QueryError` that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import calendar
+import copy
+import re
+from datetime import datetime, timedelta
+
+from whoosh import query as wq
+from whoosh.fields import ID
+from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
+
+from index.schema import DEFAULT_SEARCH_FIELDS, FACETS, QUERY_FIELDS
+
+HELP = __doc__.split("\n\n", 1)[1].split("\n\nDates", 1)[0]
+
+
+class QueryError(ValueError):
+    """A query that cannot be run, with a message that says what is wrong and where."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def __str__(self) -> str:
+        return self.message if self.position is None else f"{self.message} (at character {self.position + 1})"
+
+
+_FIELD_PREFIX = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):(?=[^\s:]|$)")
+_DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+ALLOWED_FIELDS = frozenset(QUERY_FIELDS) | {facet_field for _, facet_field in FACETS.values()}
+
+
+def _outside_phrases(text: str):
+    """Yield (position, char) for characters not inside a double-quoted phrase."""
+    inside = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            inside = not inside
+            continue
+        if not inside:
+            yield i, ch
+
+
+def check_syntax(text: str) -> None:
+    quotes = [i for i, ch in enumerate(text) if ch == '"']
+    if len(quotes) % 2:
+        raise QueryError("unclosed quote: a phrase needs a closing \"", quotes[-1])
+    opened: list[int] = []
+    brackets: list[int] = []
+    for i, ch in _outside_phrases(text):
+        if ch == "(":
+            opened.append(i)
+        elif ch == ")":
+            if not opened:
+                raise QueryError("unbalanced parenthesis: ')' without '('", i)
+            opened.pop()
+        elif ch in "[{":
+            brackets.append(i)
+        elif ch in "]}":
+            if not brackets:
+                raise QueryError(f"unbalanced range: '{ch}' without '[' or '{{'", i)
+            brackets.pop()
+    if opened:
+        raise QueryError("unbalanced parenthesis: '(' is never closed", opened[-1])
+    if brackets:
+        raise QueryError("unclosed range: '[' needs a closing ']' as in date:[2015-09-01 to 2015-09-30]", brackets[-1])
+    masked = "".join(ch if not inside else " " for ch, inside in _phrase_mask(text))
+    for m in _FIELD_PREFIX.finditer(masked):
+        name = m.group(1)
+        if name not in ALLOWED_FIELDS:
+            known = ", ".join(f"{f}:" for f in QUERY_FIELDS)
+            raise QueryError(f"unknown field '{name}:'; known fields are {known}", m.start(1))
+    for m in re.finditer(r"(?:(?<=\s)|(?<=^)|(?<=:))[*?]", masked):
+        raise QueryError("a wildcard cannot start a word (it would scan the whole index); "
+                         "put at least one letter before * or ?", m.start())
+
+
+def _phrase_mask(text: str):
+    inside = False
+    for ch in text:
+        if ch == '"':
+            inside = not inside
+            yield ch, False
+        else:
+            yield ch, inside
+
+
+def date_bounds(text: str) -> tuple[datetime, datetime]:
+    """First and last moment of a year, month or day written as YYYY, YYYY-MM or YYYY-MM-DD."""
+    m = _DATE.match(text.strip())
+    if not m:
+        raise QueryError(f"date:{text} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD (e.g. date:2015-09-07)")
+    year, month, day = int(m[1]), m[2] and int(m[2]), m[3] and int(m[3])
+    try:
+        if day:
+            start = datetime(year, month, day)
+            end = start + timedelta(days=1)
+        elif month:
+            start = datetime(year, month, 1)
+            end = start + timedelta(days=calendar.monthrange(year, month)[1])
+        else:
+            start = datetime(year, 1, 1)
+            end = datetime(year + 1, 1, 1)
+    except ValueError as exc:
+        raise QueryError(f"date:{text} is not a valid date ({exc})") from None
+    return start, end - timedelta(microseconds=1)
+
+
+def _convert_dates(q: wq.Query) -> wq.Query:
+    if getattr(q, "fieldname", None) != "date":
+        return q
+    if isinstance(q, wq.Term):
+        start, end = date_bounds(str(q.text))
+        return wq.DateRange("date", start, end, boost=q.boost)
+    if isinstance(q, wq.TermRange):
+        start = date_bounds(str(q.start))[0] if q.start else None
+        end = date_bounds(str(q.end))[1] if q.end else None
+        if start and end and start > end:
+            raise QueryError(f"date range [{q.start} to {q.end}] ends before it starts")
+        return wq.DateRange("date", start, end, boost=q.boost)
+    if isinstance(q, wq.Prefix | wq.Wildcard):
+        start, end = date_bounds(str(q.text).rstrip("*-"))
+        return wq.DateRange("date", start, end)
+    raise QueryError("date: takes a date or a range, as date:2015-09 or date:[2015-09-01 to 2015-09-30]")
+
+
+def build_parser(schema) -> MultifieldParser:
+    # The parser sees `date` as plain text; `_convert_dates` turns it into DateRange queries.
+    parse_schema = copy.deepcopy(schema)
+    parse_schema.remove("date")
+    parse_schema.add("date", ID())
+    parser = MultifieldParser(list(DEFAULT_SEARCH_FIELDS), parse_schema)
+    parser.add_plugin(FuzzyTermPlugin())
+    # +word / -word only at the start of a word, so "2015-09" and "al-Assad" stay whole.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)"))
+    return parser
+
+
+_PARSERS: dict[tuple[str, ...], MultifieldParser] = {}
+
+
+def parse_query(text: str, schema) -> wq.Query:
+    """A Whoosh query for the user's text; `QueryError` if it cannot be run."""
+    text = (text or "").strip()
+    if not text or text == "*":
+        return wq.Every()
+    check_syntax(text)
+    key = tuple(schema.names())
+    parser = _PARSERS.get(key)
+    if parser is None:
+        parser = _PARSERS[key] = build_parser(schema)
+    try:
+        q = parser.parse(text)
+    except Exception as exc:  # Whoosh raises assorted errors on odd input
+        raise QueryError(f"cannot parse query: {exc}") from None
+    q = q.accept(_convert_dates)
+    if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
+        return q
+    return q.normalize()

@@ -1,0 +1,161 @@
+"""Answering queries: one function computes the data (hits, total, facets) that the CLI and the
+web render as text, JSON or HTML. Filters on facet values are exact query objects applied with
+`filter=`, never edits of the user's query text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from index.schema import split_values
+from search import highlight
+from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
+from search.query import QueryError, parse_query
+
+SORTS = ("relevance", "date", "-date")
+MAX_PER_PAGE = 1000
+
+
+@dataclass
+class SearchRequest:
+    query: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet name -> selected values
+    page: int = 1
+    per_page: int = 10
+    sort: str = "relevance"
+    facets: list[str] | None = None  # None: the default set
+    facet_size: int = 10
+    snippets: bool = True
+
+    def validate(self) -> None:
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
+        if self.page < 1:
+            raise QueryError(f"page must be 1 or more, not {self.page}")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise QueryError(f"limit must be between 1 and {MAX_PER_PAGE}, not {self.per_page}")
+        for name in [*(self.facets or []), *self.filters]:
+            if name not in FACETS_BY_NAME:
+                raise QueryError(f"unknown facet {name!r}; facets are {', '.join(FACETS_BY_NAME)}")
+
+
+def build_query(searcher, request: SearchRequest) -> tuple[wq.Query, wq.Query | None]:
+    """(the user's query, the filter from selected facet values, or None)."""
+    q = parse_query(request.query, searcher.schema)
+    parts = [FACETS_BY_NAME[name].filter_query(values) for name, values in request.filters.items() if values]
+    return q, (wq.And(parts) if parts else None)
+
+
+def _sortedby(sort: str):
+    if sort == "relevance":
+        return None
+    # Undated articles last either way, then by date.
+    return sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True),
+                               sorting.FieldFacet("date", reverse=sort == "-date")])
+
+
+def hit_data(hit, stored: dict) -> dict:
+    return {
+        "id": stored["id"],
+        "title": stored.get("title", ""),
+        "outlet": (split_values(stored.get("facet_outlet")) or [None])[0],
+        "date": stored.get("date_text"),
+        "date_precision": stored.get("date_precision"),
+        "url": stored.get("url"),
+        "score": round(hit.score, 4) if hit is not None and hit.score is not None else None,
+        "snippet": "",
+        "speakers": split_values(stored.get("facet_speaker")),
+        "speaker_orgs": split_values(stored.get("facet_speaker_org")),
+        "persons": split_values(stored.get("facet_person")),
+        "orgs": split_values(stored.get("facet_org")),
+        "places": split_values(stored.get("facet_place")),
+        "authors": split_values(stored.get("facet_author")),
+        "tags": split_values(stored.get("facet_tag")),
+    }
+
+
+def snippet_for(hit, stored: dict) -> str:
+    """Best body fragments with matches marked; the article's lead when nothing in the body matched
+    (a query on title, speaker or date only)."""
+    raw = hit.highlights("body", top=2)
+    if not raw or not highlight.has_marks(raw):
+        return highlight.to_html(highlight.lead(stored.get("body", "")))
+    return highlight.to_html(raw)
+
+
+def search(searcher, request: SearchRequest) -> dict:
+    """Run a search and return plain data: {query, total, page, per_page, sort, hits, facets}."""
+    request.validate()
+    q, filter_q = build_query(searcher, request)
+    facet_names = DEFAULT_FACETS if request.facets is None else request.facets
+    groupedby = {name: FACETS_BY_NAME[name].whoosh_facet() for name in facet_names}
+    results = searcher.search(
+        q,
+        filter=filter_q,
+        limit=request.page * request.per_page,
+        sortedby=_sortedby(request.sort),
+        groupedby=groupedby or None,
+        terms=request.snippets,
+        optimize=False,  # Whoosh's block-quality shortcuts can return a lower-scoring top N
+    )
+    highlight.configure(results)
+    first = (request.page - 1) * request.per_page
+    hits = []
+    for hit in results[first:first + request.per_page]:
+        stored = hit.fields()
+        data = hit_data(hit, stored)
+        if request.sort != "relevance":
+            data["score"] = None
+        if request.snippets:
+            data["snippet"] = snippet_for(hit, stored)
+        hits.append(data)
+    facets = {}
+    for name in facet_names:
+        facet = FACETS_BY_NAME[name]
+        facets[name] = facet.result(results.groups(name), request.facet_size, request.filters.get(name, []))
+    return {
+        "query": request.query,
+        "total": len(results),
+        "page": request.page,
+        "per_page": request.per_page,
+        "sort": request.sort,
+        "hits": hits,
+        "facets": {name: [{"value": v.value, "count": v.count} for v in result.values]
+                   for name, result in facets.items()},
+        "facets_truncated": {name: result.truncated for name, result in facets.items()},
+    }
+
+
+def article_data(stored: dict) -> dict:
+    """Everything the index holds about one article."""
+    data = hit_data(None, stored)
+    del data["score"], data["snippet"]
+    data.update({
+        "author": ", ".join(data["authors"]) or None,
+        "body": stored.get("body", ""),
+        "source": stored.get("source"),
+        "metadata_sources": stored.get("metadata_sources", {}),
+        "quotes": [
+            {k: q[k] for k in ("speaker", "speaker_type", "text", "start", "end", "kind", "cue", "rule",
+                               "confidence")}
+            for q in stored.get("quotes", [])
+        ],
+        "mentions": stored.get("mentions", []),
+    })
+    return data
+
+
+def get_article(searcher, article_id: str) -> dict | None:
+    stored = searcher.document(id=article_id)
+    return article_data(stored) if stored else None
+
+
+def iter_articles(searcher, query_text: str = "") -> Iterator[dict]:
+    """Every article matching `query_text` (all when empty), in id order, for export."""
+    q = parse_query(query_text, searcher.schema)
+    results = searcher.search(q, limit=None, sortedby="id")
+    for docnum in results.docs():
+        yield article_data(searcher.stored_fields(docnum))
