@@ -106,6 +106,11 @@ class CanonicalTable:
         if " " in key:
             self._surnames.setdefault(key.rsplit(" ", 1)[1], set()).add(key)
 
+    def knows_person(self, name: str) -> bool:
+        """True if this full name (not a lone surname) is a person already in the index."""
+        key = person_key(name)
+        return " " in key and key in self.persons
+
     def person(self, name: str) -> str:
         """Canonical value for a person name as cleaned in its article (full name or surname)."""
         key = person_key(name)

@@ -37,9 +37,9 @@ PERSON_TITLE_NOUNS = frozenset(
 # Single words the model tags as organisations but which are only part of a title.
 ORG_FRAGMENTS = frozenset(
     """
-    state defense defence treasury justice interior energy commerce labor education health agriculture
-    transportation foreign homeland security screen photo license reuters/ getty images video
-    eastern western northern southern central
+    state defense defence treasury justice interior energy commerce labor education health
+    agriculture transportation foreign homeland security screen photo license reuters/ getty images
+    video eastern western northern southern central
     """.split()
 )
 ORG_WORDS = re.compile(
@@ -116,11 +116,26 @@ def _proper_name(surface: str) -> str:
     return name
 
 
+def _line_parts(doc):
+    """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov")."""
+    for ent in doc.ents:
+        if "\n" not in ent.text:
+            yield ent
+            continue
+        start = ent.start
+        for i in range(ent.start, ent.end + 1):
+            if i == ent.end or "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+                end = i if i == ent.end or doc[i].is_space else i + 1
+                if end > start and not doc[start:end].text.isspace():
+                    yield doc.char_span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), label=ent.label_)
+                start = i + 1
+
+
 def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
     """Entity mentions from a parsed doc; characters flagged in `ignore` (credits, boilerplate)
     contribute nothing."""
     mentions: list[Mention] = []
-    for ent in doc.ents:
+    for ent in _line_parts(doc):
         if ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
             continue
         kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]
@@ -134,8 +149,10 @@ def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
         else:
             name = _proper_name(ent.text)
             # "spokeswoman Betina Zhoteva" tagged GPE: a title before a name-like span makes it a person
-            if (kind != "person" and titles & PERSON_TITLE_NOUNS and not known_kind(ent.text)
-                    and not ORG_WORDS.search(name) and _person_name(name)):
+            # "Sergey V. Lavrov" tagged ORG: a middle initial is a person's
+            if (kind != "person" and not known_kind(ent.text) and not ORG_WORDS.search(name)
+                    and _person_name(name)
+                    and (titles & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
                 kind, name = "person", _person_name(name)
         if name:
             mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
@@ -181,10 +198,12 @@ class ArticlePersons:
 def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: CanonicalTable) -> None:
     """Fill `canonical` of every mention; relabel ORG/GPE mentions that name a known person."""
     for m in mentions:
-        if m.kind != "person":
-            full = persons.resolve(m.name) if not known_kind(m.name) else None
-            if full is not None:
+        if m.kind != "person" and not known_kind(m.name):
+            if persons.resolve(m.name) is not None:
                 m.kind = "person"
+            elif table.knows_person(m.name) and _person_name(m.name):
+                m.kind, m.name = "person", _person_name(m.name)
+                persons.add(m.name)
         if m.kind == "person":
             full = persons.resolve(m.name) or m.name
             m.canonical = table.person(full)

@@ -24,26 +24,26 @@ TITLE_WORDS = frozenset(
     deputy assistant undersecretary under foreign defense defence state press spokesman spokeswoman
     spokesperson ambassador envoy general gen gen. lt lieutenant col colonel maj major capt captain
     adm admiral sgt sergeant commander chief justice judge attorney mayor king queen prince princess
-    emperor pope cardinal bishop rabbi imam sheikh chairman chairwoman chair ceo director head leader
-    official officials aide adviser advisor counselor spokesmen analyst professor economist correspondent
-    reporter editor host anchor commissioner inspector superintendent sheriff detective officer agent
-    russian american u.s. us syrian british french german chinese iranian israeli ukrainian turkish
-    bulgarian saudi iraqi afghan egyptian white house pentagon kremlin the of former late acting
-    interim elect then top senior junior federal national interior treasury energy health labor
-    education homeland security justice commerce agriculture transportation veterans affairs
-    ministry department office house congressman congresswoman councilman councilwoman legislator
-    lawmaker candidate nominee presidential first lady emir crown cabinet member party speaker
-    majority minority whip leader incumbent hon honorable excellency his her
+    emperor pope cardinal bishop rabbi imam sheikh chairman chairwoman chair ceo director head
+    leader official officials aide adviser advisor counselor spokesmen analyst professor economist
+    correspondent reporter editor host anchor commissioner inspector superintendent sheriff
+    detective officer agent russian american u.s. us syrian british french german chinese iranian
+    israeli ukrainian turkish bulgarian saudi iraqi afghan egyptian white house pentagon kremlin the
+    of former late acting interim elect then top senior junior federal national interior treasury
+    energy health labor education homeland security justice commerce agriculture transportation
+    veterans affairs ministry department office house congressman congresswoman councilman
+    councilwoman legislator lawmaker candidate nominee presidential first lady emir crown cabinet
+    member party speaker majority minority whip leader incumbent hon honorable excellency his her
     """.split()
 )
 
 # Titles dropped from person names when searching: `speaker:"President Putin"` is `speaker:Putin`.
 HONORIFICS = frozenset(
     """
-    mr mrs ms miss mx dr prof sir dame lord lady rev sen senator rep gov governor president pres vice
-    secretary minister prime premier chancellor deputy ambassador general gen lt col maj capt adm sgt
-    judge justice mayor king queen prince princess pope cardinal bishop rabbi imam sheikh chairman
-    chairwoman spokesman spokeswoman spokesperson ceo director
+    mr mrs ms miss mx dr prof sir dame lord lady rev sen senator rep gov governor president pres
+    vice secretary minister prime premier chancellor deputy ambassador general gen lt col maj capt
+    adm sgt judge justice mayor king queen prince princess pope cardinal bishop rabbi imam sheikh
+    chairman chairwoman spokesman spokeswoman spokesperson ceo director
     """.split()
 )
 
@@ -60,9 +60,9 @@ PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "de", "da", "di", "du", 
 
 PRONOUNS = frozenset(
     """
-    i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his himself
-    she her hers herself it its itself they them their theirs themselves who whom whose this that these
-    those one someone somebody anyone anybody everyone everybody nobody none
+    i me my mine myself we us our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves who whom whose this
+    that these those one someone somebody anyone anybody everyone everybody nobody none
     """.split()
 )
 
@@ -105,6 +105,11 @@ def name_tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
+def _is_title_word(token: str) -> bool:
+    low = _POSSESSIVE.sub("", token.lower())
+    return low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS
+
+
 def clean_name(text: str) -> str:
     """The name part of a person mention, titles and possessives removed; '' if nothing is left.
 
@@ -116,7 +121,7 @@ def clean_name(text: str) -> str:
     text = strip_possessive(re.sub(r"\s+", " ", text).strip(" ,;:/()[]\"“”'‘’—–-"))
     tokens = name_tokens(text)
     # Drop leading title words and determiners ("the White House's Press Secretary").
-    while tokens and tokens[0].lower().rstrip(".") in TITLE_WORDS:
+    while tokens and _is_title_word(tokens[0]):
         tokens.pop(0)
     if not tokens or not all(_NAME_TOKEN.match(t) for t in tokens):
         return ""
@@ -178,17 +183,23 @@ def looks_female(title_words: set[str], name: str) -> bool | None:
 
 _FEMALE_FIRST_NAMES = frozenset(
     fold_token(n)
-    for n in """Maria Mary Anna Anne Ann Hillary Angela Theresa Nancy Elizabeth Susan Samantha Victoria
-    Jen Jennifer Sarah Sara Nikki Kamala Condoleezza Madeleine Catherine Kate Emily Emma Olga Natalia
-    Elena Irina Tatiana Svetlana Yulia Julia Marine Federica Christine Ursula Jacinda Michelle Melania
-    Ivanka Laura Linda Barbara Patricia Karen Lisa Betsy Kellyanne Sarah Heather Jill Nicola Liz Kristi
-    Betina Marie Sophie Ilhan Alexandria Elise Lindsey Dianne Kirsten Amy Tammy Debbie Lauren Megan""".split()
+    for n in """
+        Maria Mary Anna Anne Ann Hillary Angela Theresa Nancy Elizabeth Susan Samantha Victoria Jen
+        Jennifer Sarah Sara Nikki Kamala Condoleezza Madeleine Catherine Kate Emily Emma Olga
+        Natalia Elena Irina Tatiana Svetlana Yulia Julia Marine Federica Christine Ursula Jacinda
+        Michelle Melania Ivanka Laura Linda Barbara Patricia Karen Lisa Betsy Kellyanne Heather Jill
+        Nicola Liz Kristi Betina Marie Sophie Ilhan Alexandria Elise Lindsey Dianne Kirsten Amy
+        Tammy Debbie Lauren Megan
+    """.split()
 )
 _MALE_FIRST_NAMES = frozenset(
     fold_token(n)
-    for n in """John Barack Donald Joe Joseph Vladimir Sergei Sergey Ashton Josh Mikhail Bashar Dmitry
-    Boris Mike Michael George William Bill James Robert David Richard Charles Thomas Mark Paul Steven
-    Kevin Brian Jeb Ted Marco Bernie Rand Mitch Chuck Rex Mike Jim John Tony Benjamin Recep Emmanuel
-    François Francois Hassan Ali Ahmed Mohammed Muhammad Abdullah Xi Kim Shinzo Justin Nicolas Nicolás
-    Anton Alexei Alexander Aleksandr Ivan Pavel Viktor Petro Volodymyr Arseniy Yuri Igor Andrei Peter""".split()
+    for n in """
+        John Barack Donald Joe Joseph Vladimir Sergei Sergey Ashton Josh Mikhail Bashar Dmitry Boris
+        Mike Michael George William Bill James Robert David Richard Charles Thomas Mark Paul Steven
+        Kevin Brian Jeb Ted Marco Bernie Rand Mitch Chuck Rex Jim Tony Benjamin Recep Emmanuel
+        François Francois Hassan Ali Ahmed Mohammed Muhammad Abdullah Xi Kim Shinzo Justin Nicolas
+        Nicolás Anton Alexei Alexander Aleksandr Ivan Pavel Viktor Petro Volodymyr Arseniy Yuri Igor
+        Andrei Peter
+    """.split()
 )

@@ -341,7 +341,11 @@ class SpeakerFinder:
             if e.cue_i in claimed or e.speaker is None:
                 continue
             start, end = e.content or (self.doc[e.cue_i].sent.start_char, self.doc[e.cue_i].sent.end_char)
-            quotes.append(Quote(e.speaker, e.speaker_type, text[start:end].strip(), start, end, "reported",
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            quotes.append(Quote(e.speaker, e.speaker_type, text[start:end], start, end, "reported",
                                 e.cue, e.rule, round(e.confidence * 0.9, 2)))
         quotes.sort(key=lambda x: x.start)
         return quotes

@@ -167,7 +167,8 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     try:
         writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
     except LockError:
-        raise IndexBusyError(f"another newsfind run is writing to {index_dir}; try again when it has finished")
+        raise IndexBusyError(
+            f"another newsfind run is writing to {index_dir}; try again when it has finished") from None
     pending = 0
     try:
         for article, enrichment in enrich_many(to_enrich(), table, n_process=n_process):

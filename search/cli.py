@@ -12,6 +12,7 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import click
@@ -152,31 +153,32 @@ def parse_filters(values: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 def render_results(data: dict, color: bool) -> None:
+    echo = partial(click.echo, color=color)  # click strips ANSI off a terminal unless told
     total, page, per_page = data["total"], data["page"], data["per_page"]
     pages = max(1, -(-total // per_page))
     verb = "article matches" if total == 1 else "articles match"
-    click.echo(f"{total} {verb} {data['query']!r}" + (f"  (page {page} of {pages})" if total else ""))
+    echo(f"{total} {verb} {data['query']!r}" + (f"  (page {page} of {pages})" if total else ""))
     first = (page - 1) * per_page
     for n, hit in enumerate(data["hits"], start=first + 1):
-        click.echo()
+        echo()
         title = click.style(hit["title"], bold=True) if color else hit["title"]
-        click.echo(f"{n}. {title}")
+        echo(f"{n}. {title}")
         meta = [hit["id"], hit["outlet"] or "outlet unknown", hit["date"] or "date unknown"]
         if hit["score"] is not None:
             meta.append(f"score {hit['score']:.2f}")
-        click.echo("   " + " · ".join(meta))
+        echo("   " + " · ".join(meta))
         if hit["speakers"]:
-            click.echo("   speakers: " + ", ".join(hit["speakers"]))
+            echo("   speakers: " + ", ".join(hit["speakers"]))
         if hit["snippet"]:
-            click.echo("   " + highlight.html_to_terminal(hit["snippet"], color))
+            echo("   " + highlight.html_to_terminal(hit["snippet"], color))
     shown = {name: values for name, values in data["facets"].items() if values}
     if shown:
-        click.echo()
-        click.echo(click.style("Facets", bold=True) if color else "Facets")
+        echo()
+        echo(click.style("Facets", bold=True) if color else "Facets")
         for name, values in shown.items():
             listed = ", ".join(f"{v['value']} ({v['count']})" for v in values)
             more = " …" if data.get("facets_truncated", {}).get(name) else ""
-            click.echo(f"  {name}: {listed}{more}")
+            echo(f"  {name}: {listed}{more}")
 
 
 @cli.command("query")
@@ -218,8 +220,9 @@ query_command.help = (query_command.help or "") + "\n\b\n" + QUERY_HELP
 
 
 def render_article(article: dict, color: bool) -> None:
+    echo = partial(click.echo, color=color)
     bold = (lambda s: click.style(s, bold=True)) if color else (lambda s: s)
-    click.echo(bold(article["title"]))
+    echo(bold(article["title"]))
     date = article["date"] or "unknown"
     if article.get("date_precision") == "month-day":
         date += " (year not stated)"
@@ -227,26 +230,26 @@ def render_article(article: dict, color: bool) -> None:
                          ("author", article["author"] or "unknown"), ("url", article["url"]),
                          ("source", article["source"])]:
         if value:
-            click.echo(f"{label:>8}: {value}")
+            echo(f"{label:>8}: {value}")
     for label, key in [("people", "persons"), ("orgs", "orgs"), ("places", "places"), ("tags", "tags")]:
         if article[key]:
-            click.echo(f"{label:>8}: {', '.join(article[key])}")
+            echo(f"{label:>8}: {', '.join(article[key])}")
     by_speaker: dict[str, list[dict]] = {}
     for q in article["quotes"]:
         if q["speaker"]:
             by_speaker.setdefault(q["speaker"], []).append(q)
     if by_speaker:
-        click.echo()
-        click.echo(bold("Speakers and quotes"))
+        echo()
+        echo(bold("Speakers and quotes"))
         for speaker, quotes in by_speaker.items():
             kind = " (organisation)" if quotes[0]["speaker_type"] == "org" else ""
-            click.echo(f"  {speaker}{kind}")
+            echo(f"  {speaker}{kind}")
             for q in quotes:
                 text = " ".join(q["text"].split())
                 mark = "“" + text + "”" if q["kind"] == "direct" else text
-                click.echo(f"    - {mark}  [{q['cue']}; {q['rule']}; {q['confidence']:.2f}]")
-    click.echo()
-    click.echo(article["body"])
+                echo(f"    - {mark}  [{q['cue']}; {q['rule']}; {q['confidence']:.2f}]")
+    echo()
+    echo(article["body"])
 
 
 @cli.command("show")

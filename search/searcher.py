@@ -58,6 +58,7 @@ def _sortedby(sort: str):
 
 
 def hit_data(hit, stored: dict) -> dict:
+    score = hit.score if hit is not None else None
     return {
         "id": stored["id"],
         "title": stored.get("title", ""),
@@ -65,7 +66,7 @@ def hit_data(hit, stored: dict) -> dict:
         "date": stored.get("date_text"),
         "date_precision": stored.get("date_precision"),
         "url": stored.get("url"),
-        "score": round(hit.score, 4) if hit is not None and hit.score is not None else None,
+        "score": round(score, 4) if isinstance(score, float | int) else None,  # None when sorted by date
         "snippet": "",
         "speakers": split_values(stored.get("facet_speaker")),
         "speaker_orgs": split_values(stored.get("facet_speaker_org")),
@@ -108,7 +109,7 @@ def search(searcher, request: SearchRequest) -> dict:
         stored = hit.fields()
         data = hit_data(hit, stored)
         if request.sort != "relevance":
-            data["score"] = None
+            data["score"] = None  # Whoosh puts the sort key there
         if request.snippets:
             data["snippet"] = snippet_for(hit, stored)
         hits.append(data)

@@ -1,0 +1,78 @@
+"""Shared fixtures: the seeds indexed once per session with the real spaCy model into a real
+on-disk Whoosh index, and a CLI runner bound to an index directory."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from index.writer import index_paths
+from search.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    summary = index_paths([str(SEEDS)], index_dir)
+    assert summary.failed == [] and len(summary.added) == len(SEED_IDS)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def seed_searcher(seed_index):
+    from index.store import open_index
+
+    ix = open_index(seed_index)
+    with ix.searcher() as searcher:
+        yield searcher
+
+
+@pytest.fixture(scope="session")
+def seed_articles(seed_searcher) -> dict[str, dict]:
+    from search.searcher import iter_articles
+
+    return {a["id"]: a for a in iter_articles(seed_searcher)}
+
+
+class Runner:
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str):
+        return self.runner.invoke(cli, ["--index", str(self.index_dir), *args], catch_exceptions=False)
+
+    def json(self, *args: str):
+        result = self(*args, "--json")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+
+@pytest.fixture
+def run_seed(seed_index) -> Runner:
+    return Runner(seed_index)
+
+
+@pytest.fixture
+def fresh_index(tmp_path) -> Path:
+    return tmp_path / "index"
+
+
+@pytest.fixture
+def seed_copy(tmp_path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path

@@ -1,0 +1,149 @@
+"""Entities and speakers from the real spaCy pipeline, on the seeds and on small texts that
+isolate one rule each."""
+
+import pytest
+
+from index.canonical import CanonicalTable
+from index.enrich import analysed_text, enrich_doc
+from index.names import HONORIFICS, PRONOUNS
+from index.nlp import load_pipeline
+from index.readers import SourceArticle
+
+LAVROV = "Sergei Lavrov"
+
+
+def enrich_text(body: str, title: str = "Title", table: CanonicalTable | None = None):
+    article = SourceArticle(id="t", title=title, body=body, source="test")
+    text, offset = analysed_text(article)
+    return enrich_doc(article, load_pipeline()(text), offset, table or CanonicalTable())
+
+
+def speaker_of(enrichment, fragment: str) -> str | None:
+    for q in enrichment.quotes:
+        if fragment in q["text"]:
+            return q["speaker"]
+    raise AssertionError(f"no quote containing {fragment!r}: {enrichment.quotes}")
+
+
+# -- the seeds ---------------------------------------------------------------------------------
+
+
+def test_lavrov_is_one_canonical_person_across_the_seeds(seed_articles):
+    for article in seed_articles.values():
+        lavrovs = [p for p in article["persons"] if "Lavrov" in p]
+        assert lavrovs == [LAVROV], (article["id"], article["persons"])
+
+
+def test_lavrov_speaks_only_where_he_is_quoted(seed_articles):
+    speaking = {aid for aid, a in seed_articles.items() if LAVROV in a["speakers"]}
+    assert speaking == {"002_a2b3b58d53712aaf", "004_2064c722ad5b44e7"}
+
+
+@pytest.mark.parametrize("article_id, speakers", [
+    ("000_cc762b55518d5dfc", {"John Kerry", "Vladimir Putin"}),
+    ("001_4381e5166d85121b", {"John Kerry"}),
+    ("002_a2b3b58d53712aaf", {"Maria Zakharova", LAVROV, "John Kerry", "Vladimir Putin", "Betina Zhoteva",
+                              "Mikhail Bogdanov"}),
+    ("003_f379e9a848eb2c6b", {"John Kerry", "John Kirby"}),
+    ("004_2064c722ad5b44e7", {"Josh Earnest", "Vladimir Putin", "John Kerry", LAVROV}),
+])
+def test_seed_speakers(seed_articles, article_id, speakers):
+    assert set(seed_articles[article_id]["speakers"]) == speakers
+
+
+def test_mentioned_people_are_persons_but_not_speakers(seed_articles):
+    a = seed_articles["001_4381e5166d85121b"]
+    assert {"Ashton Carter", "Sergei Shoigu", LAVROV} <= set(a["persons"])
+    assert not {"Ashton Carter", "Sergei Shoigu", LAVROV} & set(a["speakers"])
+
+
+def test_photographer_and_byline_author_are_not_speakers(seed_articles):
+    upi = seed_articles["001_4381e5166d85121b"]
+    assert not any("Weeks" in p for p in upi["persons"] + upi["speakers"])
+    pechenkin = seed_articles["004_2064c722ad5b44e7"]
+    assert pechenkin["authors"] == ["Anton Pechenkin"]
+    assert "Anton Pechenkin" not in pechenkin["speakers"]
+
+
+def test_organisations_speak_apart_from_people(seed_articles):
+    assert seed_articles["001_4381e5166d85121b"]["speaker_orgs"] == ["Pentagon"]
+    assert "State Department" in seed_articles["000_cc762b55518d5dfc"]["speaker_orgs"]
+    for a in seed_articles.values():
+        assert not set(a["speaker_orgs"]) & set(a["speakers"])
+
+
+def test_no_pronoun_title_or_fragment_is_an_entity(seed_articles):
+    for a in seed_articles.values():
+        for value in a["persons"] + a["orgs"] + a["places"]:
+            assert value.lower() not in PRONOUNS and value.lower() not in HONORIFICS, value
+            assert value[0].isupper() or value[0].isdigit(), value
+            assert not value.isupper() or len(value) <= 5, value
+        assert "State" not in a["orgs"] and "Defense" not in a["orgs"]
+
+
+def test_place_and_org_aliases_are_merged(seed_articles):
+    a = seed_articles["000_cc762b55518d5dfc"]
+    assert "United States" in a["places"] and "U.S." not in a["places"] and "U.S" not in a["places"]
+    b = seed_articles["002_a2b3b58d53712aaf"]
+    assert "State Department" in b["orgs"] and "U.S. State Department" not in b["orgs"]
+
+
+def test_quotes_are_stored_with_spans_into_the_body(seed_articles):
+    a = seed_articles["003_f379e9a848eb2c6b"]
+    kirby = [q for q in a["quotes"] if q["speaker"] == "John Kirby" and q["kind"] == "direct"]
+    assert len(kirby) >= 3
+    for q in a["quotes"]:
+        assert a["body"][q["start"]:q["end"]] == q["text"]
+        assert 0 <= q["confidence"] <= 1 and q["rule"] and q["cue"] is not None
+
+
+# -- one rule at a time ------------------------------------------------------------------------
+
+
+def test_pronoun_subjects_resolve_to_the_person_referred_to():
+    e = enrich_text(
+        "Foreign Ministry spokeswoman Maria Zakharova spoke to reporters on Monday. "
+        "“We have nothing to hide,” she said. Defense Minister Sergei Shoigu listened. "
+        "“This is a lie,” he added."
+    )
+    assert speaker_of(e, "nothing to hide") == "Maria Zakharova"
+    assert speaker_of(e, "This is a lie") == "Sergei Shoigu"
+
+
+def test_quote_followed_by_name_said_and_according_to():
+    e = enrich_text(
+        "“The talks were useful,” John Kirby said on Thursday. The meeting lasted an hour, according to "
+        "Josh Earnest. Reporters asked Hillary Clinton nothing."
+    )
+    assert speaker_of(e, "talks were useful") == "John Kirby"
+    assert set(e.speakers) == {"John Kirby", "Josh Earnest"}
+    assert "Hillary Clinton" in e.persons
+
+
+def test_negated_or_conditional_speech_is_not_speaking():
+    e = enrich_text(
+        "Secretary of State John Kerry called Sergei Lavrov on Saturday. The State Department did not "
+        "say whether Mr. Lavrov responded to Mr. Kerry’s concerns. Lavrov declined to comment."
+    )
+    assert "Sergei Lavrov" in e.persons and "Sergei Lavrov" not in e.speakers
+
+
+def test_spoken_to_is_not_speaking():
+    e = enrich_text("John Kerry told Sergei Lavrov that the United States was concerned.")
+    assert e.speakers == ["John Kerry"]
+
+
+def test_unnamed_source_keeps_its_quote_from_the_previous_speaker():
+    e = enrich_text(
+        "“We are watching,” John Kirby said. A senior official told the Journal, “They are getting ready.”"
+    )
+    assert speaker_of(e, "We are watching") == "John Kirby"
+    assert speaker_of(e, "getting ready") is None
+
+
+def test_index_wide_canonical_table_merges_transliterations():
+    table = CanonicalTable()
+    first = enrich_text("Sergei Lavrov said the talks went well.", table=table)
+    second = enrich_text("Sergey V. Lavrov said the talks went badly.", table=table)
+    third = enrich_text("Mr. Lavrov said nothing new.", table=table)
+    assert first.speakers == second.speakers == third.speakers == ["Sergei Lavrov"]

@@ -1,0 +1,30 @@
+from index.names import clean_name, display_name, fold_token, person_key, surname_key
+
+
+def test_clean_name_strips_titles_and_possessives():
+    assert clean_name("U.S. Secretary of State John Kerry") == "John Kerry"
+    assert clean_name("Mr. Lavrov") == "Lavrov"
+    assert clean_name("Kerry’s") == "Kerry"
+    assert clean_name("the White House’s Press Secretary Josh Earnest") == "Josh Earnest"
+    assert clean_name("President") == ""
+    assert clean_name("Ctrl + Enter") == "Ctrl Enter" or clean_name("Ctrl + Enter") == ""
+
+
+def test_person_key_merges_spelling_variants_and_initials():
+    variants = ["Sergei V. Lavrov", "Sergey Lavrov", "Sergey V. Lavrov", "Sergei Lavrov"]
+    assert len({person_key(v) for v in variants}) == 1
+    assert person_key("Bashar al-Assad") == person_key("Bashar Assad")
+    assert person_key("Dmitry Peskov") == person_key("Dmitriy Peskov") == person_key("Dmitrii Peskov")
+    assert person_key("John Kerry") != person_key("John Kirby")
+
+
+def test_display_name_drops_middle_initials_only():
+    assert display_name("Sergei V. Lavrov") == "Sergei Lavrov"
+    assert display_name("Ashton B. Carter") == "Ashton Carter"
+    assert display_name("Bashar al-Assad") == "Bashar al-Assad"
+
+
+def test_surname_and_fold():
+    assert surname_key("Mr. Lavrov") == surname_key("Sergei Lavrov")
+    assert fold_token("Sergey") == fold_token("Sergei")
+    assert fold_token("Zakharova") != fold_token("Zakharov")
