@@ -116,6 +116,11 @@ def _proper_name(surface: str) -> str:
     return name
 
 
+def _has_proper_noun(span) -> bool:
+    """A name has a proper noun in it; "Conceding" (VBG) or "Trumps" at a sentence start do not count."""
+    return any(t.tag_ == "NNP" for t in span)
+
+
 def _line_parts(doc):
     """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov")."""
     for ent in doc.ents:
@@ -143,7 +148,7 @@ def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
             continue
         titles = _titles_before(doc, ent.start)
         if kind == "person":
-            name = _person_name(ent.text)
+            name = _person_name(ent.text) if _has_proper_noun(ent) else ""
             titles |= {w.lower().rstrip(".") for w in ent.text.split()
                        if w.lower().rstrip(".") in TITLE_WORDS}
         else:
@@ -161,16 +166,21 @@ def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
 
 
 class ArticlePersons:
-    """The persons of one article: each mention resolved to the article's fullest form."""
+    """The persons of one article: each mention resolved to the article's fullest form.
+
+    A lone surname goes to the full name with that surname; when two people share it (Bill and
+    Hillary Clinton), to the one named most recently before the mention. A lone first name goes to
+    the one full name that starts with it ("Hillary" -> "Hillary Clinton")."""
 
     def __init__(self, mentions: list[Mention]) -> None:
         self.full_names: dict[str, str] = {}  # person_key -> longest display form in the article
         self.by_surname: dict[str, list[str]] = {}  # surname key -> person keys
+        self.positions: list[tuple[int, str]] = []  # (character offset, person key) of full mentions
         for m in mentions:
             if m.kind == "person" and len(core_tokens(m.name)) >= 2:
-                self.add(m.name)
+                self.add(m.name, m.start)
 
-    def add(self, name: str) -> str:
+    def add(self, name: str, position: int | None = None) -> str:
         key = person_key(name)
         shown = display_name(name)
         if key not in self.full_names or len(shown) > len(self.full_names[key]):
@@ -178,20 +188,27 @@ class ArticlePersons:
         keys = self.by_surname.setdefault(surname_key(name), [])
         if key not in keys:
             keys.append(key)
+        if position is not None:
+            self.positions.append((position, key))
+            self.positions.sort()
         return key
 
-    def resolve(self, name: str) -> str | None:
+    def resolve(self, name: str, position: int | None = None) -> str | None:
         """The article's full form of `name` if it names a known person, else None."""
         key = person_key(name)
         if key in self.full_names:
             return self.full_names[key]
-        if " " not in key:
-            keys = self.by_surname.get(surname_key(name), [])
-            if len(keys) == 1:
-                return self.full_names[keys[0]]
-            if not keys:  # a first name alone ("Hillary") is not resolved; the surname is the anchor
-                return None
-            return self.full_names[keys[-1]]
+        if " " in key:
+            return None
+        keys = self.by_surname.get(surname_key(name), [])
+        if len(keys) == 1:
+            return self.full_names[keys[0]]
+        if keys:
+            before = [k for pos, k in self.positions if k in keys and (position is None or pos <= position)]
+            return self.full_names[before[-1] if before else keys[0]]
+        firsts = [k for k in self.full_names if k.split()[0] == key]
+        if len(firsts) == 1:
+            return self.full_names[firsts[0]]
         return None
 
 
@@ -199,13 +216,13 @@ def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: Canoni
     """Fill `canonical` of every mention; relabel ORG/GPE mentions that name a known person."""
     for m in mentions:
         if m.kind != "person" and not known_kind(m.name):
-            if persons.resolve(m.name) is not None:
+            if persons.resolve(m.name, m.start) is not None:
                 m.kind = "person"
             elif table.knows_person(m.name) and _person_name(m.name):
                 m.kind, m.name = "person", _person_name(m.name)
-                persons.add(m.name)
+                persons.add(m.name, m.start)
         if m.kind == "person":
-            full = persons.resolve(m.name) or m.name
+            full = persons.resolve(m.name, m.start) or m.name
             m.canonical = table.person(full)
         elif m.kind == "org":
             m.canonical = table.org(m.name)

@@ -47,6 +47,14 @@ HONORIFICS = frozenset(
     """.split()
 )
 
+# Offices that, at the end of a capitalised run, show it is a title ("XM Vice President").
+TRAILING_TITLES = frozenset(
+    """
+    president secretary minister spokesman spokeswoman spokesperson director chairman chairwoman ceo
+    senator governor official adviser advisor aide ambassador commissioner
+    """.split()
+)
+
 # Honorifics that say something about gender; used only to resolve "he"/"she".
 FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "madam", "madame", "spokeswoman", "chairwoman",
                            "congresswoman", "councilwoman", "queen", "princess", "lady", "dame",
@@ -123,6 +131,9 @@ def clean_name(text: str) -> str:
     # Drop leading title words and determiners ("the White House's Press Secretary").
     while tokens and _is_title_word(tokens[0]):
         tokens.pop(0)
+    # "Sirius XM Vice President": a trailing office makes it a title, not a name
+    if tokens and tokens[-1].lower().rstrip(".") in TRAILING_TITLES:
+        return ""
     if not tokens or not all(_NAME_TOKEN.match(t) for t in tokens):
         return ""
     return " ".join(tokens)

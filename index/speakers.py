@@ -53,15 +53,17 @@ def _regular(lemma: str) -> list[str]:
 STRONG = _forms(
     "say:says,said,saying tell:tells,told,telling add warn state announce declare emphasize emphasise "
     "stress confirm insist claim allege assert explain argue acknowledge admit:admits,admitted,admitting "
-    "deny note comment:comments,commented,commenting remark reiterate affirm maintain contend caution urge "
+    "deny note comment:comments,commented,commenting remark reiterate affirm contend caution urge "
     "underline underscore predict complain concede testify tweet write:writes,wrote,written,writing "
-    "reply answer vow pledge promise recall observe conclude suggest ask announce quip "
-    "tout lament declare disclose reveal inform assure concur retort add"
+    "reply answer vow pledge recall observe conclude suggest ask quip echo joke boast brag exclaim "
+    "tout lament disclose reveal inform assure concur retort recount muse scoff shout yell plead "
+    "insist counter:counters,countered,countering charge"
 )
 # Verbs that report speech only when something is said (a that-clause or a quote).
 WEAK = _forms(
     "respond speak:speaks,spoke,spoken,speaking talk raise express call describe accuse criticize "
-    "criticise praise question point"
+    "criticise praise question point maintain promise continue dismiss blast slam label dub thank "
+    "warn read:reads,reading post"
 )
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
@@ -119,6 +121,11 @@ class SpeakerFinder:
 
     def events(self) -> list[SpeechEvent]:
         out = []
+        self._sent_of = {}
+        for k, sent in enumerate(self.doc.sents):
+            for i in range(sent.start, sent.end):
+                self._sent_of[i] = k
+        self._speakers_by_sent: dict[int, list[str]] = {}
         for tok in self.doc:
             if self.inside_quote[tok.idx]:
                 continue
@@ -131,6 +138,10 @@ class SpeakerFinder:
                 continue
             if event is not None:
                 out.append(event)
+                if event.speaker_type == "person" and event.speaker:
+                    spoke = self._speakers_by_sent.setdefault(self._sent_of[tok.i], [])
+                    if event.speaker not in spoke:
+                        spoke.append(event.speaker)
         return out
 
     def _blocked(self, verb) -> bool:
@@ -201,6 +212,9 @@ class SpeakerFinder:
             if head.dep_ == "conj" and head.head is not head:
                 head, via = head.head, "/conj"
                 continue
+            if head.dep_ == "advcl" and head.tag_ == "VBG" and head.head is not head:  # "..., saying that"
+                head, via = head.head, "/participle"
+                continue
             return None, via
         return None, via
 
@@ -253,12 +267,12 @@ class SpeakerFinder:
         name = clean_name(" ".join(words))
         if not name:
             return None
-        full = self.persons.resolve(name)
+        full = self.persons.resolve(name, self.doc[start].idx)
         if full is None and not titles & PERSON_TITLE_NOUNS:
             return None
         if full is None:
             full = name
-            self.persons.add(name)
+            self.persons.add(name, self.doc[start].idx)
         canonical = self.table.person(full)
         span = self.doc[start:tok.i + 1]
         self.mentions.append(Mention("person", name, span.start_char, span.end_char, start, tok.i + 1,
@@ -295,7 +309,8 @@ class SpeakerFinder:
                     bucket = others
                 if m.canonical not in bucket:
                     bucket.append(m.canonical)
-            for person in main + subjects + others:
+            speakers = list(reversed(self._speakers_by_sent.get(k, []))) if k < here else []
+            for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
                     return person
@@ -319,6 +334,13 @@ class SpeakerFinder:
             if nxt is not None and len(nxt) <= 12:
                 hi = max(hi, nxt.end_char)
             window = [e for e in events if lo <= self.doc[e.cue_i].idx < hi]
+            if not window and q.start - first.start_char <= 2:
+                # 'Cruz continued:' / 'released the following statement:' then the quote
+                before = text[:lo].rstrip()
+                if before.endswith(":") or text[lo - 1:lo] in "“\"" and before.endswith(","):
+                    prev = next((s for s in reversed(sents) if s.end_char <= lo), None)
+                    if prev is not None:
+                        window = [e for e in events if prev.start_char <= self.doc[e.cue_i].idx < prev.end_char]
             event = None
             containing = [e for e in window if e.content and e.content[0] <= q.start and q.end <= e.content[1]]
             if containing:

@@ -1,0 +1,321 @@
+"""Score newsfind's speaker attribution against PolNeAR (Newell, Margolin & Ruths, LREC 2018).
+
+    .venv/bin/python bench/eval_attribution.py --split dev          # the reported figures
+    .venv/bin/python bench/eval_attribution.py --split train --errors 20   # develop here
+
+Develop on train, report on dev; never tune on what you report.
+
+Gold, built from the annotations (PolNeAR sources are mention spans, not resolved people):
+* a source span names a person when it holds a capitalised name (titles, determiners and
+  possessives removed) that is not an organisation or place (alias tables, organisation words) and
+  that either stands after a person title in the span or is tagged PERSON by the model somewhere in
+  the article (the NER is shared with the system; the attribution is not);
+* a pronoun source (he/she/him/her) counts for the person named by the nearest preceding
+  attribution source within 1,000 characters that names exactly one person, when there is one;
+  otherwise it is left out of the named-speaker gold (and counted as unresolvable);
+* "Attribution-no-source" records and unnamed sources ("officials", "the source") are left out.
+
+Scores:
+1. article level: gold = named persons who are the source of at least one attribution; predicted =
+   the article's `speaker` facet values; micro P/R/F1 over (article, person) pairs. A predicted value
+   matches a gold person with the same first+last key, or the same surname when either is one word;
+2. quote level: for every gold attribution with a named-person source, the content counts as found
+   when a stored quote overlaps at least half of its content span (or half of the quote); speaker-match
+   accuracy = found with the right person / found (the Gender Gap Tracker's definition), and
+   end-to-end = found with the right person / all such attributions;
+3. errors by kind, with examples.
+The figure to beat (Gender Gap Tracker quote extractor): speaker-match 86.5 %, speakers P 0.807 / R 0.976 / F1 0.883.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index.canonical import CanonicalTable, known_kind  # noqa: E402
+from index.enrich import analysed_text, enrich_doc  # noqa: E402
+from index.entities import ORG_WORDS, PERSON_TITLE_NOUNS  # noqa: E402
+from index.names import PRONOUNS, TITLE_WORDS, core_tokens, person_key, surname_key  # noqa: E402
+from index.nlp import load_pipeline  # noqa: E402
+from index.readers import SourceArticle  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "polnear_traindev.jsonl.gz"
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_WORDS = re.compile(r"\b(Democrats?|Republicans?|Americans?|Officials?|Congress|Senate|House|Administration|"
+                         r"Campaign|Committee|Court|Police|Party|Government|GOP|Media|Press|Times|News|Post|"
+                         r"Journal|Network|Group|Foundation|Institute|University|Center|Council)\b")
+_NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*\.?)(?:\s+(?:[A-Z][\w’'.-]*\.?|al-|bin|de|van|von|da))*")
+
+
+@dataclass
+class DocScore:
+    doc_id: str
+    outlet: str
+    gold: set[str] = field(default_factory=set)  # gold person display names
+    predicted: list[str] = field(default_factory=list)
+    tp: int = 0
+    fp: list[tuple[str, str]] = field(default_factory=list)  # (value, kind)
+    fn: list[tuple[str, str]] = field(default_factory=list)
+    quotes_gold: int = 0
+    quotes_found: int = 0
+    quotes_matched: int = 0
+    quote_errors: list[dict] = field(default_factory=list)
+
+
+def load(corpus: Path, split: str, limit: int | None) -> list[dict]:
+    if not corpus.exists():
+        sys.exit(f"PolNeAR annotations not found at {corpus}: this evaluation needs "
+                 "shared/corpora/polnear_traindev.jsonl.gz beside the project")
+    with gzip.open(corpus, "rt", encoding="utf-8") as fh:
+        docs = [d for d in map(json.loads, fh) if d["compartment"] == split]
+    return docs[:limit] if limit else docs
+
+
+def split_title(text: str) -> tuple[str, str, int]:
+    title, sep, body = text.partition("\n\n")
+    return title, body, len(title) + len(sep)
+
+
+# Where a source span stops naming its source: relative clauses, appositions, prepositional phrases.
+_SPAN_CUT = re.compile(r",\s+(?:a|an|the|who|which|whose|one|both|now|then|former|also)\b|\s(?:who|which|whose|that|under|"
+                       r"of|for|at|from|with|in|on|to|by|after|before|during|like)\s|\(|—|–|:|;")
+
+
+def names_in_span(span_text: str, persons_text: set[str], person_keys: set[str], person_surnames: set[str]
+                  ) -> list[str]:
+    """Person names that are the source in a source span: "Sen. Ted Cruz", "President Obama, Hillary
+    Clinton, and other Democrats" (two), "Carter’s press secretary, Peter Cook" (Peter Cook, not Carter),
+    "Mukasey, the attorney general under former President George W. Bush" (Mukasey only)."""
+    span_text = span_text.replace("\xa0", " ")
+    cut = _SPAN_CUT.search(span_text)
+    head = span_text[:cut.start()] if cut else span_text
+    # "X’s campaign": X owns the source, X is not the source; "Carter’s press secretary, Peter Cook" keeps Cook
+    if re.search(r"['’]s\s+[a-z]", head):
+        rest = span_text[cut.end():] if cut and span_text[cut.start():cut.start() + 1] == "," else ""
+        head = re.sub(r"^.*?['’]s\s+[a-z][^,]*,?\s*", "", head) or rest
+    out = []
+    for part in re.split(r",|\band\b|\bor\b|&", head):
+        for m in _NAME_RUN.finditer(part):
+            tokens = m.group(0).split()
+            # the name starts after the last title word: "former Florida Gov. Jeb Bush" -> "Jeb Bush"
+            last_title = max((i for i, t in enumerate(tokens)
+                              if re.sub(r"['’]s$", "", t).lower().rstrip(".") in TITLE_WORDS
+                              or t.lower() in TITLE_WORDS), default=-1)
+            titled = last_title >= 0  # a title right before the name: "Sen. Ted Cruz"
+            name = re.sub(r"['’]s$", "", " ".join(tokens[last_title + 1:])).strip(" .,")
+            # trim to the model's PERSON entity inside the run: "Celebrities Julianne Moore" -> "Julianne Moore"
+            inside = [p for p in persons_text if p in name and len(core_tokens(p)) > 1]
+            if inside:
+                name = max(inside, key=len)
+            if not name or name.lower() in PRONOUNS or known_kind(name) or ORG_WORDS.search(name) \
+                    or GROUP_WORDS.search(name) or not core_tokens(name):
+                continue
+            if person_key(name) in person_keys or surname_key(name) in person_surnames or titled:
+                out.append(name)
+    return out
+
+
+def gold_persons(doc: dict, body_offset: int, nlp_doc) -> tuple[list[tuple[str, dict]], int]:
+    """[(person name, attribution)] for attributions whose source names a person; and how many
+    pronoun sources could not be resolved."""
+    persons = [e.text for e in nlp_doc.ents if e.label_ == "PERSON"]
+    persons_text = set(persons)
+    person_keys = {person_key(p) for p in persons if len(core_tokens(p)) > 1}
+    person_surnames = {surname_key(p) for p in persons}
+    out: list[tuple[str, dict]] = []
+    unresolved = 0
+    recent: list[tuple[int, str]] = []  # (char offset, name) of single-person sources so far
+    for att in sorted((a for a in doc["quotes"] if a["type"] == "Attribution" and a["speaker_span"]),
+                      key=lambda a: a["speaker_span"][0][0]):
+        start = att["speaker_span"][0][0]
+        span_text = " ".join(doc["text"][s:e] for s, e in att["speaker_span"])
+        if span_text.strip().lower() in PERSON_PRONOUNS:
+            earlier = [n for pos, n in recent if start - pos <= 1000]
+            if earlier:
+                out.append((earlier[-1], att))
+            else:
+                unresolved += 1
+            continue
+        names = names_in_span(span_text, persons_text, person_keys, person_surnames)
+        for name in names:
+            out.append((name, att))
+        if len(names) == 1:
+            recent.append((start, names[0]))
+    return out, unresolved
+
+
+def same_person(a: str, b: str) -> bool:
+    ka, kb = person_key(a), person_key(b)
+    if ka == kb:
+        return True
+    if (" " not in ka or " " not in kb) and surname_key(a) == surname_key(b):
+        return True
+    return False
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def score_doc(doc: dict, enrichment, nlp_doc, body_offset: int) -> tuple[DocScore, int]:
+    s = DocScore(doc["doc_id"], doc["outlet"])
+    gold_pairs, unresolved = gold_persons(doc, body_offset, nlp_doc)
+    gold_names: list[str] = []
+    for name, _ in gold_pairs:
+        if not any(same_person(name, g) for g in gold_names):
+            gold_names.append(name)
+    # prefer the fullest spelling of each gold person for display
+    s.gold = set(gold_names)
+    s.predicted = list(enrichment.speakers)
+    gold_left = list(gold_names)
+    all_sources = " ".join(doc["text"][a["speaker_span"][0][0]:a["speaker_span"][-1][1]]
+                           for a in doc["quotes"] if a["speaker_span"])
+    for p in s.predicted:
+        match = next((g for g in gold_left if same_person(p, g)), None)
+        if match is not None:
+            s.tp += 1
+            gold_left.remove(match)
+        elif surname_key(p) and re.search(rf"\b{re.escape(p.split()[-1])}\b", all_sources):
+            s.fp.append((p, "org or group taken for person" if not any(
+                same_person(p, e.text) for e in nlp_doc.ents if e.label_ == "PERSON") else "source not named as person"))
+        else:
+            s.fp.append((p, "mentioned-not-speaking"))
+    pronoun_only = {n for n, a in gold_pairs
+                    if doc["text"][a["speaker_span"][0][0]:a["speaker_span"][0][1]].lower() in PERSON_PRONOUNS}
+    named_somewhere = {n for n, a in gold_pairs
+                       if doc["text"][a["speaker_span"][0][0]:a["speaker_span"][0][1]].lower() not in PERSON_PRONOUNS}
+    for g in gold_left:
+        kind = "missed pronoun speaker" if g in pronoun_only and not any(
+            same_person(g, n) for n in named_somewhere) else "missed named speaker"
+        s.fn.append((g, kind))
+
+    # quote level, in text coordinates (the stored quotes are relative to the body)
+    predicted_quotes = [(q["start"] + body_offset, q["end"] + body_offset, q["speaker"]) for q in enrichment.quotes]
+    for name, att in gold_pairs:
+        if not att.get("quote_span"):
+            continue
+        spans = att["quote_span"]
+        gspan = (spans[0][0], spans[-1][1])
+        s.quotes_gold += 1
+        best = None
+        for qs, qe, speaker in predicted_quotes:
+            ov = overlap((qs, qe), gspan)
+            if ov and (ov >= 0.5 * (gspan[1] - gspan[0]) or ov >= 0.5 * (qe - qs)):
+                if best is None or ov > best[0]:
+                    best = (ov, speaker)
+        if best is None:
+            continue
+        s.quotes_found += 1
+        if best[1] and same_person(best[1], name):
+            s.quotes_matched += 1
+        else:
+            s.quote_errors.append({"gold": name, "predicted": best[1], "cue": att["cue"],
+                                   "quote": doc["text"][gspan[0]:gspan[1]][:100]})
+    return s, unresolved
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def table(scores: list[DocScore]) -> list[dict]:
+    groups: dict[str, list[DocScore]] = defaultdict(list)
+    for s in scores:
+        groups[s.outlet].append(s)
+    rows = []
+    for name, group in [("ALL", scores), *sorted(groups.items())]:
+        tp = sum(s.tp for s in group)
+        fp = sum(len(s.fp) for s in group)
+        fn = sum(len(s.fn) for s in group)
+        p, r, f = prf(tp, fp, fn)
+        found = sum(s.quotes_found for s in group)
+        matched = sum(s.quotes_matched for s in group)
+        gold_q = sum(s.quotes_gold for s in group)
+        rows.append({"group": name, "docs": len(group), "gold_speakers": tp + fn, "P": p, "R": r, "F1": f,
+                     "gold_quotes": gold_q, "found": found / gold_q if gold_q else 0.0,
+                     "speaker_match": matched / found if found else 0.0,
+                     "end_to_end": matched / gold_q if gold_q else 0.0})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", default="dev", choices=["train", "dev"])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    ap.add_argument("--errors", type=int, default=8, help="examples to print per error kind")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    args = ap.parse_args(argv)
+
+    docs = load(args.corpus, args.split, args.limit)
+    nlp = load_pipeline()
+    table_ = CanonicalTable()
+    articles, offsets = [], []
+    for d in docs:
+        title, body, _ = split_title(d["text"])
+        article = SourceArticle(id=d["doc_id"], title=title, body=body, source=d["doc_id"])
+        text, off = analysed_text(article)
+        articles.append((article, text))
+        offsets.append(off)
+
+    t0 = time.perf_counter()
+    parsed = list(nlp.pipe((t for _, t in articles), batch_size=16))
+    t_nlp = time.perf_counter() - t0
+    t_attr = 0.0
+    scores: list[DocScore] = []
+    unresolved = 0
+    for (article, text), nlp_doc, off, d in zip(articles, parsed, offsets, docs, strict=True):
+        t1 = time.perf_counter()
+        enrichment = enrich_doc(article, nlp_doc, off, table_)
+        t_attr += time.perf_counter() - t1
+        s, u = score_doc(d, enrichment, nlp_doc, off)
+        unresolved += u
+        scores.append(s)
+
+    rows = table(scores)
+    print(f"PolNeAR {args.split}: {len(docs)} articles; spaCy {t_nlp:.1f}s ({len(docs) / t_nlp:.1f} art/s), "
+          f"newsfind extraction {t_attr:.1f}s = {100 * t_attr / t_nlp:.1f} % of the spaCy time; "
+          f"{unresolved} pronoun sources without a named antecedent left out of the gold")
+    print()
+    print(f"{'group':<20}{'docs':>5}{'gold':>6}{'P':>7}{'R':>7}{'F1':>7}{'quotes':>8}{'found':>7}"
+          f"{'spk-match':>10}{'end2end':>9}")
+    for r in rows:
+        print(f"{r['group']:<20}{r['docs']:>5}{r['gold_speakers']:>6}{r['P']:>7.3f}{r['R']:>7.3f}{r['F1']:>7.3f}"
+              f"{r['gold_quotes']:>8}{r['found']:>7.3f}{r['speaker_match']:>10.3f}{r['end_to_end']:>9.3f}")
+    print()
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for s in scores:
+        for value, kind in s.fp:
+            kinds[f"FP {kind}"].append(f"{s.doc_id}: {value}")
+        for value, kind in s.fn:
+            kinds[f"FN {kind}"].append(f"{s.doc_id}: {value}")
+        for e in s.quote_errors:
+            kinds["quote: wrong person" if e["predicted"] else "quote: no speaker"].append(
+                f"{s.doc_id}: gold {e['gold']!r}, got {e['predicted']!r}, cue {e['cue']!r}: {e['quote']!r}")
+    counts = Counter({k: len(v) for k, v in kinds.items()})
+    print("errors by kind:")
+    for kind, n in counts.most_common():
+        print(f"  {n:>5}  {kind}")
+        for example in kinds[kind][: args.errors]:
+            print(f"           {example}")
+    if args.json:
+        args.json.write_text(json.dumps({"split": args.split, "articles": len(docs), "spacy_seconds": t_nlp,
+                                         "extraction_seconds": t_attr, "rows": rows,
+                                         "errors": dict(counts)}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
