@@ -44,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from index.canonical import CanonicalTable, known_kind  # noqa: E402
 from index.enrich import analysed_text, enrich_doc  # noqa: E402
-from index.entities import ORG_WORDS, PERSON_TITLE_NOUNS  # noqa: E402
+from index.entities import ORG_WORDS  # noqa: E402
 from index.names import PRONOUNS, TITLE_WORDS, core_tokens, person_key, surname_key  # noqa: E402
 from index.nlp import load_pipeline  # noqa: E402
 from index.readers import SourceArticle  # noqa: E402
@@ -87,8 +87,9 @@ def split_title(text: str) -> tuple[str, str, int]:
 
 
 # Where a source span stops naming its source: relative clauses, appositions, prepositional phrases.
-_SPAN_CUT = re.compile(r",\s+(?:a|an|the|who|which|whose|one|both|now|then|former|also)\b|\s(?:who|which|whose|that|under|"
-                       r"of|for|at|from|with|in|on|to|by|after|before|during|like)\s|\(|—|–|:|;")
+_SPAN_CUT = re.compile(r",\s+(?:a|an|the|who|which|whose|one|both|now|then|former|also)\b"
+                       r"|\s(?:who|which|whose|that|under|of|for|at|from|with|in|on|to|by|after|before|during|like)\s"
+                       r"|\(|—|–|:|;")
 
 
 def names_in_span(span_text: str, persons_text: set[str], person_keys: set[str], person_surnames: set[str]
@@ -156,11 +157,7 @@ def gold_persons(doc: dict, body_offset: int, nlp_doc) -> tuple[list[tuple[str, 
 
 def same_person(a: str, b: str) -> bool:
     ka, kb = person_key(a), person_key(b)
-    if ka == kb:
-        return True
-    if (" " not in ka or " " not in kb) and surname_key(a) == surname_key(b):
-        return True
-    return False
+    return ka == kb or ((" " not in ka or " " not in kb) and surname_key(a) == surname_key(b))
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -186,8 +183,8 @@ def score_doc(doc: dict, enrichment, nlp_doc, body_offset: int) -> tuple[DocScor
             s.tp += 1
             gold_left.remove(match)
         elif surname_key(p) and re.search(rf"\b{re.escape(p.split()[-1])}\b", all_sources):
-            s.fp.append((p, "org or group taken for person" if not any(
-                same_person(p, e.text) for e in nlp_doc.ents if e.label_ == "PERSON") else "source not named as person"))
+            is_person = any(same_person(p, e.text) for e in nlp_doc.ents if e.label_ == "PERSON")
+            s.fp.append((p, "source not named as person" if is_person else "org or group taken for person"))
         else:
             s.fp.append((p, "mentioned-not-speaking"))
     pronoun_only = {n for n, a in gold_pairs
@@ -210,9 +207,9 @@ def score_doc(doc: dict, enrichment, nlp_doc, body_offset: int) -> tuple[DocScor
         best = None
         for qs, qe, speaker in predicted_quotes:
             ov = overlap((qs, qe), gspan)
-            if ov and (ov >= 0.5 * (gspan[1] - gspan[0]) or ov >= 0.5 * (qe - qs)):
-                if best is None or ov > best[0]:
-                    best = (ov, speaker)
+            big_enough = ov >= 0.5 * (gspan[1] - gspan[0]) or ov >= 0.5 * (qe - qs)
+            if ov and big_enough and (best is None or ov > best[0]):
+                best = (ov, speaker)
         if best is None:
             continue
         s.quotes_found += 1
@@ -276,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     t_attr = 0.0
     scores: list[DocScore] = []
     unresolved = 0
-    for (article, text), nlp_doc, off, d in zip(articles, parsed, offsets, docs, strict=True):
+    for (article, _text), nlp_doc, off, d in zip(articles, parsed, offsets, docs, strict=True):
         t1 = time.perf_counter()
         enrichment = enrich_doc(article, nlp_doc, off, table_)
         t_attr += time.perf_counter() - t1
