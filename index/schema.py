@@ -24,7 +24,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyzer
 
 # Bump when enrichment changes in a way that should re-process unchanged files.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {
@@ -40,7 +40,7 @@ FACETS: dict[str, tuple[str, str]] = {
 ENTITY_KINDS = ("person", "org", "place")
 
 # Fields a user may name in a query.
-QUERY_FIELDS = ("title", "body", "date", *FACETS)
+QUERY_FIELDS = ("title", "body", "quote", "date", *FACETS)
 DEFAULT_SEARCH_FIELDS = ("title", "body")
 
 
@@ -93,6 +93,8 @@ def build_schema() -> Schema:
         "metadata_sources": STORED(),  # where outlet/date/author came from: record or inferred
         "quotes": STORED(),  # [{speaker, speaker_type, text, start, end, kind, cue, rule, confidence}]
         "mentions": STORED(),  # [{kind, value, text, start, end}] for marking entities in the article
+        # Words inside what was said (every attributed quote, direct or reported): `quote:agenda`.
+        "quote": TEXT(analyzer=body_analyzer),
     }
     for facet, (search_field, facet_field) in FACETS.items():
         analyzer = PersonNameAnalyzer() if facet in ("speaker", "person", "author") else ProperNameAnalyzer()

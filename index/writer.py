@@ -106,6 +106,7 @@ def document_fields(article: SourceArticle, enrichment) -> dict:
         "metadata_sources": meta.sources,
         "quotes": enrichment.quotes,
         "mentions": enrichment.mentions,
+        "quote": join_searchable(q["text"] for q in enrichment.quotes if q["speaker"]),
     }
     if meta.date and meta.date.when:
         doc["date"] = meta.date.when

@@ -51,3 +51,35 @@ def html_to_terminal(snippet: str, color: bool) -> str:
 
 def has_marks(raw: str) -> bool:
     return _OPEN in raw
+
+
+def quote_snippet(quotes: list[dict], speaker_terms: set[str], quote_terms: set[str], speaker_analyzer,
+                  quote_analyzer) -> str | None:
+    """The quote that answers a `speaker:`/`quote:` query, as HTML: 'Speaker: “… <mark>word</mark> …”'.
+    Prefers a quote whose speaker matches and whose words match; None when no quote fits."""
+    best, best_score = None, 0
+    for q in quotes:
+        if not q.get("speaker"):
+            continue
+        speaker_ok = not speaker_terms or bool(
+            {t.text for t in speaker_analyzer(q["speaker"])} & speaker_terms)
+        if not speaker_ok:
+            continue
+        words = {t.text for t in quote_analyzer(q["text"])}
+        score = 1 + 2 * len(words & quote_terms)
+        if quote_terms and not words & quote_terms:
+            continue
+        if score > best_score:
+            best, best_score = q, score
+    if best is None:
+        return None
+    text = best["text"]
+    if quote_terms:
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+        raw = highlight.highlight(text, frozenset(quote_terms), quote_analyzer, fragmenter, SentinelFormatter(),
+                                  top=1)
+        text = raw or lead(text)
+    else:
+        text = lead(text)
+    opening, closing = ("“", "”") if best.get("kind") == "direct" else ("", "")
+    return html.escape(best["speaker"], quote=False) + ": " + to_html(f"{opening}{text}{closing}")

@@ -1,6 +1,7 @@
 """The query language: Whoosh syntax over title and body, AND by default, plus field prefixes.
 
     Syria speaker:Lavrov                  words AND a speaker
+    speaker:Putin quote:agenda             words inside what was said (the snippet shows the quote)
     "military support" OR aid -Assad       phrases, OR, NOT (also `NOT x`)
     milit* Lavrv~                          wildcards, fuzzy terms
     person:"Sergey Lavrov" org:"State Department" place:Syria outlet:UPI author:Pechenkin tag:x title:warns

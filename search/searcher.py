@@ -78,9 +78,22 @@ def hit_data(hit, stored: dict) -> dict:
     }
 
 
-def snippet_for(hit, stored: dict) -> str:
-    """Best body fragments with matches marked; the article's lead when nothing in the body matched
-    (a query on title, speaker or date only)."""
+def query_terms(q: wq.Query, fieldname: str) -> set[str]:
+    return {text if isinstance(text, str) else text.decode("utf-8")
+            for field, text in q.iter_all_terms() if field == fieldname}
+
+
+def snippet_for(hit, stored: dict, q: wq.Query | None = None) -> str:
+    """For a `speaker:`/`quote:` query, the quote that answers it; otherwise the best body fragments
+    with matches marked; the article's lead when nothing in the body matched."""
+    if q is not None:
+        speaker_terms, quote_terms = query_terms(q, "speaker"), query_terms(q, "quote")
+        if speaker_terms or quote_terms:
+            schema = hit.searcher.schema
+            found = highlight.quote_snippet(stored.get("quotes", []), speaker_terms, quote_terms,
+                                            schema["speaker"].analyzer, schema["quote"].analyzer)
+            if found:
+                return found
     raw = hit.highlights("body", top=2)
     if not raw or not highlight.has_marks(raw):
         return highlight.to_html(highlight.lead(stored.get("body", "")))
@@ -111,7 +124,7 @@ def search(searcher, request: SearchRequest) -> dict:
         if request.sort != "relevance":
             data["score"] = None  # Whoosh puts the sort key there
         if request.snippets:
-            data["snippet"] = snippet_for(hit, stored)
+            data["snippet"] = snippet_for(hit, stored, q)
         hits.append(data)
     facets = {}
     for name in facet_names:

@@ -103,3 +103,19 @@ def test_snippet_falls_back_to_the_lead_when_only_metadata_matched(seed_searcher
     data = run(seed_searcher, "outlet:UPI")
     assert ids(data) == {"001_4381e5166d85121b"}
     assert data["hits"][0]["snippet"].startswith("U.S. Begins Talks With Russia")
+
+
+def test_quote_field_and_quote_snippet(seed_searcher):
+    data = run(seed_searcher, "speaker:Putin quote:agenda")
+    assert ids(data) == {"000_cc762b55518d5dfc", "002_a2b3b58d53712aaf"}
+    for hit in data["hits"]:
+        assert hit["snippet"].startswith("Vladimir Putin: “")
+        assert "<mark>agenda</mark>" in hit["snippet"]
+    # words only in the narrative, never in a quote, do not match quote:
+    assert ids(run(seed_searcher, "quote:Vladivostok")) == set()
+    assert ids(run(seed_searcher, "Vladivostok")) == {"004_2064c722ad5b44e7"}
+
+
+def test_speaker_query_snippet_shows_that_speakers_words(seed_searcher):
+    data = run(seed_searcher, "speaker:Zhoteva")
+    assert data["hits"][0]["snippet"].startswith("Betina Zhoteva: ")
