@@ -88,6 +88,9 @@ def snippet_for(hit, stored: dict, q: wq.Query | None = None) -> str:
     with matches marked; the article's lead when nothing in the body matched."""
     if q is not None:
         speaker_terms, quote_terms = query_terms(q, "speaker"), query_terms(q, "quote")
+        # "Syria speaker:Lavrov": Lavrov's quote about Syria if there is one, else the body's fragments
+        if speaker_terms and not quote_terms:
+            quote_terms = query_terms(q, "body")
         if speaker_terms or quote_terms:
             schema = hit.searcher.schema
             found = highlight.quote_snippet(stored.get("quotes", []), speaker_terms, quote_terms,

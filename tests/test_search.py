@@ -119,3 +119,9 @@ def test_quote_field_and_quote_snippet(seed_searcher):
 def test_speaker_query_snippet_shows_that_speakers_words(seed_searcher):
     data = run(seed_searcher, "speaker:Zhoteva")
     assert data["hits"][0]["snippet"].startswith("Betina Zhoteva: ")
+
+
+def test_plain_text_queries_keep_body_snippets(seed_searcher):
+    data = run(seed_searcher, "agenda")
+    assert all(not h["snippet"].startswith("Vladimir Putin:") for h in data["hits"])
+    assert all("<mark>agenda</mark>" in h["snippet"] for h in data["hits"])
