@@ -62,9 +62,11 @@ STRONG = _forms(
 # Verbs that report speech only when something is said (a that-clause or a quote).
 WEAK = _forms(
     "respond speak:speaks,spoke,spoken,speaking talk raise express call describe accuse criticize "
-    "criticise praise question point maintain promise continue dismiss blast slam label dub thank "
-    "warn read:reads,reading post"
+    "criticise praise question point maintain promise dismiss blast slam label dub thank"
 )
+# Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
+BESIDE_QUOTE = _forms("continue read:reads,reading post")
+QUOTE_MARKS = frozenset('“”"«»:')
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
                              "spokeswoman", "spokesperson", "official", "officials", "minister",
@@ -132,8 +134,10 @@ class SpeakerFinder:
             low = tok.lower_
             if low == "according" and any(c.lower_ == "to" for c in tok.children):
                 event = self._according_to(tok)
-            elif tok.pos_ in ("VERB", "AUX") and (low in STRONG or low in WEAK) and tok.pos_ != "AUX":
+            elif tok.pos_ == "VERB" and (low in STRONG or low in WEAK):
                 event = self._verb_event(tok, weak=low in WEAK and low not in STRONG)
+            elif tok.pos_ == "VERB" and low in BESIDE_QUOTE and self._beside_quote(tok):
+                event = self._verb_event(tok, weak=False)
             else:
                 continue
             if event is not None:
@@ -152,10 +156,12 @@ class SpeakerFinder:
             return True
         if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) or verb.dep_ in ("xcomp", "amod"):
             return True
+        # inside the complement of a negated verb ("did not confirm that Kerry said"); a conjoined
+        # verb keeps its own polarity ("did not mention X, but told his supporters")
         head = verb
-        while head.head is not head and head.dep_ in ("ccomp", "conj", "advcl"):
+        while head.head is not head and head.dep_ == "ccomp":
             head = head.head
-            if any(c.dep_ == "neg" for c in head.children) and head.dep_ != "conj":
+            if any(c.dep_ == "neg" for c in head.children):
                 return True
         return False
 
@@ -169,6 +175,10 @@ class SpeakerFinder:
                 sub = list(c.subtree)
                 return sub[0].idx, sub[-1].idx + len(sub[-1])
         return None
+
+    def _beside_quote(self, verb) -> bool:
+        window = self.doc[max(verb.i - 3, verb.sent.start):min(verb.i + 3, verb.sent.end)]
+        return any(t.text in QUOTE_MARKS for t in window) and not any(c.dep_ == "xcomp" for c in verb.children)
 
     def _quote_near(self, verb) -> bool:
         sent = verb.sent
@@ -258,8 +268,9 @@ class SpeakerFinder:
     def _unlabelled_name(self, tok) -> str | None:
         """A proper-noun subject the model did not tag, taken as a person when the article names
         that person elsewhere or a person title stands in its phrase ("Press Secretary Josh Earnest")."""
-        if tok.pos_ != "PROPN" or not tok.text[:1].isupper():
+        if tok.pos_ not in ("PROPN", "NOUN") or not tok.text[:1].isupper():
             return None
+        proper = tok.pos_ == "PROPN"  # a capitalised NOUN ("Sanders" tagged NNS) must be a known person
         phrase = sorted([c for c in tok.children if c.dep_ in ("compound", "flat")] + [tok], key=lambda t: t.i)
         start = phrase[0].i
         words = [t.text for t in self.doc[start:tok.i + 1]]
@@ -268,7 +279,7 @@ class SpeakerFinder:
         if not name:
             return None
         full = self.persons.resolve(name, self.doc[start].idx)
-        if full is None and not titles & PERSON_TITLE_NOUNS:
+        if full is None and (not proper or not titles & PERSON_TITLE_NOUNS):
             return None
         if full is None:
             full = name
