@@ -21,6 +21,7 @@ from index.names import (
     clean_name,
     core_tokens,
     display_name,
+    looks_female,
     person_key,
     surname_key,
 )
@@ -176,9 +177,16 @@ class ArticlePersons:
         self.full_names: dict[str, str] = {}  # person_key -> longest display form in the article
         self.by_surname: dict[str, list[str]] = {}  # surname key -> person keys
         self.positions: list[tuple[int, str]] = []  # (character offset, person key) of full mentions
+        self.female: dict[str, bool] = {}  # person key -> gender evidence, where titles or names give it
         for m in mentions:
             if m.kind == "person" and len(core_tokens(m.name)) >= 2:
                 self.add(m.name, m.start)
+        for m in mentions:  # "Mrs. Trump" says something about the Trump it resolves to
+            if m.kind == "person":
+                full = self.resolve(m.name, m.start, looks_female(m.titles, m.name))
+                evidence = looks_female(m.titles, full or m.name)
+                if full is not None and evidence is not None:
+                    self.female.setdefault(person_key(full), evidence)
 
     def add(self, name: str, position: int | None = None) -> str:
         key = person_key(name)
@@ -193,14 +201,19 @@ class ArticlePersons:
             self.positions.sort()
         return key
 
-    def resolve(self, name: str, position: int | None = None) -> str | None:
-        """The article's full form of `name` if it names a known person, else None."""
+    def resolve(self, name: str, position: int | None = None, female: bool | None = None) -> str | None:
+        """The article's full form of `name` if it names a known person, else None. `female` (from
+        "Mr."/"Mrs." before the mention) excludes people of the other gender when a surname is shared."""
         key = person_key(name)
         if key in self.full_names:
             return self.full_names[key]
         if " " in key:
             return None
         keys = self.by_surname.get(surname_key(name), [])
+        if len(keys) == 1:
+            return self.full_names[keys[0]]
+        if keys and female is not None:
+            keys = [k for k in keys if self.female.get(k, female) == female] or keys
         if len(keys) == 1:
             return self.full_names[keys[0]]
         if keys:
@@ -216,13 +229,13 @@ def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: Canoni
     """Fill `canonical` of every mention; relabel ORG/GPE mentions that name a known person."""
     for m in mentions:
         if m.kind != "person" and not known_kind(m.name):
-            if persons.resolve(m.name, m.start) is not None:
+            if persons.resolve(m.name, m.start, looks_female(m.titles, m.name)) is not None:
                 m.kind = "person"
             elif table.knows_person(m.name) and _person_name(m.name):
                 m.kind, m.name = "person", _person_name(m.name)
                 persons.add(m.name, m.start)
         if m.kind == "person":
-            full = persons.resolve(m.name, m.start) or m.name
+            full = persons.resolve(m.name, m.start, looks_female(m.titles, m.name)) or m.name
             m.canonical = table.person(full)
         elif m.kind == "org":
             m.canonical = table.org(m.name)

@@ -1,4 +1,5 @@
-"""Finding quoted material in text: “curly”, "straight", «guillemets», „low-high“.
+"""Finding quoted material in text: “curly”, "straight", ''doubled apostrophes'' (the New York Times
+archive style), «guillemets», „low-high“.
 
 Pure string work, no NLP: the spans feed speaker attribution (which verb claims a quote) and
 keep verbs and names *inside* a quote from being taken as the article's own statements.
@@ -15,6 +16,7 @@ _PAIRS = [
     re.compile(r"„([^„“”\n]{1,3000}?)[“”]"),
 ]
 _STRAIGHT = re.compile(r'"([^"\n]{1,3000}?)"')
+_DOUBLED_APOSTROPHES = re.compile(r"''((?:(?!'')[^\n]){1,3000}?)''")
 _WORD = re.compile(r"[^\W\d_]", re.UNICODE)
 
 
@@ -31,7 +33,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Non-overlapping spans of quoted text, in order. Quotes without a letter are ignored."""
     spans: list[QuoteSpan] = []
     taken = bytearray(len(text))
-    for pattern in [*_PAIRS, _STRAIGHT]:
+    for pattern in [*_PAIRS, _DOUBLED_APOSTROPHES, _STRAIGHT]:
         for m in pattern.finditer(text):
             if any(taken[m.start():m.end()]) or not _WORD.search(m.group(1)):
                 continue
@@ -44,6 +46,6 @@ def quote_index(spans: list[QuoteSpan], text_length: int) -> bytearray:
     """A per-character map: 1 where the character is inside a quote (marks included)."""
     inside = bytearray(text_length)
     for s in spans:
-        lo, hi = max(s.start - 1, 0), min(s.end + 1, text_length)
+        lo, hi = max(s.start - 2, 0), min(s.end + 2, text_length)
         inside[lo:hi] = b"\x01" * (hi - lo)
     return inside

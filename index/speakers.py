@@ -66,7 +66,7 @@ WEAK = _forms(
 )
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
-QUOTE_MARKS = frozenset('“”"«»:')
+QUOTE_MARKS = frozenset(['“', '”', '"', '«', '»', ':', "''", "``"])
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
                              "spokeswoman", "spokesperson", "official", "officials", "minister",
