@@ -11,7 +11,8 @@ Gold, built from the annotations (PolNeAR sources are mention spans, not resolve
   that either stands after a person title in the span or is tagged PERSON by the model somewhere in
   the article (the NER is shared with the system; the attribution is not);
 * a pronoun source (he/she/him/her) counts for the person named by the nearest preceding
-  attribution source within 1,000 characters that names exactly one person, when there is one;
+  attribution source within 1,000 characters that names exactly one person whose gender (from
+  first name or surname ending, where they tell it) does not contradict the pronoun;
   otherwise it is left out of the named-speaker gold (and counted as unresolvable);
 * "Attribution-no-source" records and unnamed sources ("officials", "the source") are left out.
 
@@ -45,7 +46,7 @@ sys.path.insert(0, str(ROOT))
 from index.canonical import CanonicalTable, known_kind  # noqa: E402
 from index.enrich import analysed_text, enrich_doc  # noqa: E402
 from index.entities import ORG_WORDS  # noqa: E402
-from index.names import PRONOUNS, TITLE_WORDS, core_tokens, person_key, surname_key  # noqa: E402
+from index.names import PRONOUNS, TITLE_WORDS, core_tokens, looks_female, person_key, surname_key  # noqa: E402
 from index.nlp import load_pipeline  # noqa: E402
 from index.readers import SourceArticle  # noqa: E402
 
@@ -141,7 +142,9 @@ def gold_persons(doc: dict, body_offset: int, nlp_doc) -> tuple[list[tuple[str, 
         start = att["speaker_span"][0][0]
         span_text = " ".join(doc["text"][s:e] for s, e in att["speaker_span"])
         if span_text.strip().lower() in PERSON_PRONOUNS:
-            earlier = [n for pos, n in recent if start - pos <= 1000]
+            want_female = span_text.strip().lower() in ("she", "her")
+            earlier = [n for pos, n in recent if start - pos <= 1000
+                       and looks_female(set(), n) in (None, want_female)]
             if earlier:
                 out.append((earlier[-1], att))
             else:

@@ -154,6 +154,13 @@ def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
                        if w.lower().rstrip(".") in TITLE_WORDS}
         else:
             name = _proper_name(ent.text)
+            # "Spokeswoman Haley Morris" tagged ORG: the title inside the span tells
+            leading = []
+            for word in name.split():
+                if word.lower().rstrip(".") not in TITLE_WORDS:
+                    break
+                leading.append(word.lower().rstrip("."))
+            titles |= set(leading)
             # "spokeswoman Betina Zhoteva" tagged GPE: a title before a name-like span makes it a person
             # "Sergey V. Lavrov" tagged ORG: a middle initial is a person's
             if (kind != "person" and not known_kind(ent.text) and not ORG_WORDS.search(name)
