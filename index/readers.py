@@ -1,9 +1,21 @@
 """Readers: turn input paths into `SourceArticle`s, or `ReadFailure`s that say what went wrong.
 
-Supported inputs: `.txt` (first non-empty line is the title, the rest the body; id = file stem),
-`.jsonl` (one record per line) and `.json` (one record or a list of records) with the fields
-`id, title, body, outlet, date, url, author` (`authors` as a list is accepted too).
-Directories are walked recursively in sorted order; other files inside them are counted as skipped.
+Supported inputs (a directory is walked recursively in sorted order; other files inside it are
+listed as skipped, hidden ones ignored):
+
+* `.txt`: first non-empty line is the title, the rest the body; id = file stem;
+* `.jsonl` (one record per line), `.json` (one record or a list of records) and `.csv`/`.tsv`
+  (a header row, one record per row) with the fields `id, title, body, outlet, date, url, author`,
+  or other keys named by a `FieldMap` (`--map body=text,...`); see `index/readers_fields.py`,
+  `index/readers_csv.py`;
+* `.html`/`.htm`/`.xhtml`: a saved web page; main text and page metadata by trafilatura; id = file
+  stem (`index/readers_html.py`);
+* `.warc`/`.warc.gz`: every HTML response record of a web crawl (`index/readers_warc.py`);
+* `-`: JSON Lines on standard input.
+
+Text is decoded by `index/readers_decode.py` (BOMs, UTF-8, charset-normalizer); empty, binary,
+undecodable and too-large inputs (`ReadOptions.max_bytes`, per record for WARC and stdin) become
+ReadFailures with the reason. Nothing here raises for a bad input: every problem is reported.
 """
 
 from __future__ import annotations
@@ -11,20 +23,43 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from index.schema import PIPELINE_VERSION
 
-TEXT_SUFFIXES = {".txt"}
-RECORD_SUFFIXES = {".jsonl", ".json"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | RECORD_SUFFIXES
+if TYPE_CHECKING:
+    from index.readers_fields import FieldMap
+
+# Suffix -> reader kind. `.warc.gz` is matched on the whole name (see `input_kind`).
+KINDS = {
+    ".txt": "text",
+    ".jsonl": "jsonl",
+    ".json": "json",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".warc": "warc",
+}
+WARC_GZ = ".warc.gz"
+SUPPORTED_SUFFIXES = set(KINDS) | {WARC_GZ}
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+DEFAULT_MAX_BYTES = 50_000_000  # 50 MB
 
 
 @dataclass
 class SourceArticle:
-    """One article as read, before enrichment. Metadata fields are None when the source lacks them."""
+    """One article as read, before enrichment. Metadata fields are None when the source lacks them.
+
+    `provenance` says where a reader found a field when it is more than "the record" (e.g.
+    {"date": "WARC-Date (capture date; the page states none)"}); the writer shows it in
+    `metadata_sources`."""
 
     id: str
     title: str
@@ -35,13 +70,14 @@ class SourceArticle:
     url: str | None = None
     author: str | None = None
     content_hash: str = ""
+    provenance: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.content_hash:
-            payload = json.dumps(
-                [PIPELINE_VERSION, self.id, self.title, self.body, self.outlet, self.date, self.url, self.author],
-                ensure_ascii=False,
-            )
+            fields = [PIPELINE_VERSION, self.id, self.title, self.body, self.outlet, self.date, self.url, self.author]
+            if self.provenance:  # only then, so articles without one keep the hashes they had
+                fields.append(self.provenance)
+            payload = json.dumps(fields, ensure_ascii=False, sort_keys=True)
             self.content_hash = hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -53,11 +89,59 @@ class ReadFailure:
 
 @dataclass
 class ReadReport:
-    skipped: list[ReadFailure] = field(default_factory=list)  # unsupported files met in directories
+    # Inputs deliberately not read: unsupported files met in directories, and per WARC archive
+    # one entry counting its records that are not HTML pages (requests, images, redirects, ...).
+    skipped: list[ReadFailure] = field(default_factory=list)
 
 
-def iter_input_files(paths: Iterable[str | os.PathLike], report: ReadReport) -> Iterator[Path | ReadFailure]:
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read: which record keys hold which field, the size limit, where `-` reads from."""
+
+    fields: FieldMap | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES  # per file; per record for WARC archives and stdin
+    stdin: BinaryIO | None = None  # default: sys.stdin.buffer
+
+
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1000, "kb": 1000, "m": 1000**2, "mb": 1000**2, "g": 1000**3, "gb": 1000**3,
+               "kib": 1024, "mib": 1024**2, "gib": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """"50000000", "50MB", "50M", "1.5GB", "512KiB" -> bytes; ValueError if it is none of these."""
+    value = text.strip().lower().replace("_", "")
+    number = value.rstrip("bkmgi")
+    unit = value[len(number):].strip()
+    try:
+        size = int(float(number) * _SIZE_UNITS[unit])
+    except (KeyError, ValueError):
+        raise ValueError(f"not a size: {text!r} (e.g. 50000000, 50MB, 2GB, 512KiB)") from None
+    if size < 1:
+        raise ValueError(f"a size must be at least 1 byte, not {text!r}")
+    return size
+
+
+def input_kind(path: Path) -> str | None:
+    if path.name.lower().endswith(WARC_GZ):
+        return "warc"
+    return KINDS.get(path.suffix.lower())
+
+
+def shown_suffix(path: Path) -> str:
+    suffix = "".join(path.suffixes[-2:]) if path.suffix.lower() == ".gz" else path.suffix
+    return repr(suffix) if suffix else "(none)"
+
+
+def unsupported_reason(path: Path) -> str:
+    return f"unsupported file type {shown_suffix(path)}; expected {', '.join(sorted(KINDS))} or {WARC_GZ}"
+
+
+def iter_input_files(paths: Iterable[str | os.PathLike], report: ReadReport
+                     ) -> Iterator[Path | ReadFailure | str]:
     for raw in paths:
+        if raw == STDIN:
+            yield STDIN
+            continue
         path = Path(raw)
         if path.is_dir():
             for root, dirs, files in os.walk(path, followlinks=False):
@@ -66,56 +150,82 @@ def iter_input_files(paths: Iterable[str | os.PathLike], report: ReadReport) -> 
                     if name.startswith("."):
                         continue
                     child = Path(root) / name
-                    if child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    if input_kind(child):
                         yield child
                     else:
-                        report.skipped.append(ReadFailure(str(child), "unsupported file type"))
+                        report.skipped.append(ReadFailure(str(child), f"unsupported file type {shown_suffix(child)}"))
         elif path.is_file():
-            if path.suffix.lower() in SUPPORTED_SUFFIXES:
-                yield path
-            else:
-                yield ReadFailure(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                                  "expected .txt, .jsonl or .json")
+            yield path if input_kind(path) else ReadFailure(str(path), unsupported_reason(path))
         else:
             yield ReadFailure(str(path), "no such file or directory")
 
 
-def read_articles(paths: Iterable[str | os.PathLike], report: ReadReport | None = None
-                  ) -> Iterator[SourceArticle | ReadFailure]:
+def too_large(size: int | None, limit: int, what: str = "file") -> str:
+    size_text = f"{size:,} bytes, " if size is not None else ""
+    return f"{what} too large: {size_text}over the limit of {limit:,} bytes (--max-bytes)"
+
+
+def read_articles(paths: Iterable[str | os.PathLike], report: ReadReport | None = None,
+                  options: ReadOptions | None = None) -> Iterator[SourceArticle | ReadFailure]:
     """Every article in `paths`, in a stable order; a bad file or record yields a ReadFailure."""
     report = report if report is not None else ReadReport()
+    options = options or ReadOptions()
     for item in iter_input_files(paths, report):
         if isinstance(item, ReadFailure):
             yield item
-            continue
-        try:
-            raw = item.read_bytes()
-        except OSError as exc:
-            yield ReadFailure(str(item), f"cannot read: {exc.strerror or exc}")
-            continue
-        try:
-            text = decode_text(raw)
-        except ValueError as exc:
-            yield ReadFailure(str(item), str(exc))
-            continue
-        if item.suffix.lower() in TEXT_SUFFIXES:
-            yield read_text_article(item, text)
-        elif item.suffix.lower() == ".jsonl":
-            yield from read_jsonl(item, text)
+        elif item == STDIN:
+            stream = options.stdin if options.stdin is not None else sys.stdin.buffer
+            yield from read_jsonl_stream(stream, STDIN_NAME, options)
         else:
-            yield from read_json(item, text)
+            assert isinstance(item, Path)
+            yield from read_file(item, report, options)
 
 
-def decode_text(raw: bytes) -> str:
-    if not raw.strip():
-        raise ValueError("empty file")
-    if b"\x00" in raw[:4096]:
-        raise ValueError("binary file (contains NUL bytes)")
+def read_file(path: Path, report: ReadReport, options: ReadOptions) -> Iterator[SourceArticle | ReadFailure]:
+    kind = input_kind(path)
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"not valid UTF-8 (byte {exc.start}: {raw[exc.start:exc.start + 1]!r})") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        size = path.stat().st_size
+    except OSError as exc:
+        yield ReadFailure(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    if size == 0:
+        yield ReadFailure(str(path), "empty file")
+        return
+    if kind == "warc":  # streamed record by record; the limit applies to each record
+        from index.readers_warc import read_warc
+
+        yield from read_warc(path, report, options)
+        return
+    if size > options.max_bytes:
+        yield ReadFailure(str(path), too_large(size, options.max_bytes))
+        return
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield ReadFailure(str(path), f"cannot read: {exc.strerror or exc}")
+        return
+    if kind == "html":
+        from index.readers_html import read_html_file
+
+        yield read_html_file(path, raw)
+        return
+    from index.readers_decode import decode_text
+
+    try:
+        text = decode_text(raw)
+    except ValueError as exc:
+        yield ReadFailure(str(path), str(exc))
+        return
+    if kind == "text":
+        yield read_text_article(path, text)
+    elif kind == "jsonl":
+        yield from read_jsonl(path, text, options)
+    elif kind == "csv":
+        from index.readers_csv import read_csv
+
+        yield from read_csv(path, text, options.fields)
+    else:
+        yield from read_json(path, text, options)
 
 
 def read_text_article(path: Path, text: str) -> SourceArticle | ReadFailure:
@@ -128,20 +238,64 @@ def read_text_article(path: Path, text: str) -> SourceArticle | ReadFailure:
     return ReadFailure(str(path), "empty file")
 
 
-def read_jsonl(path: Path, text: str) -> Iterator[SourceArticle | ReadFailure]:
+def article_from_record(record: object, where: str, fields: FieldMap | None = None
+                        ) -> SourceArticle | ReadFailure:
+    from index.readers_fields import article_from_record as from_record
+
+    return from_record(record, where, fields)
+
+
+def parse_json_line(line: str, where: str, options: ReadOptions) -> SourceArticle | ReadFailure:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return ReadFailure(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    return article_from_record(record, where, options.fields)
+
+
+def read_jsonl(path: Path, text: str, options: ReadOptions | None = None) -> Iterator[SourceArticle | ReadFailure]:
+    options = options or ReadOptions()
     for lineno, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+        if line.strip():
+            yield parse_json_line(line, f"{path}:{lineno}", options)
+
+
+def read_jsonl_stream(stream: BinaryIO, name: str, options: ReadOptions) -> Iterator[SourceArticle | ReadFailure]:
+    """JSON Lines from a stream (stdin), line by line: memory is bounded by one record, and a
+    record over the size limit is refused without being held."""
+    from index.readers_decode import decode_text
+
+    lineno = 0
+    while True:
+        raw = stream.readline(options.max_bytes + 1)
+        if not raw:
+            return
+        lineno += 1
+        where = f"{name}:{lineno}"
+        if len(raw) > options.max_bytes and not raw.endswith(b"\n"):
+            size = len(raw)
+            while raw and not raw.endswith(b"\n"):  # drop the rest of this line
+                raw = stream.readline(1 << 20)
+                size += len(raw)
+            yield ReadFailure(where, too_large(size, options.max_bytes, "record"))
             continue
-        where = f"{path}:{lineno}"
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield ReadFailure(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
-            continue
-        yield article_from_record(record, where)
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                line = decode_text(raw)
+            except ValueError as exc:
+                yield ReadFailure(where, str(exc).replace("empty file", "empty line"))
+                continue
+        yield parse_json_line(line, where, options)
 
 
-def read_json(path: Path, text: str) -> Iterator[SourceArticle | ReadFailure]:
+def read_json(path: Path, text: str, options: ReadOptions | None = None) -> Iterator[SourceArticle | ReadFailure]:
+    options = options or ReadOptions()
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -149,38 +303,4 @@ def read_json(path: Path, text: str) -> Iterator[SourceArticle | ReadFailure]:
         return
     records = data if isinstance(data, list) else [data]
     for i, record in enumerate(records):
-        yield article_from_record(record, f"{path}[{i}]" if isinstance(data, list) else str(path))
-
-
-def _text_field(record: dict, name: str) -> str | None:
-    value = record.get(name)
-    if value is None:
-        return None
-    if isinstance(value, list):  # e.g. "authors": ["A", "B"]
-        value = ", ".join(str(v) for v in value if v)
-    value = str(value).strip()
-    return value or None
-
-
-def article_from_record(record: object, where: str) -> SourceArticle | ReadFailure:
-    if not isinstance(record, dict):
-        return ReadFailure(where, f"expected a JSON object, got {type(record).__name__}")
-    article_id = _text_field(record, "id")
-    if not article_id:
-        return ReadFailure(where, "record has no 'id'")
-    title = _text_field(record, "title") or ""
-    body = record.get("body") or record.get("text") or ""
-    if not isinstance(body, str):
-        return ReadFailure(where, "'body' is not a string")
-    if not title and not body.strip():
-        return ReadFailure(where, f"record {article_id!r} has neither title nor body")
-    return SourceArticle(
-        id=article_id,
-        title=title,
-        body=body.replace("\r\n", "\n"),
-        source=where,
-        outlet=_text_field(record, "outlet"),
-        date=_text_field(record, "date"),
-        url=_text_field(record, "url"),
-        author=_text_field(record, "author") or _text_field(record, "authors"),
-    )
+        yield article_from_record(record, f"{path}[{i}]" if isinstance(data, list) else str(path), options.fields)

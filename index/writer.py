@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from index.canonical import TABLE_FILE, CanonicalTable
-from index.readers import ReadFailure, ReadReport, SourceArticle, read_articles
+from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
 from index.schema import FACETS, build_schema, join_searchable, join_values
 
 COMMIT_EVERY = 200
@@ -81,6 +81,16 @@ def split_authors(author: str | None) -> list[str]:
     return [a.strip() for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", author) if a.strip()]
 
 
+def metadata_sources(article: SourceArticle, meta) -> dict[str, str]:
+    """Where each value came from: what inference says, with "record" made precise where the reader
+    knows more (e.g. "page: site name", "WARC-Date (capture date; ...)")."""
+    sources = dict(meta.sources)
+    for name, origin in article.provenance.items():
+        if sources.get(name, "record") == "record":
+            sources[name] = origin
+    return sources
+
+
 def document_fields(article: SourceArticle, enrichment) -> dict:
     meta = enrichment.metadata
     values = {
@@ -103,7 +113,7 @@ def document_fields(article: SourceArticle, enrichment) -> dict:
         "dated": 1 if meta.date and meta.date.when else 0,
         "date_text": meta.date.text if meta.date else None,
         "date_precision": meta.date.precision if meta.date else None,
-        "metadata_sources": meta.sources,
+        "metadata_sources": metadata_sources(article, meta),
         "quotes": enrichment.quotes,
         "mentions": enrichment.mentions,
         "quote": join_searchable(q["text"] for q in enrichment.quotes if q["speaker"]),
@@ -135,9 +145,11 @@ def document_fields(article: SourceArticle, enrichment) -> dict:
 
 
 def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], None] | None = None,
-                n_process: int = 1, commit_every: int = COMMIT_EVERY) -> IndexSummary:
+                n_process: int = 1, commit_every: int = COMMIT_EVERY,
+                read_options: ReadOptions | None = None) -> IndexSummary:
     """Index every article under `paths` into `index_dir`. `progress` is called once per input
-    article with its outcome ("added", "replaced", "unchanged", "failed")."""
+    article with its outcome ("added", "replaced", "unchanged", "failed"). `read_options`: field
+    mapping, size limit and stdin for the readers."""
     from index.enrich import enrich_many  # spaCy only loads when there is something to enrich
 
     summary = IndexSummary()
@@ -149,7 +161,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     tick = progress or (lambda outcome: None)
 
     def to_enrich() -> Iterator[SourceArticle]:
-        for item in read_articles(paths, report):
+        for item in read_articles(paths, report, read_options):
             if isinstance(item, ReadFailure):
                 summary.failed.append(item)
                 tick("failed")

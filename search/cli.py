@@ -97,29 +97,64 @@ class Progress:
             click.echo(err=True)
 
 
+class ByteSize(click.ParamType):
+    """A size in bytes: 50000000, 50MB, 2GB, 512KiB."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        from index.readers import parse_size
+
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @cli.command("index")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Processes for the NLP pipeline.")
+@click.option("--map", "field_map", multiple=True, metavar="FIELD=COLUMN,...",
+              help="Read article fields from other columns/keys of CSV, JSON and JSON Lines records "
+                   "(repeatable), e.g. body=text,outlet=source. Fields: id, title, body, outlet, date, url, author.")
+@click.option("--max-bytes", type=ByteSize(), default="50MB", show_default=True,
+              help="Refuse larger files (for WARC: larger record payloads; for stdin: larger lines).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, as_json: bool) -> None:
-    """Index articles from files and directories (.txt, .jsonl, .json), recursively.
+def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, field_map: tuple[str, ...],
+                  max_bytes: int, as_json: bool) -> None:
+    """Index articles from files and directories, recursively: .txt, .json, .jsonl, .csv, .tsv,
+    saved web pages (.html, .htm) and web crawls (.warc, .warc.gz); `-` reads JSON Lines from
+    standard input.
 
     Unchanged articles are skipped, changed ones replaced. A file that cannot be read is
-    reported with its reason and the rest are indexed; the exit code is then 1.
+    reported with its reason and the rest are indexed; the exit code is then 1. Files of other
+    types in directories, and WARC records that are not HTML pages, are listed as skipped.
 
     \b
     Example:
-        newsfind --index ./my-index index seeds/ extra/articles.jsonl
+        newsfind --index ./my-index index seeds/ extra/articles.jsonl crawl.warc.gz
+        newsfind index export.csv --map body=text,outlet=source
+        cat records.jsonl | newsfind index -
     """
     from index.nlp import ModelMissingError
+    from index.readers import ReadOptions
+    from index.readers_fields import FieldMap, FieldMapError
     from index.writer import IndexBusyError, index_paths
 
+    try:
+        fields = FieldMap.parse(field_map)
+    except FieldMapError as exc:
+        raise UsageFailure(str(exc)) from None
+    read_options = ReadOptions(fields=fields, max_bytes=max_bytes)  # `-` reads sys.stdin.buffer
     progress = Progress(enabled=sys.stderr.isatty() and not as_json)
     started = time.monotonic()
     try:
-        summary = index_paths(list(paths), settings.index_dir, progress=progress, n_process=jobs)
+        summary = index_paths(list(paths), settings.index_dir, progress=progress, n_process=jobs,
+                              read_options=read_options)
     except (ModelMissingError, IndexBusyError) as exc:
         raise click.ClickException(str(exc)) from None
     finally:
@@ -133,8 +168,8 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, as_json
                    f"in {elapsed:.1f}s -> {settings.index_dir}")
         for failure in summary.failed:
             click.echo(f"  failed: {failure.path}: {failure.reason}")
-        if summary.skipped:
-            click.echo(f"  skipped {len(summary.skipped)} unsupported file(s), e.g. {summary.skipped[0].path}")
+        for skipped in summary.skipped:
+            click.echo(f"  skipped: {skipped.path}: {skipped.reason}")
     if summary.failed:
         sys.exit(1)
 
