@@ -142,8 +142,15 @@ def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
     contribute nothing."""
     mentions: list[Mention] = []
     for ent in _line_parts(doc):
-        if ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
+        if ent is None or ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
             continue
+        if ent.label_ == "PERSON":  # "Crooked Hillary Clinton", "Injecting Clinton": adjectives and verbs go
+            first = ent.start
+            while first < ent.end - 1 and doc[first].tag_ in ("JJ", "VBG", "VBN", "VBD", "RB"):
+                first += 1
+            if first > ent.start:
+                ent = doc[first:ent.end]
+                ent.label_ = "PERSON"
         kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]
         if kind is None:
             continue

@@ -21,6 +21,7 @@ event in its sentences; an unclaimed quote right after a claimed one continues i
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
@@ -68,6 +69,8 @@ WEAK = _forms(
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
 QUOTE_MARKS = frozenset(['“', '”', '"', '«', '»', ':', "''", "``"])
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
+TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[A-Z][A-Z.'’ -]{1,40}[A-Z]|[A-Z][a-z]+(?: [A-Z][a-z’'-]+){0,2})"
+                             r":[ \t]+(?P<said>\S[^\n]*)$")
 STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
                              "spokeswoman", "spokesperson", "official", "officials", "minister",
                              "secretary"})
@@ -146,6 +149,31 @@ class SpeakerFinder:
                     spoke = self._speakers_by_sent.setdefault(self._sent_of[tok.i], [])
                     if event.speaker not in spoke:
                         spoke.append(event.speaker)
+        out.extend(self.transcript_events())
+        return sorted(out, key=lambda e: e.cue_i)
+
+    def transcript_events(self) -> list[SpeechEvent]:
+        """Interview transcripts: a paragraph opening with "PENCE:" or "Mike Pence:" is that person
+        speaking, when the name is a person of the article (or a full name in capitals)."""
+        out = []
+        text = self.doc.text
+        for m in TRANSCRIPT_LINE.finditer(text):
+            raw = m.group("name").strip()
+            name = clean_name(raw.title() if raw.isupper() else raw)
+            if not name:
+                continue
+            full = self.persons.resolve(name, m.start())
+            if full is None and not (raw.isupper() and len(name.split()) >= 2):
+                continue
+            full = full or name
+            canonical = self.table.person(full)
+            tok = self.doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
+            if tok is None:
+                continue
+            self.mentions.append(Mention("person", name, m.start("name"), m.end("name"), tok.start, tok.end,
+                                         "TRANSCRIPT", set(), canonical))
+            out.append(SpeechEvent(tok.start, ":", canonical, "person", "transcript", 0.9,
+                                   (m.start("said"), m.end("said")), m.start()))
         return out
 
     def _blocked(self, verb) -> bool:
@@ -378,7 +406,8 @@ class SpeakerFinder:
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
-            quotes.append(Quote(e.speaker, e.speaker_type, text[start:end], start, end, "reported",
+            kind = "direct" if e.rule == "transcript" else "reported"
+            quotes.append(Quote(e.speaker, e.speaker_type, text[start:end], start, end, kind,
                                 e.cue, e.rule, round(e.confidence * 0.9, 2)))
         quotes.sort(key=lambda x: x.start)
         return quotes
