@@ -22,7 +22,7 @@ from search import highlight
 from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from search.query import HELP as QUERY_HELP
 from search.query import QueryError
-from search.searcher import SORTS, SearchRequest, get_article, iter_articles, search
+from search.searcher import SORTS, SearchRequest, get_article, iter_articles, public_data, search
 
 
 class UsageFailure(click.ClickException):
@@ -207,8 +207,7 @@ def query_command(settings: Settings, query_text: str, limit: int, page: int, so
         except QueryError as exc:
             raise UsageFailure(f"bad query {query_text!r}: {exc}") from None
     if as_json:
-        data.pop("facets_truncated")
-        emit_json(data)
+        emit_json(public_data(data))
     else:
         render_results(data, use_color(color))
 
