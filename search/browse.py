@@ -36,10 +36,13 @@ def facet_values(searcher, request: SearchRequest, name: str, contains: str = ""
     needle = contains.strip().casefold()
     chosen = set(request.filters.get(name, []))
     matching = [v for v in data["facets"][name] if needle in v["value"].casefold()]
+    shown = matching[:size]
+    # As in a search: a selected value stays listed (so it can be unselected) even outside the top `size`.
+    shown += [v for v in matching[size:] if v["value"] in chosen]
     facet = FACETS_BY_NAME[name]
     return FacetResult(
         name, facet.label,
-        [FacetValue(v["value"], v["count"], v["value"] in chosen) for v in matching[:size]],
+        [FacetValue(v["value"], v["count"], v["value"] in chosen) for v in shown],
         truncated=len(matching) > size,
     )
 
