@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import textwrap
 from urllib.parse import urlsplit
 
 from flask import Flask, url_for
@@ -67,6 +68,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(display_date=display_date, safe_link=safe_link)
     app.jinja_env.globals.update(
-        QUERY_HELP=QUERY_HELP, SORT_LABELS=SORT_LABELS, FACET_LABELS={n: f.label for n, f in FACETS_BY_NAME.items()},
+        QUERY_HELP=textwrap.dedent(QUERY_HELP).strip("\n"), SORT_LABELS=SORT_LABELS,
+        FACET_LABELS={n: f.label for n, f in FACETS_BY_NAME.items()},
         SINGULAR=SINGULAR, entity_url=entity_url, display_filter=display_filter,
     )

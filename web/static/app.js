@@ -74,7 +74,7 @@
       const section = input.closest(".facet");
       const list = section.querySelector("ul.values");
       const facet = input.dataset.facet;
-      const label = section.querySelector("h3").textContent.trim();
+      const label = section.dataset.singular;
       const original = Array.from(list.children);
       let timer = null;
       let seq = 0;
