@@ -203,6 +203,12 @@ def test_api_errors_are_json(client, url, status, message):
     assert error["status"] == status and message.lower() in error["message"].lower()
 
 
+def test_a_query_error_keeps_the_query_and_filters_in_the_form(client):
+    page = html(client.get("/?q=%22open&speaker=John+Kirby"))
+    assert 'value="&#34;open"' in page and '<input type="hidden" name="speaker" value="John Kirby">' in page
+    assert "Remove filter Speaker: John Kirby" in page
+
+
 def test_unknown_filter_parameters_are_ignored_and_huge_pages_are_empty(client):
     assert client.get("/?colour=red").status_code == 200
     data = client.get("/api/search?page=99999999999999999999").get_json()

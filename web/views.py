@@ -54,8 +54,8 @@ def search_page():
         if state.expand:
             expanded = facet_values(searcher, state.request(), state.expand, state.within, EXPANDED_SIZE)
     except QueryError as exc:
-        return render_template("search.html", state=state, error=str(exc), data=None, sort_links=[],
-                               chips=chip_links(state)), 400
+        return render_template("search.html", state=state, error=str(exc), data=None, chips=chip_links(state),
+                               hidden=_form_state(state)), 400
     return render_template(
         "search.html", state=state, error=None, data=data,
         facets=facet_panels(state, data, expanded),
@@ -66,12 +66,17 @@ def search_page():
                     for sort, label in _sort_labels()],
         pages=pagination(state, data["total"]),
         exports={fmt: f"{url_for('ui.export', fmt=fmt)}?{urlencode(_export_pairs(state))}" for fmt in ("csv", "jsonl")},
-        hidden=[(k, v) for k, v in state.pairs() if k not in ("q", "page", "expand", "within")],
+        hidden=_form_state(state),
     )
 
 
+def _form_state(state: State) -> list[tuple[str, str]]:
+    """What the search box keeps when the query changes: filters, sort, page size."""
+    return [(k, v) for k, v in state.pairs() if k not in ("q", "page", "expand", "within")]
+
+
 def _sort_labels() -> list[tuple[str, str]]:
-    return [(sort, SORT_LABELS[sort]) for sort in ("relevance", "-date", "date") if sort in SORTS]
+    return [(sort, label) for sort, label in SORT_LABELS.items() if sort in SORTS]
 
 
 def range_redirect() -> str:
