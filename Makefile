@@ -1,11 +1,15 @@
-# newsfind: `make run` indexes the seeds and queries them; `make test` runs the test suite.
-# Both create .venv and install the project (with its pinned spaCy model from PyPI) when missing.
+# newsfind: `make run` indexes the seeds and serves the web UI; `make test` runs the test suite.
+# Both create .venv and install the project (with its pinned spaCy model from PyPI) when missing;
+# `make test` also installs Debian's chromium for the browser tests when it is missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# The browser tests drive this chromium through Playwright (never `playwright install`).
+CHROMIUM := /usr/bin/chromium
+PORT ?= 5000
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +20,12 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/newsfind index seeds/
-	$(BIN)/newsfind query 'Syria speaker:Lavrov'
+	$(BIN)/newsfind serve --port $(PORT)
 
-test: $(STAMP)
+browser:
+	test -x $(CHROMIUM) || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium)
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check .
 

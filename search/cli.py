@@ -22,7 +22,7 @@ from search import highlight
 from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from search.query import HELP as QUERY_HELP
 from search.query import QueryError
-from search.searcher import SORTS, SearchRequest, get_article, iter_articles, search
+from search.searcher import SORTS, SearchRequest, get_article, iter_articles, public_data, search
 
 
 class UsageFailure(click.ClickException):
@@ -242,8 +242,7 @@ def query_command(settings: Settings, query_text: str, limit: int, page: int, so
         except QueryError as exc:
             raise UsageFailure(f"bad query {query_text!r}: {exc}") from None
     if as_json:
-        data.pop("facets_truncated")
-        emit_json(data)
+        emit_json(public_data(data))
     else:
         render_results(data, use_color(color))
 
@@ -328,6 +327,43 @@ def export_command(settings: Settings, query_text: str, output) -> None:
                 output.write(json.dumps(article, ensure_ascii=False, default=str) + "\n")
         except QueryError as exc:
             raise UsageFailure(f"bad query {query_text!r}: {exc}") from None
+
+
+# -- serve ---------------------------------------------------------------------------------------
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port; the URL is printed).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.pass_obj
+def serve_command(settings: Settings, host: str, port: int, threads: int) -> None:
+    """Serve the web UI and the JSON API (/api/openapi.json) with waitress.
+
+    The index is opened once; searchers follow it when another run indexes into it.
+
+    \b
+    Example:
+        newsfind --index ./my-index serve --port 8080
+    """
+    from waitress import create_server  # the web stack loads only here: `query` stays light
+
+    from web import create_app
+
+    try:
+        app = create_app({"NEWSFIND_INDEX": str(settings.index_dir)})
+    except IndexNotFoundError as exc:
+        raise click.ClickException(str(exc)) from None
+    server = create_server(app, host=host, port=port, threads=threads)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"newsfind: serving {settings.index_dir} at http://{shown}:{server.effective_port}/ (Ctrl-C to stop)")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from index.schema import FACETS
+from search.query import QueryError, date_bounds
 
 
 @dataclass
@@ -92,6 +93,55 @@ class HistogramFacet(Facet):
         return super().result(groups, None, selected)  # a histogram is never cut
 
 
+class _DayCategorizer(sorting.ColumnCategorizer):
+    """Days ("2015-09-07") from the `date` column; undated documents (the column's default) have no key."""
+
+    def key_to_name(self, key):
+        if key == self._column_type.default_value():
+            return None
+        return self._fieldobj.from_column_value(key).strftime("%Y-%m-%d")
+
+
+class _DayFacetType(sorting.FieldFacet):
+    def categorizer(self, global_searcher):
+        return _DayCategorizer(global_searcher, self.fieldname)
+
+
+class DateFacet(HistogramFacet):
+    """Counts per day of the dated articles (the finest histogram; coarser bars are sums of days).
+
+    As a filter it takes days, months, years or ranges written `FROM..TO` (either side may be
+    empty): "2015-09-07", "2015-09", "2015", "2015-09-01..2015-10". Each value becomes a
+    `DateRange` built in code; a value that is not a date raises `QueryError`.
+    """
+
+    def __init__(self, name: str = "date", label: str = "Date") -> None:
+        self.name, self.label, self.field = name, label, "date"
+
+    def whoosh_facet(self) -> sorting.FacetType:
+        return _DayFacetType(self.field, maptype=sorting.Count)
+
+    def result(self, groups: dict, size: int | None, selected: list[str] = ()) -> FacetResult:
+        return Facet.result(self, groups, None, ())  # selected ranges are not days: never listed as values
+
+    def filter_query(self, values: list[str]) -> wq.Query:
+        return wq.Or([date_range(v) for v in values])
+
+
+def date_range(value: str) -> wq.DateRange:
+    """A `DateRange` for "YYYY[-MM[-DD]]" or "FROM..TO" (open on an empty side)."""
+    start_text, sep, end_text = value.partition("..")
+    if not sep:
+        end_text = start_text
+    if not (start_text.strip() or end_text.strip()):
+        raise QueryError(f"date filter {value!r} is empty; write YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO")
+    start = date_bounds(start_text)[0] if start_text.strip() else None
+    end = date_bounds(end_text)[1] if end_text.strip() else None
+    if start and end and start > end:
+        raise QueryError(f"date filter {value!r} ends before it starts")
+    return wq.DateRange("date", start, end)
+
+
 ALL_FACETS: list[Facet] = [
     ValuesFacet("speaker", "Speakers"),
     ValuesFacet("speaker_org", "Speaking organisations"),
@@ -103,6 +153,7 @@ ALL_FACETS: list[Facet] = [
     ValuesFacet("tag", "Tags"),
     HistogramFacet("year", "Year"),
     HistogramFacet("month", "Month"),
+    DateFacet(),
 ]
 FACETS_BY_NAME = {f.name: f for f in ALL_FACETS}
 DEFAULT_FACETS = ["speaker", "person", "org", "place", "outlet", "author", "year", "tag"]

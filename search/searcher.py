@@ -146,6 +146,12 @@ def search(searcher, request: SearchRequest) -> dict:
     }
 
 
+def public_data(data: dict) -> dict:
+    """`search()` data as `newsfind query --json` and `/api/search` publish it: without the
+    internal `facets_truncated` (which only the text and HTML renderings use)."""
+    return {key: value for key, value in data.items() if key != "facets_truncated"}
+
+
 def article_data(stored: dict) -> dict:
     """Everything the index holds about one article."""
     data = hit_data(None, stored)

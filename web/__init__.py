@@ -1,0 +1,52 @@
+"""The newsfind web UI: search and faceted browse in the browser, with a JSON API.
+
+    app = create_app({"NEWSFIND_INDEX": "/path/to/index"})
+
+Run it with `newsfind serve` (waitress). Pages and API render the data of the search layer
+(`search/`); nothing here parses queries or counts facets by itself.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from index.store import resolve_index_dir
+
+# Content-Security-Policy: no inline scripts or styles, nothing from other origins.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(
+        NEWSFIND_INDEX=None,  # default: --index / $NEWSFIND_INDEX / ~/.local/share/newsfind/index
+        NEWSFIND_PER_PAGE=20,  # hits per page in the UI (the API defaults to 10, as the CLI)
+        NEWSFIND_FACET_SIZE=10,  # values per facet before "show more"
+        NEWSFIND_SEARCHERS=4,  # idle searchers kept open (one per waitress thread)
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+
+    from web import api, errors, index, views
+    from web.templating import init_templating
+
+    index.init_app(app, resolve_index_dir(app.config["NEWSFIND_INDEX"]))
+    init_templating(app)
+    errors.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    return app
+

@@ -1,0 +1,163 @@
+"""The OpenAPI 3.1 description of /api/, served at /api/openapi.json. Filter parameters are
+generated from the facet list, so a new facet is documented as soon as it exists."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from search.browse import MAX_FACET_VALUES
+from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
+from search.query import HELP as QUERY_HELP
+from search.searcher import MAX_PER_PAGE, SORTS
+
+
+def _param(name: str, schema: dict, description: str, where: str = "query", **extra) -> dict:
+    return {"name": name, "in": where, "schema": schema, "description": description, **extra}
+
+
+def _string_list(description: str) -> dict:
+    return {"type": "array", "items": {"type": "string"}, "description": description}
+
+
+def _filter_params() -> list[dict]:
+    params = []
+    for name, facet in FACETS_BY_NAME.items():
+        description = f"Keep articles with this {facet.label.lower()} value (repeat: values of one facet OR)."
+        if name == "date":
+            description = ("Keep articles dated in YYYY, YYYY-MM, YYYY-MM-DD or a range FROM..TO (either side may "
+                           "be empty), e.g. 2015-09-01..2015-09-30.")
+        params.append(_param(name, {"type": "array", "items": {"type": "string"}}, description,
+                             style="form", explode=True))
+    return params
+
+
+SEARCH_PARAMS = [
+    _param("q", {"type": "string", "default": ""}, "The query, in the query language of `newsfind query`:\n\n"
+           + QUERY_HELP),
+    _param("page", {"type": "integer", "minimum": 1, "default": 1}, "Page of hits (no upper limit)."),
+    _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 10}, "Hits per page."),
+    _param("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"},
+           "relevance, date (oldest first) or -date (newest first); undated articles come last."),
+]
+
+ERROR = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _ok(ref: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+@cache
+def openapi_document() -> dict:
+    hit_properties = {
+        "id": {"type": "string"}, "title": {"type": "string"},
+        "outlet": {"type": ["string", "null"]},
+        "date": {"type": ["string", "null"], "description": "YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD (no year)"},
+        "date_precision": {"type": ["string", "null"], "enum": ["day", "month", "year", "month-day", None]},
+        "url": {"type": ["string", "null"]},
+        "score": {"type": ["number", "null"], "description": "null when sorted by date"},
+        "snippet": {"type": "string", "description": "HTML: matches in <mark>, everything else escaped"},
+        **{key: _string_list("canonical values") for key in
+           ("speakers", "speaker_orgs", "persons", "orgs", "places", "authors", "tags")},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "newsfind API",
+            "version": "1",
+            "description": "Full-text search and faceted browse of a news archive. `/api/search` returns exactly "
+                           "what `newsfind query --json` prints. Errors are JSON with the HTTP status; a query "
+                           "that cannot be run is a 400 whose message says what is wrong.",
+        },
+        "paths": {
+            "/api/search": {"get": {
+                "summary": "Search articles: hits with highlighted snippets, and facet counts",
+                "operationId": "search",
+                "parameters": [
+                    *SEARCH_PARAMS,
+                    _param("facet", {"type": "array", "items": {"type": "string",
+                                                                "enum": [*FACETS_BY_NAME, "none"]}},
+                           f"Facets to count (repeat; default {', '.join(DEFAULT_FACETS)}; `none` for none).",
+                           style="form", explode=True),
+                    _param("facet_size", {"type": "integer", "minimum": 1, "maximum": MAX_FACET_VALUES,
+                                          "default": 10}, "Values per facet (selected values are always listed)."),
+                    *_filter_params(),
+                ],
+                "responses": {"200": _ok("#/components/schemas/SearchResult", "Hits and facets"), "400": ERROR},
+            }},
+            "/api/articles/{id}": {"get": {
+                "summary": "One article: metadata, entities, quotes with speakers, full text",
+                "operationId": "getArticle",
+                "parameters": [_param("id", {"type": "string"}, "Article id", where="path", required=True)],
+                "responses": {"200": _ok("#/components/schemas/Article", "The article"), "404": ERROR},
+            }},
+            "/api/facets/{name}": {"get": {
+                "summary": "All values of one facet over a result set, optionally only those containing some text",
+                "operationId": "facetValues",
+                "parameters": [
+                    _param("name", {"type": "string", "enum": list(FACETS_BY_NAME)}, "Facet", where="path",
+                           required=True),
+                    *SEARCH_PARAMS[:1],
+                    _param("contains", {"type": "string"}, "Keep values containing this text (case-insensitive)."),
+                    _param("size", {"type": "integer", "minimum": 1, "maximum": MAX_FACET_VALUES, "default": 50},
+                           "At most this many values, most frequent first."),
+                    *_filter_params(),
+                ],
+                "responses": {"200": _ok("#/components/schemas/FacetValues", "Values with counts"),
+                              "400": ERROR, "404": ERROR},
+            }},
+            "/api/openapi.json": {"get": {
+                "summary": "This document", "operationId": "openapi",
+                "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+            }},
+        },
+        "components": {"schemas": {
+            "Hit": {"type": "object", "properties": hit_properties, "required": list(hit_properties)},
+            "FacetCount": {"type": "object", "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
+                           "required": ["value", "count"]},
+            "SearchResult": {
+                "type": "object",
+                "required": ["query", "total", "page", "per_page", "sort", "hits", "facets"],
+                "properties": {
+                    "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+                    "per_page": {"type": "integer"}, "sort": {"type": "string", "enum": list(SORTS)},
+                    "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+                    "facets": {"type": "object", "additionalProperties": {
+                        "type": "array", "items": {"$ref": "#/components/schemas/FacetCount"}}},
+                },
+            },
+            "Article": {
+                "type": "object",
+                "required": ["id", "title", "body", "quotes", "mentions"],
+                "properties": {
+                    **{k: v for k, v in hit_properties.items() if k not in ("score", "snippet")},
+                    "author": {"type": ["string", "null"]}, "body": {"type": "string"},
+                    "source": {"type": ["string", "null"]}, "metadata_sources": {"type": "object"},
+                    "quotes": {"type": "array", "items": {"type": "object", "properties": {
+                        "speaker": {"type": ["string", "null"]}, "speaker_type": {"type": ["string", "null"]},
+                        "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},
+                        "kind": {"type": "string"}, "cue": {"type": ["string", "null"]},
+                        "rule": {"type": ["string", "null"]}, "confidence": {"type": "number"}}}},
+                    "mentions": {"type": "array", "items": {"type": "object", "properties": {
+                        "kind": {"type": "string", "enum": ["person", "org", "place"]},
+                        "value": {"type": "string"}, "text": {"type": "string"},
+                        "field": {"type": "string", "enum": ["body", "title"]},
+                        "start": {"type": "integer"}, "end": {"type": "integer"}}}},
+                },
+            },
+            "FacetValues": {
+                "type": "object", "required": ["facet", "label", "values", "truncated"],
+                "properties": {
+                    "facet": {"type": "string"}, "label": {"type": "string"}, "truncated": {"type": "boolean"},
+                    "values": {"type": "array", "items": {"type": "object", "properties": {
+                        "value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}},
+                        "required": ["value", "count", "selected"]}},
+                },
+            },
+            "Error": {
+                "type": "object", "required": ["error"],
+                "properties": {"error": {"type": "object", "required": ["status", "message"], "properties": {
+                    "status": {"type": "integer"}, "title": {"type": "string"}, "message": {"type": "string"}}}},
+            },
+        }},
+    }
