@@ -157,6 +157,8 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, field_m
                               read_options=read_options)
     except (ModelMissingError, IndexBusyError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # unwritable index directory, disk full: say so, no traceback
+        raise click.ClickException(f"cannot write the index at {settings.index_dir}: {exc}") from None
     finally:
         progress.close()
     elapsed = time.monotonic() - started

@@ -154,3 +154,19 @@ def test_query_process_does_not_import_spacy(seed_index):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("NO-SPACY")
     assert '"total"' in out.stdout
+
+
+def test_an_index_from_an_older_schema_is_upgraded_not_refused(tmp_path, seed_copy):
+    from whoosh import index as whoosh_index
+
+    from index.schema import build_schema
+
+    old = build_schema()
+    old.remove("quote")
+    index_dir = tmp_path / "old-index"
+    index_dir.mkdir()
+    whoosh_index.create_in(str(index_dir), old)
+    run = Runner(index_dir)
+    result = run("index", str(seed_copy))
+    assert result.exit_code == 0, result.output
+    assert run.json("query", "speaker:Putin quote:agenda")["total"] == 2
