@@ -4,6 +4,7 @@ them as HTML (`<mark>`, everything else escaped) or for a terminal (colour or pl
 from __future__ import annotations
 
 import html
+import re
 
 from whoosh import highlight
 
@@ -83,3 +84,37 @@ def quote_snippet(quotes: list[dict], speaker_terms: set[str], quote_terms: set[
         text = lead(text)
     opening, closing = ("“", "”") if best.get("kind") == "direct" else ("", "")
     return html.escape(best["speaker"], quote=False) + ": " + to_html(f"{opening}{text}{closing}")
+
+
+WINDOW = 160  # characters each side of a candidate match
+MAX_WINDOWS = 4
+
+
+def body_snippet(text: str, terms: set[str], analyzer, top: int = 2) -> str:
+    """Best fragments of a long body with the query's terms marked (sentinel-marked raw text).
+
+    Whoosh's highlighter analyses the whole stored body for every hit; news bodies run to tens of
+    thousands of characters. Here a cheap scan finds words that may match (the first four letters
+    of each indexed term), and only windows around the first few are analysed and marked."""
+    if not terms or not text:
+        return ""
+    prefixes = sorted({t[:4] for t in terms if t}, key=len, reverse=True)
+    scan = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in prefixes) + r")", re.IGNORECASE)
+    windows: list[list[int]] = []
+    for m in scan.finditer(text):
+        start, end = max(m.start() - WINDOW, 0), min(m.end() + WINDOW, len(text))
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        elif len(windows) < MAX_WINDOWS:
+            windows.append([start, end])
+        else:
+            break
+    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+    scored = []
+    for start, end in windows:
+        raw = highlight.highlight(text[start:end], frozenset(terms), analyzer, fragmenter, SentinelFormatter(),
+                                  top=1)
+        if raw and _OPEN in raw:
+            scored.append((raw.count(_OPEN), -start, raw))
+    best = sorted(scored, reverse=True)[:top]
+    return _BETWEEN.join(raw for _, _, raw in sorted(best, key=lambda x: -x[1]))

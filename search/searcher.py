@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
+from whoosh import collectors, sorting
 from whoosh import query as wq
-from whoosh import sorting
 
 from index.schema import split_values
-from search import highlight
+from search import facet_counts, highlight
 from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from search.query import QueryError, parse_query
 
@@ -47,6 +48,23 @@ def build_query(searcher, request: SearchRequest) -> tuple[wq.Query, wq.Query | 
     q = parse_query(request.query, searcher.schema)
     parts = [FACETS_BY_NAME[name].filter_query(values) for name, values in request.filters.items() if values]
     return q, (wq.And(parts) if parts else None)
+
+
+class MatchRecorder(collectors.WrappingCollector):
+    """Passes every match on to the wrapped collector and remembers its global docnum."""
+
+    def __init__(self, child) -> None:
+        super().__init__(child)
+        self.docs: list[int] = []
+
+    def collect(self, sub_docnum):
+        self.docs.append(self.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
+
+    def matched(self, doc_count: int) -> np.ndarray:
+        mask = np.zeros(doc_count, dtype=bool)
+        mask[np.asarray(self.docs, dtype=np.int64)] = True
+        return mask
 
 
 def _sortedby(sort: str):
@@ -97,7 +115,9 @@ def snippet_for(hit, stored: dict, q: wq.Query | None = None) -> str:
                                             schema["speaker"].analyzer, schema["quote"].analyzer)
             if found:
                 return found
-    raw = hit.highlights("body", top=2)
+    terms = {text.decode("utf-8") if isinstance(text, bytes) else text
+             for field, text in (hit.matched_terms() or []) if field == "body"}
+    raw = highlight.body_snippet(stored.get("body", ""), terms, hit.searcher.schema["body"].analyzer)
     if not raw or not highlight.has_marks(raw):
         return highlight.to_html(highlight.lead(stored.get("body", "")))
     return highlight.to_html(raw)
@@ -108,16 +128,14 @@ def search(searcher, request: SearchRequest) -> dict:
     request.validate()
     q, filter_q = build_query(searcher, request)
     facet_names = DEFAULT_FACETS if request.facets is None else request.facets
-    groupedby = {name: FACETS_BY_NAME[name].whoosh_facet() for name in facet_names}
-    results = searcher.search(
-        q,
-        filter=filter_q,
-        limit=request.page * request.per_page,
-        sortedby=_sortedby(request.sort),
-        groupedby=groupedby or None,
-        terms=request.snippets,
-        optimize=False,  # Whoosh's block-quality shortcuts can return a lower-scoring top N
-    )
+    # One pass over the matches: the top hits, and (recorded on the way) every matching docnum for
+    # the facet counts. optimize=False: Whoosh's block-quality shortcuts can return a lower-scoring top N.
+    top = searcher.collector(limit=request.page * request.per_page, sortedby=_sortedby(request.sort),
+                             terms=request.snippets, optimize=False)
+    recorder = MatchRecorder(top)
+    outer = collectors.FilterCollector(recorder, allow=filter_q) if filter_q is not None else recorder
+    searcher.search_with_collector(q, outer)
+    results = outer.results()
     highlight.configure(results)
     first = (request.page - 1) * request.per_page
     hits = []
@@ -130,9 +148,14 @@ def search(searcher, request: SearchRequest) -> dict:
             data["snippet"] = snippet_for(hit, stored, q)
         hits.append(data)
     facets = {}
-    for name in facet_names:
-        facet = FACETS_BY_NAME[name]
-        facets[name] = facet.result(results.groups(name), request.facet_size, request.filters.get(name, []))
+    if facet_names:
+        chosen = [FACETS_BY_NAME[name] for name in facet_names]
+        tables = facet_counts.tables_for(searcher, chosen)
+        matched = recorder.matched(searcher.doc_count_all())
+        for facet in chosen:
+            selected = request.filters.get(facet.name, [])
+            groups = facet_counts.count(tables[facet.name], matched, facet, request.facet_size, selected)
+            facets[facet.name] = facet.result(groups, request.facet_size, selected)
     return {
         "query": request.query,
         "total": len(results),

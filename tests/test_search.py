@@ -125,3 +125,21 @@ def test_plain_text_queries_keep_body_snippets(seed_searcher):
     data = run(seed_searcher, "agenda")
     assert all(not h["snippet"].startswith("Vladimir Putin:") for h in data["hits"])
     assert all("<mark>agenda</mark>" in h["snippet"] for h in data["hits"])
+
+
+def test_facet_tables_follow_index_changes(tmp_path, seed_copy):
+    from index.store import open_index
+
+    index_dir = tmp_path / "ix"
+    index_paths([str(seed_copy)], index_dir)
+    with open_index(index_dir).searcher() as s:
+        before = search(s, SearchRequest(query="", facets=["outlet"]))["facets"]["outlet"]
+    assert {"value": "UPI", "count": 1} in before
+    assert len(list(index_dir.glob("facets-*.npz"))) == 1
+    (seed_copy / "005_new.txt").write_text("Wire story\n\nMOSCOW, Oct. 2 (UPI) — Sergei Lavrov said talks went on.\n")
+    index_paths([str(seed_copy)], index_dir)
+    with open_index(index_dir).searcher() as s:
+        after = search(s, SearchRequest(query="", facets=["outlet", "speaker"]))["facets"]
+    assert {"value": "UPI", "count": 2} in after["outlet"]
+    assert {"value": "Sergei Lavrov", "count": 3} in after["speaker"]
+    assert len(list(index_dir.glob("facets-*.npz"))) == 1  # the old generation's tables are gone

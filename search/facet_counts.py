@@ -1,0 +1,172 @@
+"""Fast facet counts: per-index-generation value tables, counted over the matching documents.
+
+Whoosh's `groupedby` decodes every matching document's column values in Python on every query
+(≈ 37 ms per query at 2,000 articles, growing with the result set). Here each facet's values are
+decoded once per index generation into a compact table (`FacetTable`): the distinct values, and
+for every document the ordinals of its values (CSR layout: `starts`, `ords`). A query then
+collects its matching document numbers once, marks them in a boolean array, and counts every facet
+with one `numpy.bincount`.
+
+Tables are cached in memory per (index directory, generation) and saved beside the index
+(`facets-<generation>.npz`) so a cold `newsfind query` loads them instead of rebuilding; tables of
+older generations are removed when a new one is saved.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from search.facets import DateFacet, Facet, HistogramFacet, ValuesFacet
+
+_CACHE: dict[tuple[str, int], dict[str, FacetTable]] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass
+class FacetTable:
+    values: list[str]  # ordinal -> value
+    rank: np.ndarray  # ordinal -> position in case-folded alphabetical order (ties in counts)
+    owner: np.ndarray  # for each entry of `ords`, the document it belongs to
+    ords: np.ndarray  # value ordinals, document after document
+    _positions: dict[str, int] | None = None
+
+    def position(self, value: str) -> int | None:
+        if self._positions is None:
+            self._positions = {v: i for i, v in enumerate(self.values)}
+        return self._positions.get(value)
+
+    def counts(self, matched: np.ndarray) -> np.ndarray:
+        """Documents per value among the `matched` documents (a boolean array over docnums)."""
+        return np.bincount(self.ords[matched[self.owner]], minlength=len(self.values))
+
+
+def _raw_column(reader, field: str):
+    """Raw column values of every document in docnum order, segment by segment. A segment whose
+    column is missing or shorter than the segment (its last documents had no value) yields None."""
+    for segment, _offset in reader.leaf_readers():
+        count = segment.doc_count_all()
+        if not segment.has_column(field):
+            yield from [None] * count
+            continue
+        column = segment.column_reader(field, translate=False)
+        for docnum in range(count):
+            try:
+                yield column[docnum]
+            except IndexError:
+                yield None
+
+
+def _doc_values(reader, facet: Facet):
+    """Each document's facet values (strings), in docnum order."""
+    fieldobj = reader.schema[facet.field]
+    raws = _raw_column(reader, facet.field)
+    if isinstance(facet, DateFacet):
+        default = fieldobj.column_type.default_value()
+        for raw in raws:
+            yield [] if raw is None or raw == default else [fieldobj.from_column_value(raw).strftime("%Y-%m-%d")]
+    elif isinstance(facet, ValuesFacet):
+        for raw in raws:
+            yield [v.decode("utf-8") for v in raw] if raw else []
+    else:  # single-valued ID columns: year, month
+        for raw in raws:
+            value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            yield [value] if value else []
+
+
+def build_table(reader, facet: Facet) -> FacetTable:
+    ordinal: dict[str, int] = {}
+    owner: list[int] = []
+    ords: list[int] = []
+    for docnum, values in enumerate(_doc_values(reader, facet)):
+        for value in values:
+            ords.append(ordinal.setdefault(value, len(ordinal)))
+            owner.append(docnum)
+    values = list(ordinal)
+    order = sorted(range(len(values)), key=lambda i: values[i].casefold())
+    rank = np.empty(len(values), dtype=np.int32)
+    rank[order] = np.arange(len(values), dtype=np.int32)
+    return FacetTable(values, rank, np.asarray(owner, dtype=np.int32), np.asarray(ords, dtype=np.int32))
+
+
+def _cache_file(index_dir: Path, generation: int) -> Path:
+    return index_dir / f"facets-{generation}.npz"
+
+
+def _save(path: Path, tables: dict[str, FacetTable]) -> None:
+    arrays = {}
+    for name, t in tables.items():
+        arrays[f"{name}.values"] = np.asarray(t.values, dtype=object)
+        arrays[f"{name}.rank"], arrays[f"{name}.owner"], arrays[f"{name}.ords"] = t.rank, t.owner, t.ords
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".facets-", suffix=".npz")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.replace(tmp, path)
+    except OSError:  # a read-only index directory: keep the tables in memory only
+        Path(tmp).unlink(missing_ok=True)
+        return
+    for old in path.parent.glob("facets-*.npz"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+def _load(path: Path, names: list[str]) -> dict[str, FacetTable]:
+    tables = {}
+    try:
+        with np.load(path, allow_pickle=True) as data:
+            for name in names:
+                if f"{name}.ords" in data:
+                    tables[name] = FacetTable(list(data[f"{name}.values"]), data[f"{name}.rank"],
+                                              data[f"{name}.owner"], data[f"{name}.ords"])
+    except (OSError, ValueError, KeyError):
+        return {}
+    return tables
+
+
+def tables_for(searcher, facets: list[Facet]) -> dict[str, FacetTable]:
+    """The value tables of `facets` for the searcher's index generation (built once, then cached)."""
+    storage = getattr(searcher._ix, "storage", None) if hasattr(searcher, "_ix") else None
+    folder = getattr(storage, "folder", None)
+    reader = searcher.reader()
+    key = (str(folder), reader.generation())
+    with _LOCK:
+        cached = _CACHE.setdefault(key, {})
+        missing = [f for f in facets if f.name not in cached]
+        if missing and folder:
+            path = _cache_file(Path(folder), key[1])
+            if path.exists():
+                cached.update(_load(path, [f.name for f in missing]))
+                missing = [f for f in facets if f.name not in cached]
+        if missing:
+            for facet in missing:
+                cached[facet.name] = build_table(reader, facet)
+            if folder:
+                _save(_cache_file(Path(folder), key[1]), cached)
+        for stale in [k for k in _CACHE if k[0] == key[0] and k[1] != key[1]]:
+            del _CACHE[stale]
+        return {f.name: cached[f.name] for f in facets}
+
+
+def count(table: FacetTable, matched: np.ndarray, facet: Facet, size: int | None,
+          selected: list[str]) -> dict[str, int]:
+    """Counts for the top `size + 1` values (enough to know whether the list is cut), plus the
+    selected values; every value for histograms."""
+    counts = table.counts(matched)
+    nonzero = np.nonzero(counts)[0]
+    if isinstance(facet, HistogramFacet) or size is None:
+        chosen = nonzero
+    else:
+        order = np.lexsort((table.rank[nonzero], -counts[nonzero]))
+        chosen = nonzero[order[: size + 1]]
+    out = {table.values[i]: int(counts[i]) for i in chosen}
+    for value in selected:
+        i = table.position(value)
+        if i is not None:
+            out.setdefault(value, int(counts[i]))
+    return out
