@@ -136,7 +136,8 @@ def test_facet_tables_follow_index_changes(tmp_path, seed_copy):
         before = search(s, SearchRequest(query="", facets=["outlet"]))["facets"]["outlet"]
     assert {"value": "UPI", "count": 1} in before
     assert len(list(index_dir.glob("facets-*.npz"))) == 1
-    (seed_copy / "005_new.txt").write_text("Wire story\n\nMOSCOW, Oct. 2 (UPI) — Sergei Lavrov said talks went on.\n")
+    (seed_copy / "005_new.txt").write_text(
+        "Wire story\n\nMOSCOW, Oct. 2 (UPI) — Talks went on.\n\n“We will meet again,” Sergei Lavrov said on Friday.\n")
     index_paths([str(seed_copy)], index_dir)
     with open_index(index_dir).searcher() as s:
         after = search(s, SearchRequest(query="", facets=["outlet", "speaker"]))["facets"]
