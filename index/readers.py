@@ -14,7 +14,7 @@ listed as skipped, hidden ones ignored):
 * `-`: JSON Lines on standard input.
 
 Text is decoded by `index/readers_decode.py` (BOMs, UTF-8, charset-normalizer); empty, binary,
-undecodable and too-large inputs (`ReadOptions.max_bytes`, per record for WARC and stdin) become
+undecodable and too-large inputs (`ReadOptions.max_bytes`, per record for WARC, JSON Lines and stdin) become
 ReadFailures with the reason. Nothing here raises for a bad input: every problem is reported.
 """
 
@@ -99,7 +99,7 @@ class ReadOptions:
     """How to read: which record keys hold which field, the size limit, where `-` reads from."""
 
     fields: FieldMap | None = None
-    max_bytes: int = DEFAULT_MAX_BYTES  # per file; per record for WARC archives and stdin
+    max_bytes: int = DEFAULT_MAX_BYTES  # per file; per record for WARC archives, JSON Lines and stdin
     stdin: BinaryIO | None = None  # default: sys.stdin.buffer
 
 
@@ -195,6 +195,13 @@ def read_file(path: Path, report: ReadReport, options: ReadOptions) -> Iterator[
         from index.readers_warc import read_warc
 
         yield from read_warc(path, report, options)
+        return
+    if kind == "jsonl":  # streamed line by line: a corpus file may be any size; the limit is per record
+        try:
+            with path.open("rb") as stream:
+                yield from read_jsonl_stream(stream, str(path), options)
+        except OSError as exc:
+            yield ReadFailure(str(path), f"cannot read: {exc.strerror or exc}")
         return
     if size > options.max_bytes:
         yield ReadFailure(str(path), too_large(size, options.max_bytes))

@@ -67,3 +67,14 @@ def test_content_hash_changes_with_content():
     c = SourceArticle(id="x", title="T", body="B", source="elsewhere")
     assert a.content_hash != b.content_hash
     assert a.content_hash == c.content_hash  # moving a file does not make it new
+
+
+def test_a_large_jsonl_file_is_read_record_by_record(tmp_path):
+    from index.readers import ReadOptions
+
+    path = write_jsonl(tmp_path / "big.jsonl", [{"id": f"r{i}", "title": "T", "body": "x" * 200} for i in range(50)]
+                       + [{"id": "huge", "title": "T", "body": "y" * 5000}])
+    items = list(read_articles([path], options=ReadOptions(max_bytes=1000)))
+    assert len([i for i in items if isinstance(i, SourceArticle)]) == 50  # the file is far over 1,000 bytes
+    [failure] = [i for i in items if isinstance(i, ReadFailure)]
+    assert failure.path.endswith("big.jsonl:51") and "too large" in failure.reason
