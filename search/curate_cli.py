@@ -20,10 +20,16 @@ import click
 from index.curation.apply import IndexBusyError, apply_changes, check
 from index.curation.document import CORRECTABLE
 from index.curation.rules import KINDS, EntityRule
-from index.curation.store import ROLES, Change, CurationError, CurationStore, UndoError
+from index.curation.store import (
+    MIN_PASSWORD,
+    ROLES,
+    Change,
+    CurationError,
+    CurationStore,
+    UndoError,
+    hash_password,
+)
 from index.store import IndexNotFoundError, open_index
-
-MIN_PASSWORD = 8
 
 
 class UsageFailure(click.ClickException):
@@ -449,12 +455,6 @@ def _password(password_stdin: bool, name: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise UsageFailure(f"a password has at least {MIN_PASSWORD} characters")
     return password
-
-
-def hash_password(password: str) -> str:
-    from werkzeug.security import generate_password_hash  # scrypt (n=2**15, r=8, p=1), salted
-
-    return generate_password_hash(password, method="scrypt")
 
 
 @click.group("user")

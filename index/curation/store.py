@@ -34,6 +34,7 @@ ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 MAX_VALUE_CHARS = {"title": 1000, "outlet": 300, "author": 300, "date": 20}
 TOKEN_PREFIX = "nf_"
+MIN_PASSWORD = 8
 CHUNK = 500  # ids per `IN (...)` query
 
 
@@ -119,6 +120,15 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
 
 def _dumps(value) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def hash_password(password: str) -> str:
+    """A salted scrypt hash (n=2**15, r=8, p=1) of a password, as werkzeug writes and checks them."""
+    from werkzeug.security import generate_password_hash  # only account commands need it
+
+    if len(password) < MIN_PASSWORD:
+        raise CurationError(f"a password has at least {MIN_PASSWORD} characters")
+    return generate_password_hash(password, method="scrypt")
 
 
 def hash_token(token: str) -> str:
