@@ -95,6 +95,8 @@ def build_schema() -> Schema:
         "mentions": STORED(),  # [{kind, value, text, start, end}] for marking entities in the article
         # Words inside what was said (every attributed quote, direct or reported): `quote:agenda`.
         "quote": TEXT(analyzer=body_analyzer),
+        # Curation (index/curation): the extracted values of the fields archivists corrected.
+        "extracted": STORED(),
     }
     for facet, (search_field, facet_field) in FACETS.items():
         analyzer = PersonNameAnalyzer() if facet in ("speaker", "person", "author") else ProperNameAnalyzer()

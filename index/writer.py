@@ -16,6 +16,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from index.canonical import TABLE_FILE, CanonicalTable
+from index.curation.apply import IndexCuration
 from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
 from index.schema import FACETS, build_schema, join_searchable, join_values
 
@@ -168,6 +169,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     report = ReadReport()
     seen: dict[str, str] = {}
     tick = progress or (lambda outcome: None)
+    curation = IndexCuration(index_dir)  # tags and corrections go into every document written
 
     def to_enrich() -> Iterator[SourceArticle]:
         for item in read_articles(paths, report, read_options):
@@ -198,7 +200,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
                 summary.failed.append(ReadFailure(article.source, f"enrichment failed: {enrichment!r}"))
                 tick("failed")
                 continue
-            writer.update_document(**document_fields(article, enrichment))
+            writer.update_document(**curation.curate(document_fields(article, enrichment)))
             outcome = "replaced" if article.id in known else "added"
             (summary.replaced if outcome == "replaced" else summary.added).append(article.id)
             tick(outcome)
@@ -214,5 +216,6 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
         writer.cancel()
         table.save()
         raise
+    curation.finish(ix)  # curation changed during the run, or still pending
     summary.skipped = report.skipped
     return summary

@@ -1,4 +1,5 @@
-"""The `newsfind` command line: index, query, show, export.
+"""The `newsfind` command line: index, query, show, export, serve; the curation commands (tag, tags,
+history, undo, correct, entity, user, check) are in `search/curate_cli.py`.
 
 Exit codes: 0 success (also with no hits), 1 runtime failure (missing index, a file that could
 not be indexed), 2 usage or query-syntax error. spaCy is imported only by `index`.
@@ -19,6 +20,7 @@ import click
 
 from index.store import IndexNotFoundError, open_index, resolve_index_dir
 from search import highlight
+from search.curate_cli import CURATION_COMMANDS
 from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from search.query import HELP as QUERY_HELP
 from search.query import QueryError
@@ -366,6 +368,12 @@ def serve_command(settings: Settings, host: str, port: int, threads: int) -> Non
         pass
     finally:
         server.close()
+
+
+# -- curation: tag, tags, history, undo, correct, entity, user, check (search/curate_cli.py) ------
+
+for _command in CURATION_COMMANDS:
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -272,3 +272,90 @@ def test_no_layout_shift_while_loading(page: Page):
         page.goto(url, wait_until="load")
         page.wait_for_timeout(300)  # let late shifts, if any, be reported
         assert page.evaluate("window.__shift") < 0.01, url
+
+
+# -- curation: an archivist logs in, bulk-tags the Lavrov stories after seeing the count, finds the
+# tag facet and reads an article's history (its own server and index copy).
+
+ARCHIVIST_PASSWORD = "archive-all-the-things"
+
+
+
+@pytest.fixture(scope="module")
+def curation_server(tmp_path_factory, seed_index):
+    """`newsfind serve` on its own copy of the seeds, with an archivist: tagging there must not change
+    what the other tests see."""
+    from index.curation.store import CurationStore, hash_password
+    from tests.test_curation import copy_index
+
+    index_dir = copy_index(seed_index, tmp_path_factory.mktemp("browser-curation") / "index")
+    CurationStore(index_dir).add_user("alice", "archivist", hash_password(ARCHIVIST_PASSWORD), "test")
+    proc = subprocess.Popen([str(NEWSFIND), "--index", str(index_dir), "serve", "--port", "0"], cwd=ROOT,
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        url = wait_for_url_line(proc, deadline)
+        wait_until_answering(url, deadline)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def curation_page(browser, curation_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=curation_server)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
+    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert problems == []
+
+
+def test_archivist_logs_in_bulk_tags_the_lavrov_stories_and_reads_the_history(curation_page: Page):
+    page = curation_page
+    page.goto("/?q=speaker:Lavrov")
+    expect(page.get_by_label("Tag all 2")).to_have_count(0)  # anonymous: no curation forms
+    page.get_by_role("link", name="Log in").click()
+    page.get_by_label("Name").fill("alice")
+    page.get_by_label("Password").fill(ARCHIVIST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".flashes")).to_contain_text("Logged in as alice (archivist)")
+    expect(page.locator("#results-heading")).to_contain_text("2 articles match")  # back where she was
+
+    page.get_by_label("Tag all 2").fill("lavrov-talks")
+    page.get_by_role("button", name="Tag…").click()
+    expect(page.locator("#bulk-count")).to_contain_text("2 articles match query 'speaker:Lavrov'")
+    shot(page, "curation-bulk-confirm")
+    page.get_by_role("button", name="Apply to 2 articles").click()
+    expect(page.locator(".flashes")).to_contain_text("+lavrov-talks on 2 articles (query 'speaker:Lavrov')")
+    tag_facet = page.locator("#facet-tag")
+    expect(tag_facet.locator(".v")).to_have_text(["lavrov-talks"])
+    expect(tag_facet.locator(".n")).to_have_text(["2"])
+    shot(page, "curation-tag-facet")
+
+    tag_facet.get_by_role("link", name="Add filter Tag: lavrov-talks (2)").click()
+    expect(page.locator("#results-heading")).to_contain_text("2 articles")
+    page.locator("ol.hits .hit-title a").first.click()
+    history = page.locator("#curation ol.changes li")
+    expect(history).to_have_count(1)
+    expect(history.first).to_contain_text("alice")
+    expect(history.first).to_contain_text("+lavrov-talks on 2 articles")
+    expect(page.locator("#curation .tag-list")).to_contain_text("lavrov-talks")
+    assert any(page.url.endswith(article_id) for article_id in LAVROV_SPEAKS)
+    shot(page, "curation-article-history")
+
+    page.get_by_label("Add tags").fill("needs review")
+    page.get_by_role("button", name="Tag", exact=True).click()
+    expect(page.locator("#curation .tag-list")).to_contain_text("needs review")
+    expect(history).to_have_count(2)
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()

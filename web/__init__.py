@@ -24,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         NEWSFIND_PER_PAGE=20,  # hits per page in the UI (the API defaults to 10, as the CLI)
         NEWSFIND_FACET_SIZE=10,  # values per facet before "show more"
         NEWSFIND_SEARCHERS=4,  # idle searchers kept open (one per waitress thread)
+        # Also: NEWSFIND_PRIVATE (or $NEWSFIND_PRIVATE=1: log in to read), NEWSFIND_SESSION_HOURS, SECRET_KEY
+        # (default: $NEWSFIND_SECRET_KEY, else a key generated into the index directory); see web/auth.py.
         JSON_SORT_KEYS=False,
     )
     if test_config:
@@ -31,14 +33,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    from web import api, errors, index, views
+    from web import api, auth, curate, curate_api, errors, index, views
     from web.templating import init_templating
 
-    index.init_app(app, resolve_index_dir(app.config["NEWSFIND_INDEX"]))
+    index_dir = resolve_index_dir(app.config["NEWSFIND_INDEX"])
+    index.init_app(app, index_dir)
     init_templating(app)
     errors.init_app(app)
+    auth.init_app(app, index_dir)  # accounts, sessions, CSRF (before any view runs)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    curate.init_app(app)  # tags, corrections, history, accounts
+    app.register_blueprint(curate_api.bp)
 
     @app.after_request
     def security_headers(response):

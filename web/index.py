@@ -1,8 +1,8 @@
 """The index, opened once per app, and a searcher per request on `flask.g`.
 
 Opening a searcher reads every segment (slow on a large index), so finished searchers go back to a
-small pool instead of being closed; a searcher taken from the pool is refreshed first when the
-index has changed since (`up_to_date()` / `refresh()`, which reuses unchanged segments). A request
+small pool instead of being closed; a searcher taken from the pool is re-opened first when the
+index has changed since (`up_to_date()`; not `refresh()`, whose reused readers miss deletions). A request
 never shares its searcher with another request."""
 
 from __future__ import annotations
@@ -31,7 +31,10 @@ class SearcherPool:
         if searcher is None:
             return self.ix.searcher()
         if not searcher.up_to_date():
-            searcher = searcher.refresh()  # closes what the new searcher does not reuse
+            # Not `searcher.refresh()`: Whoosh reuses segment readers by segment id alone, so a reused
+            # reader keeps its old deletions and a replaced document shows twice (old and new).
+            searcher.close()
+            searcher = self.ix.searcher()
         return searcher
 
     def release(self, searcher) -> None:

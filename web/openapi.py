@@ -47,6 +47,57 @@ def _ok(ref: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
 
 
+def _change_op(summary: str, operation_id: str, params: list[dict], body: dict | None) -> dict:
+    op = {"summary": summary, "operationId": operation_id, "parameters": params,
+          "security": [{"token": []}, {"session": []}],
+          "responses": {"200": _ok("#/components/schemas/ChangeResult", "The change made (null: nothing to change)"),
+                        "400": ERROR, "401": ERROR, "403": ERROR, "404": ERROR, "409": ERROR}}
+    if body is not None:
+        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+    return {"post": op}
+
+
+def _obj(**properties) -> dict:
+    return {"type": "object", "properties": properties}
+
+
+def curation_paths() -> dict:
+    """Curation (web/curate_api.py): reading needs nothing; changes need the archivist role."""
+    strings = {"type": "array", "items": {"type": "string"}}
+    article = _param("id", {"type": "string"}, "Article id", where="path", required=True)
+    return {
+        "/api/me": {"get": {"summary": "Who you are (null when anonymous)", "operationId": "me",
+                            "responses": {"200": {"description": "{user: {name, role, created_at} | null}"}}}},
+        "/api/tags": {"get": {"summary": "Tags in use with their article counts", "operationId": "tags",
+                              "responses": {"200": {"description": "{tags: [{tag, count}]}"}}}},
+        "/api/history": {"get": {
+            "summary": "The audit log, oldest first", "operationId": "history",
+            "parameters": [_param("article", {"type": "string"}, "Only changes of this article."),
+                           _param("limit", {"type": "integer", "default": 200}, "The last N changes.")],
+            "responses": {"200": {"description": "{changes: [Change]}"}}}},
+        "/api/tag/{id}": _change_op("Add and/or remove tags of an article", "tagArticle", [article],
+                                    _obj(add=strings, remove=strings)),
+        "/api/bulk-tag": _change_op(
+            "Tag every hit of a search: first without `expected` (answers the `count`), then with it", "bulkTag", [],
+            _obj(q={"type": "string"}, filters={"type": "object", "additionalProperties": strings}, tags=strings,
+                 remove={"type": "boolean"}, expected={"type": "integer"})),
+        "/api/correct/{id}": _change_op(
+            "Correct (or with `clear`, stop correcting) an article's outlet, date, author, title", "correctArticle",
+            [article], _obj(outlet={"type": "string"}, date={"type": "string"}, author={"type": "string"},
+                            title={"type": "string"}, clear=strings)),
+        "/api/entity/{kind}/{name}": _change_op(
+            "Correct an entity: rename, merge, split, not-entity, not-speaker, retype", "correctEntity",
+            [_param("kind", {"type": "string", "enum": ["person", "org", "place"]}, "Kind", where="path",
+                    required=True),
+             _param("name", {"type": "string"}, "Canonical value", where="path", required=True)],
+            _obj(action={"type": "string", "enum": ["rename", "merge", "split", "not-entity", "not-speaker", "retype"]},
+                 target={"type": "string"}, article={"type": "string"}, spellings=strings)),
+        "/api/undo/{change_id}": _change_op("Undo a change (the undo is logged too)", "undo",
+                                            [_param("change_id", {"type": "integer"}, "Change", where="path",
+                                                    required=True)], None),
+    }
+
+
 @cache
 def openapi_document() -> dict:
     hit_properties = {
@@ -106,12 +157,18 @@ def openapi_document() -> dict:
                 "responses": {"200": _ok("#/components/schemas/FacetValues", "Values with counts"),
                               "400": ERROR, "404": ERROR},
             }},
+            **curation_paths(),
             "/api/openapi.json": {"get": {
                 "summary": "This document", "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
             }},
         },
-        "components": {"schemas": {
+        "components": {"securitySchemes": {
+            "token": {"type": "http", "scheme": "bearer",
+                      "description": "A token from `newsfind user token NAME` (no CSRF token needed)."},
+            "session": {"type": "apiKey", "in": "cookie", "name": "newsfind_session",
+                        "description": "The login session of the pages; changes also need the X-CSRFToken header."},
+        }, "schemas": {
             "Hit": {"type": "object", "properties": hit_properties, "required": list(hit_properties)},
             "FacetCount": {"type": "object", "properties": {"value": {"type": "string"}, "count": {"type": "integer"}},
                            "required": ["value", "count"]},
@@ -153,6 +210,19 @@ def openapi_document() -> dict:
                         "value": {"type": "string"}, "count": {"type": "integer"}, "selected": {"type": "boolean"}},
                         "required": ["value", "count", "selected"]}},
                 },
+            },
+            "ChangeResult": {
+                "type": "object", "required": ["change", "applied"],
+                "properties": {"change": {"oneOf": [{"$ref": "#/components/schemas/Change"}, {"type": "null"}]},
+                               "applied": {"type": "boolean",
+                                           "description": "false: saved, applied once the index is free"}},
+            },
+            "Change": {
+                "type": "object", "required": ["id", "at", "who", "action", "target", "summary"],
+                "properties": {"id": {"type": "integer"}, "at": {"type": "string"}, "who": {"type": "string"},
+                               "action": {"type": "string"}, "target": {"type": "string"},
+                               "before": {}, "after": {}, "undoes": {"type": ["integer", "null"]},
+                               "undone_by": {"type": ["integer", "null"]}, "summary": {"type": "string"}},
             },
             "Error": {
                 "type": "object", "required": ["error"],
