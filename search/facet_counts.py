@@ -8,12 +8,13 @@ collects its matching document numbers once, marks them in a boolean array, and 
 with one `numpy.bincount`.
 
 Tables are cached in memory per (index directory, generation) and saved beside the index
-(`facets-<generation>.npz`) so a cold `newsfind query` loads them instead of rebuilding; tables of
+(`facets-<generation>-<segments hash>.npz`) so a cold `newsfind query` loads them instead of rebuilding; tables of
 older generations are removed when a new one is saved.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import threading
@@ -24,7 +25,7 @@ import numpy as np
 
 from search.facets import DateFacet, Facet, HistogramFacet, ValuesFacet
 
-_CACHE: dict[tuple[str, int], dict[str, FacetTable]] = {}
+_CACHE: dict[tuple[str, str], dict[str, FacetTable]] = {}
 _LOCK = threading.Lock()
 
 
@@ -94,7 +95,7 @@ def build_table(reader, facet: Facet) -> FacetTable:
     return FacetTable(values, rank, np.asarray(owner, dtype=np.int32), np.asarray(ords, dtype=np.int32))
 
 
-def _cache_file(index_dir: Path, generation: int) -> Path:
+def _cache_file(index_dir: Path, generation: str) -> Path:
     return index_dir / f"facets-{generation}.npz"
 
 
@@ -134,7 +135,11 @@ def tables_for(searcher, facets: list[Facet]) -> dict[str, FacetTable]:
     storage = getattr(searcher._ix, "storage", None) if hasattr(searcher, "_ix") else None
     folder = getattr(storage, "folder", None)
     reader = searcher.reader()
-    key = (str(folder), reader.generation())
+    # The generation alone is not enough: an index re-created in the same directory counts its
+    # generations again. The segments' random ids tell one index's docnums from another's.
+    segments = ",".join(str(seg.segment().segment_id()) for seg, _ in reader.leaf_readers()
+                        if hasattr(seg, "segment"))
+    key = (str(folder), f"{reader.generation()}-{hashlib.sha1(segments.encode()).hexdigest()[:10]}")
     with _LOCK:
         cached = _CACHE.setdefault(key, {})
         missing = [f for f in facets if f.name not in cached]

@@ -65,7 +65,7 @@ def facet(data: dict, name: str) -> dict[str, int]:
 
 def delete_whoosh_files(index_dir: Path) -> None:
     for path in index_dir.iterdir():
-        if path.suffix in (".toc", ".seg") or path.name.endswith("_WRITELOCK"):
+        if path.suffix in (".toc", ".seg") or path.name.endswith("_WRITELOCK") or path.name.startswith("facets-"):
             path.unlink()
 
 

@@ -144,3 +144,20 @@ def test_facet_tables_follow_index_changes(tmp_path, seed_copy):
     assert {"value": "UPI", "count": 2} in after["outlet"]
     assert {"value": "Sergei Lavrov", "count": 3} in after["speaker"]
     assert len(list(index_dir.glob("facets-*.npz"))) == 1  # the old generation's tables are gone
+
+
+def test_facet_tables_of_a_deleted_index_are_never_reused(tmp_path, seed_copy):
+    from index.store import open_index
+
+    index_dir = tmp_path / "ix"
+    index_paths([str(seed_copy)], index_dir)
+    with open_index(index_dir).searcher() as s:
+        search(s, SearchRequest(query="", facets=["outlet"]))
+    for path in index_dir.iterdir():  # the Whoosh files go, the cached tables stay behind
+        if path.suffix in (".toc", ".seg") or path.name.endswith("_WRITELOCK"):
+            path.unlink()
+    write_jsonl(tmp_path / "one.jsonl", [{"id": "x1", "title": "T", "body": "B", "outlet": "Reuters"}])
+    index_paths([str(tmp_path / "one.jsonl")], index_dir)
+    with open_index(index_dir).searcher() as s:
+        data = search(s, SearchRequest(query="", facets=["outlet"]))
+    assert data["facets"]["outlet"] == [{"value": "Reuters", "count": 1}]
