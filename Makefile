@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 PORT ?= 5000
 
-.PHONY: run test lint bench clean browser
+.PHONY: run test lint bench eval clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check .
+
+# Speed lives here, never in unit tests: see bench/run.py (BENCH_ARGS="--sizes 2000,37554 --replica 3").
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Speaker attribution scored on PolNeAR dev (needs ../shared/corpora; develop with --split train).
+eval: $(STAMP)
+	$(BIN)/python bench/eval_attribution.py --split dev
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
