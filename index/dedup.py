@@ -41,7 +41,7 @@ SHINGLE_WORDS = 5
 NUM_PERM = 128
 # Estimated Jaccard similarity of 5-word shingle sets at which two articles are versions of one
 # story. Chosen on the allsides benchmark (bench/eval_grouping.py; README, "Syndicated copies").
-THRESHOLD = 0.5
+THRESHOLD = 0.6
 MIN_WORDS = 20  # shorter bodies are grouped only when title and body are the same
 SCHEME = "affine32"
 SEED = 1
