@@ -22,10 +22,12 @@ MAX_LISTED_VERSIONS = 50  # per hit in search results; `show` lists them all
 def collapse(searcher, docnums) -> tuple[list[int], int]:
     """(positions in the ranking of the best-ranked document of each group, in ranking order;
     the number of documents ranked). Documents without a group are never collapsed."""
-    groups = searcher.reader().column_reader(GROUP_FIELD)
     kept: list[int] = []
     seen: set[str] = set()
     count = 0
+    if searcher.doc_count() == 0:  # an empty reader has no columns
+        return kept, count
+    groups = searcher.reader().column_reader(GROUP_FIELD)
     for pos, docnum in enumerate(docnums):
         count += 1
         key = groups[docnum]
@@ -70,6 +72,8 @@ def group_sizes(searcher) -> dict[str, int]:
     """group -> number of articles, for every group in the index (one pass over the column)."""
     sizes: dict[str, int] = {}
     reader = searcher.reader()
+    if reader.doc_count() == 0:
+        return sizes
     column = reader.column_reader(GROUP_FIELD)
     for docnum in reader.all_doc_ids():
         key = column[docnum]

@@ -83,6 +83,11 @@ def test_prune_removes_only_vanished_articles_under_the_given_paths(tmp_path):
     text = run("index", str(archive / "sub"), "--prune", "--jobs", "1").output
     assert "pruned 0" in text and ids(run) == ["a", "a001", "a003", "c"]
 
+    for path in (archive / "a.txt", records, other / "c.txt"):
+        path.unlink()
+    assert run.json("index", str(archive), str(other), "--prune", "--jobs", "1")["pruned"] == 4
+    assert ids(run) == [] and run.json("query", "")["total"] == 0  # an empty index still answers
+
 
 def test_a_file_that_fails_to_read_keeps_its_articles(tmp_path):
     folder = tmp_path / "in"
