@@ -66,10 +66,19 @@ def open_or_create(index_dir: Path):
     index_dir.mkdir(parents=True, exist_ok=True)
     if whoosh_index.exists_in(str(index_dir)):
         ix = whoosh_index.open_dir(str(index_dir))
-        missing = set(build_schema().names()) - set(ix.schema.names())
+        schema = build_schema()
+        missing = sorted(set(schema.names()) - set(ix.schema.names()))
         if missing:
-            raise RuntimeError(f"the index at {index_dir} was built by another newsfind version "
-                               f"(missing fields: {', '.join(sorted(missing))}); index into a new directory")
+            # An index from an older newsfind: add the new fields. Documents get them when they are
+            # re-enriched, which a new PIPELINE_VERSION (part of every content hash) forces.
+            try:
+                writer = ix.writer(timeout=WRITER_TIMEOUT)
+            except LockError:
+                raise IndexBusyError(f"another newsfind run is writing to {index_dir}") from None
+            for name in missing:
+                writer.add_field(name, schema[name])
+            writer.commit()
+            ix = whoosh_index.open_dir(str(index_dir))
         return ix
     return whoosh_index.create_in(str(index_dir), build_schema())
 
