@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 PORT ?= 5000
 
-.PHONY: run test lint bench eval clean browser
+.PHONY: run test test-long lint bench eval clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check .
+
+# The long variants of the reliability tests (marker `long`, left out of `make test`): many SIGKILLs,
+# 100,000 fuzzed queries, the large hostile corpus, concurrency over a longer indexing run.
+test-long: $(STAMP)
+	$(BIN)/python -m pytest -q -m long -s
 
 # Speed lives here, never in unit tests: see bench/run.py (BENCH_ARGS="--sizes 2000,37554 --replica 3").
 bench: $(STAMP)
