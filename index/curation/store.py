@@ -333,12 +333,16 @@ class CurationStore:
     # -- entity rules ---------------------------------------------------------------------------
 
     def add_rule(self, rule: EntityRule, who: str) -> Change:
+        return self.add_rules([rule], who)[0]
+
+    def add_rules(self, rules: list[EntityRule], who: str) -> list[Change]:
+        """Several rules (`entity merge A B --into C`) in one transaction: all saved or none."""
         try:
-            rule = rule.validate()
+            rules = [rule.validate() for rule in rules]
         except ValueError as exc:
             raise CurationError(str(exc)) from None
         with self.db.write() as conn:
-            return self._insert_rule(conn, rule, who)
+            return [self._insert_rule(conn, rule, who) for rule in rules]
 
     def _insert_rule(self, conn, rule: EntityRule, who: str, undoes: int | None = None) -> Change:
         change_id = self._next_change_id(conn)
