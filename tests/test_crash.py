@@ -349,3 +349,138 @@ def test_a_merge_of_several_values_is_saved_whole_or_not_at_all(tmp_path, curati
         store.add_rules(rules, "test")
     assert calls == ["John Kerry", "Sergei Lavrov"]
     assert store.rules() == [] and [c.action for c in store.history()] == ["tag"]
+
+
+# -- a full disk and a read-only index directory ---------------------------------------------------
+
+
+class Tmpfs:
+    """A small tmpfs at `path` inside a private mount namespace (so nothing outside sees it and it
+    vanishes with the test): a sleeping process holds the namespace, `run()` runs commands in it
+    (nsenter), and the test reads its files through /proc/PID/root (`view()`)."""
+
+    def __init__(self, path: Path, size: str) -> None:
+        path.mkdir(parents=True)
+        self.path = path
+        self.proc = subprocess.Popen(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+             f"mount -t tmpfs -o size={size} newsfind-test '{path}' && echo ready && exec sleep 900"],
+            stdout=subprocess.PIPE)
+        assert self.proc.stdout is not None and self.proc.stdout.readline() == b"ready\n"
+
+    def run(self, cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+        return subprocess.run(["nsenter", "-t", str(self.proc.pid), "-m", f"--wd={ROOT}", "--", *cmd],
+                              capture_output=True, text=True, timeout=300, **kwargs)
+
+    def remount(self, options: str) -> None:
+        result = self.run(["mount", "-o", f"remount,{options}", str(self.path)])
+        assert result.returncode == 0, result.stderr
+
+    def view(self, path: Path) -> Path:
+        return Path(f"/proc/{self.proc.pid}/root") / path.relative_to("/")
+
+    def free(self) -> int:
+        import shutil
+
+        return shutil.disk_usage(self.view(self.path)).free
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    mounts: list[Tmpfs] = []
+
+    def make(size: str) -> Tmpfs:
+        mounts.append(Tmpfs(tmp_path / f"mnt{len(mounts)}", size))
+        return mounts[-1]
+
+    yield make
+    for mount in mounts:
+        mount.close()
+
+
+def assert_clear_failure(result: subprocess.CompletedProcess, *phrases: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.startswith("Error: "), result.stderr
+    assert any(p in result.stderr for p in phrases), result.stderr
+
+
+def assert_documents_match(docs: list[dict], sources: dict[str, dict]) -> None:
+    for doc in docs:
+        record = sources[doc["id"]]
+        assert (doc["title"], doc["body"], doc["facet_outlet"]) == (record["title"], record["body"], record["outlet"])
+
+
+def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, tmpfs):
+    disk = tmpfs("4m")
+    index_dir = disk.path / "index"
+    first = articles(10, prefix="s")
+    more = articles(60, seed=3, prefix="m")
+    for record in more:  # bigger documents, so that the disk fills up after a few commits
+        record["body"] += " " + " ".join(f"Paragraph {i} of {record['id']} on the talks." for i in range(30))
+    sources = {r["id"]: r for r in first + more}
+    small, big = write_articles(tmp_path / "first.jsonl", first), write_articles(tmp_path / "more.jsonl", more)
+    assert disk.run(newsfind_cmd(index_dir, "index", str(small))).returncode == 0
+    assert disk.run(newsfind_cmd(index_dir, "tag", "s00001", "before-full")).returncode == 0
+    filler = disk.free() - 600_000  # leave room for a few commits of `more`, not for all of them
+    assert disk.run(["fallocate", "-l", str(filler), str(disk.path / "filler")]).returncode == 0
+
+    result = disk.run(newsfind_cmd(index_dir, "index", str(big), commit_every=10))
+    assert_clear_failure(result, "No space left on device", "no space left on the device")
+    docs = stored_documents(disk.view(index_dir))  # the index opens: every document whole
+    assert_documents_match(docs, sources)
+    assert {f"s{i:05d}" for i in range(10)} <= {d["id"] for d in docs} and 10 < len(docs) < 70
+    committed = len(docs)
+
+    tag = disk.run(newsfind_cmd(index_dir, "tag", "s00002", "while-full"))
+    assert_clear_failure(tag, "no space left on the device")
+    assert len(stored_documents(disk.view(index_dir))) == committed
+
+    disk.run(["rm", str(disk.path / "filler")])  # space again: the same commands complete
+    assert disk.run(newsfind_cmd(index_dir, "index", str(big))).returncode == 0
+    assert disk.run(newsfind_cmd(index_dir, "tag", "s00002", "after-full")).returncode == 0
+    docs = stored_documents(disk.view(index_dir))
+    assert len(docs) == 70
+    assert_documents_match(docs, sources)
+    tags = {d["id"]: d.get("facet_tag") for d in docs if d.get("facet_tag")}
+    assert tags == {"s00001": "before-full", "s00002": "after-full"}
+    checked = disk.run(newsfind_cmd(index_dir, "check"))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    print(f"\nfull disk: {committed - 10} of 60 documents committed before the disk filled; none partial")
+
+
+def test_a_read_only_index_directory_can_be_read_but_not_changed(tmp_path, tmpfs):
+    disk = tmpfs("8m")
+    index_dir = disk.path / "index"
+    records = articles(10, prefix="r")
+    source = write_articles(tmp_path / "a.jsonl", records)
+    assert disk.run(newsfind_cmd(index_dir, "index", str(source))).returncode == 0
+    assert disk.run(newsfind_cmd(index_dir, "tag", "r00001", "kept")).returncode == 0
+    disk.remount("ro")
+
+    query = disk.run(newsfind_cmd(index_dir, "query", "Token", "--json"))
+    assert query.returncode == 0, query.stderr
+    assert json.loads(query.stdout)["total"] == 10 and json.loads(query.stdout)["facets"]["tag"] == [
+        {"value": "kept", "count": 1}]
+    shown = disk.run(newsfind_cmd(index_dir, "show", "r00001", "--json"))
+    assert shown.returncode == 0 and json.loads(shown.stdout)["tags"] == ["kept"]
+    for args in (["history"], ["check"], ["tags"]):
+        result = disk.run(newsfind_cmd(index_dir, *args))
+        assert result.returncode == 0, (args, result.stderr)
+
+    more = write_articles(tmp_path / "more.jsonl", articles(3, seed=5, prefix="x"))
+    assert_clear_failure(disk.run(newsfind_cmd(index_dir, "index", str(more))), "Read-only file system", "read-only")
+    assert_clear_failure(disk.run(newsfind_cmd(index_dir, "tag", "r00002", "new")), "read-only")
+    assert_clear_failure(disk.run(newsfind_cmd(index_dir, "entity", "rename", "person", "John Kerry", "J. Kerry")),
+                         "read-only")
+    docs = stored_documents(disk.view(index_dir))
+    assert_documents_match(docs, {r["id"]: r for r in records})
+    assert len(docs) == 10
+
+    disk.remount("rw")
+    assert disk.run(newsfind_cmd(index_dir, "index", str(more))).returncode == 0
+    assert disk.run(newsfind_cmd(index_dir, "tag", "r00002", "new")).returncode == 0
+    assert len(stored_documents(disk.view(index_dir))) == 13
