@@ -170,6 +170,8 @@ class CurationStore:
 
     @staticmethod
     def _change(conn: sqlite3.Connection, change_id: int) -> Change | None:
+        if not 0 < change_id < 2**63:  # SQLite integers: a larger id is no change (not an OverflowError)
+            return None
         row = conn.execute("SELECT c.*, (SELECT u.id FROM changes u WHERE u.undoes = c.id) AS undone_by "
                            "FROM changes c WHERE c.id = ?", (change_id,)).fetchone()
         return Change.from_row(row) if row else None
