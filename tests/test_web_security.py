@@ -255,3 +255,65 @@ def test_session_cookie_is_httponly_samesite_and_secure_behind_tls(hostile_index
     cookie = session_cookie(secure.post("/login", data=form, base_url="https://localhost",
                                         headers={"Referer": "https://localhost/login"}))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+# -- fuzzing the state-changing routes ----------------------------------------------------------------
+
+
+FORM_FIELDS = ["tags", "tag", "remove", "outlet", "date", "author", "title", "clear", "action", "target", "article",
+               "spellings", "kind", "name", "role", "password", "q", "expected", "confirm", "next", "add"]
+JSON_VALUES = [None, 0, -1, 2**70, 1.5, "", "x" * 5000, [], ["a", 1, None], {"a": {"b": []}}, True,
+               "<script>alert(1)</script>", "../../etc/passwd", "2015-13-45", "a,b", "\u0000", ["x"] * 500]
+
+
+def fuzz_changes(index_dir, requests: int, seed: int) -> int:
+    """Hostile forms (with a valid CSRF token, as an admin) and hostile JSON bodies (with an admin's
+    API token) to every state-changing route: a 4xx with a message or a change, never a 500."""
+    rng = random.Random(seed)
+    app = make_app(index_dir)
+    admin = logged_in(app, "adam")
+    token = csrf_token(admin, "/")
+    api_token = CurationStore(index_dir).create_token("adam", "fuzz", "test")
+    rules = [r for r in app.url_map.iter_rules() if (r.methods or set()) & UNSAFE
+             and r.endpoint not in ("auth.login", "auth.logout")]
+    sent = 0
+    for n in range(requests):
+        rule = rules[n % len(rules)]
+        args = {}
+        for arg in rule.arguments:
+            args[arg] = rng.choice([*PATH_VALUES, "002_a2b3b58d53712aaf", "person", "alice", "rita", "1", "2"])
+            if rule._converters[arg].__class__.__name__ == "IntegerConverter":
+                args[arg] = rng.choice([1, 2, 3, 10**6])
+        with app.test_request_context():
+            try:
+                url = app.url_map.bind("localhost").build(rule.endpoint, args)
+            except Exception:  # a value the route cannot take (e.g. a "/" in <name>)
+                continue
+        if rule.rule.startswith("/api/"):
+            payload = {rng.choice(FORM_FIELDS): rng.choice(JSON_VALUES) for _ in range(rng.randint(0, 5))}
+            response = admin.post(url, json=rng.choice([payload, rng.choice(JSON_VALUES)]),
+                                  headers={"Authorization": f"Bearer {api_token}"})
+        else:
+            form = {rng.choice(FORM_FIELDS): str(rng.choice(HOSTILE_VALUES)) for _ in range(rng.randint(0, 5))}
+            response = admin.post(url, data={**form, "csrf_token": token})
+        sent += 1
+        assert response.status_code < 500, (url, response.status_code)
+        if response.mimetype == "text/html":
+            assert_inert(page(response), url)
+    assert CurationStore(index_dir).db.integrity() == []
+    return sent
+
+
+def test_fuzzed_changes_never_fail(tmp_path, hostile_index):
+    index_dir = tmp_path / "index"
+    shutil.copytree(hostile_index, index_dir)
+    sent = fuzz_changes(index_dir, requests=60, seed=1)
+    print(f"\nweb fuzzing: {sent} hostile POST requests to every state-changing route")
+
+
+@pytest.mark.long
+def test_many_fuzzed_changes(tmp_path, hostile_index):
+    index_dir = tmp_path / "index"
+    shutil.copytree(hostile_index, index_dir)
+    sent = fuzz_changes(index_dir, requests=1000, seed=2)
+    print(f"\nweb fuzzing (long): {sent} hostile POST requests")
