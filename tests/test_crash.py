@@ -276,6 +276,8 @@ def kill_curation_changes(tmp_path: Path, template: Path, rounds: int, seed: int
     for n in range(rounds):
         people = sorted(person_values(index_dir) - merged_away)
         action = ["tag", "merge", "untag"][n % 3] if tags or n % 3 != 2 else "tag"
+        if action == "merge" and len(people) < 2:  # everyone merged already
+            action = "tag"
         if action == "tag":
             tags.append(f"batch {n}")
             args = ["tag", "--query", "Token", tags[-1], "--yes"]
