@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 PORT ?= 5000
 
-.PHONY: run test lint bench eval clean browser
+.PHONY: run test test-long load audit lint bench eval clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,23 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check .
+
+# The long variants of the reliability tests (marker `long`, left out of `make test`): many SIGKILLs,
+# 100,000 fuzzed queries, the large hostile corpus, concurrency over a longer indexing run.
+test-long: $(STAMP)
+	$(BIN)/python -m pytest -q -m long -s
+
+# Load test over loopback: faceted searches from 8 and 32 clients against `newsfind serve` on LOAD_INDEX
+# (req/s, p50/p95/p99, server RSS); LOAD_ARGS="--soak 600" adds the 10-minute soak. See bench/load.py.
+LOAD_INDEX ?= /tmp/newsfind-bench/index-2000
+load: $(STAMP)
+	$(BIN)/python bench/load.py --index $(LOAD_INDEX) --json bench/results/load.json $(LOAD_ARGS)
+
+# Known vulnerabilities in the installed, pinned dependencies, from PyPI's vulnerability data (its JSON
+# API must be reachable). --strict: a dependency that cannot be looked up fails the audit, so it never
+# passes without having checked; AUDIT_ARGS="--ignore-vuln ID" only for findings examined (README).
+audit: $(STAMP)
+	$(BIN)/pip-audit --vulnerability-service pypi --skip-editable --strict --progress-spinner off $(AUDIT_ARGS)
 
 # Speed lives here, never in unit tests: see bench/run.py (BENCH_ARGS="--sizes 2000,37554 --replica 3").
 bench: $(STAMP)

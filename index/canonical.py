@@ -146,7 +146,11 @@ class CanonicalTable:
             return
         data = {"person": self.persons, "org": self.orgs, "place": self.places}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".canonical-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
-        os.replace(tmp, self.path)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, indent=0, sort_keys=True)
+            os.replace(tmp, self.path)
+        except BaseException:  # a full disk: the old table stays, no half-written file is left
+            Path(tmp).unlink(missing_ok=True)
+            raise
         self.dirty = False

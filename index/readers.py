@@ -73,6 +73,10 @@ class SourceArticle:
     provenance: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        for name in ("id", "title", "body", "source", "outlet", "date", "url", "author"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, valid_text(value))
         if not self.content_hash:
             fields = [PIPELINE_VERSION, self.id, self.title, self.body, self.outlet, self.date, self.url, self.author]
             if self.provenance:  # only then, so articles without one keep the hashes they had
@@ -81,10 +85,29 @@ class SourceArticle:
             self.content_hash = hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def valid_text(text: str) -> str:
+    """`text` without lone surrogates, which Whoosh, JSON output and terminals cannot encode: bytes of
+    a file name that is not UTF-8 (decoded by Python as U+DC80..U+DCFF) become "\\xNN", any other
+    lone surrogate (e.g. "\\ud800" in a JSON string) U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join(f"\\x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF
+                       else "\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+
+_CONTROLS = {i: f"\\x{i:02x}" for i in range(32)} | {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
 @dataclass
 class ReadFailure:
-    path: str
+    path: str  # as shown: control characters and bytes that are not UTF-8 escaped ("a\\nb", "\\xff")
     reason: str
+
+    def __post_init__(self) -> None:
+        self.path = valid_text(str(self.path)).translate(_CONTROLS)
+        self.reason = valid_text(str(self.reason))
 
 
 @dataclass
@@ -178,10 +201,24 @@ def read_articles(paths: Iterable[str | os.PathLike], report: ReadReport | None 
             yield from read_jsonl_stream(stream, STDIN_NAME, options)
         else:
             assert isinstance(item, Path)
-            yield from read_file(item, report, options)
+            try:
+                yield from read_file(item, report, options)
+            except Exception as exc:  # whatever a reader did not foresee ends this file only, reported
+                yield ReadFailure(str(item), f"unreadable: {type(exc).__name__}: {exc}"[:500])
 
 
 def read_file(path: Path, report: ReadReport, options: ReadOptions) -> Iterator[SourceArticle | ReadFailure]:
+    """Every article of one file; a file that yields neither articles nor failures (blank lines
+    only, a CSV header without rows, `[]`) is reported too: nothing is skipped silently."""
+    nothing = True
+    for item in _read_file(path, report, options):
+        nothing = False
+        yield item
+    if nothing and input_kind(path) != "warc":
+        yield ReadFailure(str(path), "no records in the file")
+
+
+def _read_file(path: Path, report: ReadReport, options: ReadOptions) -> Iterator[SourceArticle | ReadFailure]:
     kind = input_kind(path)
     try:
         size = path.stat().st_size
@@ -257,6 +294,8 @@ def parse_json_line(line: str, where: str, options: ReadOptions) -> SourceArticl
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return ReadFailure(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except (ValueError, RecursionError) as exc:  # a 5,000-digit number; arrays nested 100,000 deep
+        return ReadFailure(where, f"invalid JSON: {exc}")
     return article_from_record(record, where, options.fields)
 
 
@@ -307,6 +346,9 @@ def read_json(path: Path, text: str, options: ReadOptions | None = None) -> Iter
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         yield ReadFailure(str(path), f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+        return
+    except (ValueError, RecursionError) as exc:
+        yield ReadFailure(str(path), f"invalid JSON: {exc}")
         return
     records = data if isinstance(data, list) else [data]
     for i, record in enumerate(records):

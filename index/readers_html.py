@@ -25,6 +25,11 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 # HTML means windows-1252 by these labels (WHATWG Encoding Standard).
 _WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "windows-1252"}
+# A page whose elements carry thousands of attributes makes lxml and trafilatura quadratic (20,000
+# attributes: 5 s; 100,000: minutes): such a page is refused before parsing. Deep nesting is safe:
+# libxml2 stops at its own depth limit and the page yields no text.
+MAX_ATTRIBUTES = 1000
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{4000,}>")
 DATE_PARAMS = {"original_date": True, "extensive_search": False, "min_date": "1900-01-01"}
 
 for _name in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -60,9 +65,24 @@ def decode_html(raw: bytes, http_charset: str | None = None) -> str:
     return decode_text(raw, declared=http_charset or declared_charset(raw))
 
 
+class PageRefused(ValueError):
+    """Markup that would take the parser too long; the message is the reason shown."""
+
+
+def refuse_markup(html: str) -> None:
+    for match in _LONG_TAG.finditer(html):
+        attributes = match.group().count("=")
+        if attributes > MAX_ATTRIBUTES:
+            raise PageRefused(f"refused: an element with {attributes:,} attributes (at most {MAX_ATTRIBUTES:,}; "
+                              "parsing it would take very long)")
+
+
 def extract_page(html: str, url: str | None = None) -> Page | None:
-    """The page's main text and metadata; None when trafilatura finds no text at all."""
+    """The page's main text and metadata; None when trafilatura finds no text at all;
+    `PageRefused` for pathological markup."""
     import trafilatura  # imported here: only indexing HTML needs it
+
+    refuse_markup(html)
 
     doc = trafilatura.bare_extraction(
         html, url=url, with_metadata=True, include_comments=False, include_tables=True,
@@ -102,6 +122,8 @@ def read_html_file(path: Path, raw: bytes) -> SourceArticle | ReadFailure:
         return ReadFailure(str(path), str(exc))
     try:
         page = extract_page(html)
+    except PageRefused as exc:
+        return ReadFailure(str(path), str(exc))
     except Exception as exc:  # one odd page must not end the run
         return ReadFailure(str(path), f"HTML extraction failed: {exc!r}")
     if page is None:

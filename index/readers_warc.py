@@ -21,7 +21,7 @@ from pathlib import Path
 
 from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, too_large
 from index.readers_decode import DecodeError
-from index.readers_html import decode_html, extract_page
+from index.readers_html import PageRefused, decode_html, extract_page
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 
@@ -136,6 +136,8 @@ def read_html_record(path: Path, record, options: ReadOptions) -> SourceArticle 
         return ReadFailure(where, str(exc).replace("empty file", "empty page"))
     try:
         page = extract_page(html, url or None)
+    except PageRefused as exc:
+        return ReadFailure(where, str(exc))
     except Exception as exc:  # a page that trips the extractor must not end the archive
         return ReadFailure(where, f"HTML extraction failed: {exc!r}")
     if page is None:

@@ -23,6 +23,7 @@ from index.store import IndexNotFoundError, open_index, resolve_index_dir
 from search import highlight
 from search.curate_cli import CURATION_COMMANDS
 from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
+from search.faults import FaultReportingGroup
 from search.query import HELP as QUERY_HELP
 from search.query import QueryError
 from search.searcher import SORTS, SearchRequest, get_article, iter_articles, public_data, search
@@ -59,7 +60,7 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=FaultReportingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--index", "index_dir", metavar="DIR",
               help="Index directory (default: $NEWSFIND_INDEX, else ~/.local/share/newsfind/index).")
 @click.version_option(package_name="newsfind", prog_name="newsfind")

@@ -296,10 +296,8 @@ def _add_rules(settings, rules: list[EntityRule], who: str, as_json: bool) -> No
     with _index(settings).searcher() as searcher:
         for rule in rules:
             _require_value(searcher, rule.kind, rule.value, rule.article_id)
-    changes = []
     with _failures():
-        for rule in rules:
-            changes.append(store.add_rule(rule, who))
+        changes = store.add_rules(rules, who)  # one transaction: a merge of A and B is never half made
     documents = _apply(settings, store, changes[-1])
     if as_json:
         _echo_json({"changes": [c.as_dict() for c in changes], "documents_updated": documents})

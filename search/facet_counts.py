@@ -104,13 +104,15 @@ def _save(path: Path, tables: dict[str, FacetTable]) -> None:
     for name, t in tables.items():
         arrays[f"{name}.values"] = np.asarray(t.values, dtype=object)
         arrays[f"{name}.rank"], arrays[f"{name}.owner"], arrays[f"{name}.ords"] = t.rank, t.owner, t.ords
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".facets-", suffix=".npz")
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".facets-", suffix=".npz")
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, **arrays)
         os.replace(tmp, path)
-    except OSError:  # a read-only index directory: keep the tables in memory only
-        Path(tmp).unlink(missing_ok=True)
+    except OSError:  # a read-only index directory or a full disk: keep the tables in memory only
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         return
     for old in path.parent.glob("facets-*.npz"):
         if old != path:

@@ -40,6 +40,16 @@ class QueryError(ValueError):
         return self.message if self.position is None else f"{self.message} (at character {self.position + 1})"
 
 
+# Limits that keep every query fast (a fuzzed query language found each of these taking seconds to
+# minutes, or crashing): Whoosh's tokenizer is quadratic in a word's length (100,000 characters:
+# 100 s); fuzzy terms with many edits build huge automata (`Lavrov~9`: 3 s on 300 short articles);
+# each `*` multiplies the backtracking of a wildcard's regex; ranges over words OR together every
+# term in them; parentheses nested thousands deep exhaust Python's recursion.
+MAX_QUERY_CHARS = 2000
+MAX_NESTING = 20
+MAX_FUZZY_EDITS = 2
+MAX_STARS = 3  # `*` per word
+
 _FIELD_PREFIX = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):(?=[^\s:]|$)")
 _DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 ALLOWED_FIELDS = frozenset(QUERY_FIELDS) | {facet_field for _, facet_field in FACETS.values()}
@@ -57,6 +67,8 @@ def _outside_phrases(text: str):
 
 
 def check_syntax(text: str) -> None:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is too long ({len(text):,} characters; at most {MAX_QUERY_CHARS:,})")
     quotes = [i for i, ch in enumerate(text) if ch == '"']
     if len(quotes) % 2:
         raise QueryError("unclosed quote: a phrase needs a closing \"", quotes[-1])
@@ -65,6 +77,8 @@ def check_syntax(text: str) -> None:
     for i, ch in _outside_phrases(text):
         if ch == "(":
             opened.append(i)
+            if len(opened) > MAX_NESTING:
+                raise QueryError(f"parentheses nested more than {MAX_NESTING} deep", i)
         elif ch == ")":
             if not opened:
                 raise QueryError("unbalanced parenthesis: ')' without '('", i)
@@ -88,6 +102,9 @@ def check_syntax(text: str) -> None:
     for m in re.finditer(r"(?:(?<=\s)|(?<=^)|(?<=:))[*?]", masked):
         raise QueryError("a wildcard cannot start a word (it would scan the whole index); "
                          "put at least one letter before * or ?", m.start())
+    for m in re.finditer(r"\S+", masked):
+        if m.group().count("*") > MAX_STARS:
+            raise QueryError(f"at most {MAX_STARS} * in one word", m.start())
 
 
 def _phrase_mask(text: str):
@@ -116,7 +133,7 @@ def date_bounds(text: str) -> tuple[datetime, datetime]:
         else:
             start = datetime(year, 1, 1)
             end = datetime(year + 1, 1, 1)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # date:2015-02-30; date:9999-12-31 (its end is past year 9999)
         raise QueryError(f"date:{text} is not a valid date ({exc})") from None
     return start, end - timedelta(microseconds=1)
 
@@ -137,6 +154,15 @@ def _convert_dates(q: wq.Query) -> wq.Query:
         start, end = date_bounds(str(q.text).rstrip("*-"))
         return wq.DateRange("date", start, end)
     raise QueryError("date: takes a date or a range, as date:2015-09 or date:[2015-09-01 to 2015-09-30]")
+
+
+def _check_limits(q: wq.Query) -> wq.Query:
+    if isinstance(q, wq.FuzzyTerm) and q.maxdist > MAX_FUZZY_EDITS:
+        raise QueryError(f"a fuzzy term allows at most {MAX_FUZZY_EDITS} edits ({q.text}~{MAX_FUZZY_EDITS}), "
+                         f"not {q.maxdist}")
+    if isinstance(q, wq.TermRange):
+        raise QueryError("ranges [... to ...] work with date: only, as in date:[2015-09-01 to 2015-09-30]")
+    return q
 
 
 def build_parser(schema) -> MultifieldParser:
@@ -168,7 +194,7 @@ def parse_query(text: str, schema) -> wq.Query:
         q = parser.parse(text)
     except Exception as exc:  # Whoosh raises assorted errors on odd input
         raise QueryError(f"cannot parse query: {exc}") from None
-    q = q.accept(_convert_dates)
+    q = q.accept(_convert_dates).accept(_check_limits)
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return q
     return q.normalize()

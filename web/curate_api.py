@@ -100,7 +100,10 @@ def bulk_tag():
     """Tag every hit of a search. Without `expected` nothing changes: the answer says how many
     articles match (`count`); send it back as `expected` to apply."""
     data = body()
-    args = MultiDict([("q", data.get("q") or "")])
+    query = data.get("q") or ""
+    if not isinstance(query, str):
+        abort(400, "q must be a string (a query)")
+    args = MultiDict([("q", query)])
     filters = data.get("filters") or {}
     if not isinstance(filters, dict):
         abort(400, "filters must be an object: facet -> list of values")

@@ -11,6 +11,7 @@ read-only): they see an empty in-memory database with the same schema.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,6 +101,8 @@ class Database:
             _configure(conn)
             migrate(conn)
             return conn
+        if not create and not os.access(self.index_dir, os.W_OK):
+            return self._open_read_only()
         self.index_dir.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
@@ -109,6 +112,26 @@ class Database:
             if not self._migrated:
                 migrate(conn)
                 self._migrated = True
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A directory nobody can write (a read-only mount, a backup): SQLite cannot create the WAL's
+        shared-memory file there, so the database is opened read-only, and immutable when no WAL
+        is left (then the file alone is the whole database). Writing raises "readonly database"."""
+        wal = self.path.with_name(self.path.name + "-wal")
+        mode = "mode=ro" if wal.exists() else "mode=ro&immutable=1"
+        conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?{mode}", uri=True, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            row = conn.execute("SELECT version FROM schema_version").fetchone()
+            if row is None or row[0] != SCHEMA_VERSION:
+                raise CurationDatabaseError(
+                    f"the curation database in read-only {self.index_dir} has schema version "
+                    f"{row[0] if row else 'none'}, not {SCHEMA_VERSION}: it needs writing to upgrade")
         except BaseException:
             conn.close()
             raise

@@ -170,6 +170,8 @@ class CurationStore:
 
     @staticmethod
     def _change(conn: sqlite3.Connection, change_id: int) -> Change | None:
+        if not 0 < change_id < 2**63:  # SQLite integers: a larger id is no change (not an OverflowError)
+            return None
         row = conn.execute("SELECT c.*, (SELECT u.id FROM changes u WHERE u.undoes = c.id) AS undone_by "
                            "FROM changes c WHERE c.id = ?", (change_id,)).fetchone()
         return Change.from_row(row) if row else None
@@ -333,12 +335,16 @@ class CurationStore:
     # -- entity rules ---------------------------------------------------------------------------
 
     def add_rule(self, rule: EntityRule, who: str) -> Change:
+        return self.add_rules([rule], who)[0]
+
+    def add_rules(self, rules: list[EntityRule], who: str) -> list[Change]:
+        """Several rules (`entity merge A B --into C`) in one transaction: all saved or none."""
         try:
-            rule = rule.validate()
+            rules = [rule.validate() for rule in rules]
         except ValueError as exc:
             raise CurationError(str(exc)) from None
         with self.db.write() as conn:
-            return self._insert_rule(conn, rule, who)
+            return [self._insert_rule(conn, rule, who) for rule in rules]
 
     def _insert_rule(self, conn, rule: EntityRule, who: str, undoes: int | None = None) -> Change:
         change_id = self._next_change_id(conn)
