@@ -16,6 +16,7 @@ from index.canonical import CanonicalTable
 from index.entities import ArticlePersons, canonicalise, extract_mentions, values_by_kind
 from index.metadata import Metadata, infer_metadata
 from index.nlp import load_pipeline
+from index.parallel import parse
 from index.quotes import find_quote_spans, quote_index
 from index.readers import SourceArticle
 from index.speakers import Quote, SpeakerFinder
@@ -66,7 +67,9 @@ def analysed_text(article: SourceArticle) -> tuple[str, int]:
 def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_process: int = 1,
                 batch_size: int = BATCH_SIZE) -> Iterator[tuple[SourceArticle, Enrichment | Exception]]:
     """Enrich articles in order, streaming: memory is bounded by the batch, not the corpus.
-    An article whose enrichment fails comes back with the exception instead, and the run goes on."""
+    With `n_process` > 1 spaCy parses in worker processes (index/parallel.py); the rest runs here,
+    in order, against the one canonical table. An article whose enrichment fails comes back with
+    the exception instead, and the run goes on."""
     nlp = load_pipeline()
     pending: deque[tuple[SourceArticle, int]] = deque()
 
@@ -76,7 +79,7 @@ def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_proc
             pending.append((article, offset))
             yield text
 
-    for doc in nlp.pipe(texts(), batch_size=batch_size, n_process=n_process):
+    for doc in parse(nlp, texts(), n_process=n_process, batch_size=batch_size):
         article, offset = pending.popleft()
         try:
             result: Enrichment | Exception = enrich_doc(article, doc, offset, table)

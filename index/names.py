@@ -183,12 +183,12 @@ def looks_female(title_words: set[str], name: str) -> bool | None:
     if title_words & MALE_TITLES:
         return False
     tokens = core_tokens(name)
-    if tokens and re.search(r"(ova|eva|ina|aya|skaya)$", tokens[-1]):
-        return True
     if tokens and len(tokens) > 1 and tokens[0] in _FEMALE_FIRST_NAMES:
         return True
     if tokens and len(tokens) > 1 and tokens[0] in _MALE_FIRST_NAMES:
         return False
+    if tokens and re.search(r"(ova|eva|skaya)$", tokens[-1]):  # Russian feminine surnames
+        return True
     return None
 
 
@@ -200,7 +200,24 @@ _FEMALE_FIRST_NAMES = frozenset(
         Natalia Elena Irina Tatiana Svetlana Yulia Julia Marine Federica Christine Ursula Jacinda
         Michelle Melania Ivanka Laura Linda Barbara Patricia Karen Lisa Betsy Kellyanne Heather Jill
         Nicola Liz Kristi Betina Marie Sophie Ilhan Alexandria Elise Lindsey Dianne Kirsten Amy
-        Tammy Debbie Lauren Megan
+        Tammy Debbie Lauren Megan Abigail Alice Alicia Allison Amanda Andrea Angelina Anita Annie
+        Ashley Audrey Beatrice Becky Betty Beverly Bonnie Brenda Brittany Brooke Carla Carly Carmen
+        Carol Caroline Carolyn Cassandra Cecilia Charlotte Cheryl Christina Cindy Claire Claudia
+        Colleen Connie Courtney Cynthia Dana Danielle Deborah Debra Denise Diana Diane Donna Doris
+        Dorothy Edith Eileen Eleanor Elaine Elisabeth Eliza Ella Ellen Erica Erin Esther Eva Evelyn
+        Felicia Fiona Frances Gabrielle Gail Gina Gloria Grace Gwen Hannah Harriet Hayley Haley
+        Helen Holly Hope Ilana Irene Isabel Jackie Jacqueline Jade Jane Janet Janice Jasmine Jean
+        Jeanne Jenna Jenny Jessica Joan Joanna Joanne Jodi Josephine Joy Joyce Judith Judy Julie
+        June Katherine Kathleen Kathryn Kathy Katie Katrina Kayla Kelly Kimberly Kristen Kristin
+        Krystal Lara Laurie Leah Leslie Lillian Lily Lindsay Lois Loretta Lori Louise Lucy Lydia
+        Lynn Madison Maggie Mara Marcia Margaret Marianne Marilyn Marjorie Marsha Martha Maureen
+        Maxine Meghan Melanie Melissa Meredith Mia Michele Mildred Mindy Miriam Molly Monica Nadia
+        Naomi Natalie Nicole Nina Nora Olivia Paige Pamela Paula Pauline Peggy Penny Phyllis
+        Priscilla Rachel Rebecca Regina Renee Rita Roberta Robin Rosa Rose Rosemary Ruth Sabrina
+        Sally Sandra Sandy Shannon Sharon Sheila Shelby Shirley Sonia Stacy Stephanie Suzanne Sylvia
+        Tamara Tanya Tara Teresa Terri Tiffany Tina Tracy Valerie Vanessa Vera Veronica Virginia
+        Wanda Wendy Whitney Yvonne Zoe Huma Kirstjen Ivana Tulsi Ayanna Rashida Stacey Gretchen
+        Megyn Mika Katy Susana
     """.split()
 )
 _MALE_FIRST_NAMES = frozenset(
@@ -211,6 +228,20 @@ _MALE_FIRST_NAMES = frozenset(
         Kevin Brian Jeb Ted Marco Bernie Rand Mitch Chuck Rex Jim Tony Benjamin Recep Emmanuel
         François Francois Hassan Ali Ahmed Mohammed Muhammad Abdullah Xi Kim Shinzo Justin Nicolas
         Nicolás Anton Alexei Alexander Aleksandr Ivan Pavel Viktor Petro Volodymyr Arseniy Yuri Igor
-        Andrei Peter
+        Andrei Peter Aaron Adam Adrian Alan Albert Alex Alfred Allen Andrew Andy Anthony Arthur
+        Austin Barry Ben Bernard Billy Bob Bobby Brad Bradley Brandon Brent Brett Bruce Bryan Carl
+        Carlos Chad Charlie Chris Christian Christopher Clarence Clark Clint Cody Colin Craig Curtis
+        Dale Dan Daniel Danny Darrell Darren Dave Dean Dennis Derek Devin Dick Don Doug Douglas
+        Dustin Dwight Dylan Dylann Earl Ed Eddie Edward Edwin Elijah Eric Ernest Eugene Evan Frank
+        Fred Frederick Gabriel Gary Gene Gerald Glenn Gordon Grant Greg Gregory Harold Harry Henry
+        Herbert Howard Hugh Ian Isaac Jack Jacob Jake Jamal Jared Jason Jay Jeff Jeffrey Jeremy
+        Jerome Jerry Jesse Jimmy Joel Johnny Jon Jonathan Jordan Jose Joshua Juan Keith Ken Kenneth
+        Kent Kirk Kyle Larry Lawrence Lee Leon Leonard Lewis Lloyd Louis Luke Lyndon Malcolm Marcus
+        Mario Martin Marvin Matt Matthew Max Mitt Nathan Neil Nicholas Nick Noah Norman Oliver Omar
+        Oscar Patrick Pete Phil Philip Ralph Randy Ray Raymond Reince Rick Rob Rod Rodney Roger Ron
+        Ronald Roy Russell Ryan Sam Samuel Scott Sean Sergio Seth Shawn Sheldon Stanley Stephen
+        Steve Stuart Terry Tim Timothy Todd Tom Tommy Travis Trey Troy Tyler Vernon Victor Vincent
+        Walter Warren Wayne Wesley Wes Will Willie Zach Zachary Newt Rudy Hakeem Corey Raynard Orrin
+        Lamar Rafael
     """.split()
 )

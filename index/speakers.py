@@ -158,6 +158,8 @@ class SpeakerFinder:
         out = []
         text = self.doc.text
         for m in TRANSCRIPT_LINE.finditer(text):
+            if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) < 4:  # "Clinton: 1,769." is a tally
+                continue
             raw = m.group("name").strip()
             name = clean_name(raw.title() if raw.isupper() else raw)
             if not name:
@@ -182,7 +184,7 @@ class SpeakerFinder:
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "whether") for c in verb.children):
             return True
-        if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) or verb.dep_ in ("xcomp", "amod"):
+        if self._infinitival(verb):
             return True
         # inside the complement of a negated verb ("did not confirm that Kerry said"); a conjoined
         # verb keeps its own polarity ("did not mention X, but told his supporters")
@@ -192,6 +194,13 @@ class SpeakerFinder:
             if any(c.dep_ == "neg" for c in head.children):
                 return True
         return False
+
+    def _infinitival(self, verb) -> bool:
+        """"declined to say", "more likely to say ... than say": never a statement. A conjoined
+        verb is infinitival when the verb it is conjoined to is."""
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) or verb.dep_ in ("xcomp", "amod"):
+            return True
+        return verb.dep_ == "conj" and verb.head is not verb and self._infinitival(verb.head)
 
     def _content(self, verb) -> tuple[int, int] | None:
         for c in verb.children:
@@ -250,7 +259,8 @@ class SpeakerFinder:
             if head.dep_ == "conj" and head.head is not head:
                 head, via = head.head, "/conj"
                 continue
-            if head.dep_ == "advcl" and head.tag_ == "VBG" and head.head is not head:  # "..., saying that"
+            if (head.dep_ == "advcl" and head.tag_ == "VBG" and head.head is not head
+                    and (head.head.dep_ == "ROOT" or head.head.lower_ in STRONG)):  # "X urged ..., saying"
                 head, via = head.head, "/participle"
                 continue
             return None, via

@@ -1,14 +1,16 @@
 """Indexing runs: read, skip what is unchanged, enrich the rest, write to Whoosh.
 
 Incremental by content hash: an article whose id and hash are already in the index is skipped;
-a changed one replaces its document. Commits happen every `commit_every` documents, so an
-interrupted run keeps what it finished. One bad file or record is reported and never stops the rest.
+a changed one replaces its document; with `prune`, articles whose input vanished are deleted.
+Commits happen every `commit_every` documents, so an interrupted run keeps what it finished.
+One bad file or record is reported and never stops the rest.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,8 @@ from whoosh.index import LockError
 
 from index.canonical import TABLE_FILE, CanonicalTable
 from index.curation.apply import IndexCuration
+from index.dedup import STORE_FILE, GroupStore, fingerprint
+from index.incremental import StopRequests, prune_roots, source_file, vanished
 from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
 from index.schema import FACETS, build_schema, join_searchable, join_values
 
@@ -35,6 +39,9 @@ class IndexSummary:
     unchanged: int = 0
     failed: list[ReadFailure] = field(default_factory=list)
     skipped: list[ReadFailure] = field(default_factory=list)
+    pruned: list[str] = field(default_factory=list)  # ids deleted by --prune
+    grouped: int = 0  # indexed articles that joined an existing group (a copy of another)
+    interrupted: bool = False  # stopped by Ctrl-C/SIGTERM after committing what was done
 
     @property
     def indexed(self) -> int:
@@ -48,6 +55,10 @@ class IndexSummary:
             "unchanged": self.unchanged,
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "skipped": [{"path": f.path, "reason": f.reason} for f in self.skipped],
+            "pruned": len(self.pruned),
+            "pruned_ids": self.pruned,
+            "grouped": self.grouped,
+            "interrupted": self.interrupted,
         }
 
 
@@ -156,16 +167,25 @@ def document_fields(article: SourceArticle, enrichment) -> dict:
 
 def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], None] | None = None,
                 n_process: int = 1, commit_every: int = COMMIT_EVERY,
-                read_options: ReadOptions | None = None) -> IndexSummary:
+                read_options: ReadOptions | None = None, prune: bool = False) -> IndexSummary:
     """Index every article under `paths` into `index_dir`. `progress` is called once per input
     article with its outcome ("added", "replaced", "unchanged", "failed"). `read_options`: field
-    mapping, size limit and stdin for the readers."""
+    mapping, size limit and stdin for the readers. `prune`: delete stored articles whose input
+    file lies under one of `paths` but that this run did not see (index/incremental.py).
+
+    Every article joins its syndication group (index/dedup.py) before it is written. Commits every
+    `commit_every` documents (groups, canonical names, then Whoosh); a first Ctrl-C or SIGTERM
+    stops between two documents and commits what is done (`summary.interrupted`); a second one,
+    or SIGKILL, loses only the uncommitted documents: the next run skips what was committed."""
     from index.enrich import enrich_many  # spaCy only loads when there is something to enrich
 
     summary = IndexSummary()
     ix = open_or_create(index_dir)
     known = existing_hashes(ix)
     table = CanonicalTable(index_dir / TABLE_FILE)
+    groups = GroupStore(index_dir / STORE_FILE)
+    with ix.searcher() as searcher:  # after an interrupted run the index is the truth
+        groups.sync_with_index(known, lambda doc_id: searcher.document(id=doc_id), source_file)
     report = ReadReport()
     seen: dict[str, str] = {}
     tick = progress or (lambda outcome: None)
@@ -184,6 +204,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
             seen[item.id] = item.source
             if known.get(item.id) == item.content_hash:
                 summary.unchanged += 1
+                groups.set_file(item.id, source_file(item.source))
                 tick("unchanged")
                 continue
             yield item
@@ -191,31 +212,57 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     try:
         writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
     except LockError:
+        groups.close()
         raise IndexBusyError(
             f"another newsfind run is writing to {index_dir}; try again when it has finished") from None
+
+    def commit() -> None:
+        nonlocal writer
+        groups.commit()  # first: a row without its document is dropped by the next sync
+        table.save()
+        writer.commit()
+        writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
+
     pending = 0
     try:
-        for article, enrichment in enrich_many(to_enrich(), table, n_process=n_process):
-            if isinstance(enrichment, Exception):
-                summary.failed.append(ReadFailure(article.source, f"enrichment failed: {enrichment!r}"))
-                tick("failed")
-                continue
-            writer.update_document(**curation.curate(document_fields(article, enrichment)))
-            outcome = "replaced" if article.id in known else "added"
-            (summary.replaced if outcome == "replaced" else summary.added).append(article.id)
-            tick(outcome)
-            pending += 1
-            if pending >= commit_every:
-                table.save()
-                writer.commit()
-                writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
-                pending = 0
+        with StopRequests() as stop, closing(enrich_many(to_enrich(), table, n_process=n_process)) as enriched:
+            for article, enrichment in enriched:
+                if isinstance(enrichment, Exception):
+                    summary.failed.append(ReadFailure(article.source, f"enrichment failed: {enrichment!r}"))
+                    tick("failed")
+                else:
+                    fp = fingerprint(article.title, article.body)
+                    assignment = groups.assign(article.id, article.content_hash, fp, source_file(article.source))
+                    fields = {**document_fields(article, enrichment), "group": assignment.group}
+                    writer.update_document(**curation.curate(fields))
+                    outcome = "replaced" if article.id in known else "added"
+                    (summary.replaced if outcome == "replaced" else summary.added).append(article.id)
+                    if assignment.match is not None:
+                        summary.grouped += 1
+                    tick(outcome)
+                    pending += 1
+                    if pending >= commit_every:
+                        commit()
+                        pending = 0
+                if stop.requested:
+                    summary.interrupted = True
+                    break
+            if prune and not summary.interrupted:
+                members = ((m.id, m.file) for m in groups.iter_members())
+                for doc_id in vanished(list(members), set(seen), prune_roots(paths), summary.failed):
+                    writer.delete_by_term("id", doc_id)
+                    groups.remove(doc_id)
+                    summary.pruned.append(doc_id)
+        groups.commit()
         table.save()
         writer.commit()
     except BaseException:
         writer.cancel()
+        groups.rollback()
         table.save()
         raise
+    finally:
+        groups.close()
     curation.finish(ix)  # curation changed during the run, or still pending
     summary.skipped = report.skipped
     return summary

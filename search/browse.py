@@ -15,6 +15,7 @@ from whoosh.analysis import STOP_WORDS
 from search.facets import FACETS_BY_NAME, FacetResult, FacetValue
 from search.query import QueryError
 from search.searcher import SearchRequest, _sortedby, article_data, build_query, hit_data, search
+from search.versions import group_sizes
 
 MAX_FACET_VALUES = 1000
 # Whoosh's list plus frequent news words, as the body analyser stems them: not "key terms" of an article.
@@ -57,10 +58,12 @@ def iter_hits(searcher, request: SearchRequest, full: bool = False) -> Iterator[
 
 def _iter_hits(searcher, q, filter_q, sort: str, full: bool) -> Iterator[dict]:
     results = searcher.search(q, filter=filter_q, limit=None, sortedby=_sortedby(sort), optimize=False)
+    sizes = group_sizes(searcher) if full else {}
     for hit in results:
         stored = hit.fields()
-        if full:
-            yield article_data(stored)
+        if full:  # as `newsfind export` writes it, syndication group included
+            group = stored.get("group")
+            yield {**article_data(stored), "group": group, "group_size": sizes.get(group, 1)}
         else:
             data = hit_data(hit, stored)
             del data["snippet"]

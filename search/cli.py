@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from index.progress import progress_for
 from index.store import IndexNotFoundError, open_index, resolve_index_dir
 from search import highlight
 from search.curate_cli import CURATION_COMMANDS
@@ -78,28 +79,6 @@ def cli(ctx: click.Context, index_dir: str | None) -> None:
 # -- index ---------------------------------------------------------------------------------------
 
 
-class Progress:
-    """A one-line progress display on stderr, only when stderr is a terminal."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.counts = {"added": 0, "replaced": 0, "unchanged": 0, "failed": 0}
-        self.started = time.monotonic()
-
-    def __call__(self, outcome: str) -> None:
-        self.counts[outcome] += 1
-        if self.enabled:
-            done = sum(self.counts.values())
-            rate = done / max(time.monotonic() - self.started, 1e-6)
-            c = self.counts
-            click.echo(f"\r{done} articles: {c['added'] + c['replaced']} indexed, {c['unchanged']} unchanged, "
-                       f"{c['failed']} failed ({rate:.1f}/s)", nl=False, err=True)
-
-    def close(self) -> None:
-        if self.enabled and sum(self.counts.values()):
-            click.echo(err=True)
-
-
 class ByteSize(click.ParamType):
     """A size in bytes: 50000000, 50MB, 2GB, 512KiB."""
 
@@ -118,8 +97,12 @@ class ByteSize(click.ParamType):
 
 @cli.command("index")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Processes for the NLP pipeline.")
+@click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1, 64),
+              help="Processes for the NLP pipeline (1: parse in this process).")
+@click.option("--prune", is_flag=True,
+              help="Delete indexed articles whose file lies under one of the PATHs but that this run did not see.")
+@click.option("--commit-every", type=click.IntRange(1), metavar="N",
+              help="Commit after every N new or replaced articles (default 200); an interrupted run keeps them.")
 @click.option("--map", "field_map", multiple=True, metavar="FIELD=COLUMN,...",
               help="Read article fields from other columns/keys of CSV, JSON and JSON Lines records "
                    "(repeatable), e.g. body=text,outlet=source. Fields: id, title, body, outlet, date, url, author.")
@@ -127,37 +110,41 @@ class ByteSize(click.ParamType):
               help="Refuse larger files (for WARC: larger record payloads; for stdin: larger lines).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
-def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, field_map: tuple[str, ...],
-                  max_bytes: int, as_json: bool) -> None:
+def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: bool, commit_every: int | None,
+                  field_map: tuple[str, ...], max_bytes: int, as_json: bool) -> None:
     """Index articles from files and directories, recursively: .txt, .json, .jsonl, .csv, .tsv,
     saved web pages (.html, .htm) and web crawls (.warc, .warc.gz); `-` reads JSON Lines from
     standard input.
 
-    Unchanged articles are skipped, changed ones replaced. A file that cannot be read is
-    reported with its reason and the rest are indexed; the exit code is then 1. Files of other
-    types in directories, and WARC records that are not HTML pages, are listed as skipped.
+    Unchanged articles are skipped, changed ones replaced, and with --prune articles whose file
+    under PATH is gone are deleted. Copies of one story (exact, or near: another headline, byline
+    or paragraph) join one group. A file that cannot be read is reported with its reason and the
+    rest are indexed; the exit code is then 1. Files of other types in directories, and WARC
+    records that are not HTML pages, are listed as skipped. Ctrl-C stops after the current
+    article and keeps everything done (exit code 130); run the same command again to go on.
 
     \b
     Example:
         newsfind --index ./my-index index seeds/ extra/articles.jsonl crawl.warc.gz
         newsfind index export.csv --map body=text,outlet=source
+        newsfind index --prune archive/          # also delete what vanished from archive/
         cat records.jsonl | newsfind index -
     """
     from index.nlp import ModelMissingError
     from index.readers import ReadOptions
     from index.readers_fields import FieldMap, FieldMapError
-    from index.writer import IndexBusyError, index_paths
+    from index.writer import COMMIT_EVERY, IndexBusyError, index_paths
 
     try:
         fields = FieldMap.parse(field_map)
     except FieldMapError as exc:
         raise UsageFailure(str(exc)) from None
     read_options = ReadOptions(fields=fields, max_bytes=max_bytes)  # `-` reads sys.stdin.buffer
-    progress = Progress(enabled=sys.stderr.isatty() and not as_json)
+    progress = progress_for(sys.stderr if sys.stderr.isatty() and not as_json else None, paths)
     started = time.monotonic()
     try:
         summary = index_paths(list(paths), settings.index_dir, progress=progress, n_process=jobs,
-                              read_options=read_options)
+                              commit_every=commit_every or COMMIT_EVERY, read_options=read_options, prune=prune)
     except (ModelMissingError, IndexBusyError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # unwritable index directory, disk full: say so, no traceback
@@ -165,16 +152,29 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, field_m
     finally:
         progress.close()
     elapsed = time.monotonic() - started
+    rate = summary.indexed / elapsed if elapsed > 0 else 0.0
     if as_json:
-        emit_json({"index": str(settings.index_dir), "seconds": round(elapsed, 2), **summary.as_dict()})
+        emit_json({"index": str(settings.index_dir), "seconds": round(elapsed, 2),
+                   "docs_per_second": round(rate, 2), **summary.as_dict()})
     else:
         click.echo(f"indexed {summary.indexed} ({len(summary.added)} new, {len(summary.replaced)} replaced), "
                    f"unchanged {summary.unchanged}, failed {len(summary.failed)} "
                    f"in {elapsed:.1f}s -> {settings.index_dir}")
+        extra = [f"{summary.grouped} joined a group of copies"] if summary.grouped else []
+        if prune:
+            extra.append(f"pruned {len(summary.pruned)}")
+        if summary.indexed:
+            extra.append(f"{rate:.1f} docs/s")
+        if extra:
+            click.echo("  " + ", ".join(extra))
         for failure in summary.failed:
             click.echo(f"  failed: {failure.path}: {failure.reason}")
         for skipped in summary.skipped:
             click.echo(f"  skipped: {skipped.path}: {skipped.reason}")
+        if summary.interrupted:
+            click.echo("  interrupted: everything above is committed; run the same command again to go on")
+    if summary.interrupted:
+        sys.exit(130)
     if summary.failed:
         sys.exit(1)
 
@@ -196,8 +196,13 @@ def render_results(data: dict, color: bool) -> None:
     echo = partial(click.echo, color=color)  # click strips ANSI off a terminal unless told
     total, page, per_page = data["total"], data["page"], data["per_page"]
     pages = max(1, -(-total // per_page))
-    verb = "article matches" if total == 1 else "articles match"
-    echo(f"{total} {verb} {data['query']!r}" + (f"  (page {page} of {pages})" if total else ""))
+    if data["expand"] or data["total_versions"] == total:
+        verb = "article matches" if total == 1 else "articles match"
+        head = f"{total} {verb} {data['query']!r}"
+    else:
+        head = (f"{total} {'story matches' if total == 1 else 'stories match'} {data['query']!r} "
+                f"({data['total_versions']} articles; --expand lists every version)")
+    echo(head + (f"  (page {page} of {pages})" if total else ""))
     first = (page - 1) * per_page
     for n, hit in enumerate(data["hits"], start=first + 1):
         echo()
@@ -211,6 +216,8 @@ def render_results(data: dict, color: bool) -> None:
             echo("   speakers: " + ", ".join(hit["speakers"]))
         if hit["snippet"]:
             echo("   " + highlight.html_to_terminal(hit["snippet"], color))
+        if hit["group_size"] > 1:
+            echo("   " + versions_line(hit))
     shown = {name: values for name, values in data["facets"].items() if values}
     if shown:
         echo()
@@ -219,6 +226,14 @@ def render_results(data: dict, color: bool) -> None:
             listed = ", ".join(f"{v['value']} ({v['count']})" for v in values)
             more = " …" if data.get("facets_truncated", {}).get(name) else ""
             echo(f"  {name}: {listed}{more}")
+
+
+def versions_line(hit: dict) -> str:
+    """"2 other versions: Reuters, Fox News" (outlets once each, in date order)."""
+    n = hit["group_size"] - 1
+    outlets = list(dict.fromkeys(v["outlet"] or "outlet unknown" for v in hit["other_versions"]))
+    listed = ", ".join(outlets) + (", …" if n > len(hit["other_versions"]) else "")
+    return f"{n} other version{'s' if n != 1 else ''}: {listed}"
 
 
 @cli.command("query")
@@ -232,15 +247,19 @@ def render_results(data: dict, color: bool) -> None:
                    f"Known: {', '.join(FACETS_BY_NAME)}.")
 @click.option("--filter", "filters", multiple=True, metavar="FACET=VALUE",
               help="Keep hits with this exact facet value (repeatable; one facet's values OR, facets AND).")
+@click.option("--expand", is_flag=True,
+              help="List every version of a syndicated story (default: its best hit, with the others named).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (hits with <mark> snippets, facets).")
 @click.option("--color/--no-color", default=None, help="Colour the matches (default: on a terminal).")
 @click.pass_obj
 def query_command(settings: Settings, query_text: str, limit: int, page: int, sort: str, facets: tuple[str, ...],
-                  filters: tuple[str, ...], as_json: bool, color: bool | None) -> None:
-    """Search the index: hits with highlighted snippets, then facet counts."""
+                  filters: tuple[str, ...], expand: bool, as_json: bool, color: bool | None) -> None:
+    """Search the index: hits with highlighted snippets, then facet counts. Copies of one story
+    show once, as the best-ranked version, with the number of other versions and their outlets;
+    facet counts count every version."""
     chosen = None if not facets else [] if facets == ("none",) else list(facets)
     request = SearchRequest(query=query_text, filters=parse_filters(filters), page=page, per_page=limit,
-                            sort=sort, facets=chosen)
+                            sort=sort, facets=chosen, expand=expand)
     with opened_searcher(settings) as searcher:
         try:
             data = search(searcher, request)
@@ -287,6 +306,12 @@ def render_article(article: dict, color: bool) -> None:
                 text = " ".join(q["text"].split())
                 mark = "“" + text + "”" if q["kind"] == "direct" else text
                 echo(f"    - {mark}  [{q['cue']}; {q['rule']}; {q['confidence']:.2f}]")
+    if article.get("other_versions"):
+        echo()
+        n = len(article["other_versions"])
+        echo(bold(f"Other versions ({n})"))
+        for v in article["other_versions"]:
+            echo(f"  {v['id']} · {v['outlet'] or 'outlet unknown'} · {v['date'] or 'date unknown'} · {v['title']}")
     echo()
     echo(article["body"])
 
@@ -297,7 +322,8 @@ def render_article(article: dict, color: bool) -> None:
 @click.option("--color/--no-color", default=None)
 @click.pass_obj
 def show_command(settings: Settings, article_id: str, as_json: bool, color: bool | None) -> None:
-    """Show one article: metadata, entities, speakers with their quotes, full text.
+    """Show one article: metadata, entities, speakers with their quotes, the other versions of
+    the story (syndicated copies), full text.
 
     \b
     Example:
@@ -320,7 +346,7 @@ def show_command(settings: Settings, article_id: str, as_json: bool, color: bool
 @click.pass_obj
 def export_command(settings: Settings, query_text: str, output) -> None:
     """Export matching articles (all by default) as JSON Lines, one object per article,
-    with metadata, entities, speakers and quotes.
+    with metadata, entities, speakers and quotes, and its syndication `group` and `group_size`.
 
     \b
     Example:

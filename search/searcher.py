@@ -1,6 +1,11 @@
 """Answering queries: one function computes the data (hits, total, facets) that the CLI and the
 web render as text, JSON or HTML. Filters on facet values are exact query objects applied with
-`filter=`, never edits of the user's query text."""
+`filter=`, never edits of the user's query text.
+
+Syndicated copies (search/versions.py): by default each group of versions shows as its best-ranked
+hit, with `group`, `group_size` and `other_versions`; `expand=True` shows every version. `total`
+counts what is listed (groups, or versions when expanded), `total_versions` every matching
+article; facets always count every matching article."""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from index.schema import split_values
 from search import facet_counts, highlight
 from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from search.query import QueryError, parse_query
+from search.versions import collapse, group_sizes, versions_fields
 
 SORTS = ("relevance", "date", "-date")
 MAX_PER_PAGE = 1000
@@ -30,6 +36,7 @@ class SearchRequest:
     facets: list[str] | None = None  # None: the default set
     facet_size: int = 10
     snippets: bool = True
+    expand: bool = False  # every version of a story as its own hit (default: one hit per group)
 
     def validate(self) -> None:
         if self.sort not in SORTS:
@@ -124,28 +131,39 @@ def snippet_for(hit, stored: dict, q: wq.Query | None = None) -> str:
 
 
 def search(searcher, request: SearchRequest) -> dict:
-    """Run a search and return plain data: {query, total, page, per_page, sort, hits, facets}."""
+    """Run a search and return plain data: {query, total, total_versions, expand, page, per_page,
+    sort, hits, facets}."""
     request.validate()
     q, filter_q = build_query(searcher, request)
     facet_names = DEFAULT_FACETS if request.facets is None else request.facets
-    # One pass over the matches: the top hits, and (recorded on the way) every matching docnum for
-    # the facet counts. optimize=False: Whoosh's block-quality shortcuts can return a lower-scoring top N.
-    top = searcher.collector(limit=request.page * request.per_page, sortedby=_sortedby(request.sort),
-                             terms=request.snippets, optimize=False)
+    # One pass over the matches: the hits (all of them when versions are collapsed), and, recorded on
+    # the way, every matching docnum for the facet counts. optimize=False: Whoosh's block-quality
+    # shortcuts can return a lower-scoring top N.
+    top = searcher.collector(limit=request.page * request.per_page if request.expand else None,
+                             sortedby=_sortedby(request.sort), terms=request.snippets, optimize=False)
     recorder = MatchRecorder(top)
     outer = collectors.FilterCollector(recorder, allow=filter_q) if filter_q is not None else recorder
     searcher.search_with_collector(q, outer)
     results = outer.results()
     highlight.configure(results)
     first = (request.page - 1) * request.per_page
+    if request.expand:
+        total = total_versions = len(results)
+        shown = range(first, min(first + request.per_page, results.scored_length()))
+    else:
+        positions, total_versions = collapse(searcher, (docnum for _, docnum in results.top_n))
+        total = len(positions)
+        shown = positions[first:first + request.per_page]
     hits = []
-    for hit in results[first:first + request.per_page]:
+    for pos in shown:
+        hit = results[pos]
         stored = hit.fields()
         data = hit_data(hit, stored)
         if request.sort != "relevance":
             data["score"] = None  # Whoosh puts the sort key there
         if request.snippets:
             data["snippet"] = snippet_for(hit, stored, q)
+        data.update(versions_fields(searcher, stored))
         hits.append(data)
     facets = {}
     if facet_names:
@@ -158,7 +176,9 @@ def search(searcher, request: SearchRequest) -> dict:
             facets[facet.name] = facet.result(groups, request.facet_size, selected)
     return {
         "query": request.query,
-        "total": len(results),
+        "total": total,
+        "total_versions": total_versions,
+        "expand": request.expand,
         "page": request.page,
         "per_page": request.per_page,
         "sort": request.sort,
@@ -195,13 +215,20 @@ def article_data(stored: dict) -> dict:
 
 
 def get_article(searcher, article_id: str) -> dict | None:
+    """The article with `group`, `group_size` and every one of its `other_versions`."""
     stored = searcher.document(id=article_id)
-    return article_data(stored) if stored else None
+    if not stored:
+        return None
+    return {**article_data(stored), **versions_fields(searcher, stored, limit=None)}
 
 
 def iter_articles(searcher, query_text: str = "") -> Iterator[dict]:
-    """Every article matching `query_text` (all when empty), in id order, for export."""
+    """Every article matching `query_text` (all when empty), in id order, for export; each marked
+    with its syndication `group` and `group_size` (1: no other version in the index)."""
     q = parse_query(query_text, searcher.schema)
     results = searcher.search(q, limit=None, sortedby="id")
+    sizes = group_sizes(searcher)
     for docnum in results.docs():
-        yield article_data(searcher.stored_fields(docnum))
+        stored = searcher.stored_fields(docnum)
+        group = stored.get("group")
+        yield {**article_data(stored), "group": group, "group_size": sizes.get(group, 1)}

@@ -46,7 +46,7 @@ def test_public_data_drops_only_the_internal_key(seed_searcher):
     data = search(seed_searcher, SearchRequest("Syria"))
     public = public_data(data)
     assert "facets_truncated" in data and "facets_truncated" not in public
-    assert set(public) == {"query", "total", "page", "per_page", "sort", "hits", "facets"}
+    assert set(public) == {"query", "total", "total_versions", "expand", "page", "per_page", "sort", "hits", "facets"}
 
 
 def test_facet_values_filters_by_text_and_marks_selected(seed_searcher):

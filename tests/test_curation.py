@@ -241,7 +241,7 @@ def test_tags_and_corrections_survive_a_full_reindex_from_the_sources(tmp_path):
     history = run("history").output
 
     delete_whoosh_files(index_dir)
-    assert sorted(p.name for p in index_dir.iterdir()) == ["canonical.json", DB_FILE]
+    assert sorted(p.name for p in index_dir.iterdir()) == ["canonical.json", DB_FILE, "groups.sqlite"]
     assert run("index", str(SEEDS)).exit_code == 0
 
     after = searched(index_dir)

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, parse_size, read_articles
 from index.readers_fields import FieldMap, FieldMapError
+from index.readers_warc import warc_id
 from search.cli import cli
 from tests.conftest import ROOT, SEED_IDS, SEEDS, Runner, write_jsonl
 
@@ -437,10 +438,16 @@ def test_mixed_folder_in_one_run(tmp_path, fresh_index):
     assert (f"  skipped: {crawl}: 2 of 4 WARC records are not HTML pages: 1 image/png response, "
             "1 request record") in lines
 
-    assert run.json("query", "")["total"] == good
+    # The saved page and its capture in the crawl are one story in two versions: listed once.
+    everything = run.json("query", "")
+    assert (everything["total"], everything["total_versions"]) == (good - 1, good)
+    talks = [h for h in everything["hits"] if h["title"] == "Ceasefire talks resume in Geneva"]
+    assert len(talks) == 1 and talks[0]["group_size"] == 2
+    assert {talks[0]["id"], talks[0]["other_versions"][0]["id"]} == {"talks", warc_id(DATED_URL,
+                                                                                      "2016-03-05T10:00:01Z")}
     for query, expected in [("speaker:Lavrov", 2), ("Madaya", 2), ("outlet:\"The Daily Planet\"", 2),
                             ("outlet:Reuters", 1), ("\"JSON record\"", 1), ("Geneva", 4)]:
-        assert run.json("query", query)["total"] == expected, query
+        assert run.json("query", query, "--expand")["total"] == expected, query
 
     again = run("index", str(folder), "--map", CSV_MAP, "--json")
     summary = json.loads(again.output)

@@ -110,6 +110,11 @@ def openapi_document() -> dict:
         "snippet": {"type": "string", "description": "HTML: matches in <mark>, everything else escaped"},
         **{key: _string_list("canonical values") for key in
            ("speakers", "speaker_orgs", "persons", "orgs", "places", "authors", "tags")},
+        "group": {"type": ["string", "null"], "description": "syndication group: every version holds the same id"},
+        "group_size": {"type": "integer", "description": "versions of this story in the index (1: no other)"},
+        "other_versions": {"type": "array", "description": "the other versions (at most 50)", "items": {
+            "type": "object",
+            "properties": {k: {"type": ["string", "null"]} for k in ("id", "outlet", "date", "title")}}},
     }
     return {
         "openapi": "3.1.0",
@@ -174,9 +179,13 @@ def openapi_document() -> dict:
                            "required": ["value", "count"]},
             "SearchResult": {
                 "type": "object",
-                "required": ["query", "total", "page", "per_page", "sort", "hits", "facets"],
+                "required": ["query", "total", "total_versions", "expand", "page", "per_page", "sort", "hits",
+                             "facets"],
                 "properties": {
-                    "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+                    "query": {"type": "string"}, "page": {"type": "integer"},
+                    "total": {"type": "integer", "description": "hits, syndicated copies counted once"},
+                    "total_versions": {"type": "integer", "description": "hits, every version counted"},
+                    "expand": {"type": "boolean", "description": "true: every version listed"},
                     "per_page": {"type": "integer"}, "sort": {"type": "string", "enum": list(SORTS)},
                     "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                     "facets": {"type": "object", "additionalProperties": {
