@@ -144,6 +144,8 @@ def _convert_dates(q: wq.Query) -> wq.Query:
     if isinstance(q, wq.Term):
         start, end = date_bounds(str(q.text))
         return wq.DateRange("date", start, end, boost=q.boost)
+    if isinstance(q, wq.FuzzyTerm) and q.prefixlength > len(q.text):  # Whoosh's automaton: IndexError
+        raise QueryError(f"the fixed prefix of {q.text}~{q.maxdist}/{q.prefixlength} is longer than the word")
     if isinstance(q, wq.TermRange):
         start = date_bounds(str(q.start))[0] if q.start else None
         end = date_bounds(str(q.end))[1] if q.end else None
@@ -160,6 +162,8 @@ def _check_limits(q: wq.Query) -> wq.Query:
     if isinstance(q, wq.FuzzyTerm) and q.maxdist > MAX_FUZZY_EDITS:
         raise QueryError(f"a fuzzy term allows at most {MAX_FUZZY_EDITS} edits ({q.text}~{MAX_FUZZY_EDITS}), "
                          f"not {q.maxdist}")
+    if isinstance(q, wq.FuzzyTerm) and q.prefixlength > len(q.text):  # Whoosh's automaton: IndexError
+        raise QueryError(f"the fixed prefix of {q.text}~{q.maxdist}/{q.prefixlength} is longer than the word")
     if isinstance(q, wq.TermRange):
         raise QueryError("ranges [... to ...] work with date: only, as in date:[2015-09-01 to 2015-09-30]")
     return q

@@ -168,7 +168,7 @@ def test_fuzzed_queries_exit_0_or_2_with_a_message(run_seed):
 
 @pytest.mark.parametrize("text, message", [
     ("date:9999-12-31", "not a valid date"), ("x" * 5000, "too long"), ("(" * 30 + "x" + ")" * 30, "nested more than"),
-    ("Lavrov~9", "at most 2 edits"),
+    ("Lavrov~9", "at most 2 edits"), ("a~/2", "longer than the word"), ("Lavrov~1/9", "longer than the word"),
     ("a*b*c*d*e", "at most 3 *"), ("title:[a to z]", "work with date: only"), ("[a to b]", "work with date: only"),
 ])
 def test_pathological_queries_are_refused_with_a_reason(seed_searcher, text, message):
