@@ -257,11 +257,13 @@ def build_replica(source_dir: Path, target_dir: Path, copies: int) -> int:
     date_field = source.schema["date"]
     with source.searcher() as s:
         reader = s.reader()
-        dates = reader.column_reader("date")
+        dates = reader.column_reader("date", translate=False)
         for copy in range(copies):
             for docnum, stored in reader.iter_docs():
                 doc = {k: v for k, v in stored.items() if k in ix_target.schema.names()}
                 doc["id"] = f"{stored['id']}~{copy}" if copy else stored["id"]
+                group = stored.get("group") or stored["id"]
+                doc["group"] = f"{group}~{copy}" if copy else group  # copies are separate stories
                 for facet, (search_field, facet_field) in FACETS.items():
                     values = split_values(stored.get(facet_field))
                     doc[search_field] = ",".join(values) if facet == "tag" else join_searchable(values)
