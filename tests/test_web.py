@@ -452,3 +452,30 @@ def test_query_command_does_not_import_the_web_stack(seed_index):
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("NO-WEB")
+
+
+def test_syndicated_copies_collapse_with_a_toggle_and_are_listed_on_the_article_page(tmp_path, seed_index):
+    import shutil
+
+    from index.writer import index_paths
+    from tests.conftest import write_jsonl
+    from web import create_app
+
+    index_dir = tmp_path / "ix"
+    shutil.copytree(seed_index, index_dir)
+    body = ("MOSCOW (Reuters) - Russian Foreign Minister Sergei Lavrov said on Tuesday that talks with the United "
+            "States on Syria would continue next week in Montreux, despite deep disagreements over the future of "
+            "President Bashar al-Assad and the campaign of air strikes. ") * 3
+    write_jsonl(tmp_path / "wire.jsonl", [
+        {"id": "wire-a", "title": "Lavrov: talks go on", "body": body, "outlet": "Reuters"},
+        {"id": "wire-b", "title": "Russia says Syria talks will continue", "body": body + " Extra paragraph.",
+         "outlet": "Yahoo News"},
+    ])
+    index_paths([str(tmp_path / "wire.jsonl")], index_dir)
+    client = create_app({"TESTING": True, "NEWSFIND_INDEX": str(index_dir)}).test_client()
+    page = client.get("/?q=Montreux").get_data(as_text=True)
+    assert page.count('class="hit"') == 1 and "1 other version" in page and "Show all 2 versions" in page
+    expanded = client.get("/?q=Montreux&versions=all").get_data(as_text=True)
+    assert expanded.count('class="hit"') == 2 and "One hit per story" in expanded
+    article = client.get("/articles/wire-a").get_data(as_text=True)
+    assert "Other versions of this story" in article and "/articles/wire-b" in article

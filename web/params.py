@@ -63,6 +63,7 @@ class State:
     filters: dict[str, list[str]] = field(default_factory=dict)
     expand: str = ""
     within: str = ""
+    all_versions: bool = False  # `versions=all`: every syndicated copy, not one hit per story
 
     default_per_page: int = 20
 
@@ -82,12 +83,13 @@ class State:
             filters=filters_from(args),
             expand=expand,
             within=args.get("within", "")[:200],
+            all_versions=args.get("versions", "") == "all",
             default_per_page=default_per_page,
         )
 
     def request(self, facets: list[str] | None = None, facet_size: int = 10) -> SearchRequest:
         return SearchRequest(query=self.q, filters=self.filters, page=self.page, per_page=self.per_page,
-                             sort=self.sort, facets=facets, facet_size=facet_size)
+                             sort=self.sort, facets=facets, facet_size=facet_size, expand=self.all_versions)
 
     # -- URLs --------------------------------------------------------------------------------
 
@@ -101,6 +103,8 @@ class State:
             out.append(("sort", self.sort))
         if self.per_page != self.default_per_page:
             out.append(("per_page", str(self.per_page)))
+        if self.all_versions:
+            out.append(("versions", "all"))
         if self.expand:
             out.append(("expand", self.expand))
             if self.within:
@@ -138,6 +142,9 @@ class State:
 
     def sorted_by(self, sort: str) -> State:
         return replace(self, sort=sort, page=1)
+
+    def versions_toggled(self) -> State:
+        return replace(self, all_versions=not self.all_versions, page=1)
 
     def expanded(self, name: str) -> State:
         return replace(self, expand=name, within="")
