@@ -154,7 +154,7 @@ def kill_indexing_runs(tmp_path: Path, docs: int, kills: int, commit_every: int,
     assert run.committed == latest, "the final run left documents missing or out of date"
     from tests.conftest import Runner
 
-    assert Runner(index_dir).json("query", "Token", "--limit", "1")["total"] == docs
+    assert Runner(index_dir).json("query", "Token", "--limit", "1")["total_versions"] == docs
     return run
 
 
