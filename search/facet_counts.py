@@ -47,7 +47,7 @@ class FacetTable:
         return np.bincount(self.ords[matched[self.owner]], minlength=len(self.values))
 
 
-def _raw_column(reader, field: str):
+def raw_column(reader, field: str):
     """Raw column values of every document in docnum order, segment by segment. A segment whose
     column is missing or shorter than the segment (its last documents had no value) yields None."""
     for segment, _offset in reader.leaf_readers():
@@ -66,7 +66,7 @@ def _raw_column(reader, field: str):
 def _doc_values(reader, facet: Facet):
     """Each document's facet values (strings), in docnum order."""
     fieldobj = reader.schema[facet.field]
-    raws = _raw_column(reader, facet.field)
+    raws = raw_column(reader, facet.field)
     if isinstance(facet, DateFacet):
         default = fieldobj.column_type.default_value()
         for raw in raws:

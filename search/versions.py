@@ -14,6 +14,7 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from index.schema import split_values
+from search.facet_counts import raw_column
 
 GROUP_FIELD = "group"
 MAX_LISTED_VERSIONS = 50  # per hit in search results; `show` lists them all
@@ -26,7 +27,10 @@ def group_column(searcher) -> list[str]:
     if cached is None:
         reader = searcher.reader()
         # an empty reader has no columns
-        cached = list(reader.column_reader(GROUP_FIELD)) if reader.doc_count_all() else []
+        # segment by segment: a segment written before the field existed has no column (or a short
+        # one), and its documents have no group
+        cached = [(raw.decode("utf-8") if isinstance(raw, bytes) else raw) or ""
+                  for raw in raw_column(reader, GROUP_FIELD)]
         searcher._newsfind_groups = cached
     return cached
 

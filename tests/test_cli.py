@@ -170,3 +170,21 @@ def test_an_index_from_an_older_schema_is_upgraded_not_refused(tmp_path, seed_co
     result = run("index", str(seed_copy))
     assert result.exit_code == 0, result.output
     assert run.json("query", "speaker:Putin quote:agenda")["total"] == 2
+
+
+def test_a_pre_grouping_index_still_answers_and_is_re_enriched(tmp_path, seed_copy):
+    from whoosh import index as whoosh_index
+
+    from index.schema import build_schema
+
+    old = build_schema()
+    old.remove("group")
+    index_dir = tmp_path / "old-index"
+    index_dir.mkdir()
+    ix = whoosh_index.create_in(str(index_dir), old)
+    with ix.writer() as w:  # a document written before groups existed
+        w.add_document(id="legacy", title="Legacy story", body="Lavrov spoke about Syria.", content_hash="x")
+    run = Runner(index_dir)
+    assert run("index", str(seed_copy)).exit_code == 0
+    data = run.json("query", "Syria")
+    assert data["total"] == 6 and {h["id"] for h in data["hits"]} >= {"legacy", "002_a2b3b58d53712aaf"}
