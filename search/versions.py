@@ -29,8 +29,11 @@ def group_column(searcher) -> list[str]:
         # an empty reader has no columns
         # segment by segment: a segment written before the field existed has no column (or a short
         # one), and its documents have no group
-        cached = [(raw.decode("utf-8") if isinstance(raw, bytes) else raw) or ""
-                  for raw in raw_column(reader, GROUP_FIELD)]
+        if GROUP_FIELD not in reader.schema:  # an index from before groups, not yet re-indexed
+            cached = [""] * reader.doc_count_all()
+        else:
+            cached = [(raw.decode("utf-8") if isinstance(raw, bytes) else raw) or ""
+                      for raw in raw_column(reader, GROUP_FIELD)]
         searcher._newsfind_groups = cached
     return cached
 
