@@ -25,6 +25,7 @@ from index.names import (
     person_key,
     surname_key,
 )
+from index.tags import is_verb_aux_or_preposition
 
 # Nouns that, right before a name, say the name is a person's.
 PERSON_TITLE_NOUNS = frozenset(
@@ -80,7 +81,7 @@ def _titles_before(doc, start: int) -> set[str]:
         low = tok.lower_
         if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_TITLE_NOUNS:
             out.add(low.rstrip("."))
-        elif tok.is_punct or tok.pos_ in ("VERB", "AUX", "ADP") and low != "of":
+        elif tok.is_punct or is_verb_aux_or_preposition(tok) and low != "of":
             break
         i -= 1
     return out

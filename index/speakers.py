@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
 from index.names import TITLE_WORDS, clean_name, looks_female
 from index.quotes import QuoteSpan
+from index.tags import is_noun, is_proper_noun, is_verb
 
 
 def _forms(spec: str) -> dict[str, str]:
@@ -137,9 +138,9 @@ class SpeakerFinder:
             low = tok.lower_
             if low == "according" and any(c.lower_ == "to" for c in tok.children):
                 event = self._according_to(tok)
-            elif tok.pos_ == "VERB" and (low in STRONG or low in WEAK):
+            elif is_verb(tok) and (low in STRONG or low in WEAK):
                 event = self._verb_event(tok, weak=low in WEAK and low not in STRONG)
-            elif tok.pos_ == "VERB" and low in BESIDE_QUOTE and self._beside_quote(tok):
+            elif is_verb(tok) and low in BESIDE_QUOTE and self._beside_quote(tok):
                 event = self._verb_event(tok, weak=False)
             else:
                 continue
@@ -288,7 +289,7 @@ class SpeakerFinder:
     def _name_in_phrase(self, tok) -> Mention | None:
         """A person or organisation named by apposition or agent inside a noun-subject phrase:
         "the spokeswoman, Maria Zakharova," / "a statement released by the State Department"."""
-        if tok.pos_ not in ("NOUN", "PROPN") or tok.lower_ not in STATEMENT_NOUNS and tok.pos_ == "NOUN" and \
+        if not is_noun(tok) or tok.lower_ not in STATEMENT_NOUNS and not is_proper_noun(tok) and \
                 not any(c.dep_ == "appos" for c in tok.children):
             return None
         stack = [tok]
@@ -306,9 +307,9 @@ class SpeakerFinder:
     def _unlabelled_name(self, tok) -> str | None:
         """A proper-noun subject the model did not tag, taken as a person when the article names
         that person elsewhere or a person title stands in its phrase ("Press Secretary Josh Earnest")."""
-        if tok.pos_ not in ("PROPN", "NOUN") or not tok.text[:1].isupper():
+        if not is_noun(tok) or not tok.text[:1].isupper():
             return None
-        proper = tok.pos_ == "PROPN"  # a capitalised NOUN ("Sanders" tagged NNS) must be a known person
+        proper = is_proper_noun(tok)  # a capitalised NOUN ("Sanders" tagged NNS) must be a known person
         phrase = sorted([c for c in tok.children if c.dep_ in ("compound", "flat")] + [tok], key=lambda t: t.i)
         start = phrase[0].i
         words = [t.text for t in self.doc[start:tok.i + 1]]
