@@ -19,6 +19,7 @@ from index.nlp import load_pipeline
 from index.parallel import parse
 from index.quotes import find_quote_spans, quote_index
 from index.readers import SourceArticle
+from index.sentences import Sentences
 from index.speakers import Quote, SpeakerFinder
 
 # Parts of a line that are credits or page furniture, not reporting.
@@ -94,11 +95,12 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
     quote_spans = find_quote_spans(text)
     inside_quote = quote_index(quote_spans, len(text))
     ignore = bytearray(len(text))  # masked characters are spaces already; nothing more to skip
-    mentions = extract_mentions(doc, ignore)
+    sentences = Sentences(doc)
+    mentions = extract_mentions(doc, ignore, sentences)
     persons = ArticlePersons(mentions)
     canonicalise(mentions, persons, table)
 
-    finder = SpeakerFinder(doc, mentions, persons, quote_spans, inside_quote, table)
+    finder = SpeakerFinder(doc, mentions, persons, quote_spans, inside_quote, table, sentences)
     events = finder.events()
     quotes: list[Quote] = finder.attribute(events)
 

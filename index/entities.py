@@ -25,6 +25,7 @@ from index.names import (
     person_key,
     surname_key,
 )
+from index.sentences import Sentences
 from index.tags import is_verb_aux_or_preposition
 
 # Nouns that, right before a name, say the name is a person's.
@@ -71,11 +72,11 @@ def _strip_the(text: str) -> str:
     return re.sub(r"^(?:the|The)\s+", "", text.strip())
 
 
-def _titles_before(doc, start: int) -> set[str]:
+def _titles_before(doc, start: int, sentences: Sentences) -> set[str]:
     """Title words in the (up to four) tokens right before a mention, within its sentence."""
     out: set[str] = set()
     i = start - 1
-    sent_start = doc[start].sent.start
+    sent_start = sentences.of(start).start
     while i >= max(sent_start, start - 4):
         tok = doc[i]
         low = tok.lower_
@@ -138,9 +139,10 @@ def _line_parts(doc):
                 start = i + 1
 
 
-def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
+def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None) -> list[Mention]:
     """Entity mentions from a parsed doc; characters flagged in `ignore` (credits, boilerplate)
     contribute nothing."""
+    sentences = sentences or Sentences(doc)
     mentions: list[Mention] = []
     for ent in _line_parts(doc):
         if ent is None or ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
@@ -155,7 +157,7 @@ def extract_mentions(doc, ignore: bytearray) -> list[Mention]:
         kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]
         if kind is None:
             continue
-        titles = _titles_before(doc, ent.start)
+        titles = _titles_before(doc, ent.start, sentences)
         if kind == "person":
             name = _person_name(ent.text) if _has_proper_noun(ent) else ""
             titles |= {w.lower().rstrip(".") for w in ent.text.split()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Words that precede a name but are not part of it ("U.S. Secretary of State John Kerry",
 # "the White House's Press Secretary Josh Earnest"). Lower-case, without the final dot.
@@ -84,6 +85,7 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def fold_token(token: str) -> str:
     """The matching key of one name token: lower case, no accents, common transliteration
     variants collapsed. Only ever compared with other folded tokens, never shown."""
@@ -149,6 +151,11 @@ def display_name(name: str) -> str:
 
 def core_tokens(name: str) -> list[str]:
     """Folded tokens that identify a person: no initials, no particles ("al-Assad" -> "assad")."""
+    return list(_core_tokens(name))
+
+
+@lru_cache(maxsize=65536)
+def _core_tokens(name: str) -> tuple[str, ...]:
     out = []
     for tok in name_tokens(name):
         if is_initial(tok):
@@ -157,7 +164,7 @@ def core_tokens(name: str) -> list[str]:
             folded = fold_token(part)
             if folded and folded not in PARTICLES:
                 out.append(folded)
-    return out
+    return tuple(out)
 
 
 def person_key(name: str) -> str:

@@ -24,9 +24,14 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
+import numpy
+from spacy.attrs import LOWER
+from spacy.strings import get_string_id
+
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
 from index.names import TITLE_WORDS, clean_name, looks_female
 from index.quotes import QuoteSpan
+from index.sentences import Sentences
 from index.tags import is_noun, is_proper_noun, is_verb
 
 
@@ -68,6 +73,8 @@ WEAK = _forms(
 )
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
+CUE_HASHES = numpy.array(sorted({get_string_id(form) for form in [*STRONG, *WEAK, *BESIDE_QUOTE, "according"]}),
+                         dtype=numpy.uint64)
 QUOTE_MARKS = frozenset(['“', '”', '"', '«', '»', ':', "''", "``"])
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[A-Z][A-Z.'’ -]{1,40}[A-Z]|[A-Z][a-z]+(?: [A-Z][a-z’'-]+){0,2})"
@@ -107,8 +114,10 @@ class Quote:
 
 class SpeakerFinder:
     def __init__(self, doc, mentions: list[Mention], persons: ArticlePersons, quotes: list[QuoteSpan],
-                 inside_quote: bytearray, table) -> None:
+                 inside_quote: bytearray, table, sentences: Sentences | None = None) -> None:
         self.doc = doc
+        self.text = doc.text  # built from the tokens on every access: once here
+        self.sentences = sentences or Sentences(doc)
         self.mentions = mentions
         self.persons = persons
         self.quotes = quotes
@@ -127,12 +136,8 @@ class SpeakerFinder:
 
     def events(self) -> list[SpeechEvent]:
         out = []
-        self._sent_of = {}
-        for k, sent in enumerate(self.doc.sents):
-            for i in range(sent.start, sent.end):
-                self._sent_of[i] = k
         self._speakers_by_sent: dict[int, list[str]] = {}
-        for tok in self.doc:
+        for tok in self._cue_tokens():
             if self.inside_quote[tok.idx]:
                 continue
             low = tok.lower_
@@ -147,17 +152,24 @@ class SpeakerFinder:
             if event is not None:
                 out.append(event)
                 if event.speaker_type == "person" and event.speaker:
-                    spoke = self._speakers_by_sent.setdefault(self._sent_of[tok.i], [])
+                    spoke = self._speakers_by_sent.setdefault(self.sentences.index_of(tok.i), [])
                     if event.speaker not in spoke:
                         spoke.append(event.speaker)
         out.extend(self.transcript_events())
         return sorted(out, key=lambda e: e.cue_i)
 
+    def _cue_tokens(self):
+        """The tokens that can be a cue ("according" or a speech verb form), found by comparing
+        lower-case hashes in one numpy pass instead of visiting every token."""
+        lowers = self.doc.to_array(LOWER)
+        for i in numpy.flatnonzero(numpy.isin(lowers, CUE_HASHES)):
+            yield self.doc[int(i)]
+
     def transcript_events(self) -> list[SpeechEvent]:
         """Interview transcripts: a paragraph opening with "PENCE:" or "Mike Pence:" is that person
         speaking, when the name is a person of the article (or a full name in capitals)."""
         out = []
-        text = self.doc.text
+        text = self.text
         for m in TRANSCRIPT_LINE.finditer(text):
             if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) < 4:  # "Clinton: 1,769." is a tally
                 continue
@@ -215,11 +227,12 @@ class SpeakerFinder:
         return None
 
     def _beside_quote(self, verb) -> bool:
-        window = self.doc[max(verb.i - 3, verb.sent.start):min(verb.i + 3, verb.sent.end)]
+        sent = self.sentences.of(verb.i)
+        window = self.doc[max(verb.i - 3, sent.start):min(verb.i + 3, sent.end)]
         return any(t.text in QUOTE_MARKS for t in window) and not any(c.dep_ == "xcomp" for c in verb.children)
 
     def _quote_near(self, verb) -> bool:
-        sent = verb.sent
+        sent = self.sentences.of(verb.i)
         return any(q.start < sent.end_char and q.end > sent.start_char for q in self.quotes)
 
     def _verb_event(self, verb, weak: bool) -> SpeechEvent | None:
@@ -236,7 +249,7 @@ class SpeakerFinder:
             return None
         speaker, kind, rule, conf = self._source(subj)
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
-                           verb.sent.start_char)
+                           self.sentences.of(verb.i).start_char)
 
     def _according_to(self, tok) -> SpeechEvent | None:
         to = next(c for c in tok.children if c.lower_ == "to")
@@ -244,7 +257,7 @@ class SpeakerFinder:
         if pobj is None:
             return None
         speaker, kind, rule, conf = self._source(pobj, allow_object_pronoun=True)
-        sent = tok.sent
+        sent = self.sentences.of(tok.i)
         return SpeechEvent(tok.i, "according to", speaker, kind, f"according-to/{rule}", conf,
                            (sent.start_char, sent.end_char), sent.start_char)
 
@@ -337,8 +350,8 @@ class SpeakerFinder:
         """The person a he/she/him/her refers to. Sentence by sentence backwards; in each, the
         main clause's subject first, then other subjects, then other mentions, latest first."""
         want_female = PERSON_PRONOUNS[pron.lower_] == "f"
-        sents = list(self.doc.sents)
-        here = next(i for i, s in enumerate(sents) if s.start <= pron.i < s.end)
+        sents = self.sentences.spans
+        here = self.sentences.index_of(pron.i)
         for k in range(here, max(here - 4, -1), -1):
             sent = sents[k]
             end = pron.i if k == here else sent.end
@@ -369,10 +382,10 @@ class SpeakerFinder:
     # -- quotes --------------------------------------------------------------------------------
 
     def attribute(self, events: list[SpeechEvent]) -> list[Quote]:
-        text = self.doc.text
+        text = self.text
         quotes: list[Quote] = []
         claimed: set[int] = set()
-        sents = list(self.doc.sents)
+        sents = self.sentences.spans
         previous: Quote | None = None
         previous_sent_end = -1
         for q in self.quotes:
@@ -412,7 +425,8 @@ class SpeakerFinder:
         for e in events:
             if e.cue_i in claimed or e.speaker is None:
                 continue
-            start, end = e.content or (self.doc[e.cue_i].sent.start_char, self.doc[e.cue_i].sent.end_char)
+            cue_sent = self.sentences.of(e.cue_i)
+            start, end = e.content or (cue_sent.start_char, cue_sent.end_char)
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
