@@ -100,7 +100,7 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
     persons = ArticlePersons(mentions)
     canonicalise(mentions, persons, table)
 
-    finder = SpeakerFinder(doc, mentions, persons, quote_spans, inside_quote, table, sentences)
+    finder = SpeakerFinder(doc, mentions, persons, quote_spans, inside_quote, table, sentences, text)
     events = finder.events()
     quotes: list[Quote] = finder.attribute(events)
 

@@ -114,9 +114,10 @@ class Quote:
 
 class SpeakerFinder:
     def __init__(self, doc, mentions: list[Mention], persons: ArticlePersons, quotes: list[QuoteSpan],
-                 inside_quote: bytearray, table, sentences: Sentences | None = None) -> None:
+                 inside_quote: bytearray, table, sentences: Sentences | None = None,
+                 text: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text  # built from the tokens on every access: once here
+        self.text = doc.text if text is None else text  # doc.text joins every token on each access
         self.sentences = sentences or Sentences(doc)
         self.mentions = mentions
         self.persons = persons
