@@ -240,6 +240,12 @@ def bench_web(index_dir: Path, clients: int = 8, per_client: int = 25) -> dict:
 # -- replica -------------------------------------------------------------------------------------
 
 
+def doc_count(index_dir: Path) -> int:
+    from index.store import open_index
+
+    return open_index(index_dir).doc_count()
+
+
 def build_replica(source_dir: Path, target_dir: Path, copies: int) -> int:
     """A synthetic-scale index: every document of `source_dir` `copies` times under new ids,
     rebuilt from its stored fields (no NLP)."""
@@ -289,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="passes over the query set")
     ap.add_argument("--index-only-from", type=Path, default=None,
                     help="skip ingestion; benchmark queries on this existing index")
+    ap.add_argument("--reuse-index", action="append", default=[], metavar="LABEL=DIR",
+                    help="also benchmark an index built earlier (for a size whose NLP takes hours: "
+                         "37554=/tmp/bench/ix37k); its ingestion is not measured in this run")
     ap.add_argument("--replica", type=int, default=0, help="also build an N-times replica of the largest index")
     ap.add_argument("--no-web", action="store_true")
     args = ap.parse_args(argv)
@@ -314,12 +323,18 @@ def main(argv: list[str] | None = None) -> int:
             ingest["nlp_ceiling_docs_per_s"] = ceiling["docs_per_s"]
             ingest["ratio_to_ceiling"] = ingest["docs_per_s"] / ceiling["docs_per_s"]
             indexes.append((f"{docs}", index_dir, ingest))
+    for spec in args.reuse_index:
+        label, _, directory = spec.partition("=")
+        if not directory or not Path(directory).is_dir():
+            print(f"--reuse-index {spec!r}: expected LABEL=DIR with an existing index directory")
+            return 2
+        indexes.append((f"{label} (built earlier)", Path(directory), {}))
     if args.replica and indexes:
-        label, src, _ = indexes[-1]
+        label, src, _ = max(indexes, key=lambda item: doc_count(item[1]))
         target = WORK / f"index-replica-{args.replica}x"
         print(f"building a {args.replica}x replica of {label} (synthetic scale) ...", flush=True)
         n = build_replica(src, target, args.replica)
-        indexes.append((f"{n} (synthetic {args.replica}x replica)", target, {}))
+        indexes.append((f"{n} (synthetic {args.replica}x of {label})", target, {}))
     for label, index_dir, ingest in indexes:
         print(f"[{label}] queries ...", flush=True)
         run = {"label": label, "index": str(index_dir), "ingest": ingest,
