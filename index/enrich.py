@@ -11,6 +11,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from index.canonical import CanonicalTable
 from index.entities import ArticlePersons, canonicalise, extract_mentions, values_by_kind
@@ -71,11 +72,15 @@ def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_proc
     With `n_process` > 1 spaCy parses in worker processes (index/parallel.py); the rest runs here,
     in order, against the one canonical table. An article whose enrichment fails comes back with
     the exception instead, and the run goes on."""
+    iterator = iter(articles)
+    first = next(iterator, None)
+    if first is None:  # nothing to enrich (an unchanged corpus): spaCy is never loaded
+        return
     nlp = load_pipeline()
     pending: deque[tuple[SourceArticle, int]] = deque()
 
     def texts():
-        for article in articles:
+        for article in chain([first], iterator):
             text, offset = analysed_text(article)
             pending.append((article, offset))
             yield text

@@ -25,8 +25,6 @@ import re
 from dataclasses import asdict, dataclass
 
 import numpy
-from spacy.attrs import LOWER
-from spacy.strings import get_string_id
 
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
 from index.names import TITLE_WORDS, clean_name, looks_female
@@ -73,8 +71,6 @@ WEAK = _forms(
 )
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
-CUE_HASHES = numpy.array(sorted({get_string_id(form) for form in [*STRONG, *WEAK, *BESIDE_QUOTE, "according"]}),
-                         dtype=numpy.uint64)
 QUOTE_MARKS = frozenset(['“', '”', '"', '«', '»', ':', "''", "``"])
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[A-Z][A-Z.'’ -]{1,40}[A-Z]|[A-Z][a-z]+(?: [A-Z][a-z’'-]+){0,2})"
@@ -162,8 +158,8 @@ class SpeakerFinder:
     def _cue_tokens(self):
         """The tokens that can be a cue ("according" or a speech verb form), found by comparing
         lower-case hashes in one numpy pass instead of visiting every token."""
-        lowers = self.doc.to_array(LOWER)
-        for i in numpy.flatnonzero(numpy.isin(lowers, CUE_HASHES)):
+        lowers = self.doc.to_array("LOWER")
+        for i in numpy.flatnonzero(numpy.isin(lowers, _cue_hashes(self.doc.vocab.strings))):
             yield self.doc[int(i)]
 
     def transcript_events(self) -> list[SpeechEvent]:
@@ -437,6 +433,17 @@ class SpeakerFinder:
                                 e.cue, e.rule, round(e.confidence * 0.9, 2)))
         quotes.sort(key=lambda x: x.start)
         return quotes
+
+
+_CUE_HASHES: list[numpy.ndarray] = []
+
+
+def _cue_hashes(strings) -> numpy.ndarray:
+    """The string hashes of every cue form (hashes do not depend on the vocabulary)."""
+    if not _CUE_HASHES:
+        forms = {*STRONG, *WEAK, *BESIDE_QUOTE, "according"}
+        _CUE_HASHES.append(numpy.array(sorted(strings[f] for f in forms), dtype=numpy.uint64))
+    return _CUE_HASHES[0]
 
 
 def _distance(pos: int, q: QuoteSpan) -> int:
