@@ -384,34 +384,36 @@ def export_command(settings: Settings, query_text: str, output) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port; the URL is printed).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads per process.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Server processes sharing the port (default: one per core, at most 8). Searches are "
+                   "CPU-bound Python, so the threads of one process use one core.")
 @click.pass_obj
-def serve_command(settings: Settings, host: str, port: int, threads: int) -> None:
+def serve_command(settings: Settings, host: str, port: int, threads: int, workers: int | None) -> None:
     """Serve the web UI and the JSON API (/api/openapi.json) with waitress.
 
-    The index is opened once; searchers follow it when another run indexes into it.
+    Each worker process keeps its own searchers; they follow the index when another run indexes
+    into it.
 
     \b
     Example:
         newsfind --index ./my-index serve --port 8080
     """
-    from waitress import create_server  # the web stack loads only here: `query` stays light
-
-    from web import create_app
+    from web import create_app  # the web stack loads only here: `query` stays light
+    from web.serving import default_workers, serve
 
     try:
-        app = create_app({"NEWSFIND_INDEX": str(settings.index_dir)})
+        app = create_app({"NEWSFIND_INDEX": str(settings.index_dir), "NEWSFIND_SEARCHERS": threads})
     except IndexNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    server = create_server(app, host=host, port=port, threads=threads)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"newsfind: serving {settings.index_dir} at http://{shown}:{server.effective_port}/ (Ctrl-C to stop)")
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+
+    def announce(effective_port: int) -> None:
+        click.echo(f"newsfind: serving {settings.index_dir} at http://{shown}:{effective_port}/ (Ctrl-C to stop)")
+
+    if not serve(app, host, port, threads, workers or default_workers(), announce):
+        sys.exit(1)
 
 
 def main() -> None:
