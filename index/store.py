@@ -11,6 +11,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from index import zerocopy
+
+zerocopy.install()  # segments are read from their mmap, not copied whole on every open (index/zerocopy.py)
 ENV_VAR = "NEWSFIND_INDEX"
 
 

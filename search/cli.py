@@ -18,10 +18,8 @@ from pathlib import Path
 
 import click
 
-from index.progress import progress_for
 from index.store import IndexNotFoundError, open_index, resolve_index_dir
 from search import highlight
-from search.curate_cli import CURATION_COMMANDS
 from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from search.faults import FaultReportingGroup
 from search.query import HELP as QUERY_HELP
@@ -60,7 +58,25 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-@click.group(cls=FaultReportingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# The curation commands (search/curate_cli.py) load only when one of them runs or the command list is
+# shown: their modules (curation database, rules, documents) cost a `newsfind query` ~0.1 s to import.
+CURATION_COMMAND_NAMES = ("tag", "tags", "history", "undo", "correct", "entity", "user", "check")
+
+
+class NewsfindGroup(FaultReportingGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *CURATION_COMMAND_NAMES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in CURATION_COMMAND_NAMES and cmd_name not in self.commands:
+            from search.curate_cli import CURATION_COMMANDS
+
+            for command in CURATION_COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=NewsfindGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--index", "index_dir", metavar="DIR",
               help="Index directory (default: $NEWSFIND_INDEX, else ~/.local/share/newsfind/index).")
 @click.version_option(package_name="newsfind", prog_name="newsfind")
@@ -131,6 +147,7 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
         cat records.jsonl | newsfind index -
     """
     from index.nlp import ModelMissingError
+    from index.progress import progress_for
     from index.readers import ReadOptions
     from index.readers_fields import FieldMap, FieldMapError
     from index.writer import COMMIT_EVERY, IndexBusyError, index_paths
@@ -367,40 +384,36 @@ def export_command(settings: Settings, query_text: str, output) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port; the URL is printed).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads per process.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, metavar="N",
+              help="Server processes sharing the port (default: one per core, at most 8). Searches are "
+                   "CPU-bound Python, so the threads of one process use one core.")
 @click.pass_obj
-def serve_command(settings: Settings, host: str, port: int, threads: int) -> None:
+def serve_command(settings: Settings, host: str, port: int, threads: int, workers: int | None) -> None:
     """Serve the web UI and the JSON API (/api/openapi.json) with waitress.
 
-    The index is opened once; searchers follow it when another run indexes into it.
+    Each worker process keeps its own searchers; they follow the index when another run indexes
+    into it.
 
     \b
     Example:
         newsfind --index ./my-index serve --port 8080
     """
-    from waitress import create_server  # the web stack loads only here: `query` stays light
-
-    from web import create_app
+    from web import create_app  # the web stack loads only here: `query` stays light
+    from web.serving import default_workers, serve
 
     try:
-        app = create_app({"NEWSFIND_INDEX": str(settings.index_dir)})
+        app = create_app({"NEWSFIND_INDEX": str(settings.index_dir), "NEWSFIND_SEARCHERS": threads})
     except IndexNotFoundError as exc:
         raise click.ClickException(str(exc)) from None
-    server = create_server(app, host=host, port=port, threads=threads)
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"newsfind: serving {settings.index_dir} at http://{shown}:{server.effective_port}/ (Ctrl-C to stop)")
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
 
+    def announce(effective_port: int) -> None:
+        click.echo(f"newsfind: serving {settings.index_dir} at http://{shown}:{effective_port}/ (Ctrl-C to stop)")
 
-# -- curation: tag, tags, history, undo, correct, entity, user, check (search/curate_cli.py) ------
-
-for _command in CURATION_COMMANDS:
-    cli.add_command(_command)
+    if not serve(app, host, port, threads, workers or default_workers(), announce):
+        sys.exit(1)
 
 
 def main() -> None:

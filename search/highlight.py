@@ -1,5 +1,6 @@
-"""Snippets: Whoosh finds the best fragments; we mark matches with private sentinels and render
-them as HTML (`<mark>`, everything else escaped) or for a terminal (colour or plain markers)."""
+"""Snippets: Whoosh's fragmenter and scorer pick the best fragments (only the words that may match
+are analysed); we mark matches with private sentinels and render them as HTML (`<mark>`,
+everything else escaped) or for a terminal (colour or plain markers)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import html
 import re
 
 from whoosh import highlight
+from whoosh.analysis import RegexTokenizer
 
 _OPEN, _CLOSE, _BETWEEN = "\ue000", "\ue001", "\ue002"
 SNIPPET_CHARS = 240
@@ -90,6 +92,59 @@ WINDOW = 160  # characters each side of a candidate match
 MAX_WINDOWS = 4
 
 
+class _Token:
+    """What Whoosh's fragmenter, scorer and formatter read of a token."""
+
+    __slots__ = ("startchar", "endchar", "text", "matched", "boost")
+
+    def __init__(self, startchar: int, endchar: int, text: str, matched: bool) -> None:
+        self.startchar, self.endchar, self.text, self.matched, self.boost = startchar, endchar, text, matched, 1.0
+
+    def copy(self) -> _Token:
+        return _Token(self.startchar, self.endchar, self.text, self.matched)
+
+
+def _tokenizer_pattern(analyzer) -> re.Pattern | None:
+    """The regular expression of the analyzer's tokenizer, when it is a plain `RegexTokenizer`."""
+    items = getattr(analyzer, "items", None)
+    first = items[0] if items else None
+    if isinstance(first, RegexTokenizer) and not first.gaps:
+        return first.expression
+    return None
+
+
+def _marked_tokens(text: str, pattern: re.Pattern, terms: frozenset[str], prefixes: tuple[str, ...], analyzer,
+                   stems: dict[str, str | None]):
+    """The analyzer's tokens of `text` with `matched` set, analysing (lowercasing, stemming) only the
+    words that start like a query term: the rest cannot match, and analysing every word was most of
+    a snippet's cost. A matched token's text is the term it matched (the scorer counts distinct terms)."""
+    for m in pattern.finditer(text):
+        word = m.group()
+        lowered = word.lower()
+        term = None
+        if lowered.startswith(prefixes):
+            if word in stems:
+                term = stems[word]
+            else:
+                term = stems[word] = next((t.text for t in analyzer(word, mode="query", removestops=False)
+                                           if t.text in terms), None)
+        yield _Token(m.start(), m.end(), lowered if term is None else term, term is not None)
+
+
+def _highlight(text: str, terms: frozenset[str], analyzer, prefixes: tuple[str, ...],
+               stems: dict[str, str | None]) -> str:
+    """`whoosh.highlight.highlight(text, terms, analyzer, ContextFragmenter, SentinelFormatter, top=1)`,
+    with only the candidate words analysed (same fragments, same marks)."""
+    pattern = _tokenizer_pattern(analyzer)
+    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+    if pattern is None:
+        return highlight.highlight(text, terms, analyzer, fragmenter, SentinelFormatter(), top=1)
+    tokens = _marked_tokens(text, pattern, terms, prefixes, analyzer, stems)
+    fragments = highlight.top_fragments(fragmenter.fragment_tokens(text, tokens), 1,
+                                        highlight.BasicFragmentScorer(), highlight.FIRST)
+    return SentinelFormatter()(text, fragments)
+
+
 def body_snippet(text: str, terms: set[str], analyzer, top: int = 2) -> str:
     """Best fragments of a long body with the query's terms marked (sentinel-marked raw text).
 
@@ -109,11 +164,13 @@ def body_snippet(text: str, terms: set[str], analyzer, top: int = 2) -> str:
             windows.append([start, end])
         else:
             break
-    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
+    # Words to analyse: those starting like a term. Stemming may change a word's last letters
+    # ("caring" -> "care", "ability" -> "abl"), so the test is on a term's first letters but two.
+    gates = tuple({t[:min(4, max(1, len(t) - 2))] for t in terms if t})
+    termset, stems = frozenset(terms), {}
     scored = []
     for start, end in windows:
-        raw = highlight.highlight(text[start:end], frozenset(terms), analyzer, fragmenter, SentinelFormatter(),
-                                  top=1)
+        raw = _highlight(text[start:end], termset, analyzer, gates, stems)
         if raw and _OPEN in raw:
             scored.append((raw.count(_OPEN), -start, raw))
     best = sorted(scored, reverse=True)[:top]

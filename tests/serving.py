@@ -21,10 +21,12 @@ NEWSFIND = Path(sys.executable).with_name("newsfind")
 
 
 @contextmanager
-def served(index_dir: Path, threads: int = 4, timeout: float = 60) -> Iterator[tuple[str, subprocess.Popen]]:
+def served(index_dir: Path, threads: int = 4, timeout: float = 60,
+           workers: int | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
     """(base URL, process) of `newsfind --index DIR serve --port 0`, stopped afterwards."""
+    extra = ["--workers", str(workers)] if workers else []
     proc = subprocess.Popen([str(NEWSFIND), "--index", str(index_dir), "serve", "--port", "0", "--threads",
-                             str(threads)], cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                             str(threads), *extra], cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + timeout

@@ -188,3 +188,27 @@ def test_a_pre_grouping_index_still_answers_and_is_re_enriched(tmp_path, seed_co
     assert run("index", str(seed_copy)).exit_code == 0
     data = run.json("query", "Syria")
     assert data["total"] == 6 and {h["id"] for h in data["hits"]} >= {"legacy", "002_a2b3b58d53712aaf"}
+
+
+def test_curation_commands_load_lazily_and_all_are_listed():
+    from search.cli import CURATION_COMMAND_NAMES
+    from search.curate_cli import CURATION_COMMANDS
+
+    assert sorted(CURATION_COMMAND_NAMES) == sorted(c.name for c in CURATION_COMMANDS)
+    output = CliRunner().invoke(cli, ["--help"]).output
+    for name in CURATION_COMMAND_NAMES:
+        assert f"  {name} " in output
+    assert "--repair" in CliRunner().invoke(cli, ["check", "-h"]).output
+
+
+def test_query_process_imports_only_what_a_query_needs(seed_index):
+    code = (
+        "import sys\n"
+        "from search.cli import cli\n"
+        f"cli(['--index', {str(seed_index)!r}, 'query', 'Syria', '--json'], standalone_mode=False)\n"
+        "print(sorted(m for m in ('search.curate_cli', 'index.curation.store', 'index.readers', 'index.progress')"
+        " if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().endswith("[]")
+    assert '"total"' in out.stdout

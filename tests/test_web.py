@@ -479,3 +479,61 @@ def test_syndicated_copies_collapse_with_a_toggle_and_are_listed_on_the_article_
     assert expanded.count('class="hit"') == 2 and "One hit per story" in expanded
     article = client.get("/articles/wire-a").get_data(as_text=True)
     assert "Other versions of this story" in article and "/articles/wire-b" in article
+
+
+def _children(pid: int) -> set[int]:
+    from pathlib import Path
+
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(c) for c in path.read_text().split()} if path.exists() else set()
+
+
+def _alive(pid: int) -> bool:
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+@pytest.mark.parametrize("stop_signal", ["SIGINT", "SIGTERM"])
+def test_serve_runs_worker_processes_on_one_port_and_stops_them_all(web_index, stop_signal):
+    import signal
+    import time
+
+    from tests.serving import get_json, served
+
+    with served(web_index, threads=2, workers=3) as (base, proc):
+        workers = _children(proc.pid)
+        assert len(workers) == 3
+        pages = [get_json(base + "api/search?q=Syria&per_page=2") for _ in range(12)]
+        assert all(page == pages[0] for page in pages) and pages[0]["total"] > 0
+        proc.send_signal(getattr(signal, stop_signal))  # Ctrl-C reaches the parent; it stops every worker
+        assert proc.wait(timeout=30) in (0, -2, -15, 130)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
+def test_a_worker_that_dies_is_replaced(web_index):
+    import os
+    import signal
+    import time
+
+    from tests.serving import get_json, served
+    from web.serving import QUICK_DEATH
+
+    with served(web_index, threads=2, workers=2) as (base, proc):
+        time.sleep(QUICK_DEATH + 0.5)  # past the start-up grace period: a later death is a crash to recover from
+        first = _children(proc.pid)
+        victim = min(first)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while (len(_children(proc.pid)) < 2 or victim in _children(proc.pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert victim not in _children(proc.pid) and len(_children(proc.pid)) == 2
+        assert get_json(base + "api/search?q=Syria")["total"] > 0
