@@ -94,7 +94,7 @@ def query_while_indexing(tmp_path: Path, docs: int, clients: int = 8, seed: int 
 
 
 def test_eight_clients_query_while_an_indexing_run_writes(tmp_path):
-    query_while_indexing(tmp_path, docs=40, in_process=True)
+    query_while_indexing(tmp_path, docs=20, in_process=True)
 
 
 @pytest.mark.long

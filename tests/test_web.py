@@ -8,8 +8,6 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from html import unescape
 from urllib.parse import quote, unquote
 
@@ -18,7 +16,7 @@ from click.testing import CliRunner
 
 from search.cli import cli
 from search.query import HELP
-from tests.conftest import ROOT, SEED_IDS, Runner, write_jsonl
+from tests.conftest import SEED_IDS, Runner, write_jsonl
 from tests.webdata import ODD_ID, PAYLOADS, XSS_ID, build_web_index
 from web import create_app
 from web import histogram as hist
@@ -441,17 +439,6 @@ def test_serve_command_reports_a_missing_index(tmp_path):
     result = Runner(tmp_path / "nowhere")("serve", "--port", "0")
     assert result.exit_code == 1 and "no newsfind index at" in result.output
     assert "--port" in CliRunner().invoke(cli, ["serve", "-h"]).output
-
-
-def test_query_command_does_not_import_the_web_stack(seed_index):
-    code = (
-        "import sys\n"
-        "from search.cli import cli\n"
-        f"cli(['--index', {str(seed_index)!r}, 'query', 'Syria', '--json'], standalone_mode=False)\n"
-        "print('WEB' if {'flask', 'waitress', 'web'} & set(sys.modules) else 'NO-WEB')\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip().endswith("NO-WEB")
 
 
 def test_syndicated_copies_collapse_with_a_toggle_and_are_listed_on_the_article_page(tmp_path, seed_index):
