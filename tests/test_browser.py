@@ -248,7 +248,7 @@ def curation_server(tmp_path_factory, seed_index):
     """`newsfind serve` on its own copy of the seeds, with an archivist: tagging there must not change
     what the other tests see."""
     from index.curation.store import CurationStore, hash_password
-    from tests.test_curation import copy_index
+    from tests.conftest import copy_index
 
     index_dir = copy_index(seed_index, tmp_path_factory.mktemp("browser-curation") / "index")
     CurationStore(index_dir).add_user("alice", "archivist", hash_password(ARCHIVIST_PASSWORD), "test")
