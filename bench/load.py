@@ -19,8 +19,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import re
 import statistics
 import subprocess
 import sys
@@ -33,9 +31,9 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from queries import QUERIES  # noqa: E402
 
-HOST = "127.0.0.1"  # loopback only
+from web.served import HOST, served  # noqa: E402
+
 FACETS = ["person", "org", "place", "outlet", "date"]
-NEWSFIND = Path(sys.executable).with_name("newsfind")
 
 
 def search_path(query: str) -> str:
@@ -48,20 +46,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def start_server(index_dir: str, threads: int) -> tuple[subprocess.Popen, int]:
-    proc = subprocess.Popen([str(NEWSFIND), "--index", index_dir, "serve", "--host", HOST, "--port", "0",
-                             "--threads", str(threads)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.search(rf"http://{re.escape(HOST)}:(\d+)/", line)
-    if not match:
-        proc.kill()
-        raise SystemExit(f"newsfind serve did not start: {line}{proc.stdout.read()}")
-    threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep its pipe drained
-    return proc, int(match.group(1))
 
 
 @dataclass
@@ -178,10 +162,10 @@ def main() -> None:
 
     with whoosh_index.open_dir(args.index).searcher() as s:
         docs = s.doc_count()
-    proc, port = start_server(args.index, args.threads)
     results: dict = {"index": args.index, "documents": docs, "server_threads": args.threads,
                      "query": search_path("<q>"), "levels": []}
-    try:
+    with served(args.index, threads=args.threads) as server:
+        proc, port = server.proc, server.port
         run_level(port, 1, 600, args.warmup)  # warm up: every query once, facet tables loaded
         results["rss_after_warmup_mb"] = round(rss_mb(proc.pid), 1)
         print(f"newsfind serve on {HOST}:{port}, {docs:,} articles, {args.threads} threads; "
@@ -204,12 +188,6 @@ def main() -> None:
                   f"errors, {s['req_per_s']} req/s, p50 {s['p50_ms']} ms, p99 {s['p99_ms']} ms; "
                   f"RSS {s['rss_start_mb']} -> {s['rss_end_mb']} MB "
                   f"(peak {s['rss_peak_mb']}, {s['rss_growth_pct']:+}%)")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
     if args.json_out:
         Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json_out).write_text(json.dumps(results, indent=2))

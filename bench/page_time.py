@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
-NEWSFIND = Path(sys.executable).with_name("newsfind")
+from web.served import served
 
 
 def fetch(url: str) -> float:
@@ -40,29 +36,11 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=5)
     args = parser.parse_args()
 
-    proc = subprocess.Popen([str(NEWSFIND), "--index", args.index, "serve", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        line = proc.stdout.readline()
-        match = re.search(r"http://[\d.]+:\d+", line)
-        if not match:
-            raise SystemExit(f"newsfind serve did not start: {line}{proc.stdout.read()}")
-        url = match.group(0) + args.path
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                fetch(url)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+    with served(args.index) as server:
+        url = server.url.rstrip("/") + args.path
         for _ in range(args.warmup):
             fetch(url)
         times = sorted(fetch(url) for _ in range(args.n))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     result = {
         "path": args.path, "requests": args.n,
         "p50_ms": round(statistics.median(times), 2),

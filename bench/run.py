@@ -198,43 +198,35 @@ def bench_cold(index_dir: Path, runs: int = 7) -> dict:
 
 
 def bench_web(index_dir: Path, clients: int = 8, per_client: int = 25) -> dict:
-    proc = subprocess.Popen([str(NEWSFIND), "--index", str(index_dir), "serve", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    from web.served import served
+
     try:
-        base = None
-        deadline = time.time() + 60
-        while time.time() < deadline and base is None:
-            line = proc.stdout.readline()
-            if "http://" in line:
-                base = line[line.index("http://"):].split()[0]
-        if base is None:
-            return {"error": "server did not start"}
-        urls = [f"{base.rstrip('/')}/api/search?q={urllib.parse.quote(q)}" for q in QUERIES]
-        for u in urls:  # warm
-            urllib.request.urlopen(u, timeout=60).read()
+        with served(index_dir) as server:
+            urls = [f"{server.url}api/search?q={urllib.parse.quote(q)}" for q in QUERIES]
+            for u in urls:  # warm
+                urllib.request.urlopen(u, timeout=60).read()
 
-        def client(i: int) -> list[float]:
-            times = []
-            for k in range(per_client):
-                u = urls[(i * per_client + k) % len(urls)]
-                t = time.perf_counter()
-                with urllib.request.urlopen(u, timeout=60) as r:
-                    r.read()
-                times.append(time.perf_counter() - t)
-            return times
+            def client(i: int) -> list[float]:
+                times = []
+                for k in range(per_client):
+                    u = urls[(i * per_client + k) % len(urls)]
+                    t = time.perf_counter()
+                    with urllib.request.urlopen(u, timeout=60) as r:
+                        r.read()
+                    times.append(time.perf_counter() - t)
+                return times
 
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(clients) as pool:
-            samples = list(itertools.chain.from_iterable(pool.map(client, range(clients))))
-        elapsed = time.perf_counter() - t0
-        result = percentiles(samples)
-        result["clients"] = clients
-        result["requests_per_s"] = len(samples) / elapsed
-        result["server_rss_mb"] = tree_rss_kb(proc.pid) / 1024
-        return result
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+            t0 = time.perf_counter()
+            with ThreadPoolExecutor(clients) as pool:
+                samples = list(itertools.chain.from_iterable(pool.map(client, range(clients))))
+            elapsed = time.perf_counter() - t0
+            result = percentiles(samples)
+            result["clients"] = clients
+            result["requests_per_s"] = len(samples) / elapsed
+            result["server_rss_mb"] = tree_rss_kb(server.proc.pid) / 1024
+            return result
+    except RuntimeError as exc:
+        return {"error": f"server did not start: {exc}"}
 
 
 # -- replica -------------------------------------------------------------------------------------

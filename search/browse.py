@@ -72,6 +72,15 @@ def _iter_hits(searcher, q, filter_q, sort: str, full: bool) -> Iterator[dict]:
             yield data
 
 
+def matching_ids(searcher, q, filter_q=None) -> list[str]:
+    """The ids of every document matching `q` (and `filter_q`), sorted: what a bulk change applies to."""
+    if not searcher.doc_count():
+        return []
+    results = searcher.search(q, filter=filter_q, limit=None, optimize=False)
+    ids = searcher.reader().column_reader("id")
+    return sorted(ids[docnum] for docnum in results.docs())
+
+
 def similar_articles(searcher, article_id: str, top: int = 5, numterms: int = 12) -> list[dict]:
     """The articles most like `article_id` by the key terms of its body (Whoosh's more-like-this,
     without stop words, and without the block-quality shortcut that can return a worse top N)."""

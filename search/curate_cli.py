@@ -29,6 +29,7 @@ from index.curation.store import (
     UndoError,
     hash_password,
 )
+from index.curation.tags import search_context
 from index.store import IndexNotFoundError, open_index
 
 
@@ -93,14 +94,14 @@ def _require_article(searcher, article_id: str) -> None:
 
 
 def _matching_ids(searcher, query_text: str) -> list[str]:
+    from search.browse import matching_ids
     from search.query import QueryError, parse_query
 
     try:
         q = parse_query(query_text, searcher.schema)
     except QueryError as exc:
         raise UsageFailure(f"bad query {query_text!r}: {exc}") from None
-    ids = searcher.reader().column_reader("id") if searcher.doc_count() else None
-    return sorted(ids[docnum] for docnum in searcher.docs_for_query(q)) if ids is not None else []
+    return matching_ids(searcher, q)
 
 
 # -- tags ------------------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def tag_command(settings, args: tuple[str, ...], query_text: str | None, remove:
         else:
             tags = list(args)
             ids = _matching_ids(searcher, query_text)
-            context = f"query {query_text!r}"
+            context = search_context(query_text)
     if query_text is not None:
         verb = "Remove" if remove else "Add"
         click.echo(f"{len(ids)} {'article matches' if len(ids) == 1 else 'articles match'} {query_text!r}.",

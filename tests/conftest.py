@@ -26,6 +26,15 @@ def seed_index(tmp_path_factory) -> Path:
     return index_dir
 
 
+def copy_index(source: Path, target: Path) -> Path:
+    """A copy of an index without its curation: tests that change an index start from a copy of the
+    session's seed index instead of parsing the seeds again."""
+    from index.curation.db import DB_FILE
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(f"{DB_FILE}*", "secret_key"))
+    return target
+
+
 @pytest.fixture(scope="session")
 def seed_searcher(seed_index):
     from index.store import open_index

@@ -7,13 +7,9 @@ Playwright never downloads a browser here."""
 
 from __future__ import annotations
 
-import os
 import re
-import selectors
-import subprocess
-import sys
-import time
-import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -22,62 +18,21 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.conftest import ROOT, SEED_IDS
 from tests.webdata import XSS_ID, build_web_index
+from web.served import served
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 LAVROV_SPEAKS = ["002_a2b3b58d53712aaf", "004_2064c722ad5b44e7"]
-NEWSFIND = Path(sys.executable).with_name("newsfind")
-
-
-def wait_for_url_line(proc: subprocess.Popen, deadline: float) -> str:
-    """The URL `newsfind serve` prints once it listens (it may have chosen the port itself)."""
-    selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ)
-    line = ""
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"newsfind serve exited with {proc.returncode}: {proc.stdout.read()}")
-        if selector.select(timeout=0.2):
-            line = proc.stdout.readline()
-            match = re.search(r"http://[\d.]+:\d+/", line)
-            if match:
-                return match.group(0)
-    raise RuntimeError(f"newsfind serve printed no URL in time (last line: {line!r})")
-
-
-def wait_until_answering(url: str, deadline: float) -> None:
-    while True:
-        try:
-            with urllib.request.urlopen(url + "api/openapi.json", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory, seed_index):
     """`newsfind --index DIR serve --port 0` on the seeds plus two extra articles (one hostile)."""
     index_dir = build_web_index(tmp_path_factory.mktemp("browser") / "index", seed_index)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([str(NEWSFIND), "--index", str(index_dir), "serve", "--port", "0"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        url = wait_for_url_line(proc, deadline)
-        wait_until_answering(url, deadline)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with served(index_dir, cwd=ROOT) as running:
+        yield running.url
 
 
 @pytest.fixture(scope="session")
@@ -90,10 +45,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A page in a fresh context; fails the test on a script error, a CSP violation or a failed request."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=server)
+@contextmanager
+def checked_page(browser, base_url: str) -> Iterator[Page]:
+    """A page in a fresh context; fails the test on a script error, a CSP violation, a dialog or a failed
+    request."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=base_url)
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
@@ -107,6 +63,12 @@ def page(browser, server):
     yield page
     context.close()
     assert problems == []
+
+
+@pytest.fixture
+def page(browser, server):
+    with checked_page(browser, server) as page:
+        yield page
 
 
 def shot(page: Page, name: str, full_page: bool = True) -> None:
@@ -286,38 +248,18 @@ def curation_server(tmp_path_factory, seed_index):
     """`newsfind serve` on its own copy of the seeds, with an archivist: tagging there must not change
     what the other tests see."""
     from index.curation.store import CurationStore, hash_password
-    from tests.test_curation import copy_index
+    from tests.conftest import copy_index
 
     index_dir = copy_index(seed_index, tmp_path_factory.mktemp("browser-curation") / "index")
     CurationStore(index_dir).add_user("alice", "archivist", hash_password(ARCHIVIST_PASSWORD), "test")
-    proc = subprocess.Popen([str(NEWSFIND), "--index", str(index_dir), "serve", "--port", "0"], cwd=ROOT,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        url = wait_for_url_line(proc, deadline)
-        wait_until_answering(url, deadline)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with served(index_dir, cwd=ROOT) as running:
+        yield running.url
 
 
 @pytest.fixture
 def curation_page(browser, curation_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=curation_server)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-    assert problems == []
+    with checked_page(browser, curation_server) as page:
+        yield page
 
 
 def test_archivist_logs_in_bulk_tags_the_lavrov_stories_and_reads_the_history(curation_page: Page):

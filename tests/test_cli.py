@@ -144,15 +144,16 @@ def test_usage_errors_and_help():
     assert runner.invoke(cli, ["--version"]).output.startswith("newsfind, version")
 
 
-def test_query_process_does_not_import_spacy(seed_index):
+def test_query_process_imports_neither_spacy_nor_the_web_stack(seed_index):
     code = (
         "import sys\n"
         "from search.cli import cli\n"
         f"cli(['--index', {str(seed_index)!r}, 'query', 'Syria', '--json'], standalone_mode=False)\n"
         "print('SPACY' if 'spacy' in sys.modules else 'NO-SPACY')\n"
+        "print('WEB' if {'flask', 'waitress', 'web'} & set(sys.modules) else 'NO-WEB')\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip().endswith("NO-SPACY")
+    assert out.stdout.strip().splitlines()[-2:] == ["NO-SPACY", "NO-WEB"]
     assert '"total"' in out.stdout
 
 

@@ -16,8 +16,9 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.generate import articles, write_articles
-from tests.serving import get, served
+from tests.serving import get
 from tests.test_crash import newsfind_cmd
+from web.served import served
 
 QUERIES = ["Token", "talks", 'speaker:"Sergei Lavrov"', "", "Syria OR Vienna", "discuss -sanctions", "person:Kerry",
            "date:2015", "Revision"]
@@ -63,7 +64,8 @@ def query_while_indexing(tmp_path: Path, docs: int, clients: int = 8, seed: int 
     errors: list[str] = []
     counts = {"requests": 0}
     stop = threading.Event()
-    with served(index_dir, threads=clients) as (base, _):
+    with served(index_dir, threads=clients, cwd=ROOT) as server:
+        base = server.url
         threads = [threading.Thread(target=client, args=(base, random.Random(i), stop, errors, counts))
                    for i in range(clients)]
         for thread in threads:
@@ -92,7 +94,7 @@ def query_while_indexing(tmp_path: Path, docs: int, clients: int = 8, seed: int 
 
 
 def test_eight_clients_query_while_an_indexing_run_writes(tmp_path):
-    query_while_indexing(tmp_path, docs=40, in_process=True)
+    query_while_indexing(tmp_path, docs=20, in_process=True)
 
 
 @pytest.mark.long

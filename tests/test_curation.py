@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,17 +23,11 @@ from index.curation.rules import EntityRule, EntityState
 from index.curation.store import CurationStore, UndoError
 from index.store import open_index
 from search.searcher import SearchRequest, get_article, search
-from tests.conftest import ROOT, SEED_IDS, SEEDS, Runner
+from tests.conftest import ROOT, SEED_IDS, SEEDS, Runner, copy_index
 
 LAVROV_SPEAKS = ["002_a2b3b58d53712aaf", "004_2064c722ad5b44e7"]
 UPI = "001_4381e5166d85121b"
 NEWSFIND = Path(sys.executable).with_name("newsfind")
-
-
-def copy_index(source: Path, target: Path) -> Path:
-    """A copy of an index without its curation (the seed index is shared by every test)."""
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(f"{DB_FILE}*", "secret_key"))
-    return target
 
 
 @pytest.fixture
@@ -228,10 +221,9 @@ def test_account_changes_are_logged_but_not_undone(index_dir, run):
 # -- the promises --------------------------------------------------------------------------------
 
 
-def test_tags_and_corrections_survive_a_full_reindex_from_the_sources(tmp_path):
-    index_dir = tmp_path / "index"
+def test_tags_and_corrections_survive_a_full_reindex_from_the_sources(tmp_path, seed_index):
+    index_dir = copy_index(seed_index, tmp_path / "index")  # the seeds, indexed
     run = Runner(index_dir)
-    assert run("index", str(SEEDS)).exit_code == 0
     assert run("tag", "--query", "speaker:Lavrov", "lavrov-talks", "--yes", "--user", "alice").exit_code == 0
     assert run("entity", "merge", "org", "Foreign Ministry", "--into", "Russian Foreign Ministry",
                "--user", "alice").exit_code == 0

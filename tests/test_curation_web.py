@@ -13,8 +13,8 @@ from urllib.parse import quote
 import pytest
 
 from index.curation.store import CurationStore, hash_password
-from tests.conftest import SEED_IDS
-from tests.test_curation import LAVROV_SPEAKS, UPI, copy_index
+from tests.conftest import SEED_IDS, copy_index
+from tests.test_curation import LAVROV_SPEAKS, UPI
 from web import create_app
 
 PASSWORD = "correct horse battery"

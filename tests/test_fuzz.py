@@ -22,7 +22,7 @@ from search.query import QueryError, parse_query
 from search.searcher import SearchRequest, search
 
 TIME_BOUND = 2.0  # CPU seconds for any one query on the seed index, facets and snippets included
-PARSE_EXAMPLES, RANDOM_QUERIES, SEARCH_EXAMPLES, CLI_EXAMPLES = 800, 2000, 300, 100
+PARSE_EXAMPLES, RANDOM_QUERIES, SEARCH_EXAMPLES, CLI_EXAMPLES = 400, 2000, 200, 60
 LONG_PARSE_EXAMPLES, LONG_RANDOM_QUERIES, LONG_SEARCH_EXAMPLES = 50_000, 50_000, 5_000
 COUNTS: dict[str, int] = {}
 

@@ -110,9 +110,8 @@ def stored_extraction(index_dir: Path) -> dict:
     return {a["id"]: {k: a[k] for k in keys} for a in map(json.loads, lines)}
 
 
-def test_two_jobs_store_exactly_what_one_job_stores(tmp_path, monkeypatch):
-    one, two = tmp_path / "one", tmp_path / "two"
-    assert Runner(one)("index", str(SEEDS), "--jobs", "1").exit_code == 0
+def test_two_jobs_store_exactly_what_one_job_stores(tmp_path, monkeypatch, seed_index):
+    one, two = seed_index, tmp_path / "two"  # the session's seed index is one job's work (n_process=1)
     monkeypatch.setattr(index.parallel, "MIN_BATCHES_PER_WORKER", 0)  # use the workers even for five seeds
     calls = []
     real = index.parallel.parse_parallel

@@ -8,7 +8,7 @@ import pytest
 from index.schema import split_values
 from index.writer import index_paths
 from search.searcher import SearchRequest, search
-from tests.conftest import SEED_IDS, write_jsonl
+from tests.conftest import SEED_IDS, copy_index, write_jsonl
 
 
 def ids(data):
@@ -127,11 +127,10 @@ def test_plain_text_queries_keep_body_snippets(seed_searcher):
     assert all("<mark>agenda</mark>" in h["snippet"] for h in data["hits"])
 
 
-def test_facet_tables_follow_index_changes(tmp_path, seed_copy):
+def test_facet_tables_follow_index_changes(tmp_path, seed_copy, seed_index):
     from index.store import open_index
 
-    index_dir = tmp_path / "ix"
-    index_paths([str(seed_copy)], index_dir)
+    index_dir = copy_index(seed_index, tmp_path / "ix")  # the seeds, indexed
     with open_index(index_dir).searcher() as s:
         before = search(s, SearchRequest(query="", facets=["outlet"]))["facets"]["outlet"]
     assert {"value": "UPI", "count": 1} in before
@@ -146,11 +145,10 @@ def test_facet_tables_follow_index_changes(tmp_path, seed_copy):
     assert len(list(index_dir.glob("facets-*.npz"))) == 1  # the old generation's tables are gone
 
 
-def test_facet_tables_of_a_deleted_index_are_never_reused(tmp_path, seed_copy):
+def test_facet_tables_of_a_deleted_index_are_never_reused(tmp_path, seed_index):
     from index.store import open_index
 
-    index_dir = tmp_path / "ix"
-    index_paths([str(seed_copy)], index_dir)
+    index_dir = copy_index(seed_index, tmp_path / "ix")
     with open_index(index_dir).searcher() as s:
         search(s, SearchRequest(query="", facets=["outlet"]))
     for path in index_dir.iterdir():  # the Whoosh files go, the cached tables stay behind

@@ -8,8 +8,6 @@ import csv
 import io
 import json
 import re
-import subprocess
-import sys
 from html import unescape
 from urllib.parse import quote, unquote
 
@@ -18,7 +16,7 @@ from click.testing import CliRunner
 
 from search.cli import cli
 from search.query import HELP
-from tests.conftest import ROOT, SEED_IDS, Runner, write_jsonl
+from tests.conftest import SEED_IDS, Runner, write_jsonl
 from tests.webdata import ODD_ID, PAYLOADS, XSS_ID, build_web_index
 from web import create_app
 from web import histogram as hist
@@ -443,17 +441,6 @@ def test_serve_command_reports_a_missing_index(tmp_path):
     assert "--port" in CliRunner().invoke(cli, ["serve", "-h"]).output
 
 
-def test_query_command_does_not_import_the_web_stack(seed_index):
-    code = (
-        "import sys\n"
-        "from search.cli import cli\n"
-        f"cli(['--index', {str(seed_index)!r}, 'query', 'Syria', '--json'], standalone_mode=False)\n"
-        "print('WEB' if {'flask', 'waitress', 'web'} & set(sys.modules) else 'NO-WEB')\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip().endswith("NO-WEB")
-
-
 def test_syndicated_copies_collapse_with_a_toggle_and_are_listed_on_the_article_page(tmp_path, seed_index):
     import shutil
 
@@ -497,15 +484,16 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
 @pytest.mark.parametrize("stop_signal", ["SIGINT", "SIGTERM"])
 def test_serve_runs_worker_processes_on_one_port_and_stops_them_all(web_index, stop_signal):
     import signal
     import time
 
-    from tests.serving import get_json, served
+    from tests.serving import get_json
+    from web.served import served
 
-    with served(web_index, threads=2, workers=3) as (base, proc):
+    with served(web_index, threads=2, workers=3) as server:
+        base, proc = server.url, server.proc
         workers = _children(proc.pid)
         assert len(workers) == 3
         pages = [get_json(base + "api/search?q=Syria&per_page=2") for _ in range(12)]
@@ -518,16 +506,17 @@ def test_serve_runs_worker_processes_on_one_port_and_stops_them_all(web_index, s
         assert not any(_alive(pid) for pid in workers)
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
 def test_a_worker_that_dies_is_replaced(web_index):
     import os
     import signal
     import time
 
-    from tests.serving import get_json, served
+    from tests.serving import get_json
+    from web.served import served
     from web.serving import QUICK_DEATH
 
-    with served(web_index, threads=2, workers=2) as (base, proc):
+    with served(web_index, threads=2, workers=2) as server:
+        base, proc = server.url, server.proc
         time.sleep(QUICK_DEATH + 0.5)  # past the start-up grace period: a later death is a crash to recover from
         first = _children(proc.pid)
         victim = min(first)

@@ -211,6 +211,45 @@ def test_ids_and_names_from_users_never_reach_the_filesystem(hostile_index, tmp_
         assert response.status_code == 404 and (secret is None or secret not in page(response))
 
 
+def routes_with_arguments(app) -> list[tuple[str, str]]:
+    """(method, rule) of every route that takes an id, a name or a path: enumerated, so a new one is covered."""
+    return [(method, rule.rule) for rule in app.url_map.iter_rules() if rule.arguments
+            for method in sorted((rule.methods or set()) & {"GET", "POST"})]
+
+
+def test_no_route_taking_an_id_or_path_reads_or_writes_files_it_names(tmp_path, hostile_index):
+    index_dir = tmp_path / "web-security" / "index"
+    shutil.copytree(hostile_index, index_dir)
+    outside = index_dir.parent / "outside.txt"
+    outside.write_text("SENTINEL-outside-the-index")
+    (index_dir / "inside.txt").write_text("SENTINEL-inside-the-index")
+    app = make_app(index_dir)
+    admin = logged_in(app, "adam")  # the highest role: no route refuses it before looking at its arguments
+    token = csrf_token(admin, "/")
+    listing = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    routes = routes_with_arguments(app)
+    assert {"/articles/<path:article_id>", "/api/tag/<path:article_id>", "/static/<path:filename>",
+            "/admin/users/<name>/remove", "/export.<fmt>"} <= {rule for _, rule in routes}
+    traversals = [*TRAVERSALS, "../outside.txt", "../../outside.txt", "inside.txt", "..%2Foutside.txt",
+                  str(outside), "%2e%2e/outside.txt"]
+    for method, rule in routes:
+        for bad in traversals:
+            url = re.sub(r"<(?:\w+:)?\w+>", bad.replace("\\", "\\\\"), rule)  # every argument of the route
+            if method == "GET":
+                response = admin.get(url)
+            elif rule.startswith("/api/"):
+                response = admin.post(url, json={"add": ["t"], "outlet": "o", "action": "rename", "target": "x"},
+                                      headers={"X-CSRFToken": token})
+            else:
+                response = admin.post(url, data={"csrf_token": token, "tags": "t", "outlet": "o", "tag": "t",
+                                                 "role": "reader", "action": "rename", "target": "x"})
+            assert response.status_code in (308, 400, 404, 405), (method, url, response.status_code)
+            assert "SENTINEL" not in page(response) and "root:" not in page(response), (method, url)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == listing  # nothing created or removed
+    assert outside.read_text() == "SENTINEL-outside-the-index"
+    assert CurationStore(index_dir).history() == CurationStore(hostile_index).history()  # and nothing changed
+
+
 def test_cli_ids_with_paths_are_unknown_articles(run_seed):
     for bad in TRAVERSALS:
         result = run_seed("show", bad)
@@ -220,11 +259,32 @@ def test_cli_ids_with_paths_are_unknown_articles(run_seed):
 # -- headers and cookies ----------------------------------------------------------------------------
 
 
-def test_security_headers_on_every_kind_of_response(admin):
+def test_security_headers_on_every_kind_of_response(admin, hostile_index):
+    """Pages, JSON, CSV, static files, redirects and every error (400, 401, 403, 404, 405, 500)."""
+    anonymous = make_app(hostile_index).test_client()
+    token = csrf_token(anonymous)
+    crashing = make_app(hostile_index, TESTING=False)  # an exception becomes a 500 answer, as in production
+
+    def boom():
+        raise RuntimeError("a bug")
+
+    crashing.add_url_rule("/boom", "boom", boom)
+    crashing = crashing.test_client()
     responses = {url: admin.get(url) for url in ("/", "/?q=%22open", "/articles/nope", "/api/search",
                                                    "/api/articles/nope", "/static/app.js", "/history", "/login",
                                                    "/export.csv", "/admin/users", "/?date_from=2015")}
     responses["POST /logout without CSRF"] = admin.post("/logout")
+    responses["HEAD /"] = admin.head("/")
+    responses["GET /logout (405)"] = admin.get("/logout")
+    responses["forged API token (401 JSON)"] = admin.get("/api/me", headers={"Authorization": "Bearer nf_forged"})
+    responses["reader on /admin/users (403)"] = logged_in(make_app(hostile_index), "rita").get("/admin/users")
+    responses["anonymous POST (303 to login)"] = anonymous.post("/api/undo/1", data={"csrf_token": token},
+                                                                 headers={"X-CSRFToken": token})
+    responses["login (303)"] = anonymous.post("/login", data={"name": "alice", "password": PASSWORD,
+                                                              "csrf_token": token})
+    responses["an unexpected exception (500)"] = crashing.get("/boom")
+    assert {r.status_code for r in responses.values()} >= {200, 303, 400, 401, 403, 404, 405, 500}
+    assert {r.mimetype for r in responses.values()} >= {"text/html", "application/json", "text/csv"}
     for url, response in responses.items():
         headers = response.headers
         csp = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))

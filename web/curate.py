@@ -8,6 +8,8 @@ pending and the next write or index run applies it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,6 +18,7 @@ from index.curation.apply import IndexBusyError, apply_changes
 from index.curation.document import CORRECTABLE
 from index.curation.rules import KINDS, EntityRule
 from index.curation.store import ROLES, Change, CurationError, UndoError, hash_password
+from index.curation.tags import search_context
 from search.query import QueryError
 from search.searcher import get_article
 from web.auth import current_user, requires, store
@@ -55,17 +58,22 @@ def who() -> str:
 
 def matching_ids(state: State) -> list[str]:
     """Ids of every hit of a search state (raises QueryError)."""
+    from search.browse import matching_ids as ids_matching
     from search.searcher import build_query
 
     searcher = get_searcher()
     request_ = state.request(facets=[])
     request_.validate()
-    q, filter_q = build_query(searcher, request_)
-    results = searcher.search(q, filter=filter_q, limit=None)
-    if not len(results):
-        return []
-    ids = searcher.reader().column_reader("id")
-    return sorted(ids[docnum] for docnum in results.docs())
+    return ids_matching(searcher, *build_query(searcher, request_))
+
+
+@contextmanager
+def refused_as_bad_request() -> Iterator[None]:
+    """A change the curation store refuses (bad tag, unknown field, ...) answers 400 with its reason."""
+    try:
+        yield
+    except CurationError as exc:
+        abort(400, str(exc))
 
 
 def split_tags(text: str) -> list[str]:
@@ -112,10 +120,8 @@ def tag_article(article_id: str):
     if not tags:
         flash("Type a tag first (several: separate them with commas).")
         return _back_to_article(article_id)
-    try:
+    with refused_as_bad_request():
         change = store().change_tags([article_id], tags, who())
-    except CurationError as exc:
-        abort(400, str(exc))
     announce(change, apply_now(), "The article has these tags already.")
     return _back_to_article(article_id)
 
@@ -124,10 +130,8 @@ def tag_article(article_id: str):
 @requires("archivist")
 def untag_article(article_id: str):
     _require_article(article_id)
-    try:
+    with refused_as_bad_request():
         change = store().change_tags([article_id], [request.form.get("tag", "")], who(), remove=True)
-    except CurationError as exc:
-        abort(400, str(exc))
     announce(change, apply_now(), "The article does not have this tag.")
     return _back_to_article(article_id)
 
@@ -159,10 +163,8 @@ def bulk_tag():
             warning = (f"The search now matches {len(ids)} articles, not {request.form.get('expected')}: "
                        "check the count and confirm again.")
         else:
-            try:
+            with refused_as_bad_request():
                 change = store().change_tags(ids, tags, who(), remove=remove, context=_describe(state))
-            except CurationError as exc:
-                abort(400, str(exc))
             announce(change, apply_now(), "Nothing to change: " + (
                 "none of these articles has these tags." if remove else "they all have these tags already."))
             return redirect(state.url(url_for("ui.search_page")), code=303)
@@ -174,9 +176,7 @@ def bulk_tag():
 
 
 def _describe(state: State) -> str:
-    parts = [f"query {state.q!r}"] if state.q else []
-    parts += [f"{name}={value!r}" for name, values in state.filters.items() for value in values]
-    return ", ".join(parts) or "all articles"
+    return search_context(state.q, state.filters)
 
 
 # -- metadata and entity corrections ---------------------------------------------------------------
@@ -197,10 +197,8 @@ def correct_article(article_id: str):
     if not values:
         flash("Nothing to correct: type a value, or tick a correction to remove.")
         return _back_to_article(article_id)
-    try:
+    with refused_as_bad_request():
         change = store().correct(article_id, values, who())
-    except CurationError as exc:
-        abort(400, str(exc))
     announce(change, apply_now(), "The article has these corrections already.")
     return _back_to_article(article_id)
 
@@ -214,10 +212,8 @@ def correct_article_entity(article_id: str):
     kind, _, value = request.form.get("entity", "").partition(":")
     if action not in ("not-entity", "not-speaker"):
         abort(400, "action must be not-entity or not-speaker")
-    try:
+    with refused_as_bad_request():
         change = store().add_rule(EntityRule(action, kind, value, None, article_id), who())
-    except CurationError as exc:
-        abort(400, str(exc))
     announce(change, apply_now())
     return _back_to_article(article_id)
 
@@ -235,10 +231,8 @@ def rule_from_form(kind: str, name: str, form) -> EntityRule:
 @bp.post("/curate/entity/<kind>/<path:name>")
 @requires("archivist")
 def correct_entity(kind: str, name: str):
-    try:
+    with refused_as_bad_request():
         change = store().add_rule(rule_from_form(kind, name, request.form), who())
-    except CurationError as exc:
-        abort(400, str(exc))
     announce(change, apply_now())
     rule = EntityRule.from_dict(change.after["rule"])
     if rule.action in ("rename", "merge"):
@@ -290,12 +284,10 @@ def users():
 @requires("admin")
 def add_user():
     name, role, password = (request.form.get(k, "") for k in ("name", "role", "password"))
-    try:
+    with refused_as_bad_request():
         store().check_user_name(name)
         store().check_role(role)
         store().add_user(name, role, hash_password(password), who())
-    except CurationError as exc:
-        abort(400, str(exc))
     flash(f"User {name} ({role}) added.")
     return redirect(url_for("curate.users"), code=303)
 
@@ -303,10 +295,8 @@ def add_user():
 @bp.post("/admin/users/<name>/role")
 @requires("admin")
 def set_role(name: str):
-    try:
+    with refused_as_bad_request():
         store().set_role(name, request.form.get("role", ""), who())
-    except CurationError as exc:
-        abort(400, str(exc))
     flash(f"{name} is now {request.form.get('role')}.")
     return redirect(url_for("curate.users"), code=303)
 
@@ -316,9 +306,7 @@ def set_role(name: str):
 def remove_user(name: str):
     if name.casefold() == who().casefold():
         abort(400, "You cannot remove your own account.")
-    try:
+    with refused_as_bad_request():
         store().remove_user(name, who())
-    except CurationError as exc:
-        abort(400, str(exc))
     flash(f"User {name} removed.")
     return redirect(url_for("curate.users"), code=303)

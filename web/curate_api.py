@@ -20,9 +20,10 @@ from werkzeug.datastructures import MultiDict
 from index.curation.document import CORRECTABLE
 from index.curation.rules import EntityRule
 from index.curation.store import Change, CurationError, UndoError
+from index.curation.tags import search_context
 from search.query import QueryError
 from web.auth import current_user, requires, store
-from web.curate import _require_article, apply_now, matching_ids, who
+from web.curate import _require_article, apply_now, matching_ids, refused_as_bad_request, who
 from web.params import State
 
 bp = Blueprint("curate_api", __name__, url_prefix="/api")
@@ -81,13 +82,11 @@ def tag(article_id: str):
     if not add and not remove:
         abort(400, 'Give tags to "add" and/or "remove".')
     changes = []
-    try:
+    with refused_as_bad_request():
         if add:
             changes.append(store().change_tags([article_id], add, who()))
         if remove:
             changes.append(store().change_tags([article_id], remove, who(), remove=True))
-    except CurationError as exc:
-        abort(400, str(exc))
     applied = apply_now()
     made = [c for c in changes if c]
     return jsonify({"changes": [c.as_dict() for c in made], "applied": applied,
@@ -124,11 +123,9 @@ def bulk_tag():
         return jsonify({"error": {"status": 409, "title": "Conflict",
                                   "message": f"the search matches {len(ids)} articles, not {data.get('expected')}"},
                         "count": len(ids)}), 409
-    context = f"query {state.q!r}" if state.q else None
-    try:
+    context = search_context(state.q, state.filters)
+    with refused_as_bad_request():
         change = store().change_tags(ids, tags_, who(), remove=bool(data.get("remove")), context=context)
-    except CurationError as exc:
-        abort(400, str(exc))
     return answer(change, apply_now(), count=len(ids))
 
 
@@ -147,10 +144,8 @@ def correct(article_id: str):
         values[name] = None
     if not values:
         abort(400, f"Give fields to correct ({', '.join(CORRECTABLE)}) or to \"clear\".")
-    try:
+    with refused_as_bad_request():
         change = store().correct(article_id, values, who())
-    except CurationError as exc:
-        abort(400, str(exc))
     return answer(change, apply_now())
 
 

@@ -28,3 +28,10 @@ def normalise_tag(text: str) -> tuple[str, str]:
 
 def sort_labels(labels) -> list[str]:
     return sorted(dict.fromkeys(labels), key=lambda label: (label.casefold(), label))
+
+
+def search_context(query: str | None, filters: dict[str, list[str]] | None = None) -> str:
+    """How the audit log names the search a bulk change was made from: "query 'x', outlet='UPI'"."""
+    parts = [f"query {query!r}"] if query else []
+    parts += [f"{name}={value!r}" for name, values in (filters or {}).items() for value in values]
+    return ", ".join(parts) or "all articles"
