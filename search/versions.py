@@ -11,6 +11,7 @@ groups, `total_versions` documents.
 
 from __future__ import annotations
 
+import numpy as np
 from whoosh import query as wq
 
 from index.schema import split_values
@@ -36,6 +37,25 @@ def group_column(searcher) -> list[str]:
                       for raw in raw_column(reader, GROUP_FIELD)]
         searcher._newsfind_groups = cached
     return cached
+
+
+def group_ordinals(searcher) -> np.ndarray:
+    """The group of every document by docnum as a number (-1: no group), once per searcher."""
+    cached = getattr(searcher, "_newsfind_group_ords", None)
+    if cached is None:
+        ordinal: dict[str, int] = {"": -1}
+        cached = np.fromiter((ordinal.setdefault(g, len(ordinal) - 1) for g in group_column(searcher)),
+                             dtype=np.int64, count=len(group_column(searcher)))
+        searcher._newsfind_group_ords = cached
+    return cached
+
+
+def count_stories(searcher, matched: np.ndarray) -> int:
+    """What `collapse` counts as kept for the `matched` documents (a boolean array over docnums):
+    one per group, plus every document without a group."""
+    ords = group_ordinals(searcher)[matched]
+    ungrouped = int(np.count_nonzero(ords < 0))
+    return ungrouped + len(np.unique(ords[ords >= 0]))
 
 
 def collapse(searcher, docnums) -> tuple[list[int], int]:
