@@ -209,7 +209,7 @@ def search(searcher, request: SearchRequest) -> dict:
             data["score"] = None  # Whoosh puts the sort key there
         if request.snippets:
             data["snippet"] = snippet_for(hit, stored, q)
-        data.update(versions_fields(searcher, stored))
+        data.update(versions_fields(searcher, stored, docnum=hit.docnum))
         hits.append(data)
     facets = {}
     if facet_names:
