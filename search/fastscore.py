@@ -129,12 +129,8 @@ class _Evaluator:
                 raise Unsupported("codec")
             ids, weights = [], []
             while m.is_active():
-                m._read_ids()
-                m._read_weights()
-                ids.append(np.asarray(m._ids, dtype=np.int64))
-                w = m._weights
-                weights.append(np.frombuffer(w, dtype=np.float32) if isinstance(w, array) and w.typecode == "f"
-                               else np.asarray(w, dtype=np.float64))
+                ids.append(_block_ids(m))
+                weights.append(_block_weights(m))
                 m._next_block()
             local = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
             w = np.concatenate(weights).astype(np.float64) if weights else np.zeros(0)
@@ -196,6 +192,28 @@ class _Evaluator:
             scores[hit] += mscores[pos[hit]]
             return docs, scores
         return self.exact(q)
+
+
+def _block_ids(m: W3LeafMatcher) -> np.ndarray:
+    """The block's document numbers, as `W3LeafMatcher._read_ids` decodes them (deltas summed)."""
+    if m._data is None:
+        m._read_data()
+    raw = np.asarray(m._data[0], dtype=np.int64)
+    return raw if m._byteids else np.cumsum(raw)
+
+
+def _block_weights(m: W3LeafMatcher) -> np.ndarray:
+    """The block's weights, as `W3LeafMatcher._read_weights` decodes them (float32 when stored so)."""
+    if m._data is None:
+        m._read_data()
+    raw = m._data[1]
+    if raw is None:
+        return np.ones(m._blocklength, dtype=np.float32)
+    if isinstance(raw, float):
+        return np.full(m._blocklength, raw, dtype=np.float32)
+    if isinstance(raw, array) and raw.typecode == "f":
+        return np.frombuffer(raw, dtype=np.float32)
+    return np.asarray(raw, dtype=np.float64)
 
 
 def _union(parts):

@@ -106,3 +106,17 @@ def test_candidates_keep_every_document_that_ties_the_nth_score():
     scores = np.array([3.0, 1.0, 2.0, 2.0, 2.0, 0.5])
     assert list(fastscore.candidates(docs, scores, 2)) == [0, 2, 3, 4]
     assert list(fastscore.candidates(docs, scores, 10)) == list(docs)
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if " -" not in q])
+def test_estimates_match_whooshs_scores_well_inside_the_margin(searcher, query):
+    q, _ = build_query(searcher, SearchRequest(query=query))
+    found = fastscore.evaluate(searcher, q)
+    if found is None:
+        return
+    docs, estimates = found
+    full = searcher.search(q, limit=None, optimize=False)
+    exact = dict((docnum, score) for score, docnum in full.top_n)
+    assert sorted(exact) == docs.tolist()
+    for docnum, estimate in zip(docs.tolist(), estimates.tolist(), strict=True):
+        assert abs(estimate - exact[docnum]) <= 1e-9 * max(1.0, abs(exact[docnum]))
