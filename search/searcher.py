@@ -17,10 +17,10 @@ from whoosh import collectors, sorting
 from whoosh import query as wq
 
 from index.schema import split_values
-from search import facet_counts, highlight
+from search import facet_counts, fastscore, highlight
 from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from search.query import QueryError, parse_query
-from search.versions import collapse, group_sizes, versions_fields
+from search.versions import collapse, count_stories, group_sizes, versions_fields
 
 SORTS = ("relevance", "date", "-date")
 MAX_PER_PAGE = 1000
@@ -130,23 +130,25 @@ def snippet_for(hit, stored: dict, q: wq.Query | None = None) -> str:
     return highlight.to_html(raw)
 
 
-def search(searcher, request: SearchRequest) -> dict:
-    """Run a search and return plain data: {query, total, total_versions, expand, page, per_page,
-    sort, hits, facets}."""
-    request.validate()
-    q, filter_q = build_query(searcher, request)
-    facet_names = DEFAULT_FACETS if request.facets is None else request.facets
-    # One pass over the matches: the hits (all of them when versions are collapsed), and, recorded on
-    # the way, every matching docnum for the facet counts. optimize=False: Whoosh's block-quality
-    # shortcuts can return a lower-scoring top N.
-    top = searcher.collector(limit=request.page * request.per_page if request.expand else None,
-                             sortedby=_sortedby(request.sort), terms=request.snippets, optimize=False)
+def _ranked_whoosh(searcher, request: SearchRequest, q, filter_q, first: int):
+    """Whoosh collects (and scores) every match: the hits (all of them when versions are
+    collapsed), and, recorded on the way, every matching docnum for the facet counts.
+    optimize=False: Whoosh's block-quality shortcuts can return a lower-scoring top N."""
+    limit = request.page * request.per_page if request.expand else None
+    if limit is not None and request.sort == "relevance":
+        # replace=0: with a limit, Whoosh's collector otherwise drops sub-matchers whose maximum
+        # possible score is below the current N-th score, and that maximum is underestimated
+        # (field lengths are stored rounded): the top N missed documents and the total came out low.
+        top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
+        if request.snippets:
+            top = collectors.TermsCollector(top)
+    else:
+        top = searcher.collector(limit=limit, sortedby=_sortedby(request.sort), terms=request.snippets,
+                                 optimize=False)
     recorder = MatchRecorder(top)
     outer = collectors.FilterCollector(recorder, allow=filter_q) if filter_q is not None else recorder
     searcher.search_with_collector(q, outer)
     results = outer.results()
-    highlight.configure(results)
-    first = (request.page - 1) * request.per_page
     if request.expand:
         total = total_versions = len(results)
         shown = range(first, min(first + request.per_page, results.scored_length()))
@@ -154,6 +156,50 @@ def search(searcher, request: SearchRequest) -> dict:
         positions, total_versions = collapse(searcher, (docnum for _, docnum in results.top_n))
         total = len(positions)
         shown = positions[first:first + request.per_page]
+    return results, recorder.matched(searcher.doc_count_all()), total, total_versions, shown
+
+
+def _ranked_fast(searcher, request: SearchRequest, q, filter_q, fast, first: int):
+    """Relevance ranking from fastscore's estimate: every match is known without Whoosh's
+    collector; Whoosh ranks only the candidates for the top N (exact scores, order, matched
+    terms). With versions collapsed, N grows until the ranked prefix holds enough stories."""
+    docs, scores = fast
+    if filter_q is not None:
+        allowed = np.fromiter(searcher.docs_for_query(filter_q), dtype=np.int64)
+        keep = np.isin(docs, allowed)
+        docs, scores = docs[keep], scores[keep]
+    matched = np.zeros(searcher.doc_count_all(), dtype=bool)
+    matched[docs] = True
+    need = first + request.per_page
+    n = need if request.expand else 2 * need
+    while True:
+        chosen = fastscore.candidates(docs, scores, n)
+        top = searcher.collector(limit=None, terms=request.snippets, optimize=False)
+        searcher.search_with_collector(fastscore.restricted(searcher, q, chosen), top)
+        results = top.results()
+        trusted = min(n, len(docs))  # the first `trusted` positions are the full ranking's
+        if request.expand:
+            return results, matched, len(docs), len(docs), range(first, min(need, trusted))
+        positions, _ = collapse(searcher, (docnum for _, docnum in results.top_n[:trusted]))
+        if len(positions) >= need or trusted == len(docs):
+            total = count_stories(searcher, matched)
+            return results, matched, total, len(docs), positions[first:need]
+        n *= 4
+
+
+def search(searcher, request: SearchRequest) -> dict:
+    """Run a search and return plain data: {query, total, total_versions, expand, page, per_page,
+    sort, hits, facets}."""
+    request.validate()
+    q, filter_q = build_query(searcher, request)
+    facet_names = DEFAULT_FACETS if request.facets is None else request.facets
+    first = (request.page - 1) * request.per_page
+    fast = fastscore.evaluate(searcher, q) if request.sort == "relevance" else None
+    if fast is not None:
+        results, matched, total, total_versions, shown = _ranked_fast(searcher, request, q, filter_q, fast, first)
+    else:
+        results, matched, total, total_versions, shown = _ranked_whoosh(searcher, request, q, filter_q, first)
+    highlight.configure(results)
     hits = []
     for pos in shown:
         hit = results[pos]
@@ -163,13 +209,12 @@ def search(searcher, request: SearchRequest) -> dict:
             data["score"] = None  # Whoosh puts the sort key there
         if request.snippets:
             data["snippet"] = snippet_for(hit, stored, q)
-        data.update(versions_fields(searcher, stored))
+        data.update(versions_fields(searcher, stored, docnum=hit.docnum))
         hits.append(data)
     facets = {}
     if facet_names:
         chosen = [FACETS_BY_NAME[name] for name in facet_names]
         tables = facet_counts.tables_for(searcher, chosen)
-        matched = recorder.matched(searcher.doc_count_all())
         for facet in chosen:
             selected = request.filters.get(facet.name, [])
             groups = facet_counts.count(tables[facet.name], matched, facet, request.facet_size, selected)

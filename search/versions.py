@@ -11,6 +11,7 @@ groups, `total_versions` documents.
 
 from __future__ import annotations
 
+import numpy as np
 from whoosh import query as wq
 
 from index.schema import split_values
@@ -36,6 +37,25 @@ def group_column(searcher) -> list[str]:
                       for raw in raw_column(reader, GROUP_FIELD)]
         searcher._newsfind_groups = cached
     return cached
+
+
+def group_ordinals(searcher) -> np.ndarray:
+    """The group of every document by docnum as a number (-1: no group), once per searcher."""
+    cached = getattr(searcher, "_newsfind_group_ords", None)
+    if cached is None:
+        ordinal: dict[str, int] = {"": -1}
+        cached = np.fromiter((ordinal.setdefault(g, len(ordinal) - 1) for g in group_column(searcher)),
+                             dtype=np.int64, count=len(group_column(searcher)))
+        searcher._newsfind_group_ords = cached
+    return cached
+
+
+def count_stories(searcher, matched: np.ndarray) -> int:
+    """What `collapse` counts as kept for the `matched` documents (a boolean array over docnums):
+    one per group, plus every document without a group."""
+    ords = group_ordinals(searcher)[matched]
+    ungrouped = int(np.count_nonzero(ords < 0))
+    return ungrouped + len(np.unique(ords[ords >= 0]))
 
 
 def collapse(searcher, docnums) -> tuple[list[int], int]:
@@ -75,11 +95,13 @@ def group_members(searcher, group: str | None) -> list[int]:
     return list(searcher.docs_for_query(wq.Term(GROUP_FIELD, group)))
 
 
-def other_versions(searcher, group: str | None, article_id: str, limit: int | None = None) -> tuple[list[dict], int]:
+def other_versions(searcher, group: str | None, article_id: str, limit: int | None = None,
+                   docnum: int | None = None) -> tuple[list[dict], int]:
     """(the other articles of `group`, dated ones first by date, then outlet and id; the group's
-    size including this article)."""
+    size including this article). `docnum`, when known, is the article's own: its stored fields
+    (the whole body) are not read again."""
     docnums = group_members(searcher, group)
-    versions = [version_data(searcher.stored_fields(d)) for d in docnums]
+    versions = [version_data(searcher.stored_fields(d)) for d in docnums if d != docnum]
     others = sorted((v for v in versions if v["id"] != article_id), key=_order)
     size = max(len(docnums), 1)
     return (others if limit is None else others[:limit]), size
@@ -96,8 +118,9 @@ def group_sizes(searcher) -> dict[str, int]:
     return sizes
 
 
-def versions_fields(searcher, stored: dict, limit: int | None = MAX_LISTED_VERSIONS) -> dict:
+def versions_fields(searcher, stored: dict, limit: int | None = MAX_LISTED_VERSIONS,
+                    docnum: int | None = None) -> dict:
     """The keys added to a hit or an article: group, group_size, other_versions."""
     group = stored.get(GROUP_FIELD)
-    others, size = other_versions(searcher, group, stored["id"], limit)
+    others, size = other_versions(searcher, group, stored["id"], limit, docnum)
     return {"group": group, "group_size": size, "other_versions": others}
