@@ -383,6 +383,11 @@ class SpeakerFinder:
             nxt = next((s for s in sents if s.start_char >= q.end and s.start_char - q.end <= 3), None)
             if nxt is not None and len(nxt) <= 12:
                 hi = max(hi, nxt.end_char)
+            # the parser runs sentences across paragraph breaks ('... Canova said. “...”\n\nSanders said'):
+            # a cue in another paragraph never claims the quote
+            lo = max(lo, text.rfind("\n", 0, q.start) + 1)
+            para_end = text.find("\n", q.end)
+            hi = min(hi, para_end if para_end >= 0 else len(text))
             window = [e for e in events if lo <= self.doc[e.cue_i].idx < hi]
             if not window and q.start - first.start_char <= 2:
                 # 'Cruz continued:' / 'released the following statement:' then the quote
