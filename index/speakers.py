@@ -389,13 +389,16 @@ class SpeakerFinder:
             para_end = text.find("\n", q.end)
             hi = min(hi, para_end if para_end >= 0 else len(text))
             window = [e for e in events if lo <= self.doc[e.cue_i].idx < hi]
-            if not window and q.start - first.start_char <= 2:
-                # 'Cruz continued:' / 'released the following statement:' then the quote
+            if not window and q.start - lo <= 2:
+                # 'Cruz continued:' / 'released the following statement:' then the quote, in the same
+                # paragraph or opening the next one (the parser often runs both into one sentence)
                 before = text[:lo].rstrip()
                 if before.endswith(":") or text[lo - 1:lo] in "“\"" and before.endswith(","):
-                    prev = next((s for s in reversed(sents) if s.end_char <= lo), None)
+                    colon = len(before) - 1
+                    prev = next((s for s in sents if s.start_char <= colon < s.end_char), None)
                     if prev is not None:
-                        window = [e for e in events if prev.start_char <= self.doc[e.cue_i].idx < prev.end_char]
+                        start = max(prev.start_char, text.rfind("\n", 0, colon) + 1)
+                        window = [e for e in events if start <= self.doc[e.cue_i].idx < colon]
             event = None
             containing = [e for e in window if e.content and e.content[0] <= q.start and q.end <= e.content[1]]
             if containing:
