@@ -64,7 +64,9 @@ STRONG = _forms(
 # Verbs that report speech only when something is said (a that-clause or a quote).
 WEAK = _forms(
     "respond speak:speaks,spoke,spoken,speaking talk raise express call describe accuse criticize "
-    "criticise praise question point maintain promise dismiss blast slam label dub thank"
+    "criticise praise question point maintain promise dismiss blast slam label dub thank "
+    "mention indicate cite defend decry bemoan rail mock ridicule voice "
+    "interject bark hint"
 )
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
