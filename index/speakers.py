@@ -303,8 +303,14 @@ class SpeakerFinder:
             for c in t.children:
                 if c.dep_ in ("appos", "compound", "flat", "acl", "agent") or (
                         c.dep_ == "pobj" and t.lower_ == "by"):
+                    if c.dep_ == "compound" and not is_proper_noun(t) and self._person_at(c):
+                        continue  # "a senior Obama administration official": Obama owns the source
                     stack.append(c)
         return None
+
+    def _person_at(self, tok) -> bool:
+        """A person's name in the phrase under `tok` (which modifies a common noun)."""
+        return any((m := self.by_token.get(t.i)) is not None and m.kind == "person" for t in tok.subtree)
 
     def _unlabelled_name(self, tok) -> str | None:
         """A proper-noun subject the model did not tag, taken as a person when the article names
