@@ -120,6 +120,9 @@ class SpeakerFinder:
         for m in mentions:
             for i in range(m.token_start, m.token_end):
                 self.by_token[i] = m
+        self._sents = list(doc.sents)
+        self._sent_of: dict[int, int] = {i: k for k, sent in enumerate(self._sents) for i in range(sent.start, sent.end)}
+        self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, bool | None] = {}
         for m in mentions:
             if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
@@ -129,10 +132,6 @@ class SpeakerFinder:
 
     def events(self) -> list[SpeechEvent]:
         out = []
-        self._sent_of = {}
-        for k, sent in enumerate(self.doc.sents):
-            for i in range(sent.start, sent.end):
-                self._sent_of[i] = k
         self._speakers_by_sent: dict[int, list[str]] = {}
         for tok in self.doc:
             if self.inside_quote[tok.idx]:
@@ -344,9 +343,14 @@ class SpeakerFinder:
     def resolve_pronoun(self, pron) -> str | None:
         """The person a he/she/him/her refers to. Sentence by sentence backwards; in each, the
         main clause's subject first, then other subjects, then other mentions, latest first."""
+        if pron.i not in self._resolved:  # pronoun chains ask about the same pronoun again
+            self._resolved[pron.i] = self._resolve_pronoun(pron)
+        return self._resolved[pron.i]
+
+    def _resolve_pronoun(self, pron) -> str | None:
         want_female = PERSON_PRONOUNS[pron.lower_] == "f"
-        sents = list(self.doc.sents)
-        here = next(i for i, s in enumerate(sents) if s.start <= pron.i < s.end)
+        sents = self._sents
+        here = self._sent_of[pron.i]
         for k in range(here, max(here - 4, -1), -1):
             sent = sents[k]
             end = pron.i if k == here else sent.end
@@ -368,10 +372,30 @@ class SpeakerFinder:
                 if m.canonical not in bucket:
                     bucket.append(m.canonical)
             speakers = list(reversed(self._speakers_by_sent.get(k, []))) if k < here else []
+            # "He avoided criticism of Trump until recent days, when he expressed concern": the
+            # sentence's own subject pronoun carries the chain on, before any name in the sentence
+            chain = self._subject_pronoun(sent, end, want_female)
+            if chain is not None:
+                person = self.resolve_pronoun(chain)
+                if person is not None:
+                    main = main + [person]
             for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
                     return person
+        return None
+
+    def _subject_pronoun(self, sent, end: int, want_female: bool):
+        """A he/she (of the wanted gender) that is the main subject of `sent` before token `end`;
+        without a parse, one that opens the sentence."""
+        first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+        for i in range(sent.start, end):
+            t = self.doc[i]
+            low = t.lower_
+            if low not in ("he", "she") or (low == "she") != want_female or self.inside_quote[t.idx]:
+                continue
+            if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" or not t.dep_ and t is first:
+                return t
         return None
 
     # -- quotes --------------------------------------------------------------------------------
