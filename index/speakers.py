@@ -449,10 +449,14 @@ class SpeakerFinder:
                 quote = Quote(None, None, text[q.start:q.end], q.start, q.end, "direct", "", "unattributed", 0.0)
             quotes.append(quote)
             previous, previous_sent_end = quote, hi
+        direct = list(quotes)
         for e in events:
             if e.cue_i in claimed or e.speaker is None:
                 continue
             start, end = e.content or (self.doc[e.cue_i].sent.start_char, self.doc[e.cue_i].sent.end_char)
+            if e.content is None and any(start <= q.start and q.end <= end and q.speaker and q.speaker != e.speaker
+                                         for q in direct):
+                continue  # '“...,” Trump said when Boyle asked him': the sentence is not what Boyle said
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
