@@ -147,11 +147,14 @@ def display_name(name: str) -> str:
     return " ".join(tokens)
 
 
+_GENERATION = re.compile(r"(?i)(?:jr|sr|ii|iii|iv)\.?")
+
+
 def core_tokens(name: str) -> list[str]:
     """Folded tokens that identify a person: no initials, no particles ("al-Assad" -> "assad")."""
     out = []
-    for tok in name_tokens(name):
-        if is_initial(tok):
+    for k, tok in enumerate(name_tokens(name)):
+        if is_initial(tok) or k and _GENERATION.fullmatch(tok):  # "Brent Bozell III" is "brent bozell"
             continue
         for part in re.split(r"[-'’]", tok):
             folded = fold_token(part)
