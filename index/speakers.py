@@ -233,6 +233,8 @@ class SpeakerFinder:
                 c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
             return None
         subj, via = self._subject(verb)
+        if subj is None and not weak and verb.tag_ in ("VBD", "VBZ", "VBP"):
+            subj, via = self._name_before(verb), "/adjacent"
         if subj is None:
             return None
         speaker, kind, rule, conf = self._source(subj)
@@ -267,6 +269,17 @@ class SpeakerFinder:
                 continue
             return None, via
         return None, via
+
+    def _name_before(self, verb):
+        """A person's name right before a speech verb the parse left without a subject ('her senior
+        policy adviser, Jake Sullivan, said:' parsed as an apposition of an earlier noun)."""
+        j = verb.i - 1
+        while j >= verb.sent.start and (self.doc[j].text == "," or self.doc[j].tag_ == "RB"):
+            j -= 1
+        mention = self.by_token.get(j) if j >= verb.sent.start else None
+        if mention is None or mention.kind != "person" or mention.token_end != j + 1:
+            return None
+        return self.doc[j]
 
     # -- sources -------------------------------------------------------------------------------
 
