@@ -396,6 +396,11 @@ class SpeakerFinder:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
                     return person
+        # '“...” she continued' after a long quote: the last speaker of that gender a little further back
+        for k in range(here - 4, max(here - 8, -1), -1):
+            for person in reversed(self._speakers_by_sent.get(k, [])):
+                if self._gender.get(person) in (None, want_female):
+                    return person
         return None
 
     def _subject_pronoun(self, sent, end: int, want_female: bool):
