@@ -387,7 +387,7 @@ class SpeakerFinder:
             speakers = list(reversed(self._speakers_by_sent.get(k, []))) if k < here else []
             # "He avoided criticism of Trump until recent days, when he expressed concern": the
             # sentence's own subject pronoun carries the chain on, before any name in the sentence
-            chain = self._subject_pronoun(sent, end, want_female)
+            chain = self._subject_pronoun(sent, end, want_female, any_clause=k == here)
             if chain is not None:
                 person = self.resolve_pronoun(chain)
                 if person is not None:
@@ -403,16 +403,17 @@ class SpeakerFinder:
                     return person
         return None
 
-    def _subject_pronoun(self, sent, end: int, want_female: bool):
-        """A he/she (of the wanted gender) that is the main subject of `sent` before token `end`;
-        without a parse, one that opens the sentence."""
+    def _subject_pronoun(self, sent, end: int, want_female: bool, any_clause: bool = False):
+        """A he/she (of the wanted gender) that is the main subject of `sent` before token `end`
+        (with `any_clause`, the subject of any clause: 'Though he did not mention Rubio, he made it
+        clear'); without a parse, one that opens the sentence."""
         first = next((t for t in sent if not t.is_punct and not t.is_space), None)
         for i in range(sent.start, end):
             t = self.doc[i]
             low = t.lower_
             if low not in ("he", "she") or (low == "she") != want_female or self.inside_quote[t.idx]:
                 continue
-            if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" or not t.dep_ and t is first:
+            if t.dep_ == "nsubj" and (any_clause or t.head.dep_ == "ROOT") or not t.dep_ and t is first:
                 return t
         return None
 
