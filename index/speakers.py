@@ -364,6 +364,7 @@ class SpeakerFinder:
         want_female = PERSON_PRONOUNS[pron.lower_] == "f"
         sents = self._sents
         here = self._sent_of[pron.i]
+        deferred: list[str] = []
         for k in range(here, max(here - 4, -1), -1):
             sent = sents[k]
             end = pron.i if k == here else sent.end
@@ -392,6 +393,10 @@ class SpeakerFinder:
                 person = self.resolve_pronoun(chain)
                 if person is not None:
                     main = main + [person]
+            if k == here and k > 0:  # 'In an interview with Obama, he said': an object of this sentence
+                deferred, others = others, []  # comes after the previous sentence's people
+            elif k == here - 1:
+                others = others + deferred
             for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
