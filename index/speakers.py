@@ -393,6 +393,8 @@ class SpeakerFinder:
                 person = self.resolve_pronoun(chain)
                 if person is not None:
                     main = main + [person]
+            if not main and chain is None and self._described_subject(sent, end):
+                subjects, others = [], []  # 'The former ambassador also discussed ... Trump. He stated'
             if k == here and k > 0:  # 'In an interview with Obama, he said': an object of this sentence
                 deferred, others = others, []  # comes after the previous sentence's people
             elif k == here - 1:
@@ -407,6 +409,15 @@ class SpeakerFinder:
                 if self._gender.get(person) in (None, want_female):
                     return person
         return None
+
+    def _described_subject(self, sent, end: int) -> bool:
+        """The main subject of `sent` (before `end`) is a person described, not named: 'the former
+        ambassador', 'the senator'; the people it mentions besides are not who a later he/she is."""
+        for i in range(sent.start, end):
+            t = self.doc[i]
+            if t.dep_ == "nsubj" and t.head.dep_ == "ROOT":
+                return t.tag_ == "NN" and t.lower_ in PERSON_TITLE_NOUNS and i not in self.by_token
+        return False
 
     def _subject_pronoun(self, sent, end: int, want_female: bool, any_clause: bool = False):
         """A he/she (of the wanted gender) that is the main subject of `sent` before token `end`
