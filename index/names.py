@@ -76,6 +76,7 @@ PRONOUNS = frozenset(
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _TOKEN = re.compile(r"[^\W\d_](?:[\w.'’-]*[^\W_])?\.?|\d+", re.UNICODE)
+LEADING_WORDS = frozenset({"neither", "either", "both", "even", "only", "nor"})
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$", re.UNICODE)
 
 
@@ -128,8 +129,9 @@ def clean_name(text: str) -> str:
     """
     text = strip_possessive(re.sub(r"\s+", " ", text).strip(" ,;:/()[]\"“”'‘’—–-"))
     tokens = name_tokens(text)
-    # Drop leading title words and determiners ("the White House's Press Secretary").
-    while tokens and _is_title_word(tokens[0]):
+    # Drop leading title words and determiners ("the White House's Press Secretary"), and words that
+    # open a sentence before a name ("Neither Cruz nor Christie", "Both Bolton and Gorka").
+    while tokens and (_is_title_word(tokens[0]) or tokens[0].lower() in LEADING_WORDS):
         tokens.pop(0)
     # "Sirius XM Vice President": a trailing office makes it a title, not a name
     if tokens and tokens[-1].lower().rstrip(".") in TRAILING_TITLES:

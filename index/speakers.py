@@ -57,14 +57,15 @@ STRONG = _forms(
     "stress confirm insist claim allege assert explain argue acknowledge admit:admits,admitted,admitting "
     "deny note comment:comments,commented,commenting remark reiterate affirm contend caution urge "
     "underline underscore predict complain concede testify tweet write:writes,wrote,written,writing "
-    "reply answer vow pledge recall observe conclude suggest ask quip echo joke boast brag exclaim "
-    "tout lament disclose reveal inform assure concur retort recount muse scoff shout yell plead "
+    "reply answer vow pledge recall observe conclude suggest ask quip echo joke brag exclaim "
+    "lament inform assure concur retort recount muse scoff shout yell plead "
     "insist counter:counters,countered,countering charge"
 )
 # Verbs that report speech only when something is said (a that-clause or a quote).
 WEAK = _forms(
     "respond speak:speaks,spoke,spoken,speaking talk raise express call describe accuse criticize "
-    "criticise praise question point maintain promise dismiss blast slam label dub thank "
+    "criticise praise question point maintain promise dismiss blast slam label dub thank boast tout "
+    "disclose reveal "
     "mention indicate cite defend decry bemoan rail mock ridicule voice "
     "interject bark hint"
 )
@@ -167,8 +168,8 @@ class SpeakerFinder:
             if not name:
                 continue
             full = self.persons.resolve(name, m.start())
-            if full is None and not (raw.isupper() and len(name.split()) >= 2):
-                continue
+            if full is None and not (raw.isupper() and len(name.split()) >= 2 and m.start() > 0):
+                continue  # a headline in capitals ('FIX IS IN: PBS Moderators ...') names nobody
             full = full or name
             canonical = self.table.person(full)
             tok = self.doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
@@ -232,6 +233,9 @@ class SpeakerFinder:
         if weak and verb.lower_ in ("point", "points", "pointed", "pointing") and not any(
                 c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
             return None
+        if STRONG.get(verb.lower_) == "add" and content is None and any(
+                c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
+            return None  # 'adding to her delegate lead', 'added to his portfolio'
         subj, via = self._subject(verb)
         if subj is None and not weak and verb.tag_ in ("VBD", "VBZ", "VBP"):
             subj, via = self._name_before(verb), "/adjacent"
