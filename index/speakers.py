@@ -25,7 +25,7 @@ import re
 from dataclasses import asdict, dataclass
 
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
-from index.names import TITLE_WORDS, clean_name, looks_female
+from index.names import TITLE_WORDS, clean_name, looks_female, person_key
 from index.quotes import QuoteSpan
 from index.tags import is_noun, is_proper_noun, is_verb
 
@@ -125,6 +125,7 @@ class SpeakerFinder:
         self._sent_of: dict[int, int] = {i: k for k, sent in enumerate(self._sents) for i in range(sent.start, sent.end)}
         self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, bool | None] = {}
+        self._tagged_persons = {person_key(m.name): m.name for m in mentions if m.kind == "person"}
         for m in mentions:
             if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
                 self._gender[m.canonical] = looks_female(m.titles, m.canonical)
@@ -342,6 +343,8 @@ class SpeakerFinder:
         if not name:
             return None
         full = self.persons.resolve(name, self.doc[start].idx)
+        if full is None and proper and person_key(name) in self._tagged_persons:
+            full = self._tagged_persons[person_key(name)]  # 'Maddow said', tagged PERSON elsewhere only
         if full is None and (not proper or not titles & PERSON_TITLE_NOUNS):
             return None
         if full is None:
