@@ -239,7 +239,7 @@ class SpeakerFinder:
             return None  # 'adding to her delegate lead', 'added to his portfolio'
         subj, via = self._subject(verb)
         if subj is None and not weak and verb.tag_ in ("VBD", "VBZ", "VBP"):
-            subj, via = self._name_before(verb), "/adjacent"
+            subj, via = self._name_before(verb) or self._name_after(verb), "/adjacent"
         if subj is None:
             return None
         speaker, kind, rule, conf = self._source(subj)
@@ -285,6 +285,21 @@ class SpeakerFinder:
         if mention is None or mention.kind != "person" or mention.token_end != j + 1:
             return None
         return self.doc[j]
+
+    def _name_after(self, verb):
+        """'“...,” said Richard L. Trumka, president of the A.F.L.-C.I.O.' when the parse (run across a
+        paragraph break) left the verb without a subject: a person named right after an inverted
+        verb that follows a quote or a comma; title words may stand between."""
+        if verb.i == verb.sent.start or self.doc[verb.i - 1].text not in QUOTE_MARKS | {","}:
+            return None
+        for j in range(verb.i + 1, min(verb.i + 6, len(self.doc))):
+            mention = self.by_token.get(j)
+            if mention is not None:
+                return self.doc[mention.token_end - 1] if mention.kind == "person" else None
+            tok = self.doc[j]
+            if not (tok.text[:1].isupper() or tok.lower_.rstrip(".") in PERSON_TITLE_NOUNS):
+                return None
+        return None
 
     # -- sources -------------------------------------------------------------------------------
 
