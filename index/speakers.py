@@ -260,7 +260,10 @@ class SpeakerFinder:
         """The subject token of a speech verb, following conjunctions and relative clauses."""
         head, via = verb, ""
         for _ in range(4):
-            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            subjects = [c for c in head.children if c.dep_ == "nsubj"]
+            # two subjects: '... signals “the end” for the EU, said Geert Wilders' (the inverted one speaks)
+            subj = next((c for c in subjects if c.left_edge.i == head.i + 1), subjects[0]) if len(subjects) > 1 else \
+                (subjects[0] if subjects else None)
             if subj is not None:
                 if subj.lower_ in ("who", "that") and head.dep_ == "relcl":
                     return head.head, "/relcl"
