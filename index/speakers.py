@@ -285,7 +285,8 @@ class SpeakerFinder:
         while j >= verb.sent.start and (self.doc[j].text == "," or self.doc[j].tag_ == "RB"):
             j -= 1
         mention = self.by_token.get(j) if j >= verb.sent.start else None
-        if mention is None or mention.kind != "person" or mention.token_end != j + 1:
+        if mention is None or mention.kind != "person" or mention.token_end != j + 1 \
+                or self.doc[j].dep_ in ("pobj", "dobj", "poss"):  # 'a spokesman for Ryan, told'
             return None
         return self.doc[j]
 
