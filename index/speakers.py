@@ -238,6 +238,11 @@ class SpeakerFinder:
                 c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
             return None  # 'adding to her delegate lead', 'added to his portfolio'
         subj, via = self._subject(verb)
+        if subj is not None and self.inside_quote[subj.idx]:
+            # '“Like Oakland. Or Ferguson,” Trump said' parsed with Ferguson as the subject
+            subj, via = self._name_before(verb), "/adjacent"
+            if subj is None:
+                return None
         if subj is None and not weak and verb.tag_ in ("VBD", "VBZ", "VBP"):
             subj, via = self._name_before(verb) or self._name_after(verb), "/adjacent"
         if subj is None:
