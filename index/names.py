@@ -197,6 +197,10 @@ def looks_female(title_words: set[str], name: str) -> bool | None:
     return None
 
 
+# First names that tell no gender (and "Terri" folds to "Terry"): Lindsey Graham, Terry McAuliffe,
+# Dana Rohrabacher and Kelly Armstrong are men; a pronoun after them must not be refused.
+UNISEX_FIRST_NAMES = "Terri Terry Lindsey Lindsay Jean Dana Leslie Robin Jody Jodi Jackie Shannon Lynn Kelly"
+
 _FEMALE_FIRST_NAMES = frozenset(
     fold_token(n)
     for n in """
@@ -224,7 +228,7 @@ _FEMALE_FIRST_NAMES = frozenset(
         Wanda Wendy Whitney Yvonne Zoe Huma Kirstjen Ivana Tulsi Ayanna Rashida Stacey Gretchen
         Megyn Mika Katy Susana
     """.split()
-)
+) - {fold_token(n) for n in UNISEX_FIRST_NAMES.split()}
 _MALE_FIRST_NAMES = frozenset(
     fold_token(n)
     for n in """
@@ -249,4 +253,4 @@ _MALE_FIRST_NAMES = frozenset(
         Walter Warren Wayne Wesley Wes Will Willie Zach Zachary Newt Rudy Hakeem Corey Raynard Orrin
         Lamar Rafael
     """.split()
-)
+) - {fold_token(n) for n in UNISEX_FIRST_NAMES.split()}
