@@ -122,7 +122,8 @@ class SpeakerFinder:
             for i in range(m.token_start, m.token_end):
                 self.by_token[i] = m
         self._sents = list(doc.sents)
-        self._sent_of: dict[int, int] = {i: k for k, sent in enumerate(self._sents) for i in range(sent.start, sent.end)}
+        self._sent_of: dict[int, int] = {i: k for k, sent in enumerate(self._sents)
+                                         for i in range(sent.start, sent.end)}
         self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, bool | None] = {}
         self._tagged_persons = {person_key(m.name): m.name for m in mentions if m.kind == "person"}
