@@ -126,10 +126,14 @@ class SpeakerFinder:
                                          for i in range(sent.start, sent.end)}
         self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, bool | None] = {}
-        self._tagged_persons = {person_key(m.name): m.name for m in mentions if m.kind == "person"}
+        self._tagged_persons = {person_key(n): n for n in {m.name for m in mentions if m.kind == "person"}}
         for m in mentions:
             if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
                 self._gender[m.canonical] = looks_female(m.titles, m.canonical)
+
+    def _sent(self, i: int):
+        """The sentence of token `i` (`tok.sent` searches the doc on every access)."""
+        return self._sents[self._sent_of[i]]
 
     # -- events --------------------------------------------------------------------------------
 
@@ -219,11 +223,12 @@ class SpeakerFinder:
         return None
 
     def _beside_quote(self, verb) -> bool:
-        window = self.doc[max(verb.i - 3, verb.sent.start):min(verb.i + 3, verb.sent.end)]
+        sent = self._sent(verb.i)
+        window = self.doc[max(verb.i - 3, sent.start):min(verb.i + 3, sent.end)]
         return any(t.text in QUOTE_MARKS for t in window) and not any(c.dep_ == "xcomp" for c in verb.children)
 
     def _quote_near(self, verb) -> bool:
-        sent = verb.sent
+        sent = self._sent(verb.i)
         return any(q.start < sent.end_char and q.end > sent.start_char for q in self.quotes)
 
     def _verb_event(self, verb, weak: bool) -> SpeechEvent | None:
@@ -250,7 +255,7 @@ class SpeakerFinder:
             return None
         speaker, kind, rule, conf = self._source(subj)
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
-                           verb.sent.start_char)
+                           self._sent(verb.i).start_char)
 
     def _according_to(self, tok) -> SpeechEvent | None:
         to = next(c for c in tok.children if c.lower_ == "to")
@@ -258,7 +263,7 @@ class SpeakerFinder:
         if pobj is None:
             return None
         speaker, kind, rule, conf = self._source(pobj, allow_object_pronoun=True)
-        sent = tok.sent
+        sent = self._sent(tok.i)
         return SpeechEvent(tok.i, "according to", speaker, kind, f"according-to/{rule}", conf,
                            (sent.start_char, sent.end_char), sent.start_char)
 
@@ -288,9 +293,10 @@ class SpeakerFinder:
         """A person's name right before a speech verb the parse left without a subject ('her senior
         policy adviser, Jake Sullivan, said:' parsed as an apposition of an earlier noun)."""
         j = verb.i - 1
-        while j >= verb.sent.start and (self.doc[j].text == "," or self.doc[j].tag_ == "RB"):
+        start = self._sent(verb.i).start
+        while j >= start and (self.doc[j].text == "," or self.doc[j].tag_ == "RB"):
             j -= 1
-        mention = self.by_token.get(j) if j >= verb.sent.start else None
+        mention = self.by_token.get(j) if j >= start else None
         if mention is None or mention.kind != "person" or mention.token_end != j + 1 \
                 or self.doc[j].dep_ in ("pobj", "dobj", "poss"):  # 'a spokesman for Ryan, told'
             return None
@@ -300,7 +306,7 @@ class SpeakerFinder:
         """'“...,” said Richard L. Trumka, president of the A.F.L.-C.I.O.' when the parse (run across a
         paragraph break) left the verb without a subject: a person named right after an inverted
         verb that follows a quote or a comma; title words may stand between."""
-        if verb.i == verb.sent.start or self.doc[verb.i - 1].text not in QUOTE_MARKS | {","}:
+        if verb.i == self._sent(verb.i).start or self.doc[verb.i - 1].text not in QUOTE_MARKS | {","}:
             return None
         for j in range(verb.i + 1, min(verb.i + 6, len(self.doc))):
             mention = self.by_token.get(j)
@@ -471,7 +477,7 @@ class SpeakerFinder:
         text = self.doc.text
         quotes: list[Quote] = []
         claimed: set[int] = set()
-        sents = list(self.doc.sents)
+        sents = self._sents
         previous: Quote | None = None
         previous_sent_end = -1
         for q in self.quotes:
@@ -520,7 +526,8 @@ class SpeakerFinder:
         for e in events:
             if e.cue_i in claimed or e.speaker is None:
                 continue
-            start, end = e.content or (self.doc[e.cue_i].sent.start_char, self.doc[e.cue_i].sent.end_char)
+            cue_sent = self._sent(e.cue_i)
+            start, end = e.content or (cue_sent.start_char, cue_sent.end_char)
             if e.content is None and any(start <= q.start and q.end <= end and q.speaker and q.speaker != e.speaker
                                          for q in direct):
                 continue  # '“...,” Trump said when Boyle asked him': the sentence is not what Boyle said
