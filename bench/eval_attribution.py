@@ -108,6 +108,11 @@ def names_in_span(span_text: str, persons_text: set[str], person_keys: set[str],
     out = []
     for part in re.split(r",|\band\b|\bor\b|&", head):
         for m in _NAME_RUN.finditer(part):
+            # a capitalised word qualifying a common noun names no source: "The Florida senator",
+            # "Democratic candidates", "Clinton aides", "the Trump campaign"
+            if re.match(r"\s+[a-z]", part[m.end():]) and not re.match(r"\s+(?:al-|bin|de|van|von|da)\b",
+                                                                       part[m.end():]):
+                continue
             tokens = m.group(0).split()
             # the name starts after the last title word: "former Florida Gov. Jeb Bush" -> "Jeb Bush"
             last_title = max((i for i, t in enumerate(tokens)

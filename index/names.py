@@ -77,6 +77,7 @@ PRONOUNS = frozenset(
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _TOKEN = re.compile(r"[^\W\d_](?:[\w.'’-]*[^\W_])?\.?|\d+", re.UNICODE)
+LEADING_WORDS = frozenset({"neither", "either", "both", "even", "only", "nor"})
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$", re.UNICODE)
 
 
@@ -130,8 +131,9 @@ def clean_name(text: str) -> str:
     """
     text = strip_possessive(re.sub(r"\s+", " ", text).strip(" ,;:/()[]\"“”'‘’—–-"))
     tokens = name_tokens(text)
-    # Drop leading title words and determiners ("the White House's Press Secretary").
-    while tokens and _is_title_word(tokens[0]):
+    # Drop leading title words and determiners ("the White House's Press Secretary"), and words that
+    # open a sentence before a name ("Neither Cruz nor Christie", "Both Bolton and Gorka").
+    while tokens and (_is_title_word(tokens[0]) or tokens[0].lower() in LEADING_WORDS):
         tokens.pop(0)
     # "Sirius XM Vice President": a trailing office makes it a title, not a name
     if tokens and tokens[-1].lower().rstrip(".") in TRAILING_TITLES:
@@ -149,6 +151,9 @@ def display_name(name: str) -> str:
     return " ".join(tokens)
 
 
+_GENERATION = re.compile(r"(?i)(?:jr|sr|ii|iii|iv)\.?")
+
+
 def core_tokens(name: str) -> list[str]:
     """Folded tokens that identify a person: no initials, no particles ("al-Assad" -> "assad")."""
     return list(_core_tokens(name))
@@ -157,8 +162,8 @@ def core_tokens(name: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def _core_tokens(name: str) -> tuple[str, ...]:
     out = []
-    for tok in name_tokens(name):
-        if is_initial(tok):
+    for k, tok in enumerate(name_tokens(name)):
+        if is_initial(tok) or k and _GENERATION.fullmatch(tok):  # "Brent Bozell III" is "brent bozell"
             continue
         for part in re.split(r"[-'’]", tok):
             folded = fold_token(part)
@@ -199,6 +204,10 @@ def looks_female(title_words: set[str], name: str) -> bool | None:
     return None
 
 
+# First names that tell no gender (and "Terri" folds to "Terry"): Lindsey Graham, Terry McAuliffe,
+# Dana Rohrabacher and Kelly Armstrong are men; a pronoun after them must not be refused.
+UNISEX_FIRST_NAMES = "Terri Terry Lindsey Lindsay Jean Dana Leslie Robin Jody Jodi Jackie Shannon Lynn Kelly"
+
 _FEMALE_FIRST_NAMES = frozenset(
     fold_token(n)
     for n in """
@@ -226,7 +235,7 @@ _FEMALE_FIRST_NAMES = frozenset(
         Wanda Wendy Whitney Yvonne Zoe Huma Kirstjen Ivana Tulsi Ayanna Rashida Stacey Gretchen
         Megyn Mika Katy Susana
     """.split()
-)
+) - {fold_token(n) for n in UNISEX_FIRST_NAMES.split()}
 _MALE_FIRST_NAMES = frozenset(
     fold_token(n)
     for n in """
@@ -251,4 +260,4 @@ _MALE_FIRST_NAMES = frozenset(
         Walter Warren Wayne Wesley Wes Will Willie Zach Zachary Newt Rudy Hakeem Corey Raynard Orrin
         Lamar Rafael
     """.split()
-)
+) - {fold_token(n) for n in UNISEX_FIRST_NAMES.split()}

@@ -29,12 +29,27 @@ class QuoteSpan:
         return self.start <= pos < self.end
 
 
+# A straight double quote that opens (at a line start or after a space or bracket) or closes; used
+# to pair it with a curly one: '“We are going to win so much," Trump said' (mixed marks, common in
+# copy-pasted wire text) is one quote, not the start of a straight pair running to the next '"'.
+_STRAIGHT_OPENING = re.compile(r'(?:(?<=^)|(?<=[\s(\[—–-]))"(?=\S)', re.MULTILINE)
+_STRAIGHT_CLOSING = re.compile(r'(?<=\S)"')
+
+
+def _curly_both(text: str) -> str:
+    """`text` with every straight double quote made curly by its position (same length)."""
+    if '"' not in text or not any(c in text for c in "“”"):
+        return text
+    return _STRAIGHT_CLOSING.sub("”", _STRAIGHT_OPENING.sub("“", text))
+
+
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Non-overlapping spans of quoted text, in order. Quotes without a letter are ignored."""
     spans: list[QuoteSpan] = []
     taken = bytearray(len(text))
+    curly = _curly_both(text)
     for pattern in [*_PAIRS, _DOUBLED_APOSTROPHES, _STRAIGHT]:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(curly if pattern is _PAIRS[0] else text):
             if any(taken[m.start():m.end()]) or not _WORD.search(m.group(1)):
                 continue
             spans.append(QuoteSpan(m.start(1), m.end(1)))

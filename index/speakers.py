@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 import numpy
 
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
-from index.names import TITLE_WORDS, clean_name, looks_female
+from index.names import TITLE_WORDS, clean_name, looks_female, person_key
 from index.quotes import QuoteSpan
 from index.sentences import Sentences
 from index.tags import is_noun, is_proper_noun, is_verb
@@ -60,14 +60,17 @@ STRONG = _forms(
     "stress confirm insist claim allege assert explain argue acknowledge admit:admits,admitted,admitting "
     "deny note comment:comments,commented,commenting remark reiterate affirm contend caution urge "
     "underline underscore predict complain concede testify tweet write:writes,wrote,written,writing "
-    "reply answer vow pledge recall observe conclude suggest ask quip echo joke boast brag exclaim "
-    "tout lament disclose reveal inform assure concur retort recount muse scoff shout yell plead "
+    "reply answer vow pledge recall observe conclude suggest ask quip echo joke brag exclaim "
+    "lament inform assure concur retort recount muse scoff shout yell plead "
     "insist counter:counters,countered,countering charge"
 )
 # Verbs that report speech only when something is said (a that-clause or a quote).
 WEAK = _forms(
     "respond speak:speaks,spoke,spoken,speaking talk raise express call describe accuse criticize "
-    "criticise praise question point maintain promise dismiss blast slam label dub thank"
+    "criticise praise question point maintain promise dismiss blast slam label dub thank boast tout "
+    "disclose reveal "
+    "mention indicate cite defend decry bemoan rail mock ridicule voice "
+    "interject bark hint"
 )
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
@@ -124,7 +127,9 @@ class SpeakerFinder:
         for m in mentions:
             for i in range(m.token_start, m.token_end):
                 self.by_token[i] = m
+        self._resolved: dict[int, str | None] = {}
         self._gender: dict[str, bool | None] = {}
+        self._tagged_persons = {person_key(n): n for n in {m.name for m in mentions if m.kind == "person"}}
         for m in mentions:
             if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
                 self._gender[m.canonical] = looks_female(m.titles, m.canonical)
@@ -175,8 +180,8 @@ class SpeakerFinder:
             if not name:
                 continue
             full = self.persons.resolve(name, m.start())
-            if full is None and not (raw.isupper() and len(name.split()) >= 2):
-                continue
+            if full is None and not (raw.isupper() and len(name.split()) >= 2 and m.start() > 0):
+                continue  # a headline in capitals ('FIX IS IN: PBS Moderators ...') names nobody
             full = full or name
             canonical = self.table.person(full)
             tok = self.doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
@@ -241,7 +246,17 @@ class SpeakerFinder:
         if weak and verb.lower_ in ("point", "points", "pointed", "pointing") and not any(
                 c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):
             return None
+        if STRONG.get(verb.lower_) == "add" and content is None and any(
+                c.dep_ == "prep" and c.lower_ == "to" for c in verb.children):
+            return None  # 'adding to her delegate lead', 'added to his portfolio'
         subj, via = self._subject(verb)
+        if subj is not None and self.inside_quote[subj.idx]:
+            # '“Like Oakland. Or Ferguson,” Trump said' parsed with Ferguson as the subject
+            subj, via = self._name_before(verb), "/adjacent"
+            if subj is None:
+                return None
+        if subj is None and not weak and verb.tag_ in ("VBD", "VBZ", "VBP"):
+            subj, via = self._name_before(verb) or self._name_after(verb), "/adjacent"
         if subj is None:
             return None
         speaker, kind, rule, conf = self._source(subj)
@@ -262,7 +277,10 @@ class SpeakerFinder:
         """The subject token of a speech verb, following conjunctions and relative clauses."""
         head, via = verb, ""
         for _ in range(4):
-            subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            subjects = [c for c in head.children if c.dep_ == "nsubj"]
+            # two subjects: '... signals “the end” for the EU, said Geert Wilders' (the inverted one speaks)
+            subj = next((c for c in subjects if c.left_edge.i == head.i + 1), subjects[0]) if len(subjects) > 1 else \
+                (subjects[0] if subjects else None)
             if subj is not None:
                 if subj.lower_ in ("who", "that") and head.dep_ == "relcl":
                     return head.head, "/relcl"
@@ -276,6 +294,34 @@ class SpeakerFinder:
                 continue
             return None, via
         return None, via
+
+    def _name_before(self, verb):
+        """A person's name right before a speech verb the parse left without a subject ('her senior
+        policy adviser, Jake Sullivan, said:' parsed as an apposition of an earlier noun)."""
+        j = verb.i - 1
+        start = self.sentences.of(verb.i).start
+        while j >= start and (self.doc[j].text == "," or self.doc[j].tag_ == "RB"):
+            j -= 1
+        mention = self.by_token.get(j) if j >= start else None
+        if mention is None or mention.kind != "person" or mention.token_end != j + 1 \
+                or self.doc[j].dep_ in ("pobj", "dobj", "poss"):  # 'a spokesman for Ryan, told'
+            return None
+        return self.doc[j]
+
+    def _name_after(self, verb):
+        """'“...,” said Richard L. Trumka, president of the A.F.L.-C.I.O.' when the parse (run across a
+        paragraph break) left the verb without a subject: a person named right after an inverted
+        verb that follows a quote or a comma; title words may stand between."""
+        if verb.i == self.sentences.of(verb.i).start or self.doc[verb.i - 1].text not in QUOTE_MARKS | {","}:
+            return None
+        for j in range(verb.i + 1, min(verb.i + 6, len(self.doc))):
+            mention = self.by_token.get(j)
+            if mention is not None:
+                return self.doc[mention.token_end - 1] if mention.kind == "person" else None
+            tok = self.doc[j]
+            if not (tok.text[:1].isupper() or tok.lower_.rstrip(".") in PERSON_TITLE_NOUNS):
+                return None
+        return None
 
     # -- sources -------------------------------------------------------------------------------
 
@@ -311,8 +357,14 @@ class SpeakerFinder:
             for c in t.children:
                 if c.dep_ in ("appos", "compound", "flat", "acl", "agent") or (
                         c.dep_ == "pobj" and t.lower_ == "by"):
+                    if c.dep_ == "compound" and not is_proper_noun(t) and self._person_at(c):
+                        continue  # "a senior Obama administration official": Obama owns the source
                     stack.append(c)
         return None
+
+    def _person_at(self, tok) -> bool:
+        """A person's name in the phrase under `tok` (which modifies a common noun)."""
+        return any((m := self.by_token.get(t.i)) is not None and m.kind == "person" for t in tok.subtree)
 
     def _unlabelled_name(self, tok) -> str | None:
         """A proper-noun subject the model did not tag, taken as a person when the article names
@@ -328,6 +380,8 @@ class SpeakerFinder:
         if not name:
             return None
         full = self.persons.resolve(name, self.doc[start].idx)
+        if full is None and proper and person_key(name) in self._tagged_persons:
+            full = self._tagged_persons[person_key(name)]  # 'Maddow said', tagged PERSON elsewhere only
         if full is None and (not proper or not titles & PERSON_TITLE_NOUNS):
             return None
         if full is None:
@@ -346,9 +400,15 @@ class SpeakerFinder:
     def resolve_pronoun(self, pron) -> str | None:
         """The person a he/she/him/her refers to. Sentence by sentence backwards; in each, the
         main clause's subject first, then other subjects, then other mentions, latest first."""
+        if pron.i not in self._resolved:  # pronoun chains ask about the same pronoun again
+            self._resolved[pron.i] = self._resolve_pronoun(pron)
+        return self._resolved[pron.i]
+
+    def _resolve_pronoun(self, pron) -> str | None:
         want_female = PERSON_PRONOUNS[pron.lower_] == "f"
         sents = self.sentences.spans
         here = self.sentences.index_of(pron.i)
+        deferred: list[str] = []
         for k in range(here, max(here - 4, -1), -1):
             sent = sents[k]
             end = pron.i if k == here else sent.end
@@ -370,10 +430,51 @@ class SpeakerFinder:
                 if m.canonical not in bucket:
                     bucket.append(m.canonical)
             speakers = list(reversed(self._speakers_by_sent.get(k, []))) if k < here else []
+            # "He avoided criticism of Trump until recent days, when he expressed concern": the
+            # sentence's own subject pronoun carries the chain on, before any name in the sentence
+            chain = self._subject_pronoun(sent, end, want_female, any_clause=k == here)
+            if chain is not None:
+                person = self.resolve_pronoun(chain)
+                if person is not None:
+                    main = main + [person]
+            if not main and chain is None and self._described_subject(sent, end):
+                subjects, others = [], []  # 'The former ambassador also discussed ... Trump. He stated'
+            if k == here and k > 0:  # 'In an interview with Obama, he said': an object of this sentence
+                deferred, others = others, []  # comes after the previous sentence's people
+            elif k == here - 1:
+                others = others + deferred
             for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
                     return person
+        # '“...” she continued' after a long quote: the last speaker of that gender a little further back
+        for k in range(here - 4, max(here - 8, -1), -1):
+            for person in reversed(self._speakers_by_sent.get(k, [])):
+                if self._gender.get(person) in (None, want_female):
+                    return person
+        return None
+
+    def _described_subject(self, sent, end: int) -> bool:
+        """The main subject of `sent` (before `end`) is a person described, not named: 'the former
+        ambassador', 'the senator'; the people it mentions besides are not who a later he/she is."""
+        for i in range(sent.start, end):
+            t = self.doc[i]
+            if t.dep_ == "nsubj" and t.head.dep_ == "ROOT":
+                return t.tag_ == "NN" and t.lower_ in PERSON_TITLE_NOUNS and i not in self.by_token
+        return False
+
+    def _subject_pronoun(self, sent, end: int, want_female: bool, any_clause: bool = False):
+        """A he/she (of the wanted gender) that is the main subject of `sent` before token `end`
+        (with `any_clause`, the subject of any clause: 'Though he did not mention Rubio, he made it
+        clear'); without a parse, one that opens the sentence."""
+        first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+        for i in range(sent.start, end):
+            t = self.doc[i]
+            low = t.lower_
+            if low not in ("he", "she") or (low == "she") != want_female or self.inside_quote[t.idx]:
+                continue
+            if t.dep_ == "nsubj" and (any_clause or t.head.dep_ == "ROOT") or not t.dep_ and t is first:
+                return t
         return None
 
     # -- quotes --------------------------------------------------------------------------------
@@ -393,14 +494,22 @@ class SpeakerFinder:
             nxt = next((s for s in sents if s.start_char >= q.end and s.start_char - q.end <= 3), None)
             if nxt is not None and len(nxt) <= 12:
                 hi = max(hi, nxt.end_char)
+            # the parser runs sentences across paragraph breaks ('... Canova said. “...”\n\nSanders said'):
+            # a cue in another paragraph never claims the quote
+            lo = max(lo, text.rfind("\n", 0, q.start) + 1)
+            para_end = text.find("\n", q.end)
+            hi = min(hi, para_end if para_end >= 0 else len(text))
             window = [e for e in events if lo <= self.doc[e.cue_i].idx < hi]
-            if not window and q.start - first.start_char <= 2:
-                # 'Cruz continued:' / 'released the following statement:' then the quote
+            if not window and q.start - lo <= 2:
+                # 'Cruz continued:' / 'released the following statement:' then the quote, in the same
+                # paragraph or opening the next one (the parser often runs both into one sentence)
                 before = text[:lo].rstrip()
                 if before.endswith(":") or text[lo - 1:lo] in "“\"" and before.endswith(","):
-                    prev = next((s for s in reversed(sents) if s.end_char <= lo), None)
+                    colon = len(before) - 1
+                    prev = next((s for s in sents if s.start_char <= colon < s.end_char), None)
                     if prev is not None:
-                        window = [e for e in events if prev.start_char <= self.doc[e.cue_i].idx < prev.end_char]
+                        start = max(prev.start_char, text.rfind("\n", 0, colon) + 1)
+                        window = [e for e in events if start <= self.doc[e.cue_i].idx < colon]
             event = None
             containing = [e for e in window if e.content and e.content[0] <= q.start and q.end <= e.content[1]]
             if containing:
@@ -419,11 +528,15 @@ class SpeakerFinder:
                 quote = Quote(None, None, text[q.start:q.end], q.start, q.end, "direct", "", "unattributed", 0.0)
             quotes.append(quote)
             previous, previous_sent_end = quote, hi
+        direct = list(quotes)
         for e in events:
             if e.cue_i in claimed or e.speaker is None:
                 continue
             cue_sent = self.sentences.of(e.cue_i)
             start, end = e.content or (cue_sent.start_char, cue_sent.end_char)
+            if e.content is None and any(start <= q.start and q.end <= end and q.speaker and q.speaker != e.speaker
+                                         for q in direct):
+                continue  # '“...,” Trump said when Boyle asked him': the sentence is not what Boyle said
             while start < end and text[start].isspace():
                 start += 1
             while end > start and text[end - 1].isspace():
