@@ -18,7 +18,9 @@ import hashlib
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -132,8 +134,24 @@ def _load(path: Path, names: list[str]) -> dict[str, FacetTable]:
     return tables
 
 
-def tables_for(searcher, facets: list[Facet]) -> dict[str, FacetTable]:
-    """The value tables of `facets` for the searcher's index generation (built once, then cached)."""
+def build_column_table(reader, field: str) -> FacetTable:
+    """A table of one single-valued text column (documents without a value have no entry)."""
+    ordinal: dict[str, int] = {}
+    owner: list[int] = []
+    ords: list[int] = []
+    if field in reader.schema:  # an index from before the field existed: no document has a value
+        for docnum, raw in enumerate(raw_column(reader, field)):
+            value = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if value:
+                ords.append(ordinal.setdefault(value, len(ordinal)))
+                owner.append(docnum)
+    return FacetTable(list(ordinal), np.zeros(len(ordinal), dtype=np.int32), np.asarray(owner, dtype=np.int32),
+                      np.asarray(ords, dtype=np.int32))
+
+
+def _tables(searcher, builders: dict[str, Callable[[object], FacetTable]]) -> dict[str, FacetTable]:
+    """The tables named in `builders` for the searcher's index generation: from memory, else from
+    the generation's file beside the index, else built (and the file rewritten)."""
     storage = getattr(searcher._ix, "storage", None) if hasattr(searcher, "_ix") else None
     folder = getattr(storage, "folder", None)
     reader = searcher.reader()
@@ -144,20 +162,32 @@ def tables_for(searcher, facets: list[Facet]) -> dict[str, FacetTable]:
     key = (str(folder), f"{reader.generation()}-{hashlib.sha1(segments.encode()).hexdigest()[:10]}")
     with _LOCK:
         cached = _CACHE.setdefault(key, {})
-        missing = [f for f in facets if f.name not in cached]
+        missing = [name for name in builders if name not in cached]
         if missing and folder:
             path = _cache_file(Path(folder), key[1])
             if path.exists():
-                cached.update(_load(path, [f.name for f in missing]))
-                missing = [f for f in facets if f.name not in cached]
+                cached.update(_load(path, missing))
+                missing = [name for name in builders if name not in cached]
         if missing:
-            for facet in missing:
-                cached[facet.name] = build_table(reader, facet)
+            for name in missing:
+                cached[name] = builders[name](reader)
             if folder:
                 _save(_cache_file(Path(folder), key[1]), cached)
         for stale in [k for k in _CACHE if k[0] == key[0] and k[1] != key[1]]:
             del _CACHE[stale]
-        return {f.name: cached[f.name] for f in facets}
+        return {name: cached[name] for name in builders}
+
+
+def tables_for(searcher, facets: list[Facet]) -> dict[str, FacetTable]:
+    """The value tables of `facets` for the searcher's index generation (built once, then cached)."""
+    return _tables(searcher, {f.name: partial(build_table, facet=f) for f in facets})
+
+
+def column_table(searcher, field: str) -> FacetTable:
+    """The table of a single-valued column (the syndication groups), cached like the facet tables:
+    a cold process loads it instead of reading the column document by document."""
+    name = f"column.{field}"
+    return _tables(searcher, {name: partial(build_column_table, field=field)})[name]
 
 
 def count(table: FacetTable, matched: np.ndarray, facet: Facet, size: int | None,

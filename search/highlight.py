@@ -4,7 +4,9 @@ everything else escaped) or for a terminal (colour or plain markers)."""
 
 from __future__ import annotations
 
+import bisect
 import html
+import operator
 import re
 
 from whoosh import highlight
@@ -90,18 +92,10 @@ def quote_snippet(quotes: list[dict], speaker_terms: set[str], quote_terms: set[
 
 WINDOW = 160  # characters each side of a candidate match
 MAX_WINDOWS = 4
-
-
-class _Token:
-    """What Whoosh's fragmenter, scorer and formatter read of a token."""
-
-    __slots__ = ("startchar", "endchar", "text", "matched", "boost")
-
-    def __init__(self, startchar: int, endchar: int, text: str, matched: bool) -> None:
-        self.startchar, self.endchar, self.text, self.matched, self.boost = startchar, endchar, text, matched, 1.0
-
-    def copy(self) -> _Token:
-        return _Token(self.startchar, self.endchar, self.text, self.matched)
+_span = operator.methodcaller("span")
+# Whoosh's default tokenizer pattern, with its group made non-capturing: the same tokens, found in
+# about half the time (the engine no longer records the group's repetitions)
+_SAME_SPANS = {(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE): re.compile(r"[\w*]+(?:\.?[\w*]+)*")}
 
 
 def _tokenizer_pattern(analyzer) -> re.Pattern | None:
@@ -109,40 +103,128 @@ def _tokenizer_pattern(analyzer) -> re.Pattern | None:
     items = getattr(analyzer, "items", None)
     first = items[0] if items else None
     if isinstance(first, RegexTokenizer) and not first.gaps:
-        return first.expression
+        expression = first.expression
+        return _SAME_SPANS.get((expression.pattern, expression.flags), expression)
     return None
 
 
-def _marked_tokens(text: str, pattern: re.Pattern, terms: frozenset[str], prefixes: tuple[str, ...], analyzer,
-                   stems: dict[str, str | None]):
-    """The analyzer's tokens of `text` with `matched` set, analysing (lowercasing, stemming) only the
-    words that start like a query term: the rest cannot match, and analysing every word was most of
-    a snippet's cost. A matched token's text is the term it matched (the scorer counts distinct terms)."""
-    for m in pattern.finditer(text):
-        word = m.group()
-        lowered = word.lower()
-        term = None
-        if lowered.startswith(prefixes):
-            if word in stems:
-                term = stems[word]
-            else:
-                term = stems[word] = next((t.text for t in analyzer(word, mode="query", removestops=False)
-                                           if t.text in terms), None)
-        yield _Token(m.start(), m.end(), lowered if term is None else term, term is not None)
+def _candidates(text: str, spans: list[tuple[int, int]], prefixes: tuple[str, ...]):
+    """Indexes of the tokens whose lowercased text starts with one of `prefixes`. When lowercasing
+    keeps every character in place (no "İ" -> "i̇", no context-dependent "Σ"), the prefixes are
+    found in the lowercased text and matched to token starts; otherwise each token is tested."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or "Σ" in text:
+        return [i for i, (start, end) in enumerate(spans) if text[start:end].lower().startswith(prefixes)]
+    found = []
+    scan = re.compile("|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True)))
+    for m in scan.finditer(lowered):
+        i = bisect.bisect_left(spans, (m.start(),))
+        if i < len(spans) and spans[i][0] == m.start() and (not found or found[-1] != i):
+            found.append(i)
+    return found
+
+
+def _matched_terms(text: str, spans: list[tuple[int, int]], terms: frozenset[str], prefixes: tuple[str, ...],
+                   analyzer, stems: dict[str, str | None]) -> dict[int, str]:
+    """token index -> the query term it matched, analysing (lowercasing, stemming) only the words
+    that start like a query term: the rest cannot match, and analysing every word was most of a
+    snippet's cost."""
+    found: dict[int, str] = {}
+    for i in _candidates(text, spans, prefixes):
+        start, end = spans[i]
+        word = text[start:end]
+        if word in stems:
+            term = stems[word]
+        else:
+            term = stems[word] = next((t.text for t in analyzer(word, mode="query", removestops=False)
+                                       if t.text in terms), None)
+        if term is not None:
+            found[i] = term
+    return found
+
+
+def _context_fragments(spans: list[tuple[int, int]], matched: dict[int, str], maxchars: int, surround: int,
+                       charlimit: int):
+    """Whoosh's `ContextFragmenter.fragment_tokens` as (startchar, endchar, matched token indices),
+    step for step, except that runs of unmatched tokens outside a fragment are jumped over (only
+    the earliest start within `surround` characters of the next match matters there)."""
+    order = sorted(matched)
+    n, m, k = len(spans), 0, 0
+    reset = 0  # first token after the last fragment: the start of Whoosh's "firsts" buffer
+    countdown, first, currentlen, endchar = -1, None, 0, None
+    tks: list[int] = []
+    while k < n:
+        if countdown < 0:  # outside a fragment: on to the next matched token
+            while m < len(order) and order[m] < k:
+                m += 1
+            if m == len(order):
+                return
+            k = order[m]
+        startchar, endchar = spans[k]
+        if charlimit and endchar > charlimit:
+            break
+        tlength = endchar - startchar
+        if currentlen + tlength > maxchars:
+            countdown = 0
+        elif k in matched:
+            countdown = surround
+            if first is None:
+                # Whoosh's buffer holds the unmatched tokens since `reset` whose start is within
+                # `surround` characters of the end of the token before this one
+                front = bisect.bisect_left(spans, (spans[k - 1][1] - surround,), reset, k) if k > reset else k
+                if front < k:
+                    first = spans[front][0]
+                else:
+                    first = startchar
+                    countdown += surround
+            tks.append(k)
+        if countdown >= 0:
+            currentlen += tlength
+            countdown -= tlength
+            if countdown <= 0:
+                if tks:  # Whoosh yields an empty fragment here too, which never scores
+                    yield first, endchar, tks
+                # the countdown is not reset: when it ran out at exactly 0, Whoosh's loop stays
+                # "in a fragment" for the next token (an empty fragment if it does not match)
+                tks, first, currentlen, reset = [], None, 0, k + 1
+        k += 1
+    if tks:
+        yield first, endchar, tks
 
 
 def _highlight(text: str, terms: frozenset[str], analyzer, prefixes: tuple[str, ...],
                stems: dict[str, str | None]) -> str:
     """`whoosh.highlight.highlight(text, terms, analyzer, ContextFragmenter, SentinelFormatter, top=1)`,
-    with only the candidate words analysed (same fragments, same marks)."""
+    with only the candidate words analysed and only the tokens near matches stepped through
+    (same fragment, same marks)."""
     pattern = _tokenizer_pattern(analyzer)
-    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
     if pattern is None:
+        fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
         return highlight.highlight(text, terms, analyzer, fragmenter, SentinelFormatter(), top=1)
-    tokens = _marked_tokens(text, pattern, terms, prefixes, analyzer, stems)
-    fragments = highlight.top_fragments(fragmenter.fragment_tokens(text, tokens), 1,
-                                        highlight.BasicFragmentScorer(), highlight.FIRST)
-    return SentinelFormatter()(text, fragments)
+    spans = list(map(_span, pattern.finditer(text)))
+    matched = _matched_terms(text, spans, terms, prefixes, analyzer, stems)
+    if not matched:
+        return ""
+    best, best_key = None, None
+    for fragment in _context_fragments(spans, matched, SNIPPET_CHARS, 70, highlight.DEFAULT_CHARLIMIT):
+        tks = fragment[2]
+        # BasicFragmentScorer; Whoosh's max() over (score, fragment) keeps the later fragment on a tie
+        key = len(tks) * (len({matched[i] for i in tks}) * 100 or 1)
+        if best_key is None or key >= best_key:
+            best, best_key = fragment, key
+    if best is None:
+        return ""
+    start, end, tks = best
+    out, index = [], start
+    for i in tks:
+        s, e = spans[i]
+        if s < index:
+            continue
+        out.append(text[index:s])
+        out.append(f"{_OPEN}{text[s:e]}{_CLOSE}")
+        index = e
+    out.append(text[index:end])
+    return "".join(out)
 
 
 def body_snippet(text: str, terms: set[str], analyzer, top: int = 2) -> str:

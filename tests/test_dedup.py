@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 import pytest
 
 from index.dedup import THRESHOLD, GroupStore, fingerprint
@@ -253,3 +254,25 @@ def test_groups_survive_reindexing_and_follow_a_replaced_article(tmp_path):
     assert run.json("index", str(path), "--jobs", "1")["replaced"] == 1
     assert run.json("show", "dp-1")["group"] == before["ap-1"]
     assert run.json("show", "ap-1")["group_size"] == 3
+
+
+def test_the_group_column_is_saved_beside_the_index_and_loaded_by_a_cold_process(wire_index, monkeypatch):
+    from search import facet_counts, versions
+
+    with open_index(wire_index).searcher() as s:
+        warm = search(s, SearchRequest(query="ceasefire OR Geneva", facets=[]))
+        ordinals = versions.group_ordinals(s).tolist()
+        sizes = versions.group_sizes(s)
+    assert sorted(sizes.values())[-1] == 3 and sum(sizes.values()) == len(WIRE)
+    assert (warm["total"], warm["total_versions"]) == (2, 4)
+    [saved] = wire_index.glob("facets-*.npz")
+    assert any(name.startswith("column.group.") for name in np.load(saved, allow_pickle=True).files)
+
+    # a new process: nothing in memory, and reading the column again would fail
+    monkeypatch.setattr(facet_counts, "_CACHE", {})
+    monkeypatch.setattr(facet_counts, "build_column_table", lambda reader, field: 1 / 0)
+    with open_index(wire_index).searcher() as s:
+        assert versions.group_ordinals(s).tolist() == ordinals
+        cold = search(s, SearchRequest(query="ceasefire OR Geneva", facets=[]))
+        assert versions.group_sizes(s) == sizes
+    assert cold == warm

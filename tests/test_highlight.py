@@ -24,3 +24,30 @@ def test_candidate_only_analysis_marks_what_whoosh_marks():
             ours = highlight._highlight(window, frozenset(terms), analyzer, gates, {})
             assert ours == whoosh_marks(window, terms), (terms, start)
     assert "\ue000Caring\ue001" in highlight._highlight(TEXT, frozenset({"care"}), analyzer, ("ca",), {})
+
+
+def test_fragments_match_whoosh_on_random_texts():
+    """The fragment search jumps over unmatched runs; on texts with dense and sparse matches, very
+    long words, dotted words, runs of punctuation and case-changing letters it must still pick and
+    mark exactly Whoosh's fragment."""
+    import random
+
+    analyzer = build_schema()["body"].analyzer
+    words = ["care", "caring", "Careful", "health", "the", "a", "costs", "of", "U.S.", "e-mail", "email",
+             "officials", "ΟΔΟΣ", "İstanbul", "x" * 250, "care" * 70, "policy...", "reform;", "—", "pay"]
+    rng = random.Random(7)
+    for trial in range(400):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 160)))
+        terms = rng.choice([{"care"}, {"care", "health"}, {"email", "offici"}, {"cost", "reform"}, {"οδοσ"},
+                            {"istanbul", "care"}])
+        gates = tuple({t[:min(4, max(1, len(t) - 2))] for t in terms})
+        assert highlight._highlight(text, frozenset(terms), analyzer, gates, {}) == whoosh_marks(text, terms), \
+            (trial, terms, text)
+
+
+def test_fast_tokenizer_pattern_finds_whooshs_tokens():
+    analyzer = build_schema()["body"].analyzer
+    text = TEXT + " U.S. a.b.c... x*y *z 3.14 naïve İstanbul ΟΔΟΣ __init__ e-mail"
+    assert highlight._tokenizer_pattern(analyzer) is not analyzer.items[0].expression
+    assert ([m.span() for m in highlight._tokenizer_pattern(analyzer).finditer(text)]
+            == [m.span() for m in analyzer.items[0].expression.finditer(text)])
