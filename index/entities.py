@@ -124,6 +124,53 @@ def _has_proper_noun(span) -> bool:
     return any(t.tag_ == "NNP" for t in span)
 
 
+# Insults and epithets that the model takes into a PERSON span when capitalised ("Crooked Hillary
+# Clinton", "Fascist Trump", "Lyin' Ted"): tagged NNP, so only a word list tells them from a first name.
+EPITHETS = frozenset(
+    """
+    crooked fascist lyin lyin' lyin’ lying little crazy sleepy goofy nasty racist dictator comrade
+    low-energy liddle pocahontas
+    """.split()
+)
+# Tags that never begin a name: adjectives, adverbs and verbs ("Injecting Clinton", "Conceding Obama").
+_NOT_NAME_START = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+# Finite verbs that end a headline's name run ("Maria Hinojosa Explained Why ...", "Bush Says ...").
+_NOT_NAME_END = frozenset({"VBD", "VBZ", "VBP"})
+# Name prefixes before an inner capital ("McCain", "DeSantis", "LaHood", "MacArthur", "O'Rourke").
+_CAMEL_PREFIXES = frozenset({"mc", "mac", "de", "di", "du", "la", "le", "van", "von", "o'", "o’", "st", "da",
+                             "jo", "fitz"})
+_CAMEL = re.compile(r"[a-z’'](?=[A-Z])")
+
+
+def _glued_words(token: str) -> bool:
+    """Words run together without a space, as live-blog UI text glued to names is
+    ("CarterFlagShareLikeReplySara", "EgyptAir"): an inner capital not after a name prefix."""
+    return any(token[:m.end()].lower() not in _CAMEL_PREFIXES for m in _CAMEL.finditer(token))
+
+
+def _person_span(doc, ent):
+    """The part of a PERSON entity that is a name, or None: epithets, adjectives and verbs before
+    the name go ("Crooked Hillary Clinton", "Injecting Clinton"); a finite verb ends it ("Maria
+    Hinojosa Explained Why"); a span opening with a present-tense verb ("Wants Girl Scout") or
+    holding words glued together ("FlagShareLikeReplySara Bondioli") names nobody."""
+    first, end = ent.start, ent.end
+    if doc[first].tag_ in ("VBZ", "VBP"):
+        return None
+    if any(_glued_words(doc[i].text) for i in range(first, end)):
+        return None
+    while first < end - 1 and (doc[first].tag_ in _NOT_NAME_START or doc[first].lower_ in EPITHETS):
+        first += 1
+    for i in range(first + 1, end):
+        if doc[i].tag_ in _NOT_NAME_END:
+            end = i
+            break
+    if (first, end) == (ent.start, ent.end):
+        return ent
+    span = doc[first:end]
+    span.label_ = "PERSON"
+    return span
+
+
 def _line_parts(doc):
     """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov")."""
     for ent in doc.ents:
@@ -147,13 +194,10 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None)
     for ent in _line_parts(doc):
         if ent is None or ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
             continue
-        if ent.label_ == "PERSON":  # "Crooked Hillary Clinton", "Injecting Clinton": adjectives and verbs go
-            first = ent.start
-            while first < ent.end - 1 and doc[first].tag_ in ("JJ", "VBG", "VBN", "VBD", "RB"):
-                first += 1
-            if first > ent.start:
-                ent = doc[first:ent.end]
-                ent.label_ = "PERSON"
+        if ent.label_ == "PERSON":
+            ent = _person_span(doc, ent)
+            if ent is None:
+                continue
         kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]
         if kind is None:
             continue

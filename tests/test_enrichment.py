@@ -5,6 +5,7 @@ import pytest
 
 from index.canonical import CanonicalTable
 from index.enrich import analysed_text, enrich_doc
+from index.entities import extract_mentions
 from index.names import HONORIFICS, PRONOUNS
 from index.nlp import load_pipeline
 from index.readers import SourceArticle
@@ -147,3 +148,31 @@ def test_index_wide_canonical_table_merges_transliterations():
     second = enrich_text("Sergey V. Lavrov said the talks went badly.", table=table)
     third = enrich_text("Mr. Lavrov said nothing new.", table=table)
     assert first.speakers == second.speakers == third.speakers == ["Sergei Lavrov"]
+
+
+def test_epithets_adjectives_and_verbs_before_a_name_are_not_part_of_it():
+    nlp = load_pipeline()
+    for text, ent, name in [("Protesters chanted about Fascist Trump at the rally.", "Fascist Trump", "Trump"),
+                            ("Injecting Clinton into the race was a mistake.", "Clinton", "Clinton")]:
+        doc = nlp(text)
+        assert ent in [e.text for e in doc.ents if e.label_ == "PERSON"]  # the model's span, as it comes
+        mentions = extract_mentions(doc, bytearray(len(text)))
+        assert [m.name for m in mentions if m.kind == "person"] == [name]
+
+
+def test_a_finite_verb_ends_a_headline_name_and_a_verb_opening_one_names_nobody():
+    e = enrich_text("Maria Hinojosa Explained Why She Felt “Invisible” As A Child.\n\n"
+                    "Pastor Wants Girl Scout Leaders To Be Executed.")
+    assert "Maria Hinojosa" in e.persons
+    assert not any("Explained" in p or "Girl Scout" in p for p in e.persons), e.persons
+
+
+def test_words_glued_together_are_no_name_but_name_prefixes_are():
+    text = ("Daniel MaransFlagShareLikeReplyAni Vrabel 5ptsmoderatorFeaturedFebruary 6, 2016 8:39PM Donald Trump "
+            "Calls Out Ted Cruz.")
+    doc = load_pipeline()(text)
+    assert "Daniel MaransFlagShareLikeReplyAni Vrabel" in [e.text for e in doc.ents]  # live-blog UI text
+    names = [m.name for m in extract_mentions(doc, bytearray(len(text))) if m.kind == "person"]
+    assert not any("FlagShare" in n for n in names) and "Ted Cruz" in names, names
+    e = enrich_text("John McCain and Ron DeSantis met Beto O’Rourke on Monday.")
+    assert {"John McCain", "Ron DeSantis"} <= set(e.persons)
