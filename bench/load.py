@@ -41,11 +41,19 @@ def search_path(query: str) -> str:
 
 
 def rss_mb(pid: int) -> float:
-    """Resident memory of the server process (MB), from /proc."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of the server (MB): the process and all its children (`newsfind serve`
+    forks one worker process per core), from /proc."""
+    total_kb, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kb += int(line.split()[1])
+            stack.extend(int(c) for c in Path(f"/proc/{p}/task/{p}/children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total_kb / 1024 if total_kb else float("nan")
 
 
 @dataclass
