@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy
 
@@ -164,7 +165,7 @@ class SpeakerFinder:
         """The tokens that can be a cue ("according" or a speech verb form), found by comparing
         lower-case hashes in one numpy pass instead of visiting every token."""
         lowers = self.doc.to_array("LOWER")
-        for i in numpy.flatnonzero(numpy.isin(lowers, _cue_hashes(self.doc.vocab.strings))):
+        for i in numpy.flatnonzero(numpy.isin(lowers, _cue_hashes())):
             yield self.doc[int(i)]
 
     def transcript_events(self) -> list[SpeechEvent]:
@@ -548,15 +549,13 @@ class SpeakerFinder:
         return quotes
 
 
-_CUE_HASHES: list[numpy.ndarray] = []
+@lru_cache(maxsize=1)
+def _cue_hashes() -> numpy.ndarray:
+    """spaCy's string hashes of every cue form (a hash does not depend on the vocabulary)."""
+    from spacy.strings import get_string_id  # imported here: this module loads without spaCy
 
-
-def _cue_hashes(strings) -> numpy.ndarray:
-    """The string hashes of every cue form (hashes do not depend on the vocabulary)."""
-    if not _CUE_HASHES:
-        forms = {*STRONG, *WEAK, *BESIDE_QUOTE, "according"}
-        _CUE_HASHES.append(numpy.array(sorted(strings[f] for f in forms), dtype=numpy.uint64))
-    return _CUE_HASHES[0]
+    forms = {*STRONG, *WEAK, *BESIDE_QUOTE, "according"}
+    return numpy.array(sorted(get_string_id(f) for f in forms), dtype=numpy.uint64)
 
 
 def _distance(pos: int, q: QuoteSpan) -> int:
