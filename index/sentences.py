@@ -15,9 +15,6 @@ class Sentences:
             owner.extend([k] * (span.end - span.start))
         self._owner = owner
 
-    def __len__(self) -> int:
-        return len(self.spans)
-
     def index_of(self, token_i: int) -> int:
         """The number of the sentence that holds token `token_i`."""
         return self._owner[token_i]
