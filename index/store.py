@@ -11,9 +11,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from index import zerocopy
+from index import blockdecode, zerocopy
 
 zerocopy.install()  # segments are read from their mmap, not copied whole on every open (index/zerocopy.py)
+blockdecode.install()  # posting blocks decoded without positions unless asked (index/blockdecode.py)
 ENV_VAR = "NEWSFIND_INDEX"
 
 

@@ -34,6 +34,11 @@ class ViewReader:
         self._pos = end
         return self._view[pos:end].tobytes()
 
+    def peek(self, size: int = 0) -> bytes:
+        """Up to 256 bytes ahead without moving: pickle.load then reads a small pickle (a posting
+        block's header) in two calls instead of one call per opcode."""
+        return self._view[self._pos:min(self._pos + 256, self._size)].tobytes()
+
     def readinto(self, target) -> int:
         data = self.read(len(target))
         target[: len(data)] = data
