@@ -14,21 +14,31 @@ order, ties and matched terms are Whoosh's. The margin is far wider than the rou
 between the two computations (summation order), so every document that Whoosh ranks in the top
 N is a candidate.
 
-Query parts this module does not model (phrases, prefixes, date ranges, ...) are scored exactly
-by their own Whoosh matcher, document by document; a query that is such a part as a whole is
-left to Whoosh entirely (`evaluate` returns None).
+Modelled: terms, AND/OR/NOT/ANDMAYBE, phrases (slop 1: positions decoded for the documents that
+hold every word, all at once), prefixes, wildcards and fuzzy terms (the union of the terms they
+expand to, as Whoosh scores them) and date ranges (the trie terms Whoosh compiles them to; a
+constant score unless the collector needs the current matcher, as Whoosh's ConstantScoreQuery
+does). Other query parts are scored exactly by their own Whoosh matcher, document by document; a
+query that is such a part as a whole is left to Whoosh entirely (`evaluate` returns None).
 """
 
 from __future__ import annotations
 
 from array import array
+from datetime import datetime
+from itertools import chain
+from pickle import loads
 
 import numpy as np
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
+from whoosh.fields import DATETIME
+from whoosh.formats import Positions
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
+from whoosh.util.times import datetime_to_long
 
 # byte -> field length, as Whoosh decodes its length column
 _BYTE_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
@@ -72,14 +82,15 @@ def restricted(searcher, q: wq.Query, docnums: np.ndarray) -> wq.Query:
 
 
 class _Evaluator:
-    def __init__(self, searcher) -> None:
+    def __init__(self, searcher, needs_current: bool) -> None:
         self.searcher = searcher
+        self.needs_current = needs_current  # the collector that ranks will ask for matched terms
         self.leaves = searcher.leaf_searchers()
         weighting = searcher.weighting
         if type(weighting) is not BM25F:
             raise Unsupported("weighting")
         self.weighting = weighting
-        self.context = searcher.context(needs_current=False)
+        self.context = searcher.context(needs_current=needs_current)
 
     # -- leaves ---------------------------------------------------------------------------------
 
@@ -101,15 +112,21 @@ class _Evaluator:
         return cache[fieldname]
 
     def term(self, q: wq.Term):
-        searcher = self.searcher
-        fieldname = q.fieldname
-        if fieldname not in searcher.schema:
+        if q.fieldname not in self.searcher.schema:
             return _EMPTY
-        field = searcher.schema[fieldname]
         try:
-            text = field.to_bytes(q.text)
+            text = self.searcher.schema[q.fieldname].to_bytes(q.text)
         except ValueError:
             return _EMPTY
+        docs, scores = self.postings(q.fieldname, text)
+        if q.boost != 1.0:
+            scores = scores * q.boost
+        return docs, scores
+
+    def postings(self, fieldname: str, text: bytes):
+        """Every document holding the term, with its BM25F score (Whoosh's formula)."""
+        searcher = self.searcher
+        field = searcher.schema[fieldname]
         scorable = field.scorable
         if scorable:
             B = self.weighting._field_B.get(fieldname, self.weighting.B)
@@ -149,10 +166,99 @@ class _Evaluator:
             score_parts.append(s)
         if not ids_parts:
             return _EMPTY
-        docs, scores = np.concatenate(ids_parts), np.concatenate(score_parts)
-        if q.boost != 1.0:
-            scores = scores * q.boost
-        return docs, scores
+        return np.concatenate(ids_parts), np.concatenate(score_parts)
+
+    def expanded(self, q: wq.MultiTerm):
+        """Prefix, wildcard, fuzzy term, term range: Whoosh ORs the terms it expands to in each
+        segment and scores them with the searcher's weighting (its `constantscore` only sets the
+        weighting to None, which `searcher.postings` replaces with the default). The OR's boost
+        is skipped in a segment with one expansion, so only boost 1 is modelled."""
+        if q.boost != 1.0 or q.fieldname not in self.searcher.schema:
+            raise _Exact
+        texts = sorted({t for t in q._btexts(self.searcher.reader()) if t})
+        parts = [self.postings(q.fieldname, text) for text in texts]
+        return _union(parts) if parts else _EMPTY
+
+    def date_range(self, q: wq.NumericRange):
+        """A range on the sortable `date` column: its raw values (microseconds, Whoosh's
+        `datetime_to_long`) compared as an array. Whoosh compiles the range to disjoint trie
+        terms, so a document (one date) matches one term of weight 1: its score is 1 with the
+        matcher needed or not (ConstantScoreQuery's boost 1 otherwise). Other numeric ranges: the
+        compiled trie terms and term ranges."""
+        field = dict(self.searcher.schema.items()).get(q.fieldname)
+        if isinstance(field, DATETIME) and isinstance(field.column_type, NumericColumn):
+            return self._date_column_range(q, field)
+        compiled = q._compile_query(self.searcher.reader())
+        if isinstance(compiled, wq.ConstantScoreQuery):
+            docs, scores = self.node(compiled.child)
+            return docs, (scores if self.needs_current else np.full(len(docs), compiled.score))
+        if compiled is wq.NullQuery or isinstance(compiled, type(wq.NullQuery)):
+            return _EMPTY
+        return self.node(compiled)
+
+    def _date_column_range(self, q: wq.DateRange, field):
+        lo = 0 if q.start is None else _as_long(q.start) + bool(q.startexcl)
+        hi = None if q.end is None else _as_long(q.end) - bool(q.endexcl)
+        missing = field.column_type.default_value()
+        parts = []
+        for sub, offset in self.leaves:
+            values = self._column(sub, q.fieldname, field.column_type)
+            inside = (values >= lo) & (values != missing)
+            if hi is not None:
+                inside &= values <= hi
+            parts.append(np.flatnonzero(inside) + offset)
+        docs = np.concatenate(parts) if parts else _EMPTY[0]
+        return docs, np.ones(len(docs), dtype=np.float64)
+
+    def _column(self, sub, fieldname: str, column_type) -> np.ndarray:
+        """A segment's numeric column as an array (the default where a value is missing); deleted
+        documents excluded by setting them to the default."""
+        reader = sub.reader()
+        cache = reader.__dict__.setdefault("_newsfind_columns", {})
+        if fieldname not in cache:
+            count = reader.doc_count_all()
+            default = column_type.default_value()
+            dtype = np.dtype(">" + column_type._typecode)
+            values = np.full(count, default, dtype=dtype.newbyteorder("="))
+            if reader.has_column(fieldname):
+                column = reader.column_reader(fieldname, translate=False)
+                if type(column) is not NumericColumn.Reader:
+                    raise _Exact
+                stored = min(column._count, count)
+                raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
+                values[:stored] = np.frombuffer(raw, dtype=dtype)
+            if reader.has_deletions():
+                deleted = getattr(reader, "deleted_docs_set", None)
+                if deleted is None:
+                    raise _Exact
+                values[np.fromiter(deleted, dtype=np.int64)] = default
+            cache[fieldname] = values
+        return cache[fieldname]
+
+    def phrase(self, q: wq.Phrase):
+        """Documents with the words at consecutive positions (slop 1, the only phrase the query
+        language writes); score = the sum of the words' scores, as Whoosh's SpanNear2 over an
+        intersection gives. Positions are decoded only for documents that hold every word."""
+        schema = self.searcher.schema
+        if q.slop != 1 or q.fieldname not in schema or not q.words:
+            raise _Exact
+        field = schema[q.fieldname]
+        if type(field.format) is not Positions:
+            raise _Exact  # Whoosh raises its own error for a field without positions
+        try:
+            words = [field.to_bytes(word) for word in q.words]
+        except ValueError:
+            return _EMPTY
+        docs, scores = _intersection([self.postings(q.fieldname, word) for word in words])
+        if not len(docs):
+            return _EMPTY
+        keep = np.zeros(len(docs), dtype=bool)
+        for sub, offset in self.leaves:
+            lo, hi = np.searchsorted(docs, [offset, offset + sub.doc_count_all()])
+            if lo < hi:
+                keep[lo:hi] = _consecutive(sub.reader(), q.fieldname, words, docs[lo:hi] - offset)
+        docs, scores = docs[keep], scores[keep]
+        return docs, (scores * q.boost if q.boost != 1.0 else scores)
 
     def exact(self, q: wq.Query):
         """Any query, scored by its own Whoosh matcher (exact; one Python step per match)."""
@@ -168,9 +274,21 @@ class _Evaluator:
     # -- tree -----------------------------------------------------------------------------------
 
     def node(self, q: wq.Query):
+        try:
+            return self._modelled_node(q)
+        except _Exact:
+            return self.exact(q)
+
+    def _modelled_node(self, q: wq.Query):
         kind = type(q)
         if kind is wq.Term:
             return self.term(q)
+        if kind is wq.Phrase:
+            return self.phrase(q)
+        if kind in _EXPANDING and getattr(q, "text", None) != "":
+            return self.expanded(q)
+        if kind in (wq.NumericRange, wq.DateRange) and q.boost == 1.0:
+            return self.date_range(q)
         if kind in (wq.Or, wq.And) and not getattr(q, "scale", None) and not getattr(q, "minmatch", 0):
             parts = [self.node(sub) for sub in q.subqueries]
             if not parts:
@@ -191,7 +309,82 @@ class _Evaluator:
             scores = scores.copy()
             scores[hit] += mscores[pos[hit]]
             return docs, scores
-        return self.exact(q)
+        raise _Exact
+
+
+class _Exact(Exception):
+    """This part is not modelled: score it with its own Whoosh matcher."""
+
+
+def _as_long(bound) -> int:
+    """A range bound as Whoosh's datetime long (DateRange holds longs already)."""
+    if isinstance(bound, datetime):
+        return datetime_to_long(bound)
+    if isinstance(bound, int) and not isinstance(bound, bool):
+        return bound
+    raise _Exact
+
+
+_EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange)
+
+
+def _values_at(reader, fieldname: str, text: bytes, local_docs: np.ndarray) -> list[bytes]:
+    """The posting values (encoded positions) of a term for some of its documents (sorted local
+    docnums that all hold the term); blocks without one of them are skipped undecoded."""
+    m = reader.postings(fieldname, text)
+    if isinstance(m, matching.FilterMatcher):
+        m = m.child
+    if type(m) is not W3LeafMatcher:
+        raise _Exact
+    values: list[bytes] = []
+    i, n = 0, len(local_docs)
+    while i < n and m.is_active():
+        if m._maxid < local_docs[i]:
+            m._next_block()
+            continue
+        ids = _block_ids(m)
+        j = int(np.searchsorted(local_docs, m._maxid, side="right"))
+        m._read_values()
+        block_values = m._values
+        values.extend(block_values[k] for k in np.searchsorted(ids, local_docs[i:j]).tolist())
+        i = j
+        m._next_block()
+    if i < n:
+        raise _Exact  # a document without the term: not what the caller promised
+    return values
+
+
+def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(index of the value, position) for every position in `values`, each one Whoosh's
+    `Positions` encoding (a 4-byte count and a protocol-2 pickle of position deltas): unpickled
+    all in one call as a tuple of lists."""
+    bodies = [v[6:-1] if v.endswith(b".") else v[6:] for v in values]
+    deltas = loads(b"\x80\x02(" + b"".join(bodies) + b"t.")
+    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
+    owner = np.repeat(np.arange(len(deltas), dtype=np.int64), counts)
+    positions = np.cumsum(flat)
+    starts = np.cumsum(counts) - counts
+    nonempty = counts > 0
+    base = np.zeros(len(deltas), dtype=np.int64)
+    base[nonempty] = positions[starts[nonempty]] - flat[starts[nonempty]]
+    return owner, positions - base[owner]
+
+
+def _consecutive(reader, fieldname: str, words: list[bytes], local_docs: np.ndarray) -> np.ndarray:
+    """For each of `local_docs` (each holds every word): do the words occur at consecutive
+    positions, word i at p + i? Keys doc * 2**32 + p, intersected word by word."""
+    keys = None
+    for i, word in enumerate(words):
+        owner, positions = _positions(_values_at(reader, fieldname, word, local_docs))
+        word_keys = np.unique(owner * 2**32 + (positions - i))
+        keys = word_keys if keys is None else keys[np.isin(keys, word_keys, assume_unique=True)]
+        if not len(keys):
+            break
+    found = np.zeros(len(local_docs), dtype=bool)
+    if keys is not None and len(keys):
+        found[np.unique(keys >> 32)] = True
+    return found
 
 
 def _block_ids(m: W3LeafMatcher) -> np.ndarray:
@@ -236,16 +429,19 @@ def _intersection(parts):
 
 
 def _modelled(q: wq.Query) -> bool:
-    return type(q) in (wq.Term, wq.Or, wq.And, wq.AndNot, wq.AndMaybe)
+    return type(q) in (wq.Term, wq.Or, wq.And, wq.AndNot, wq.AndMaybe, wq.Phrase, wq.DateRange,
+                       wq.NumericRange, *_EXPANDING)
 
 
-def evaluate(searcher, q: wq.Query) -> tuple[np.ndarray, np.ndarray] | None:
+def evaluate(searcher, q: wq.Query, needs_current: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
     """(every matching global docnum, sorted; an estimate of each one's score), or None when the
-    query as a whole is not modelled here (then Whoosh's collector is as fast as anything)."""
+    query as a whole is not modelled here (then Whoosh's collector is as fast as anything).
+    `needs_current`: the ranking collector will ask for matched terms (Whoosh then scores date
+    ranges by their terms instead of a constant)."""
     if not _modelled(q):
         return None
     try:
-        docs, scores = _Evaluator(searcher).node(q)
+        docs, scores = _Evaluator(searcher, needs_current).node(q)
     except Unsupported:
         return None
     order = np.argsort(docs, kind="stable")
@@ -253,9 +449,21 @@ def evaluate(searcher, q: wq.Query) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def candidates(docs: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
-    """The documents that can be in the top `n`: estimate within a margin of the n-th best."""
+    """The documents that can be in the top `n`: estimate within a margin of the n-th best.
+
+    When every estimate in that margin is the same number (a date range or another constant
+    score: thousands of ties), the documents tie exactly for Whoosh too, and Whoosh breaks ties by
+    docnum: only the lowest docnums needed to fill the top `n` are kept."""
     if n >= len(docs):
         return docs
     nth = np.partition(scores, len(scores) - n)[len(scores) - n]
     margin = 1e-7 * max(1.0, abs(float(nth)))
-    return docs[scores >= nth - margin]
+    chosen = scores >= nth - margin
+    band = chosen & (scores <= nth + margin)
+    band_scores = scores[band]
+    if len(band_scores) > 1 and band_scores.min() == band_scores.max():
+        above = chosen & ~band
+        needed = n - int(above.sum())
+        band_docs = np.sort(docs[band])[:needed]
+        return np.sort(np.concatenate([docs[above], band_docs]))
+    return docs[chosen]

@@ -194,7 +194,7 @@ def search(searcher, request: SearchRequest) -> dict:
     q, filter_q = build_query(searcher, request)
     facet_names = DEFAULT_FACETS if request.facets is None else request.facets
     first = (request.page - 1) * request.per_page
-    fast = fastscore.evaluate(searcher, q) if request.sort == "relevance" else None
+    fast = fastscore.evaluate(searcher, q, request.snippets) if request.sort == "relevance" else None
     if fast is not None:
         results, matched, total, total_versions, shown = _ranked_fast(searcher, request, q, filter_q, fast, first)
     else:

@@ -3,6 +3,7 @@ scores, totals, facet counts, snippets) on an index with several segments, delet
 syndication groups; and Whoosh's results must be the brute-force full ranking."""
 
 import random
+from datetime import datetime, timedelta
 
 import pytest
 from whoosh import query as wq
@@ -19,7 +20,13 @@ OUTLETS = ["UPI", "CNN", "Fox News", "Reuters"]
 QUERIES = ["syria", "syria russia", "syria OR russia OR talks", "talks -military", '"health care"',
            "aid^3 court", "(tax OR reform) growth", "econom*", "title:wall", "date:2016 vote",
            "nonexistentword", "syria nonexistentword", "health OR nonexistentword", "outlet:CNN",
-           "election -vote -aid", "gun OR email OR iran OR nuclear OR wall"]
+           "election -vote -aid", "gun OR email OR iran OR nuclear OR wall",
+           # phrases (positions), expansions, date ranges: modelled by numpy, not Whoosh's matchers
+           '"supreme court" aid', '"health care court"', '"care care"', 'title:"wall tax"',
+           '"health care" OR "tax reform"', '"health care" -"supreme court"', '"health care"~3',
+           'outlet:"Fox News"', 'outlet:"News Fox"', "heal*", "h*lth OR wall", "helth~", "ele* vot*",
+           "date:2016", "date:[2016-01-01 to 2016-06-30] vote", "date:2017-03 OR aid",
+           "date:[2016-06-01 to 2017-02-01]", "syria -date:2016"]
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +42,8 @@ def searcher(tmp_path_factory):
             title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 5)))
             doc = {"id": f"d{n}", "title": title, "body": body, "facet_outlet": rng.choice(OUTLETS),
                    "outlet": rng.choice(OUTLETS)}
+            if rng.random() < 0.8:
+                doc["date"] = datetime(2015, 6, 1) + timedelta(days=rng.randint(0, 900), hours=rng.randint(0, 23))
             if n % 3:
                 doc["group"] = f"g{n % 40}"  # groups of several versions across segments
             writer.add_document(**doc)
@@ -99,24 +108,44 @@ def test_ranking_is_the_brute_force_full_ranking(searcher, query):
     assert data["total"] == len(stories) and data["total_versions"] == len(expected)
 
 
-def test_candidates_keep_every_document_that_ties_the_nth_score():
+def test_candidates_break_exact_ties_by_docnum_and_keep_near_ties():
     import numpy as np
 
     docs = np.arange(6)
     scores = np.array([3.0, 1.0, 2.0, 2.0, 2.0, 0.5])
-    assert list(fastscore.candidates(docs, scores, 2)) == [0, 2, 3, 4]
+    # exact ties: Whoosh ranks them by docnum, so the lowest fill the top N
+    assert list(fastscore.candidates(docs, scores, 2)) == [0, 2]
+    assert list(fastscore.candidates(docs, scores, 3)) == [0, 2, 3]
     assert list(fastscore.candidates(docs, scores, 10)) == list(docs)
+    # estimates that differ by rounding: Whoosh's exact scores decide, so all of them stay
+    near = np.array([3.0, 1.0, 2.0, 2.0 + 1e-12, 2.0 - 1e-12, 0.5])
+    assert list(fastscore.candidates(docs, near, 2)) == [0, 2, 3, 4]
 
 
+@pytest.mark.parametrize("needs_current", [False, True])
 @pytest.mark.parametrize("query", [q for q in QUERIES if " -" not in q])
-def test_estimates_match_whooshs_scores_well_inside_the_margin(searcher, query):
+def test_estimates_match_whooshs_scores_well_inside_the_margin(searcher, query, needs_current):
     q, _ = build_query(searcher, SearchRequest(query=query))
-    found = fastscore.evaluate(searcher, q)
+    found = fastscore.evaluate(searcher, q, needs_current)
     if found is None:
         return
     docs, estimates = found
-    full = searcher.search(q, limit=None, optimize=False)
+    # terms=True: Whoosh's collector asks for the current matcher (as with snippets)
+    full = searcher.search(q, limit=None, optimize=False, terms=needs_current)
     exact = dict((docnum, score) for score, docnum in full.top_n)
     assert sorted(exact) == docs.tolist()
     for docnum, estimate in zip(docs.tolist(), estimates.tolist(), strict=True):
         assert abs(estimate - exact[docnum]) <= 1e-9 * max(1.0, abs(exact[docnum]))
+
+
+@pytest.mark.parametrize("query", ['"supreme court" aid', '"health care court"', 'outlet:"Fox News"', "heal*",
+                                   "h*lth OR wall", "helth~", "date:2016", "date:[2016-01-01 to 2016-06-30] vote"])
+def test_phrases_expansions_and_date_ranges_never_fall_back_to_whooshs_matchers(searcher, query, monkeypatch):
+    def no_exact(self, q):
+        raise AssertionError(f"scored by Whoosh's matcher: {q!r}")
+
+    monkeypatch.setattr(fastscore._Evaluator, "exact", no_exact)
+    q, _ = build_query(searcher, SearchRequest(query=query))
+    for needs_current in (False, True):
+        docs, _ = fastscore.evaluate(searcher, q, needs_current)
+        assert len(docs) > 0
