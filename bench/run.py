@@ -238,11 +238,9 @@ def doc_count(index_dir: Path) -> int:
     return open_index(index_dir).doc_count()
 
 
-def build_replica(source_dir: Path, target_dir: Path, copies: int) -> int:
-    """A synthetic-scale index: every document of `source_dir` `copies` times under new ids,
-    rebuilt from its stored fields (no NLP)."""
-    from whoosh import index as whoosh_index
-
+def _copy_documents(source_dir: Path, target_dir: Path, copy: int) -> int:
+    """Copy number `copy` (1 or more) of every live document of `source_dir`, under new ids and
+    new syndication groups, rebuilt from its stored fields (no NLP) into a new index."""
     from index.schema import FACETS, join_searchable, split_values
     from index.store import open_index
     from index.writer import open_or_create
@@ -251,29 +249,62 @@ def build_replica(source_dir: Path, target_dir: Path, copies: int) -> int:
     ix_target = open_or_create(target_dir)
     source = open_index(source_dir)
     writer = ix_target.writer(limitmb=256)
-    n = 0
+    names = set(ix_target.schema.names())
     date_field = source.schema["date"]
+    n = 0
     with source.searcher() as s:
         reader = s.reader()
         dates = reader.column_reader("date", translate=False)
-        for copy in range(copies):
-            for docnum, stored in reader.iter_docs():
-                doc = {k: v for k, v in stored.items() if k in ix_target.schema.names()}
-                doc["id"] = f"{stored['id']}~{copy}" if copy else stored["id"]
-                group = stored.get("group") or stored["id"]
-                doc["group"] = f"{group}~{copy}" if copy else group  # copies are separate stories
-                for facet, (search_field, facet_field) in FACETS.items():
-                    values = split_values(stored.get(facet_field))
-                    doc[search_field] = ",".join(values) if facet == "tag" else join_searchable(values)
-                doc["quote"] = join_searchable(q["text"] for q in stored.get("quotes", []) if q.get("speaker"))
-                raw = dates[docnum]
-                if raw != date_field.column_type.default_value():
-                    doc["date"] = date_field.from_column_value(raw)
-                writer.add_document(**doc)
-                n += 1
+        for docnum, stored in reader.iter_docs():
+            doc = {k: v for k, v in stored.items() if k in names}
+            doc["id"] = f"{stored['id']}~{copy}"
+            doc["group"] = f"{stored.get('group') or stored['id']}~{copy}"  # copies are separate stories
+            for facet, (search_field, facet_field) in FACETS.items():
+                values = split_values(stored.get(facet_field))
+                doc[search_field] = ",".join(values) if facet == "tag" else join_searchable(values)
+            doc["quote"] = join_searchable(q["text"] for q in stored.get("quotes", []) if q.get("speaker"))
+            raw = dates[docnum]
+            if raw != date_field.column_type.default_value():
+                doc["date"] = date_field.from_column_value(raw)
+            writer.add_document(**doc)
+            n += 1
     writer.commit()
-    del whoosh_index
     return n
+
+
+def build_replica(source_dir: Path, target_dir: Path, copies: int, jobs: int = 1) -> int:
+    """A synthetic-scale index: every document of `source_dir` `copies` times, under new ids.
+
+    Copy 0 is the source's own segment files (linked, not re-indexed); copies 1.. are rebuilt from
+    stored fields, `jobs` at a time in separate processes; one new table of contents then lists
+    every segment. Returns the replica's document count."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from whoosh import index as whoosh_index
+
+    from index.store import open_index
+    from index.writer import open_or_create
+
+    shutil.rmtree(target_dir, ignore_errors=True)
+    parts = [target_dir.with_name(f"{target_dir.name}.copy{k}") for k in range(1, copies)]
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(parts)))) as pool:
+        list(pool.map(_copy_documents, [source_dir] * len(parts), parts, range(1, copies)))
+    ix_target = open_or_create(target_dir)
+    segments = []
+    for part in [source_dir, *parts]:
+        ix_part = whoosh_index.open_dir(str(part))
+        for segment in ix_part._segments():
+            for name in segment.list_files(ix_part.storage):
+                try:
+                    os.link(part / name, target_dir / name)
+                except OSError:
+                    shutil.copy2(part / name, target_dir / name)
+            segments.append(segment)
+    toc = whoosh_index.TOC(ix_target.schema, segments, ix_target.latest_generation() + 1)
+    toc.write(ix_target.storage, ix_target.indexname)
+    for part in parts:
+        shutil.rmtree(part, ignore_errors=True)
+    return open_index(target_dir).doc_count()
 
 
 # -- main ----------------------------------------------------------------------------------------
@@ -325,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         label, src, _ = max(indexes, key=lambda item: doc_count(item[1]))
         target = WORK / f"index-replica-{args.replica}x"
         print(f"building a {args.replica}x replica of {label} (synthetic scale) ...", flush=True)
-        n = build_replica(src, target, args.replica)
+        n = build_replica(src, target, args.replica, args.jobs)
         indexes.append((f"{n} (synthetic {args.replica}x of {label})", target, {}))
     for label, index_dir, ingest in indexes:
         print(f"[{label}] queries ...", flush=True)
