@@ -8,7 +8,8 @@ import sys
 from search import lean_imports
 from tests.conftest import ROOT, Runner
 
-UNWANTED = ("asyncio", "urllib.request", "cached_property", "numpy.ma", "spacy", "flask", "http.client")
+UNWANTED = ("asyncio", "urllib.request", "cached_property", "numpy.ma", "spacy", "flask", "http.client",
+            "whoosh.lang.morph_en")
 
 COLD_QUERY = """
 import json, sys
@@ -58,3 +59,10 @@ def test_urlretrieve_stand_in_calls_the_real_one(tmp_path):
     source.write_text("hello")
     path, _ = lean_imports.urlretrieve(source.as_uri(), tmp_path / "b.txt")
     assert (tmp_path / "b.txt").read_text() == "hello" and str(path) == str(tmp_path / "b.txt")
+
+
+def test_variations_stand_in_calls_the_real_one():
+    from whoosh.lang.morph_en import variations
+
+    assert lean_imports.variations("rendered") == variations("rendered")
+    assert "render" in lean_imports.variations("rendered")
