@@ -45,3 +45,25 @@ def test_every_block_of_every_term_decodes_as_whoosh_decodes_it(tmp_path):
             blocks += 1
             m._next_block()
     assert blocks > 500 and lazy > blocks // 2  # most blocks were decoded without their values
+
+
+def test_skip_to_lands_where_whooshs_own_skip_to_lands(tmp_path):
+    rng = random.Random(5)
+    ix = open_or_create(tmp_path)
+    with ix.writer() as writer:
+        for n in range(1500):
+            writer.add_document(id=f"d{n}", body=" ".join(rng.choice(["a1", "b2", "c3", "d4"]) for _ in range(3)))
+    reader = open_index(tmp_path).reader()
+    for word in (b"a1", b"b2", b"c3", b"d4"):
+        ours, theirs = reader.postings("body", word), reader.postings("body", word)
+        target, steps = 0, 0
+        while ours.is_active():
+            target += rng.choice((0, 1, 2, 5, 40, 130, 300))
+            ours.skip_to(target)
+            blockdecode._whoosh_skip_to(theirs, target)
+            assert ours.is_active() == theirs.is_active()
+            if ours.is_active():
+                assert ours.id() == theirs.id() >= target
+                assert ours.weight() == theirs.weight() and ours.value() == theirs.value()
+            steps += 1
+        assert steps > 10
