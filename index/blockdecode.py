@@ -33,7 +33,7 @@ from whoosh.matching import ReadTooFar
 
 _VALUES_START = b"c_codecs\nencode\n"  # GLOBAL opcode of the first pickled bytes value
 _MARK = ord("(")
-_HEAD_BYTES = 4096  # inflated first: ids + weights of a 128-posting block take < 2 KB
+_HEAD_BYTES = 1536  # inflated first: ids + weights of a 128-posting block take ~1.4 KB
 
 
 def _head(data: bytes, blocklength: int):
@@ -57,13 +57,17 @@ def _head(data: bytes, blocklength: int):
 def _read_data(self) -> None:
     """Replaces W3LeafMatcher._read_data: `_data` = (ids, weights, None); the values on demand."""
     raw = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
+    head = None
     if self._compression:
         inflater = zlib.decompressobj()
         start = inflater.decompress(raw, _HEAD_BYTES)
+        head = _head(start, self._blocklength)
+        while head is None and inflater.unconsumed_tail:  # ids and weights longer than usual
+            start += inflater.decompress(inflater.unconsumed_tail, 4 * _HEAD_BYTES)
+            head = _head(start, self._blocklength)
     else:
-        start = bytes(raw)
-    head = _head(start, self._blocklength)
-    if head is None:
+        head = _head(bytes(raw), self._blocklength)
+    if head is None:  # no positions in this field, or a block unlike the usual: Whoosh's way
         self._data = loads(zlib.decompress(raw) if self._compression else raw)
         self._rawblock = None
     else:

@@ -3,6 +3,7 @@ gives (ids, weights, values), for every term of an index with blocks of every si
 
 import random
 
+import pytest
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
 
@@ -19,7 +20,9 @@ def whooshs_block(m: W3LeafMatcher):
     return full
 
 
-def test_every_block_of_every_term_decodes_as_whoosh_decodes_it(tmp_path):
+@pytest.mark.parametrize("head_bytes", [blockdecode._HEAD_BYTES, 64])  # 64: inflated in several steps
+def test_every_block_of_every_term_decodes_as_whoosh_decodes_it(tmp_path, monkeypatch, head_bytes):
+    monkeypatch.setattr(blockdecode, "_HEAD_BYTES", head_bytes)
     rng = random.Random(3)
     words = [f"w{i}" for i in range(60)]
     ix = open_or_create(tmp_path)
