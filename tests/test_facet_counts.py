@@ -1,0 +1,25 @@
+"""search/facet_counts.py: a table's counts are the brute-force counts, whether the match set is
+small (its documents' entries gathered) or large (every entry masked)."""
+
+import random
+
+import numpy as np
+
+from search.facet_counts import FacetTable
+
+
+def test_counts_are_brute_force_counts_for_small_and_large_match_sets():
+    rng = random.Random(11)
+    n_docs, n_values = 400, 30
+    doc_values = [sorted(rng.sample(range(n_values), rng.choice((0, 0, 1, 2, 5)))) for _ in range(n_docs)]
+    owner = np.array([d for d, vs in enumerate(doc_values) for _ in vs], dtype=np.int32)
+    ords = np.array([v for vs in doc_values for v in vs], dtype=np.int32)
+    table = FacetTable([f"v{i}" for i in range(n_values)], np.arange(n_values, dtype=np.int32), owner, ords)
+    for fraction in (0.0, 0.01, 0.1, 0.24, 0.26, 0.5, 1.0):
+        matched = np.array([rng.random() < fraction for _ in range(n_docs)])
+        expected = np.zeros(n_values, dtype=np.int64)
+        for d in np.flatnonzero(matched):
+            for v in doc_values[d]:
+                expected[v] += 1
+        assert table.counts(matched).tolist() == expected.tolist(), fraction
+        assert table.counts(matched, np.flatnonzero(matched)).tolist() == expected.tolist()
