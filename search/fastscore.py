@@ -40,6 +40,8 @@ from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
+from search import postings_cache
+
 # byte -> field length, as Whoosh decodes its length column
 _BYTE_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
@@ -136,37 +138,45 @@ class _Evaluator:
         ids_parts, score_parts = [], []
         for sub, offset in self.leaves:
             reader = sub.reader()
-            if (fieldname, text) not in reader:
-                continue
-            m = reader.postings(fieldname, text)
-            deleted = None
-            if isinstance(m, matching.FilterMatcher):
-                deleted, m = m._ids, m.child
-            if type(m) is not W3LeafMatcher:
-                raise Unsupported("codec")
-            ids, weights = [], []
-            while m.is_active():
-                ids.append(_block_ids(m))
-                weights.append(_block_weights(m))
-                m._next_block()
-            local = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-            w = np.concatenate(weights).astype(np.float64) if weights else np.zeros(0)
-            if deleted:
-                keep = ~np.isin(local, np.fromiter(deleted, dtype=np.int64))
-                local, w = local[keep], w[keep]
-            if scorable:
-                lbytes = self._lengths(sub, fieldname)
-                if lbytes is None:
-                    raise Unsupported("lengths")
-                fl = _BYTE_LENGTH[lbytes[local]]
-                s = idf * ((w * (K1 + 1)) / (w + K1 * ((1 - B) + B * fl / avgfl)))
-            else:
-                s = w
+            found = postings_cache.CACHE.get(reader, fieldname, text)
+            if found is None:
+                if (fieldname, text) not in reader:
+                    continue
+                found = self._decode(sub, fieldname, text, scorable)
+                postings_cache.CACHE.put(reader, fieldname, text, found)
+            local, w, fl = found
+            s = idf * ((w * (K1 + 1)) / (w + K1 * ((1 - B) + B * fl / avgfl))) if scorable else w
             ids_parts.append(local + offset)
             score_parts.append(s)
         if not ids_parts:
             return _EMPTY
         return np.concatenate(ids_parts), np.concatenate(score_parts)
+
+    def _decode(self, sub, fieldname: str, text: bytes, scorable: bool):
+        """(local docnums, weights, field lengths) of a term in one segment, deleted documents out."""
+        m = sub.reader().postings(fieldname, text)
+        deleted = None
+        if isinstance(m, matching.FilterMatcher):
+            deleted, m = m._ids, m.child
+        if type(m) is not W3LeafMatcher:
+            raise Unsupported("codec")
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(_block_ids(m))
+            weights.append(_block_weights(m))
+            m._next_block()
+        local = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
+        w = np.concatenate(weights).astype(np.float64) if weights else np.zeros(0)
+        if deleted:
+            keep = ~np.isin(local, np.fromiter(deleted, dtype=np.int64))
+            local, w = local[keep], w[keep]
+        fl = np.zeros(0)
+        if scorable:
+            lbytes = self._lengths(sub, fieldname)
+            if lbytes is None:
+                raise Unsupported("lengths")
+            fl = _BYTE_LENGTH[lbytes[local]]
+        return local, w, fl
 
     def expanded(self, q: wq.MultiTerm):
         """Prefix, wildcard, fuzzy term, term range: Whoosh ORs the terms it expands to in each

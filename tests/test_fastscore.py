@@ -149,3 +149,23 @@ def test_phrases_expansions_and_date_ranges_never_fall_back_to_whooshs_matchers(
     for needs_current in (False, True):
         docs, _ = fastscore.evaluate(searcher, q, needs_current)
         assert len(docs) > 0
+
+
+def test_postings_cache_is_used_bounded_and_changes_nothing(searcher, monkeypatch):
+    from search import postings_cache
+
+    cache = postings_cache.PostingsCache(2_000_000)
+    monkeypatch.setattr(postings_cache, "CACHE", cache)
+    request = SearchRequest(query="syria OR health OR court OR election OR tax")
+    first = search(searcher, request)
+    assert cache.misses > 0 and cache.hits == 0
+    again = search(searcher, request)
+    assert cache.hits > 0 and again == first
+    small = postings_cache.PostingsCache(40_000)  # a few terms' worth: entries are evicted
+    monkeypatch.setattr(postings_cache, "CACHE", small)
+    for query in QUERIES:
+        assert search(searcher, SearchRequest(query=query)) == search(searcher, SearchRequest(query=query))
+        assert 0 < small.used <= small.budget
+    off = postings_cache.PostingsCache(0)
+    monkeypatch.setattr(postings_cache, "CACHE", off)
+    assert search(searcher, request) == first and off.hits == off.misses == 0
