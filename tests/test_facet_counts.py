@@ -23,3 +23,31 @@ def test_counts_are_brute_force_counts_for_small_and_large_match_sets():
                 expected[v] += 1
         assert table.counts(matched).tolist() == expected.tolist(), fraction
         assert table.counts(matched, np.flatnonzero(matched)).tolist() == expected.tolist()
+
+
+def test_tables_file_round_trip_and_damaged_files(tmp_path):
+    from search.facet_counts import _load, _save
+
+    tables = {
+        "person": FacetTable(["Sergei Lavrov", "Zoë Ünal", "", "李克强"], np.array([2, 3, 0, 1], dtype=np.int32),
+                             np.array([0, 0, 1, 3], dtype=np.int32), np.array([0, 1, 3, 1], dtype=np.int32)),
+        "tag": FacetTable([], np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)),
+    }
+    path = tmp_path / "facets-1-abc.tables"
+    _save(path, tables)
+    loaded = _load(path, ["person", "tag", "missing"])
+    assert sorted(loaded) == ["person", "tag"]
+    for name, table in tables.items():
+        got = loaded[name]
+        assert list(got.values) == list(table.values) and len(got.values) == len(table.values)
+        assert [got.values[i] for i in range(len(table.values))] == list(table.values)
+        for part in ("rank", "owner", "ords"):
+            assert getattr(got, part).tolist() == getattr(table, part).tolist()
+    assert loaded["person"].values[-1] == "李克强" and loaded["person"].position("Zoë Ünal") == 1
+    matched = np.array([True, False, False, True])
+    assert loaded["person"].counts(matched).tolist() == tables["person"].counts(matched).tolist()
+    # truncated, foreign or empty files are not trusted: the tables are rebuilt
+    data = path.read_bytes()
+    for damaged in (data[:40], b"PK\x03\x04" + data[4:], b""):
+        path.write_bytes(damaged)
+        assert _load(path, ["person"]) == {}

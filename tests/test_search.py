@@ -134,7 +134,7 @@ def test_facet_tables_follow_index_changes(tmp_path, seed_copy, seed_index):
     with open_index(index_dir).searcher() as s:
         before = search(s, SearchRequest(query="", facets=["outlet"]))["facets"]["outlet"]
     assert {"value": "UPI", "count": 1} in before
-    assert len(list(index_dir.glob("facets-*.npz"))) == 1
+    assert len(list(index_dir.glob("facets-*.tables"))) == 1
     (seed_copy / "005_new.txt").write_text(
         "Wire story\n\nMOSCOW, Oct. 2 (UPI) — Talks went on.\n\n“We will meet again,” Sergei Lavrov said on Friday.\n")
     index_paths([str(seed_copy)], index_dir)
@@ -142,7 +142,7 @@ def test_facet_tables_follow_index_changes(tmp_path, seed_copy, seed_index):
         after = search(s, SearchRequest(query="", facets=["outlet", "speaker"]))["facets"]
     assert {"value": "UPI", "count": 2} in after["outlet"]
     assert {"value": "Sergei Lavrov", "count": 3} in after["speaker"]
-    assert len(list(index_dir.glob("facets-*.npz"))) == 1  # the old generation's tables are gone
+    assert len(list(index_dir.glob("facets-*.tables"))) == 1  # the old generation's tables are gone
 
 
 def test_facet_tables_of_a_deleted_index_are_never_reused(tmp_path, seed_index):
