@@ -1,10 +1,11 @@
-"""Decoded postings of recently used terms, kept per segment reader and bounded in bytes (LRU).
+"""Decoded postings of recently used terms, per segment, bounded in bytes (LRU).
 
-A segment never changes once written, so a term's documents, weights and field lengths in one
-segment reader stay valid as long as that reader lives (a reader's deletions are fixed too; an
-index change gives new readers). `search.fastscore` reads a term's posting blocks (inflate and
-unpickle, ~130 blocks for a common word at 37.5k articles) only on a miss; the web server's pooled
-searchers keep their readers across requests, so popular words are decoded once per worker.
+A segment never changes once written except for its deletions, which only grow until a merge
+replaces it with a new segment: (segment id, number of deleted documents) names one state of a
+segment, whichever searcher reads it. So a term's documents, weights and field lengths decoded by
+one searcher serve every other searcher of the process on the same segments (the web server's
+pooled searchers, one per thread). `search.fastscore` reads a term's posting blocks (inflate and
+unpickle, ~130 blocks for a common word at 37.5k articles) only on a miss.
 
 Budget: `NEWSFIND_POSTINGS_CACHE_MB` (default 64 per process; 0 turns the cache off). Entries of
 readers that were closed age out like any other.
@@ -23,14 +24,18 @@ class PostingsCache:
     def __init__(self, budget_bytes: int) -> None:
         self.budget = budget_bytes
         self.used = 0
-        self.hits = self.misses = 0
+        self.hits = self.misses = 0  # misses: terms decoded (terms absent from a segment are not counted)
         self._entries: OrderedDict[tuple, tuple[np.ndarray, ...]] = OrderedDict()
         self._lock = threading.Lock()
 
     @staticmethod
     def _key(reader, fieldname: str, text: bytes) -> tuple:
-        token = reader.__dict__.setdefault("_newsfind_cache_token", object())
-        return token, fieldname, text
+        try:
+            segment = reader.segment()
+            state = (segment.segment_id(), segment.deleted_count())
+        except AttributeError:  # not a segment reader: this reader object only
+            state = reader.__dict__.setdefault("_newsfind_cache_token", object())
+        return state, fieldname, text
 
     def get(self, reader, fieldname: str, text: bytes) -> tuple[np.ndarray, ...] | None:
         if self.budget <= 0:
@@ -39,13 +44,16 @@ class PostingsCache:
         with self._lock:
             arrays = self._entries.get(key)
             if arrays is None:
-                self.misses += 1
                 return None
             self._entries.move_to_end(key)
             self.hits += 1
             return arrays
 
     def put(self, reader, fieldname: str, text: bytes, arrays: tuple[np.ndarray, ...]) -> None:
+        """Keep a term's decoded arrays (called after each miss that decoded them)."""
+        if self.budget <= 0:
+            return
+        self.misses += 1
         size = sum(a.nbytes for a in arrays)
         if size > self.budget // 4:  # one huge term must not flush everything else
             return

@@ -169,3 +169,28 @@ def test_postings_cache_is_used_bounded_and_changes_nothing(searcher, monkeypatc
     off = postings_cache.PostingsCache(0)
     monkeypatch.setattr(postings_cache, "CACHE", off)
     assert search(searcher, request) == first and off.hits == off.misses == 0
+
+
+def test_postings_cache_is_shared_by_searchers_and_follows_deletions(tmp_path, monkeypatch):
+    from search import postings_cache
+
+    cache = postings_cache.PostingsCache(2_000_000)
+    monkeypatch.setattr(postings_cache, "CACHE", cache)
+    ix = open_or_create(tmp_path)
+    with ix.writer() as writer:
+        for n in range(30):
+            writer.add_document(id=f"d{n}", title="t", body="syria talks" if n % 2 else "syria")
+    ix = open_index(tmp_path)
+    request = SearchRequest(query="syria", per_page=100, facets=[], snippets=False)
+    with ix.searcher() as first:
+        before = search(first, request)
+    misses = cache.misses
+    with ix.searcher() as second:  # another searcher, same segments: served from the cache
+        assert search(second, request) == before and cache.misses == misses and cache.hits > 0
+    with ix.writer() as writer:
+        writer.delete_by_term("id", "d3")
+        writer.mergetype = None  # keep the segment: same id, one more deletion
+    with open_index(tmp_path).searcher() as third:
+        after = search(third, request)
+    assert cache.misses > misses  # a new state of the segment: decoded again
+    assert after["total"] == before["total"] - 1 and "d3" not in [h["id"] for h in after["hits"]]
