@@ -119,6 +119,15 @@ _whoosh_read_ids = W3LeafMatcher._read_ids
 _whoosh_skip_to = W3LeafMatcher.skip_to
 
 
+def uninstall() -> None:
+    """Whoosh's own reader back (the benchmark's bare-Whoosh reference runs without this module)."""
+    W3LeafMatcher._read_data = _whoosh_read_data  # type: ignore[method-assign]
+    W3LeafMatcher._read_values = _whoosh_read_values  # type: ignore[method-assign]
+    W3LeafMatcher._goto = _whoosh_goto  # type: ignore[method-assign]
+    W3LeafMatcher._read_ids = _whoosh_read_ids  # type: ignore[method-assign]
+    W3LeafMatcher.skip_to = _whoosh_skip_to  # type: ignore[method-assign]
+
+
 def install() -> None:
     if W3LeafMatcher._read_data is _read_data:
         return
