@@ -10,12 +10,8 @@ when the parent is killed: after a SIGKILL the orphans keep the lock and the nex
 index busy. Here workers are *spawned* (no inherited descriptors), ignore SIGINT (the parent stops
 them), and exit on their own within a second once their parent is gone.
 
-Memory is bounded by the batch: at most `in_flight_batches(n_process)` batches are in flight (16
-for 2 workers: ~250 articles, a few tens of MB of parsed Docs), and the input iterator is read
-lazily. The queue is that deep so the workers go on parsing while the main process is busy with a
-Whoosh commit: a commit that merges segments takes tens of seconds on a large index, and with 2
-batches per worker in flight they sat idle through it (a 37.5k-article run used ~55 % of its two
-workers).
+Memory is bounded by the batch: at most `2 * n_process` batches are in flight, and the input
+iterator is read lazily.
 """
 
 from __future__ import annotations
@@ -36,10 +32,6 @@ MIN_BATCHES_PER_WORKER = 2
 EXCLUDE = ["tensor", "user_data"]
 
 _worker_nlp = None
-
-
-def in_flight_batches(n_process: int) -> int:
-    return max(2 * n_process, 16)
 
 
 def _watch_parent(parent: int) -> None:
@@ -74,7 +66,7 @@ def parse_parallel(nlp, texts: Iterable[str], n_process: int, batch_size: int) -
     finished = False
     try:
         while True:
-            while not finished and len(in_flight) < in_flight_batches(n_process):
+            while not finished and len(in_flight) < 2 * n_process:
                 batch = list(islice(iterator, batch_size))
                 if not batch:
                     finished = True
