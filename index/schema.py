@@ -27,7 +27,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyzer
 
 # Bump when enrichment changes in a way that should re-process unchanged files.
-PIPELINE_VERSION = "4"  # 4: better speaker attribution and person names (PolNeAR dev P 0.873, speaker-match 0.854)
+PIPELINE_VERSION = "5"  # 5: transcript labels, paragraph-aware pronouns, fewer mentioned-not-speaking speakers
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {

@@ -27,8 +27,9 @@ from functools import lru_cache
 
 import numpy
 
+from index.canonical import known_kind
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
-from index.names import TITLE_WORDS, clean_name, looks_female, person_key
+from index.names import TITLE_WORDS, clean_name, looks_female, person_key, strip_possessive
 from index.quotes import QuoteSpan
 from index.sentences import Sentences
 from index.tags import is_noun, is_proper_noun, is_verb
@@ -77,8 +78,16 @@ WEAK = _forms(
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
 QUOTE_MARKS = frozenset(['“', '”', '"', '«', '»', ':', "''", "``"])
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
-TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[A-Z][A-Z.'’ -]{1,40}[A-Z]|[A-Z][a-z]+(?: [A-Z][a-z’'-]+){0,2})"
+# A transcript line: "PENCE: ...", "Mike Pence: ...", "Alex Seitz-Wald: ...", "Mr. Trump: ...", also opening a quote.
+_LABEL_WORD = r"(?:Ma?c|O[’']|De|La)?[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)?"
+TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*[\"“]?(?P<name>(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.[ ])?"
+                             rf"(?:[A-Z][A-Z.'’ -]{{1,40}}[A-Z]|[A-Z][a-z]+(?: {_LABEL_WORD}){{0,2}}))"
                              r":[ \t]+(?P<said>\S[^\n]*)$")
+# Labels of a line that name no speaker, however much the line looks like a transcript's.
+NOT_SPEAKER_LABELS = frozenset("""
+    q a update updated note correction clarification editor editors byline transcript source sources
+    watch read related breaking exclusive video audio photo photos poll report developing live caption
+    """.split())
 STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
                              "spokeswoman", "spokesperson", "official", "officials", "minister",
                              "secretary"})
@@ -169,30 +178,54 @@ class SpeakerFinder:
             yield self.doc[int(i)]
 
     def transcript_events(self) -> list[SpeechEvent]:
-        """Interview transcripts: a paragraph opening with "PENCE:" or "Mike Pence:" is that person
-        speaking, when the name is a person of the article (or a full name in capitals)."""
-        out = []
-        text = self.text
-        for m in TRANSCRIPT_LINE.finditer(text):
-            if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) < 4:  # "Clinton: 1,769." is a tally
-                continue
+        """Interview transcripts: a paragraph opening with "PENCE:", "Mike Pence:" or "Mr. Pence:" is
+        that person speaking, resolved to the article's full name ("Chris Wallace" for "WALLACE:").
+        A label that resolves to nobody counts only when it is a full name in capitals, or a
+        one-word name in capitals in an article with at least two such labelled lines (a transcript);
+        "Q:", "UPDATE:" or a place or organisation never speaks."""
+        every = list(TRANSCRIPT_LINE.finditer(self.text))
+        for m in every:  # "KATE BOULDUAN: Why not debate?" tells who a later "BOULDUAN:" is
             raw = m.group("name").strip()
-            name = clean_name(raw.title() if raw.isupper() else raw)
-            if not name:
-                continue
-            full = self.persons.resolve(name, m.start())
-            if full is None and not (raw.isupper() and len(name.split()) >= 2 and m.start() > 0):
-                continue  # a headline in capitals ('FIX IS IN: PBS Moderators ...') names nobody
-            full = full or name
-            canonical = self.table.person(full)
-            tok = self.doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
-            if tok is None:
-                continue
-            self.mentions.append(Mention("person", name, m.start("name"), m.end("name"), tok.start, tok.end,
-                                         "TRANSCRIPT", set(), canonical))
-            out.append(SpeechEvent(tok.start, ":", canonical, "person", "transcript", 0.9,
-                                   (m.start("said"), m.end("said")), m.start()))
+            if raw.isupper() and m.start() > 0 and len(clean_name(raw.title()).split()) >= 2 \
+                    and not self._labelled_non_person(m.start("name"), m.end("name")):
+                self.persons.add(clean_name(raw.title()), m.start())
+        lines = [m for m in every if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) >= 4]  # "Clinton: 1,769."
+        capital_labels = sum(1 for m in lines if m.group("name").isupper() and m.start() > 0)
+        out = []
+        for m in lines:
+            event = self._transcript_event(m, capital_labels >= 2)
+            if event is not None:
+                out.append(event)
         return out
+
+    def _transcript_event(self, m: re.Match, in_transcript: bool) -> SpeechEvent | None:
+        raw = m.group("name").strip()
+        name = clean_name(raw.title() if raw.isupper() else raw)
+        if not name or any(strip_possessive(w).lower() in NOT_SPEAKER_LABELS for w in raw.split()):
+            return None
+        if self._labelled_non_person(m.start("name"), m.end("name")):
+            return None
+        titles = {w.lower().rstrip(".") for w in raw.split()} & TITLE_WORDS
+        full = self.persons.resolve(name, m.start(), looks_female(titles, name))
+        if full is None:
+            capitals = raw.isupper() and m.start() > 0
+            if not (capitals and (len(name.split()) >= 2 or in_transcript)):
+                return None  # a headline in capitals ('FIX IS IN: PBS Moderators ...') names nobody
+        full = full or name
+        canonical = self.table.person(full)
+        tok = self.doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
+        if tok is None:
+            return None
+        self.mentions.append(Mention("person", name, m.start("name"), m.end("name"), tok.start, tok.end,
+                                     "TRANSCRIPT", titles, canonical))
+        return SpeechEvent(tok.start, ":", canonical, "person", "transcript", 0.9,
+                           (m.start("said"), m.end("said")), m.start())
+
+    def _labelled_non_person(self, start: int, end: int) -> bool:
+        """A place or a known organisation inside [start, end): 'WASHINGTON: ...' is a dateline, 'NATO: ...'
+        a headline; an ORG label alone proves nothing on a name in capitals ('FALLIN')."""
+        return any(m.start < end and start < m.end and (m.kind == "place" or known_kind(m.name) == "org")
+                   for m in self.mentions)
 
     def _blocked(self, verb) -> bool:
         """Negated, conditional, infinitival or embedded under a negated verb."""

@@ -176,3 +176,33 @@ def test_words_glued_together_are_no_name_but_name_prefixes_are():
     assert not any("FlagShare" in n for n in names) and "Ted Cruz" in names, names
     e = enrich_text("John McCain and Ron DeSantis met Beto O’Rourke on Monday.")
     assert {"John McCain", "Ron DeSantis"} <= set(e.persons)
+
+
+def test_transcript_labels_speak_as_the_full_name_and_other_labels_never_speak():
+    e = enrich_text(
+        "Fox News host Chris Wallace interviewed Gov. Mike Pence on Sunday about the campaign.\n\n"
+        "WALLACE: Governor, do you think the election is rigged against your running mate?\n\n"
+        "PENCE: I think the American people are going to decide this election, and we will accept it.\n\n"
+        "Q: What about the debates and the polls in the swing states this week?\n\n"
+        "UPDATE: The campaign later issued a statement about the interview and the debates.\n\n"
+        "Mr. Wallace: Thank you for joining us on the program this morning, Governor.\n\n"
+        "“Alex Seitz-Wald: She is right on all these things if you dig down into the details.”"
+    )
+    assert speaker_of(e, "election is rigged") == "Chris Wallace"
+    assert speaker_of(e, "American people are going") == "Mike Pence"
+    assert speaker_of(e, "Thank you for joining") == "Chris Wallace"
+    assert speaker_of(e, "right on all these things") == "Alex Seitz-Wald"
+    assert set(e.speakers) == {"Chris Wallace", "Mike Pence", "Alex Seitz-Wald"}
+
+
+def test_one_word_capital_labels_speak_only_inside_a_transcript():
+    transcript = enrich_text(
+        "The governor appeared on the Sunday program.\n\n"
+        "TAPPER: Do you think the nominee has campaigned as a racial healer this year?\n\n"
+        "FALLIN: I think he is trying to campaign as a racial healer, and that is his message.\n\n"
+        "WASHINGTON: The capital was quiet on Sunday as lawmakers left the city for the recess."
+    )
+    assert speaker_of(transcript, "trying to campaign") == "Fallin"
+    assert set(transcript.speakers) == {"Tapper", "Fallin"}
+    single = enrich_text("The governor spoke on Sunday.\n\nFALLIN: I think he is trying to campaign as a healer.")
+    assert single.speakers == []
