@@ -270,7 +270,7 @@ class ArticlePersons:
             return self.full_names[key]
         if " " in key:
             return None
-        keys = self.by_surname.get(surname_key(name), [])
+        keys = self.by_surname.get(surname_key(name), []) or self._plural_of_surname(key)
         if len(keys) == 1:
             return self.full_names[keys[0]]
         if keys and female is not None:
@@ -284,6 +284,14 @@ class ArticlePersons:
         if len(firsts) == 1:
             return self.full_names[firsts[0]]
         return None
+
+
+    def _plural_of_surname(self, key: str) -> list[str]:
+        """'Trumps' ("the Trumps", "Trumps business ventures") is the known surname Trump, never a person of
+        its own; only surnames count ('Williams' is not the first name William)."""
+        if len(key) > 3 and key.endswith("s"):
+            return self.by_surname.get(key[:-1], [])
+        return []
 
 
 def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: CanonicalTable) -> None:

@@ -206,3 +206,12 @@ def test_one_word_capital_labels_speak_only_inside_a_transcript():
     assert set(transcript.speakers) == {"Tapper", "Fallin"}
     single = enrich_text("The governor spoke on Sunday.\n\nFALLIN: I think he is trying to campaign as a healer.")
     assert single.speakers == []
+
+
+def test_a_surname_with_a_plural_s_is_that_person_never_a_person_of_its_own():
+    e = enrich_text(
+        "Senator Elizabeth Warren attacked Donald Trump on Friday. Listing several of Trumps business ventures, "
+        "she added that the man was “a proven failure.” Trumps supporters booed."
+    )
+    assert "Trumps" not in e.persons and "Trumps" not in e.speakers, (e.persons, e.speakers)
+    assert "Donald Trump" in e.persons
