@@ -486,7 +486,32 @@ class SpeakerFinder:
             for person in reversed(self._speakers_by_sent.get(k, [])):
                 if self._gender.get(person) in (None, want_female):
                     return person
-        return None
+        return self._earlier_paragraph_person(here, want_female)
+
+    def _earlier_paragraph_person(self, here: int, want_female: bool) -> str | None:
+        """A he/she whose person was named paragraphs before: the one person of that gender who
+        speaks or is a main subject in the 8 to 16 sentences before; none when two could be meant."""
+        found: list[str] = []
+        for k in range(here - 8, max(here - 16, -1), -1):
+            sent = self.sentences.spans[k]
+            for person in [*self._speakers_by_sent.get(k, []), *self._main_subjects(sent)]:
+                if self._gender.get(person) in (None, want_female) and person not in found:
+                    found.append(person)
+        return found[0] if len(found) == 1 else None
+
+    def _main_subjects(self, sent) -> list[str]:
+        """Persons named as the subject of the main verb of `sent`, outside quotes."""
+        out = []
+        for i in range(sent.start, sent.end):
+            m = self.by_token.get(i)
+            if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx]:
+                continue
+            tok = self.doc[i]
+            while tok.dep_ in ("compound", "flat") and tok.head is not tok:
+                tok = tok.head
+            if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and m.canonical not in out:
+                out.append(m.canonical)
+        return out
 
     def _described_subject(self, sent, end: int) -> bool:
         """The main subject of `sent` (before `end`) is a person described, not named: 'the former

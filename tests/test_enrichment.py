@@ -215,3 +215,16 @@ def test_a_surname_with_a_plural_s_is_that_person_never_a_person_of_its_own():
     )
     assert "Trumps" not in e.persons and "Trumps" not in e.speakers, (e.persons, e.speakers)
     assert "Donald Trump" in e.persons
+
+
+FILLER = ("The talks opened late. The rooms were cold. Delegates waited for hours. Coffee ran out at noon. "
+          "The agenda was long. Nobody expected much. The weather turned grey. Crowds gathered outside.\n\n")
+
+
+def test_a_pronoun_paragraphs_after_its_person_resolves_only_when_one_person_fits():
+    one = enrich_text("Secretary of State John Kerry arrived in Geneva on Monday.\n\n" + FILLER
+                      + "“We will keep talking until there is a deal,” he said.")
+    assert speaker_of(one, "keep talking") == "John Kerry"
+    two = enrich_text("Secretary of State John Kerry arrived in Geneva on Monday. Sergei Lavrov arrived later.\n\n"
+                      + FILLER + "“We will keep talking until there is a deal,” he said.")
+    assert speaker_of(two, "keep talking") is None
