@@ -583,6 +583,9 @@ class SpeakerFinder:
                   and q.start - first.start_char <= 2):  # a quote that opens the next sentence
                 quote = Quote(previous.speaker, previous.speaker_type, text[q.start:q.end], q.start, q.end,
                               "direct", previous.cue, "continuation", round(previous.confidence * 0.8, 2))
+            elif q.start - lo <= 2 and (after := self._speaker_before(events, lo)) is not None:
+                quote = Quote(after.speaker, after.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
+                              after.cue, "paragraph-continuation", round(after.confidence * 0.7, 2))
             else:
                 quote = Quote(None, None, text[q.start:q.end], q.start, q.end, "direct", "", "unattributed", 0.0)
             quotes.append(quote)
@@ -605,6 +608,27 @@ class SpeakerFinder:
                                 e.cue, e.rule, round(e.confidence * 0.9, 2)))
         quotes.sort(key=lambda x: x.start)
         return quotes
+
+
+    def _speaker_before(self, events: list[SpeechEvent], sent_start: int) -> SpeechEvent | None:
+        """Who goes on speaking in a quote that opens its sentence with no cue of its own: the person
+        of the last speech event earlier in its paragraph or, for a quote opening a paragraph, in the
+        paragraph before ('Clinton responded, saying ...\n\n“I am so sick of it.”'). Nobody when that
+        event's source is unnamed or an organisation."""
+        para_start = self.text.rfind("\n", 0, sent_start) + 1
+        region_start = para_start
+        if not self.text[para_start:sent_start].strip():  # the quote opens its paragraph
+            if para_start < 2:
+                return None
+            region_start = self.text.rfind("\n", 0, para_start - 1)
+            while region_start > 0 and not self.text[region_start + 1:para_start].strip():
+                region_start = self.text.rfind("\n", 0, region_start - 1)
+            region_start += 1
+        before = [e for e in events if region_start <= self.doc[e.cue_i].idx < sent_start]
+        if before:
+            last = before[-1]
+            return last if last.speaker_type == "person" and last.speaker else None
+        return None
 
 
 @lru_cache(maxsize=1)

@@ -228,3 +228,17 @@ def test_a_pronoun_paragraphs_after_its_person_resolves_only_when_one_person_fit
     two = enrich_text("Secretary of State John Kerry arrived in Geneva on Monday. Sergei Lavrov arrived later.\n\n"
                       + FILLER + "“We will keep talking until there is a deal,” he said.")
     assert speaker_of(two, "keep talking") is None
+
+
+def test_a_quote_paragraph_without_a_cue_goes_on_with_the_last_named_speaker_before_it():
+    e = enrich_text(
+        "Hillary Clinton said the Sanders campaign was lying about her donors.\n\n"
+        "“I am so sick of the lies about me. I am sick of it.”\n\n"
+        "A senior official said the talks had failed.\n\n"
+        "“Nothing will change for months.”\n\n"
+        "The hall emptied quickly after the rally.\n\n"
+        "“Go home and vote.”"
+    )
+    assert speaker_of(e, "so sick of the lies") == "Hillary Clinton"
+    assert speaker_of(e, "Nothing will change") is None  # the source before it is unnamed
+    assert speaker_of(e, "Go home") is None  # nobody speaks in the paragraph before
