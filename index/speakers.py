@@ -88,6 +88,8 @@ NOT_SPEAKER_LABELS = frozenset("""
     q a update updated note correction clarification editor editors byline transcript source sources
     watch read related breaking exclusive video audio photo photos poll report developing live caption
     """.split())
+# Words that show a label is a phrase, not a name: "STAT OF THE WEEK:", "WHAT TO WATCH:".
+LABEL_FUNCTION_WORDS = frozenset({"of", "the", "to", "for", "and", "in", "on", "at", "what", "how", "why", "this"})
 STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
                              "spokeswoman", "spokesperson", "official", "officials", "minister",
                              "secretary"})
@@ -201,7 +203,8 @@ class SpeakerFinder:
     def _transcript_event(self, m: re.Match, in_transcript: bool) -> SpeechEvent | None:
         raw = m.group("name").strip()
         name = clean_name(raw.title() if raw.isupper() else raw)
-        if not name or any(strip_possessive(w).lower() in NOT_SPEAKER_LABELS for w in raw.split()):
+        words = [strip_possessive(w).lower() for w in raw.split()]
+        if not name or any(w in NOT_SPEAKER_LABELS or w in LABEL_FUNCTION_WORDS for w in words):
             return None
         if self._labelled_non_person(m.start("name"), m.end("name")):
             return None

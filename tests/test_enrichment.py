@@ -186,7 +186,8 @@ def test_transcript_labels_speak_as_the_full_name_and_other_labels_never_speak()
         "Q: What about the debates and the polls in the swing states this week?\n\n"
         "UPDATE: The campaign later issued a statement about the interview and the debates.\n\n"
         "Mr. Wallace: Thank you for joining us on the program this morning, Governor.\n\n"
-        "“Alex Seitz-Wald: She is right on all these things if you dig down into the details.”"
+        "“Alex Seitz-Wald: She is right on all these things if you dig down into the details.”\n\n"
+        "STAT OF THE WEEK: $43 million was the amount the Port Authority approved for the move downtown."
     )
     assert speaker_of(e, "election is rigged") == "Chris Wallace"
     assert speaker_of(e, "American people are going") == "Mike Pence"
