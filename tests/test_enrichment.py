@@ -243,3 +243,15 @@ def test_a_quote_paragraph_without_a_cue_goes_on_with_the_last_named_speaker_bef
     assert speaker_of(e, "so sick of the lies") == "Hillary Clinton"
     assert speaker_of(e, "Nothing will change") is None  # the source before it is unnamed
     assert speaker_of(e, "Go home") is None  # nobody speaks in the paragraph before
+
+
+def test_a_shared_surname_means_the_person_named_just_before_else_the_articles_main_one():
+    far = ("The campaign rented a small hall downtown and the volunteers stacked chairs for hours while the "
+           "weather turned cold and the crowd waited outside in long lines that wrapped around the block. ")
+    e = enrich_text(
+        "Jeb Bush campaigned in Iowa on Monday. He once worked for his father, George Bush, in the White House.\n\n"
+        + far * 3 + "\n\n“We will win this state,” Mr. Bush said.\n\n"
+        "Barbara Bush spoke next. “He is a good son,” Bush said."
+    )
+    assert speaker_of(e, "win this state") == "Jeb Bush"
+    assert speaker_of(e, "good son") == "Barbara Bush"
