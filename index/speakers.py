@@ -29,7 +29,15 @@ import numpy
 
 from index.canonical import known_kind
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
-from index.names import TITLE_WORDS, clean_name, looks_female, person_key, strip_possessive
+from index.names import (
+    MEDIA_NAMES,
+    TITLE_WORDS,
+    clean_name,
+    looks_female,
+    names_no_person,
+    person_key,
+    strip_possessive,
+)
 from index.quotes import QuoteSpan
 from index.sentences import Sentences
 from index.tags import is_noun, is_proper_noun, is_verb
@@ -164,6 +172,8 @@ class SpeakerFinder:
             else:
                 continue
             if event is not None:
+                if event.speaker_type == "person" and event.speaker and names_no_person(event.speaker):
+                    self._not_a_person(event)
                 out.append(event)
                 if event.speaker_type == "person" and event.speaker:
                     spoke = self._speakers_by_sent.setdefault(self.sentences.index_of(tok.i), [])
@@ -171,6 +181,16 @@ class SpeakerFinder:
                         spoke.append(event.speaker)
         out.extend(self.transcript_events())
         return sorted(out, key=lambda e: e.cue_i)
+
+    def _not_a_person(self, event: SpeechEvent) -> None:
+        """A source the model took for a person that is none: a medium speaks as an organisation
+        ('Twitter said'), a place or building not at all ('Ponte Vedra Beach'); either way it still
+        claims its quote, so the quote goes to nobody else."""
+        if event.speaker.lower() in MEDIA_NAMES:
+            event.speaker, event.speaker_type = self.table.org(event.speaker), "org"
+        else:
+            event.speaker, event.speaker_type = None, None
+        event.rule = f"{event.rule}/not-a-person"
 
     def _cue_tokens(self):
         """The tokens that can be a cue ("according" or a speech verb form), found by comparing
@@ -197,6 +217,8 @@ class SpeakerFinder:
         for m in lines:
             event = self._transcript_event(m, capital_labels >= 2)
             if event is not None:
+                if event.speaker_type == "person" and event.speaker and names_no_person(event.speaker):
+                    self._not_a_person(event)
                 out.append(event)
         return out
 
@@ -452,7 +474,8 @@ class SpeakerFinder:
             main, subjects, others = [], [], []
             for i in range(end - 1, sent.start - 1, -1):
                 m = self.by_token.get(i)
-                if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx]:
+                if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx] \
+                        or names_no_person(m.canonical):
                     continue
                 tok = self.doc[i]
                 while tok.dep_ in ("compound", "flat", "appos") and tok.head is not tok:

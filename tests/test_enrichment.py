@@ -255,3 +255,14 @@ def test_a_shared_surname_means_the_person_named_just_before_else_the_articles_m
     )
     assert speaker_of(e, "win this state") == "Jeb Bush"
     assert speaker_of(e, "good son") == "Barbara Bush"
+
+
+def test_places_and_outlets_the_model_calls_persons_never_speak_nor_take_a_pronoun():
+    e = enrich_text(
+        "Trump’s Indiana said the rally would go ahead despite the storm warnings.\n\n"
+        "Ponte Vedra Beach said it would close the roads during the parade.\n\n"
+        "Rep. Ron DeSantis met voters from Ponte Vedra Beach on Monday. “We need less federal involvement,” he said."
+    )
+    assert "Ponte Vedra Beach" in e.persons  # the model's label, as it comes
+    assert e.speakers == ["Ron DeSantis"], e.speakers
+    assert speaker_of(e, "less federal involvement") == "Ron DeSantis"
