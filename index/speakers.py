@@ -113,6 +113,7 @@ class SpeechEvent:
     confidence: float
     content: tuple[int, int] | None  # character span of what was said, when the parse shows it
     sent_start: int  # character offset of the cue's sentence
+    subject_i: int | None = None  # token index of the source, when known
 
 
 @dataclass
@@ -179,8 +180,54 @@ class SpeakerFinder:
                     spoke = self._speakers_by_sent.setdefault(self.sentences.index_of(tok.i), [])
                     if event.speaker not in spoke:
                         spoke.append(event.speaker)
-        out.extend(self.transcript_events())
+        transcript = self.transcript_events()
+        out.extend(transcript)
+        label_colons = {e.content[0] for e in transcript}  # a transcript line's words start after its colon
+        out.extend(e for e in self.colon_events() if not any(0 < c - self.doc[e.cue_i].idx <= 3 for c in label_colons))
         return sorted(out, key=lambda e: e.cue_i)
+
+    def colon_events(self) -> list[SpeechEvent]:
+        """'- Carl Bialik: “One of the biggest lessons ...”', 'Continued Stone: “...”': a person named right
+        before a colon that opens a quote speaks it, when no speech verb before the colon (in its
+        sentence) already says who speaks ('Trump told Clinton: “...”' is Trump's)."""
+        out = []
+        for q in self.quotes:
+            colon = self._colon_before(q.start)
+            if colon is None or self.inside_quote[self.doc[colon].idx]:
+                continue
+            speaker = self._person_ending_at(colon - 1)
+            if speaker is None or self.doc[colon - 1].dep_ in ("dobj", "pobj", "dative"):
+                continue
+            sent = self.sentences.of(colon)
+            line_start = self.text.rfind("\n", 0, self.doc[colon].idx) + 1
+            if any(t.lower_ in _CUE_FORMS for t in self.doc[sent.start:colon] if t.idx >= line_start):
+                continue
+            out.append(SpeechEvent(colon, ":", speaker, "person", "colon-name", 0.8, (q.start, q.end),
+                                   sent.start_char, subject_i=colon - 1))
+        return out
+
+    def _person_ending_at(self, i: int) -> str | None:
+        """The canonical person whose name ends at token `i`: a person mention, or a capitalised
+        word the article names as a person elsewhere ('Clinton: “...” Bush: “...”')."""
+        mention = self.by_token.get(i)
+        if mention is not None:
+            ok = mention.kind == "person" and mention.token_end == i + 1 and mention.canonical
+            return mention.canonical if ok and not names_no_person(mention.canonical) else None
+        tok = self.doc[i]
+        if not is_proper_noun(tok) or not tok.text[:1].isupper():
+            return None
+        full = self.persons.resolve(clean_name(tok.text) or tok.text, tok.idx)
+        return self.table.person(full) if full is not None else None
+
+    def _colon_before(self, pos: int) -> int | None:
+        """The token index of a colon that stands right before `pos` (an opening mark between), if any."""
+        j = pos - 1
+        while j >= 0 and (self.text[j].isspace() and self.text[j] != "\n" or self.text[j] in "“\"«'"):
+            j -= 1
+        if j < 0 or self.text[j] != ":":
+            return None
+        tok = self.doc.char_span(j, j + 1, alignment_mode="expand")
+        return tok.start if tok is not None and tok.text == ":" and tok.start > 0 else None
 
     def _not_a_person(self, event: SpeechEvent) -> None:
         """A source the model took for a person that is none: a medium speaks as an organisation
@@ -664,6 +711,9 @@ def _cue_hashes() -> numpy.ndarray:
 
     forms = {*STRONG, *WEAK, *BESIDE_QUOTE, "according"}
     return numpy.array(sorted(get_string_id(f) for f in forms), dtype=numpy.uint64)
+
+
+_CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, "according"})
 
 
 def _distance(pos: int, q: QuoteSpan) -> int:

@@ -266,3 +266,15 @@ def test_places_and_outlets_the_model_calls_persons_never_speak_nor_take_a_prono
     assert "Ponte Vedra Beach" in e.persons  # the model's label, as it comes
     assert e.speakers == ["Ron DeSantis"], e.speakers
     assert speaker_of(e, "less federal involvement") == "Ron DeSantis"
+
+
+def test_a_person_named_right_before_a_colon_speaks_the_quote_after_it():
+    e = enrich_text(
+        "Jeb Bush and Hillary Clinton, among others, reject the term containment. Some pollsters disagree.\n\n"
+        "Pollsters agree - Carl Bialik: “One of the biggest lessons was a simple one: keep on contacting voters.”\n\n"
+        "Clinton: “Our goal is not to contain ISIS but to destroy it.” Bush: “The mission is to destroy ISIS.”\n\n"
+        "At the debate Donald Trump told Clinton: “You have no stamina at all.”"
+    )
+    assert speaker_of(e, "biggest lessons") == "Carl Bialik"
+    assert speaker_of(e, "mission is to destroy") == "Jeb Bush"
+    assert speaker_of(e, "no stamina") == "Donald Trump"
