@@ -398,8 +398,23 @@ class SpeakerFinder:
                     and (head.head.dep_ == "ROOT" or head.head.lower_ in STRONG)):  # "X urged ..., saying"
                 head, via = head.head, "/participle"
                 continue
+            if head.dep_ == "advcl" and head.tag_ == "VBG" and head is verb:
+                # 'Clinton seemed ready to riff on it, telling the crowd, “...”': the participle hangs
+                # under an infinitive; the main clause's subject speaks
+                root = self._main_verb(head)
+                if root is not None and root is not head.head:
+                    head, via = root, "/participle"
+                    continue
             return None, via
         return None, via
+
+    def _main_verb(self, tok):
+        """The verb that heads `tok` through open complements only (xcomp, acomp, advcl): the main
+        clause of 'seemed ready to riff on it, telling ...'; None past any other clause."""
+        head = tok.head
+        while head.dep_ in ("xcomp", "acomp", "advcl") and head.head is not head:
+            head = head.head
+        return head if head.dep_ == "ROOT" else None
 
     def _name_before(self, verb):
         """A person's name right before a speech verb the parse left without a subject ('her senior

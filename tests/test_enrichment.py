@@ -278,3 +278,10 @@ def test_a_person_named_right_before_a_colon_speaks_the_quote_after_it():
     assert speaker_of(e, "biggest lessons") == "Carl Bialik"
     assert speaker_of(e, "mission is to destroy") == "Jeb Bush"
     assert speaker_of(e, "no stamina") == "Donald Trump"
+
+
+def test_a_speech_participle_under_an_infinitive_speaks_for_the_main_subject():
+    e = enrich_text("Hillary Clinton seemed to be ready to joke about the incident, telling the crowd, "
+                    "“Some people get a little carried away.”")
+    assert speaker_of(e, "carried away") == "Hillary Clinton"
+    assert e.speakers == ["Hillary Clinton"]
