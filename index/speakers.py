@@ -115,6 +115,12 @@ class SpeechEvent:
     sent_start: int  # character offset of the cue's sentence
     subject_i: int | None = None  # token index of the source, when known
 
+    @property
+    def names_a_speaker(self) -> bool:
+        """The source is a speaker of the article (its facet); a he/she that could only be resolved to
+        a person merely mentioned nearby gives its quote a speaker but is not evidence enough."""
+        return bool(self.speaker) and not self.rule.startswith("pronoun-mentioned")
+
 
 @dataclass
 class Quote:
@@ -149,6 +155,7 @@ class SpeakerFinder:
             for i in range(m.token_start, m.token_end):
                 self.by_token[i] = m
         self._resolved: dict[int, str | None] = {}
+        self._tentative: set[int] = set()  # pronouns resolved to a person only mentioned, not a subject
         self._gender: dict[str, bool | None] = {}
         self._tagged_persons = {person_key(n): n for n in {m.name for m in mentions if m.kind == "person"}}
         for m in mentions:
@@ -176,7 +183,7 @@ class SpeakerFinder:
                 if event.speaker_type == "person" and event.speaker and names_no_person(event.speaker):
                     self._not_a_person(event)
                 out.append(event)
-                if event.speaker_type == "person" and event.speaker:
+                if event.speaker_type == "person" and event.names_a_speaker:
                     spoke = self._speakers_by_sent.setdefault(self.sentences.index_of(tok.i), [])
                     if event.speaker not in spoke:
                         spoke.append(event.speaker)
@@ -451,7 +458,11 @@ class SpeakerFinder:
         low = tok.lower_
         if low in PERSON_PRONOUNS and (allow_object_pronoun or low in ("he", "she")):
             person = self.resolve_pronoun(tok)
-            return (person, "person", "pronoun", 0.8) if person else (None, None, "pronoun-unresolved", 0.0)
+            if person is None:
+                return None, None, "pronoun-unresolved", 0.0
+            if tok.i in self._tentative:  # the quote goes to that person; the speaker facet waits for more
+                return person, "person", "pronoun-mentioned", 0.5
+            return person, "person", "pronoun", 0.8
         mention = self.by_token.get(tok.i)
         if mention is not None and mention.kind in ("person", "org"):
             return mention.canonical, mention.kind, "named", 0.95
@@ -545,8 +556,8 @@ class SpeakerFinder:
                 if tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
                                             and tok.head.head.dep_ == "ROOT"):
                     bucket = main
-                elif tok.dep_ in ("nsubj", "nsubjpass"):
-                    bucket = subjects
+                elif tok.dep_ in ("nsubj", "nsubjpass") or self._opens_line(m):
+                    bucket = subjects  # a name opening its line is its subject, whatever a parse run on says
                 else:
                     bucket = others
                 if m.canonical not in bucket:
@@ -555,10 +566,13 @@ class SpeakerFinder:
             # "He avoided criticism of Trump until recent days, when he expressed concern": the
             # sentence's own subject pronoun carries the chain on, before any name in the sentence
             chain = self._subject_pronoun(sent, end, want_female, any_clause=k == here)
+            chained: list[str] = []
             if chain is not None:
                 person = self.resolve_pronoun(chain)
                 if person is not None:
                     main = main + [person]
+                    if chain.i in self._tentative:
+                        chained.append(person)
             if not main and chain is None and self._described_subject(sent, end):
                 subjects, others = [], []  # 'The former ambassador also discussed ... Trump. He stated'
             if k == here and k > 0:  # 'In an interview with Obama, he said': an object of this sentence
@@ -568,6 +582,8 @@ class SpeakerFinder:
             for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
+                    if person in others and person not in speakers + main + subjects or person in chained:
+                        self._tentative.add(pron.i)
                     return person
         # '“...” she continued' after a long quote: the last speaker of that gender a little further back
         for k in range(here - 4, max(here - 8, -1), -1):
@@ -600,6 +616,13 @@ class SpeakerFinder:
             if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and m.canonical not in out:
                 out.append(m.canonical)
         return out
+
+    def _opens_line(self, mention: Mention) -> bool:
+        """The mention opens its line, after title words at most ('Russian President Vladimir Putin also
+        responded ...' after a heading the parser ran into the same sentence)."""
+        line_start = self.text.rfind("\n", 0, mention.start) + 1
+        prefix = self.text[line_start:mention.start].split()
+        return len(prefix) <= 4 and all(w[:1].isupper() for w in prefix)
 
     def _described_subject(self, sent, end: int) -> bool:
         """The main subject of `sent` (before `end`) is a person described, not named: 'the former

@@ -285,3 +285,10 @@ def test_a_speech_participle_under_an_infinitive_speaks_for_the_main_subject():
                     "“Some people get a little carried away.”")
     assert speaker_of(e, "carried away") == "Hillary Clinton"
     assert e.speakers == ["Hillary Clinton"]
+
+
+def test_a_pronoun_that_only_a_mentioned_person_could_be_gives_a_quote_but_no_speaker():
+    e = enrich_text("The protesters booed Hillary Clinton outside the rally in Des Moines. "
+                    "“We want real change and we want it now,” she said.")
+    assert speaker_of(e, "real change") == "Hillary Clinton"  # the quote still gets its best guess
+    assert "Hillary Clinton" in e.persons and e.speakers == [], e.speakers
