@@ -113,7 +113,7 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
     speakers, speaker_orgs = [], []
     for event in events:
         target = speakers if event.speaker_type == "person" else speaker_orgs
-        if event.speaker and event.speaker not in target:
+        if event.names_a_speaker and event.speaker not in target:
             target.append(event.speaker)
     for value in speakers:  # every speaker is also a person of the article
         if value not in values["person"]:

@@ -270,7 +270,7 @@ class ArticlePersons:
             return self.full_names[key]
         if " " in key:
             return None
-        keys = self.by_surname.get(surname_key(name), [])
+        keys = self.by_surname.get(surname_key(name), []) or self._plural_of_surname(key)
         if len(keys) == 1:
             return self.full_names[keys[0]]
         if keys and female is not None:
@@ -278,12 +278,31 @@ class ArticlePersons:
         if len(keys) == 1:
             return self.full_names[keys[0]]
         if keys:
-            before = [k for pos, k in self.positions if k in keys and (position is None or pos <= position)]
-            return self.full_names[before[-1] if before else keys[0]]
+            return self.full_names[self._shared_surname_owner(keys, position)]
         firsts = [k for k in self.full_names if k.split()[0] == key]
         if len(firsts) == 1:
             return self.full_names[firsts[0]]
         return None
+
+
+    def _shared_surname_owner(self, keys: list[str], position: int | None) -> str:
+        """Which of several people with one surname a lone surname means: the one named in full
+        shortly before (the last 300 characters: 'Bill Clinton said ... Clinton added'), else the one the
+        article introduced first, its main person ('Mr. Bush' is Jeb in a story that mentions his
+        father George Bush in passing)."""
+        if position is not None:
+            near = [k for pos, k in self.positions if k in keys and position - 300 <= pos <= position]
+            if near:
+                return near[-1]
+        first = [k for _, k in self.positions if k in keys]
+        return first[0] if first else keys[0]
+
+    def _plural_of_surname(self, key: str) -> list[str]:
+        """'Trumps' ("the Trumps", "Trumps business ventures") is the known surname Trump, never a person of
+        its own; only surnames count ('Williams' is not the first name William)."""
+        if len(key) > 3 and key.endswith("s"):
+            return self.by_surname.get(key[:-1], [])
+        return []
 
 
 def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: CanonicalTable) -> None:

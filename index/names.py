@@ -187,6 +187,38 @@ def surname_key(name: str) -> str:
     return tokens[-1] if tokens else ""
 
 
+# Last words of a name that make it a place, building, outlet or body, never a person ("Ponte Vedra
+# Beach", "Trump Tower", "Orlando Sentinel", "Vermont Edition", "Bellwether County"), unless a first
+# name opens it ("John Tower"). Common surnames (Hall, Park, Church, House, Post) are left out.
+NON_PERSON_HEADS = frozenset(
+    """
+    county city town village beach island tower building center centre square street avenue airport
+    station school college university sentinel tribune gazette herald times news journal magazine
+    network edition show podcast message week committee foundation institute
+    """.split()
+)
+# Media that the model tags as persons ("Trump blamed local officials on Twitter").
+MEDIA_NAMES = frozenset({"twitter", "facebook", "instagram", "youtube", "snapchat", "reddit", "google",
+                         "tumblr", "periscope", "network"})
+# First words of multi-word place names ("South Carolina", "New York City", "North Korea").
+PLACE_FIRST_WORDS = frozenset({"north", "south", "east", "west", "new", "san", "los", "las", "fort", "port",
+                               "lake", "mount"})
+
+
+def names_no_person(name: str) -> bool:
+    """A name the model called a person that cannot be one: a place, building, outlet or medium."""
+    words = [w.lower().strip(".") for w in name.split()]
+    if not words:
+        return False
+    if len(words) == 1:
+        return words[0] in MEDIA_NAMES
+    if any(_POSSESSIVE.search(w) for w in words[:-1]):  # "Trump’s Indiana" names what is Trump's
+        return True
+    if words[0] in PLACE_FIRST_WORDS:
+        return True
+    return words[-1] in NON_PERSON_HEADS and fold_token(words[0]) not in _MALE_FIRST_NAMES | _FEMALE_FIRST_NAMES
+
+
 def looks_female(title_words: set[str], name: str) -> bool | None:
     """Weak evidence of gender from titles and name endings, for pronoun resolution only.
     Returns True, False or None (unknown)."""

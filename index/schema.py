@@ -27,7 +27,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyzer
 
 # Bump when enrichment changes in a way that should re-process unchanged files.
-PIPELINE_VERSION = "4"  # 4: better speaker attribution and person names (PolNeAR dev P 0.873, speaker-match 0.854)
+# 5: transcript labels, pronouns paragraphs back, quote continuation, no place as a speaker
+#    (PolNeAR dev P 0.871, speaker-match 0.862)
+PIPELINE_VERSION = "5"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {

@@ -27,8 +27,17 @@ from functools import lru_cache
 
 import numpy
 
+from index.canonical import known_kind
 from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
-from index.names import TITLE_WORDS, clean_name, looks_female, person_key
+from index.names import (
+    MEDIA_NAMES,
+    TITLE_WORDS,
+    clean_name,
+    looks_female,
+    names_no_person,
+    person_key,
+    strip_possessive,
+)
 from index.quotes import QuoteSpan
 from index.sentences import Sentences
 from index.tags import is_noun, is_proper_noun, is_verb
@@ -77,8 +86,18 @@ WEAK = _forms(
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
 QUOTE_MARKS = frozenset(['“', '”', '"', '«', '»', ':', "''", "``"])
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
-TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[A-Z][A-Z.'’ -]{1,40}[A-Z]|[A-Z][a-z]+(?: [A-Z][a-z’'-]+){0,2})"
+# A transcript line: "PENCE: ...", "Mike Pence: ...", "Alex Seitz-Wald: ...", "Mr. Trump: ...", also opening a quote.
+_LABEL_WORD = r"(?:Ma?c|O[’']|De|La)?[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)?"
+TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*[\"“]?(?P<name>(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.[ ])?"
+                             rf"(?:[A-Z][A-Z.'’ -]{{1,40}}[A-Z]|[A-Z][a-z]+(?: {_LABEL_WORD}){{0,2}}))"
                              r":[ \t]+(?P<said>\S[^\n]*)$")
+# Labels of a line that name no speaker, however much the line looks like a transcript's.
+NOT_SPEAKER_LABELS = frozenset("""
+    q a update updated note correction clarification editor editors byline transcript source sources
+    watch read related breaking exclusive video audio photo photos poll report developing live caption
+    """.split())
+# Words that show a label is a phrase, not a name: "STAT OF THE WEEK:", "WHAT TO WATCH:".
+LABEL_FUNCTION_WORDS = frozenset({"of", "the", "to", "for", "and", "in", "on", "at", "what", "how", "why", "this"})
 STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
                              "spokeswoman", "spokesperson", "official", "officials", "minister",
                              "secretary"})
@@ -94,6 +113,13 @@ class SpeechEvent:
     confidence: float
     content: tuple[int, int] | None  # character span of what was said, when the parse shows it
     sent_start: int  # character offset of the cue's sentence
+    subject_i: int | None = None  # token index of the source, when known
+
+    @property
+    def names_a_speaker(self) -> bool:
+        """The source is a speaker of the article (its facet); a he/she that could only be resolved to
+        a person merely mentioned nearby gives its quote a speaker but is not evidence enough."""
+        return bool(self.speaker) and not self.rule.startswith("pronoun-mentioned")
 
 
 @dataclass
@@ -129,6 +155,7 @@ class SpeakerFinder:
             for i in range(m.token_start, m.token_end):
                 self.by_token[i] = m
         self._resolved: dict[int, str | None] = {}
+        self._tentative: set[int] = set()  # pronouns resolved to a person only mentioned, not a subject
         self._gender: dict[str, bool | None] = {}
         self._tagged_persons = {person_key(n): n for n in {m.name for m in mentions if m.kind == "person"}}
         for m in mentions:
@@ -153,13 +180,71 @@ class SpeakerFinder:
             else:
                 continue
             if event is not None:
+                if event.speaker_type == "person" and event.speaker and names_no_person(event.speaker):
+                    self._not_a_person(event)
                 out.append(event)
-                if event.speaker_type == "person" and event.speaker:
+                if event.speaker_type == "person" and event.names_a_speaker:
                     spoke = self._speakers_by_sent.setdefault(self.sentences.index_of(tok.i), [])
                     if event.speaker not in spoke:
                         spoke.append(event.speaker)
-        out.extend(self.transcript_events())
+        transcript = self.transcript_events()
+        out.extend(transcript)
+        label_colons = {e.content[0] for e in transcript}  # a transcript line's words start after its colon
+        out.extend(e for e in self.colon_events() if not any(0 < c - self.doc[e.cue_i].idx <= 3 for c in label_colons))
         return sorted(out, key=lambda e: e.cue_i)
+
+    def colon_events(self) -> list[SpeechEvent]:
+        """'- Carl Bialik: “One of the biggest lessons ...”', 'Continued Stone: “...”': a person named right
+        before a colon that opens a quote speaks it, when no speech verb before the colon (in its
+        sentence) already says who speaks ('Trump told Clinton: “...”' is Trump's)."""
+        out = []
+        for q in self.quotes:
+            colon = self._colon_before(q.start)
+            if colon is None or self.inside_quote[self.doc[colon].idx]:
+                continue
+            speaker = self._person_ending_at(colon - 1)
+            if speaker is None or self.doc[colon - 1].dep_ in ("dobj", "pobj", "dative"):
+                continue
+            sent = self.sentences.of(colon)
+            line_start = self.text.rfind("\n", 0, self.doc[colon].idx) + 1
+            if any(t.lower_ in _CUE_FORMS for t in self.doc[sent.start:colon] if t.idx >= line_start):
+                continue
+            out.append(SpeechEvent(colon, ":", speaker, "person", "colon-name", 0.8, (q.start, q.end),
+                                   sent.start_char, subject_i=colon - 1))
+        return out
+
+    def _person_ending_at(self, i: int) -> str | None:
+        """The canonical person whose name ends at token `i`: a person mention, or a capitalised
+        word the article names as a person elsewhere ('Clinton: “...” Bush: “...”')."""
+        mention = self.by_token.get(i)
+        if mention is not None:
+            ok = mention.kind == "person" and mention.token_end == i + 1 and mention.canonical
+            return mention.canonical if ok and not names_no_person(mention.canonical) else None
+        tok = self.doc[i]
+        if not is_proper_noun(tok) or not tok.text[:1].isupper():
+            return None
+        full = self.persons.resolve(clean_name(tok.text) or tok.text, tok.idx)
+        return self.table.person(full) if full is not None else None
+
+    def _colon_before(self, pos: int) -> int | None:
+        """The token index of a colon that stands right before `pos` (an opening mark between), if any."""
+        j = pos - 1
+        while j >= 0 and (self.text[j].isspace() and self.text[j] != "\n" or self.text[j] in "“\"«'"):
+            j -= 1
+        if j < 0 or self.text[j] != ":":
+            return None
+        tok = self.doc.char_span(j, j + 1, alignment_mode="expand")
+        return tok.start if tok is not None and tok.text == ":" and tok.start > 0 else None
+
+    def _not_a_person(self, event: SpeechEvent) -> None:
+        """A source the model took for a person that is none: a medium speaks as an organisation
+        ('Twitter said'), a place or building not at all ('Ponte Vedra Beach'); either way it still
+        claims its quote, so the quote goes to nobody else."""
+        if event.speaker.lower() in MEDIA_NAMES:
+            event.speaker, event.speaker_type = self.table.org(event.speaker), "org"
+        else:
+            event.speaker, event.speaker_type = None, None
+        event.rule = f"{event.rule}/not-a-person"
 
     def _cue_tokens(self):
         """The tokens that can be a cue ("according" or a speech verb form), found by comparing
@@ -169,30 +254,57 @@ class SpeakerFinder:
             yield self.doc[int(i)]
 
     def transcript_events(self) -> list[SpeechEvent]:
-        """Interview transcripts: a paragraph opening with "PENCE:" or "Mike Pence:" is that person
-        speaking, when the name is a person of the article (or a full name in capitals)."""
-        out = []
-        text = self.text
-        for m in TRANSCRIPT_LINE.finditer(text):
-            if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) < 4:  # "Clinton: 1,769." is a tally
-                continue
+        """Interview transcripts: a paragraph opening with "PENCE:", "Mike Pence:" or "Mr. Pence:" is
+        that person speaking, resolved to the article's full name ("Chris Wallace" for "WALLACE:").
+        A label that resolves to nobody counts only when it is a full name in capitals, or a
+        one-word name in capitals in an article with at least two such labelled lines (a transcript);
+        "Q:", "UPDATE:" or a place or organisation never speaks."""
+        every = list(TRANSCRIPT_LINE.finditer(self.text))
+        for m in every:  # "KATE BOULDUAN: Why not debate?" tells who a later "BOULDUAN:" is
             raw = m.group("name").strip()
-            name = clean_name(raw.title() if raw.isupper() else raw)
-            if not name:
-                continue
-            full = self.persons.resolve(name, m.start())
-            if full is None and not (raw.isupper() and len(name.split()) >= 2 and m.start() > 0):
-                continue  # a headline in capitals ('FIX IS IN: PBS Moderators ...') names nobody
-            full = full or name
-            canonical = self.table.person(full)
-            tok = self.doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
-            if tok is None:
-                continue
-            self.mentions.append(Mention("person", name, m.start("name"), m.end("name"), tok.start, tok.end,
-                                         "TRANSCRIPT", set(), canonical))
-            out.append(SpeechEvent(tok.start, ":", canonical, "person", "transcript", 0.9,
-                                   (m.start("said"), m.end("said")), m.start()))
+            if raw.isupper() and m.start() > 0 and len(clean_name(raw.title()).split()) >= 2 \
+                    and not self._labelled_non_person(m.start("name"), m.end("name")):
+                self.persons.add(clean_name(raw.title()), m.start())
+        lines = [m for m in every if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) >= 4]  # "Clinton: 1,769."
+        capital_labels = sum(1 for m in lines if m.group("name").isupper() and m.start() > 0)
+        out = []
+        for m in lines:
+            event = self._transcript_event(m, capital_labels >= 2)
+            if event is not None:
+                if event.speaker_type == "person" and event.speaker and names_no_person(event.speaker):
+                    self._not_a_person(event)
+                out.append(event)
         return out
+
+    def _transcript_event(self, m: re.Match, in_transcript: bool) -> SpeechEvent | None:
+        raw = m.group("name").strip()
+        name = clean_name(raw.title() if raw.isupper() else raw)
+        words = [strip_possessive(w).lower() for w in raw.split()]
+        if not name or any(w in NOT_SPEAKER_LABELS or w in LABEL_FUNCTION_WORDS for w in words):
+            return None
+        if self._labelled_non_person(m.start("name"), m.end("name")):
+            return None
+        titles = {w.lower().rstrip(".") for w in raw.split()} & TITLE_WORDS
+        full = self.persons.resolve(name, m.start(), looks_female(titles, name))
+        if full is None:
+            capitals = raw.isupper() and m.start() > 0
+            if not (capitals and (len(name.split()) >= 2 or in_transcript)):
+                return None  # a headline in capitals ('FIX IS IN: PBS Moderators ...') names nobody
+        full = full or name
+        canonical = self.table.person(full)
+        tok = self.doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
+        if tok is None:
+            return None
+        self.mentions.append(Mention("person", name, m.start("name"), m.end("name"), tok.start, tok.end,
+                                     "TRANSCRIPT", titles, canonical))
+        return SpeechEvent(tok.start, ":", canonical, "person", "transcript", 0.9,
+                           (m.start("said"), m.end("said")), m.start())
+
+    def _labelled_non_person(self, start: int, end: int) -> bool:
+        """A place or a known organisation inside [start, end): 'WASHINGTON: ...' is a dateline, 'NATO: ...'
+        a headline; an ORG label alone proves nothing on a name in capitals ('FALLIN')."""
+        return any(m.start < end and start < m.end and (m.kind == "place" or known_kind(m.name) == "org")
+                   for m in self.mentions)
 
     def _blocked(self, verb) -> bool:
         """Negated, conditional, infinitival or embedded under a negated verb."""
@@ -293,8 +405,23 @@ class SpeakerFinder:
                     and (head.head.dep_ == "ROOT" or head.head.lower_ in STRONG)):  # "X urged ..., saying"
                 head, via = head.head, "/participle"
                 continue
+            if head.dep_ == "advcl" and head.tag_ == "VBG" and head is verb:
+                # 'Clinton seemed ready to riff on it, telling the crowd, “...”': the participle hangs
+                # under an infinitive; the main clause's subject speaks
+                root = self._main_verb(head)
+                if root is not None and root is not head.head:
+                    head, via = root, "/participle"
+                    continue
             return None, via
         return None, via
+
+    def _main_verb(self, tok):
+        """The verb that heads `tok` through open complements only (xcomp, acomp, advcl): the main
+        clause of 'seemed ready to riff on it, telling ...'; None past any other clause."""
+        head = tok.head
+        while head.dep_ in ("xcomp", "acomp", "advcl") and head.head is not head:
+            head = head.head
+        return head if head.dep_ == "ROOT" else None
 
     def _name_before(self, verb):
         """A person's name right before a speech verb the parse left without a subject ('her senior
@@ -331,7 +458,11 @@ class SpeakerFinder:
         low = tok.lower_
         if low in PERSON_PRONOUNS and (allow_object_pronoun or low in ("he", "she")):
             person = self.resolve_pronoun(tok)
-            return (person, "person", "pronoun", 0.8) if person else (None, None, "pronoun-unresolved", 0.0)
+            if person is None:
+                return None, None, "pronoun-unresolved", 0.0
+            if tok.i in self._tentative:  # the quote goes to that person; the speaker facet waits for more
+                return person, "person", "pronoun-mentioned", 0.5
+            return person, "person", "pronoun", 0.8
         mention = self.by_token.get(tok.i)
         if mention is not None and mention.kind in ("person", "org"):
             return mention.canonical, mention.kind, "named", 0.95
@@ -416,7 +547,8 @@ class SpeakerFinder:
             main, subjects, others = [], [], []
             for i in range(end - 1, sent.start - 1, -1):
                 m = self.by_token.get(i)
-                if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx]:
+                if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx] \
+                        or names_no_person(m.canonical):
                     continue
                 tok = self.doc[i]
                 while tok.dep_ in ("compound", "flat", "appos") and tok.head is not tok:
@@ -424,8 +556,8 @@ class SpeakerFinder:
                 if tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
                                             and tok.head.head.dep_ == "ROOT"):
                     bucket = main
-                elif tok.dep_ in ("nsubj", "nsubjpass"):
-                    bucket = subjects
+                elif tok.dep_ in ("nsubj", "nsubjpass") or self._opens_line(m):
+                    bucket = subjects  # a name opening its line is its subject, whatever a parse run on says
                 else:
                     bucket = others
                 if m.canonical not in bucket:
@@ -434,10 +566,13 @@ class SpeakerFinder:
             # "He avoided criticism of Trump until recent days, when he expressed concern": the
             # sentence's own subject pronoun carries the chain on, before any name in the sentence
             chain = self._subject_pronoun(sent, end, want_female, any_clause=k == here)
+            chained: list[str] = []
             if chain is not None:
                 person = self.resolve_pronoun(chain)
                 if person is not None:
                     main = main + [person]
+                    if chain.i in self._tentative:
+                        chained.append(person)
             if not main and chain is None and self._described_subject(sent, end):
                 subjects, others = [], []  # 'The former ambassador also discussed ... Trump. He stated'
             if k == here and k > 0:  # 'In an interview with Obama, he said': an object of this sentence
@@ -447,13 +582,47 @@ class SpeakerFinder:
             for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
+                    if person in others and person not in speakers + main + subjects or person in chained:
+                        self._tentative.add(pron.i)
                     return person
         # '“...” she continued' after a long quote: the last speaker of that gender a little further back
         for k in range(here - 4, max(here - 8, -1), -1):
             for person in reversed(self._speakers_by_sent.get(k, [])):
                 if self._gender.get(person) in (None, want_female):
                     return person
-        return None
+        return self._earlier_paragraph_person(here, want_female)
+
+    def _earlier_paragraph_person(self, here: int, want_female: bool) -> str | None:
+        """A he/she whose person was named paragraphs before: the one person of that gender who
+        speaks or is a main subject in the 8 to 16 sentences before; none when two could be meant."""
+        found: list[str] = []
+        for k in range(here - 8, max(here - 16, -1), -1):
+            sent = self.sentences.spans[k]
+            for person in [*self._speakers_by_sent.get(k, []), *self._main_subjects(sent)]:
+                if self._gender.get(person) in (None, want_female) and person not in found:
+                    found.append(person)
+        return found[0] if len(found) == 1 else None
+
+    def _main_subjects(self, sent) -> list[str]:
+        """Persons named as the subject of the main verb of `sent`, outside quotes."""
+        out = []
+        for i in range(sent.start, sent.end):
+            m = self.by_token.get(i)
+            if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx]:
+                continue
+            tok = self.doc[i]
+            while tok.dep_ in ("compound", "flat") and tok.head is not tok:
+                tok = tok.head
+            if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and m.canonical not in out:
+                out.append(m.canonical)
+        return out
+
+    def _opens_line(self, mention: Mention) -> bool:
+        """The mention opens its line, after title words at most ('Russian President Vladimir Putin also
+        responded ...' after a heading the parser ran into the same sentence)."""
+        line_start = self.text.rfind("\n", 0, mention.start) + 1
+        prefix = self.text[line_start:mention.start].split()
+        return len(prefix) <= 4 and all(w[:1].isupper() for w in prefix)
 
     def _described_subject(self, sent, end: int) -> bool:
         """The main subject of `sent` (before `end`) is a person described, not named: 'the former
@@ -525,6 +694,9 @@ class SpeakerFinder:
                   and q.start - first.start_char <= 2):  # a quote that opens the next sentence
                 quote = Quote(previous.speaker, previous.speaker_type, text[q.start:q.end], q.start, q.end,
                               "direct", previous.cue, "continuation", round(previous.confidence * 0.8, 2))
+            elif q.start - lo <= 2 and (after := self._speaker_before(events, lo)) is not None:
+                quote = Quote(after.speaker, after.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
+                              after.cue, "paragraph-continuation", round(after.confidence * 0.7, 2))
             else:
                 quote = Quote(None, None, text[q.start:q.end], q.start, q.end, "direct", "", "unattributed", 0.0)
             quotes.append(quote)
@@ -549,6 +721,27 @@ class SpeakerFinder:
         return quotes
 
 
+    def _speaker_before(self, events: list[SpeechEvent], sent_start: int) -> SpeechEvent | None:
+        """Who goes on speaking in a quote that opens its sentence with no cue of its own: the person
+        of the last speech event earlier in its paragraph or, for a quote opening a paragraph, in the
+        paragraph before ('Clinton responded, saying ...\n\n“I am so sick of it.”'). Nobody when that
+        event's source is unnamed or an organisation."""
+        para_start = self.text.rfind("\n", 0, sent_start) + 1
+        region_start = para_start
+        if not self.text[para_start:sent_start].strip():  # the quote opens its paragraph
+            if para_start < 2:
+                return None
+            region_start = self.text.rfind("\n", 0, para_start - 1)
+            while region_start > 0 and not self.text[region_start + 1:para_start].strip():
+                region_start = self.text.rfind("\n", 0, region_start - 1)
+            region_start += 1
+        before = [e for e in events if region_start <= self.doc[e.cue_i].idx < sent_start]
+        if before:
+            last = before[-1]
+            return last if last.speaker_type == "person" and last.speaker else None
+        return None
+
+
 @lru_cache(maxsize=1)
 def _cue_hashes() -> numpy.ndarray:
     """spaCy's string hashes of every cue form (a hash does not depend on the vocabulary)."""
@@ -556,6 +749,9 @@ def _cue_hashes() -> numpy.ndarray:
 
     forms = {*STRONG, *WEAK, *BESIDE_QUOTE, "according"}
     return numpy.array(sorted(get_string_id(f) for f in forms), dtype=numpy.uint64)
+
+
+_CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, "according"})
 
 
 def _distance(pos: int, q: QuoteSpan) -> int:

@@ -176,3 +176,119 @@ def test_words_glued_together_are_no_name_but_name_prefixes_are():
     assert not any("FlagShare" in n for n in names) and "Ted Cruz" in names, names
     e = enrich_text("John McCain and Ron DeSantis met Beto O’Rourke on Monday.")
     assert {"John McCain", "Ron DeSantis"} <= set(e.persons)
+
+
+def test_transcript_labels_speak_as_the_full_name_and_other_labels_never_speak():
+    e = enrich_text(
+        "Fox News host Chris Wallace interviewed Gov. Mike Pence on Sunday about the campaign.\n\n"
+        "WALLACE: Governor, do you think the election is rigged against your running mate?\n\n"
+        "PENCE: I think the American people are going to decide this election, and we will accept it.\n\n"
+        "Q: What about the debates and the polls in the swing states this week?\n\n"
+        "UPDATE: The campaign later issued a statement about the interview and the debates.\n\n"
+        "Mr. Wallace: Thank you for joining us on the program this morning, Governor.\n\n"
+        "“Alex Seitz-Wald: She is right on all these things if you dig down into the details.”\n\n"
+        "STAT OF THE WEEK: $43 million was the amount the Port Authority approved for the move downtown."
+    )
+    assert speaker_of(e, "election is rigged") == "Chris Wallace"
+    assert speaker_of(e, "American people are going") == "Mike Pence"
+    assert speaker_of(e, "Thank you for joining") == "Chris Wallace"
+    assert speaker_of(e, "right on all these things") == "Alex Seitz-Wald"
+    assert set(e.speakers) == {"Chris Wallace", "Mike Pence", "Alex Seitz-Wald"}
+
+
+def test_one_word_capital_labels_speak_only_inside_a_transcript():
+    transcript = enrich_text(
+        "The governor appeared on the Sunday program.\n\n"
+        "TAPPER: Do you think the nominee has campaigned as a racial healer this year?\n\n"
+        "FALLIN: I think he is trying to campaign as a racial healer, and that is his message.\n\n"
+        "WASHINGTON: The capital was quiet on Sunday as lawmakers left the city for the recess."
+    )
+    assert speaker_of(transcript, "trying to campaign") == "Fallin"
+    assert set(transcript.speakers) == {"Tapper", "Fallin"}
+    single = enrich_text("The governor spoke on Sunday.\n\nFALLIN: I think he is trying to campaign as a healer.")
+    assert single.speakers == []
+
+
+def test_a_surname_with_a_plural_s_is_that_person_never_a_person_of_its_own():
+    e = enrich_text(
+        "Senator Elizabeth Warren attacked Donald Trump on Friday. Listing several of Trumps business ventures, "
+        "she added that the man was “a proven failure.” Trumps supporters booed."
+    )
+    assert "Trumps" not in e.persons and "Trumps" not in e.speakers, (e.persons, e.speakers)
+    assert "Donald Trump" in e.persons
+
+
+FILLER = ("The talks opened late. The rooms were cold. Delegates waited for hours. Coffee ran out at noon. "
+          "The agenda was long. Nobody expected much. The weather turned grey. Crowds gathered outside.\n\n")
+
+
+def test_a_pronoun_paragraphs_after_its_person_resolves_only_when_one_person_fits():
+    one = enrich_text("Secretary of State John Kerry arrived in Geneva on Monday.\n\n" + FILLER
+                      + "“We will keep talking until there is a deal,” he said.")
+    assert speaker_of(one, "keep talking") == "John Kerry"
+    two = enrich_text("Secretary of State John Kerry arrived in Geneva on Monday. Sergei Lavrov arrived later.\n\n"
+                      + FILLER + "“We will keep talking until there is a deal,” he said.")
+    assert speaker_of(two, "keep talking") is None
+
+
+def test_a_quote_paragraph_without_a_cue_goes_on_with_the_last_named_speaker_before_it():
+    e = enrich_text(
+        "Hillary Clinton said the Sanders campaign was lying about her donors.\n\n"
+        "“I am so sick of the lies about me. I am sick of it.”\n\n"
+        "A senior official said the talks had failed.\n\n"
+        "“Nothing will change for months.”\n\n"
+        "The hall emptied quickly after the rally.\n\n"
+        "“Go home and vote.”"
+    )
+    assert speaker_of(e, "so sick of the lies") == "Hillary Clinton"
+    assert speaker_of(e, "Nothing will change") is None  # the source before it is unnamed
+    assert speaker_of(e, "Go home") is None  # nobody speaks in the paragraph before
+
+
+def test_a_shared_surname_means_the_person_named_just_before_else_the_articles_main_one():
+    far = ("The campaign rented a small hall downtown and the volunteers stacked chairs for hours while the "
+           "weather turned cold and the crowd waited outside in long lines that wrapped around the block. ")
+    e = enrich_text(
+        "Jeb Bush campaigned in Iowa on Monday. He once worked for his father, George Bush, in the White House.\n\n"
+        + far * 3 + "\n\n“We will win this state,” Mr. Bush said.\n\n"
+        "Barbara Bush spoke next. “He is a good son,” Bush said."
+    )
+    assert speaker_of(e, "win this state") == "Jeb Bush"
+    assert speaker_of(e, "good son") == "Barbara Bush"
+
+
+def test_places_and_outlets_the_model_calls_persons_never_speak_nor_take_a_pronoun():
+    e = enrich_text(
+        "Trump’s Indiana said the rally would go ahead despite the storm warnings.\n\n"
+        "Ponte Vedra Beach said it would close the roads during the parade.\n\n"
+        "Rep. Ron DeSantis met voters from Ponte Vedra Beach on Monday. “We need less federal involvement,” he said."
+    )
+    assert "Ponte Vedra Beach" in e.persons  # the model's label, as it comes
+    assert e.speakers == ["Ron DeSantis"], e.speakers
+    assert speaker_of(e, "less federal involvement") == "Ron DeSantis"
+
+
+def test_a_person_named_right_before_a_colon_speaks_the_quote_after_it():
+    e = enrich_text(
+        "Jeb Bush and Hillary Clinton, among others, reject the term containment. Some pollsters disagree.\n\n"
+        "Pollsters agree - Carl Bialik: “One of the biggest lessons was a simple one: keep on contacting voters.”\n\n"
+        "Clinton: “Our goal is not to contain ISIS but to destroy it.” Bush: “The mission is to destroy ISIS.”\n\n"
+        "At the debate Donald Trump told Clinton: “You have no stamina at all.”"
+    )
+    assert speaker_of(e, "biggest lessons") == "Carl Bialik"
+    assert speaker_of(e, "mission is to destroy") == "Jeb Bush"
+    assert speaker_of(e, "no stamina") == "Donald Trump"
+
+
+def test_a_speech_participle_under_an_infinitive_speaks_for_the_main_subject():
+    e = enrich_text("Hillary Clinton seemed to be ready to joke about the incident, telling the crowd, "
+                    "“Some people get a little carried away.”")
+    assert speaker_of(e, "carried away") == "Hillary Clinton"
+    assert e.speakers == ["Hillary Clinton"]
+
+
+def test_a_pronoun_that_only_a_mentioned_person_could_be_gives_a_quote_but_no_speaker():
+    e = enrich_text("The protesters booed Hillary Clinton outside the rally in Des Moines. "
+                    "“We want real change and we want it now,” she said.")
+    assert speaker_of(e, "real change") == "Hillary Clinton"  # the quote still gets its best guess
+    assert "Hillary Clinton" in e.persons and e.speakers == [], e.speakers

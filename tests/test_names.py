@@ -28,3 +28,14 @@ def test_surname_and_fold():
     assert surname_key("Mr. Lavrov") == surname_key("Sergei Lavrov")
     assert fold_token("Sergey") == fold_token("Sergei")
     assert fold_token("Zakharova") != fold_token("Zakharov")
+
+
+def test_names_of_places_buildings_and_media_are_no_persons_but_lookalike_people_are():
+    from index.names import names_no_person
+
+    for name in ["Trump Tower", "Ponte Vedra Beach", "Orlando Sentinel", "South Carolina", "New York City",
+                 "Twitter", "Trump’s Indiana", "Bellwether County"]:
+        assert names_no_person(name), name
+    for name in ["John Tower", "Kanye West", "Kerry Washington", "Arsenio Hall", "Chan Park", "Newt Gingrich",
+                 "Trump", "Mike Pence"]:
+        assert not names_no_person(name), name
