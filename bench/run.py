@@ -330,7 +330,8 @@ def build_replica(source_dir: Path, target_dir: Path, copies: int, jobs: int = 1
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--sizes", default="2000", help="comma-separated article counts (default 2000)")
+    ap.add_argument("--sizes", default="2000",
+                    help='comma-separated article counts to ingest (default 2000; "" for none)')
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--repeats", type=int, default=3, help="passes over the query set")
     ap.add_argument("--index-only-from", type=Path, default=None,
@@ -352,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"benchmark corpus not found at {args.corpus}; nothing measured "
                   "(put allsides.jsonl.gz there or pass --corpus)")
             return 0
-        for size in [int(x) for x in args.sizes.split(",")]:
+        for size in [int(x) for x in args.sizes.split(",") if x.strip()]:  # --sizes "": no ingestion
             slice_path = WORK / f"corpus-{size}.jsonl"
             docs = write_slice(args.corpus, size, slice_path)
             index_dir = WORK / f"index-{docs}"
