@@ -263,10 +263,18 @@ class _Evaluator:
         if not len(docs):
             return _EMPTY
         keep = np.zeros(len(docs), dtype=bool)
+        # the documents of a segment that hold the phrase depend on nothing but the segment's state:
+        # cached with the postings (a key no term can have: NUL bytes between the words)
+        phrase_key = b"\x00phrase\x00" + b"\x00".join(words)
         for sub, offset in self.leaves:
             lo, hi = np.searchsorted(docs, [offset, offset + sub.doc_count_all()])
             if lo < hi:
-                keep[lo:hi] = _consecutive(sub.reader(), q.fieldname, words, docs[lo:hi] - offset)
+                reader, local = sub.reader(), docs[lo:hi] - offset
+                cached = postings_cache.CACHE.get(reader, q.fieldname, phrase_key)
+                if cached is None:
+                    cached = (local[_consecutive(reader, q.fieldname, words, local)],)
+                    postings_cache.CACHE.put(reader, q.fieldname, phrase_key, cached)
+                keep[lo:hi] = np.isin(local, cached[0], assume_unique=True)
         docs, scores = docs[keep], scores[keep]
         return docs, (scores * q.boost if q.boost != 1.0 else scores)
 

@@ -182,15 +182,19 @@ def test_postings_cache_is_shared_by_searchers_and_follows_deletions(tmp_path, m
             writer.add_document(id=f"d{n}", title="t", body="syria talks" if n % 2 else "syria")
     ix = open_index(tmp_path)
     request = SearchRequest(query="syria", per_page=100, facets=[], snippets=False)
+    phrase = SearchRequest(query='"syria talks"', per_page=100, facets=[], snippets=False)
     with ix.searcher() as first:
-        before = search(first, request)
+        before, phrase_before = search(first, request), search(first, phrase)
+    assert phrase_before["total"] == 15
     misses = cache.misses
     with ix.searcher() as second:  # another searcher, same segments: served from the cache
         assert search(second, request) == before and cache.misses == misses and cache.hits > 0
+        assert search(second, phrase) == phrase_before and cache.misses == misses
     with ix.writer() as writer:
         writer.delete_by_term("id", "d3")
         writer.mergetype = None  # keep the segment: same id, one more deletion
     with open_index(tmp_path).searcher() as third:
-        after = search(third, request)
+        after, phrase_after = search(third, request), search(third, phrase)
+    assert phrase_after["total"] == 14 and "d3" not in [h["id"] for h in phrase_after["hits"]]
     assert cache.misses > misses  # a new state of the segment: decoded again
     assert after["total"] == before["total"] - 1 and "d3" not in [h["id"] for h in after["hits"]]
