@@ -87,10 +87,9 @@ class FacetTable:
             docs = np.flatnonzero(matched)
         if len(docs) * 4 >= len(matched):
             return np.bincount(self.ords[matched[self.owner]], minlength=len(self.values))
-        if self._starts is None:
+        if self._starts is None or len(self._starts) != len(matched) + 1:
             self._starts = np.searchsorted(self.owner, np.arange(len(matched) + 1)).astype(np.int64)
-        starts = self._starts if len(self._starts) == len(matched) + 1 else np.searchsorted(
-            self.owner, np.arange(len(matched) + 1)).astype(np.int64)
+        starts = self._starts
         first = starts[docs]
         lengths = starts[docs + 1] - first
         ends = np.cumsum(lengths)

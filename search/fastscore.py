@@ -16,10 +16,10 @@ N is a candidate.
 
 Modelled: terms, AND/OR/NOT/ANDMAYBE, phrases (slop 1: positions decoded for the documents that
 hold every word, all at once), prefixes, wildcards and fuzzy terms (the union of the terms they
-expand to, as Whoosh scores them) and date ranges (the trie terms Whoosh compiles them to; a
-constant score unless the collector needs the current matcher, as Whoosh's ConstantScoreQuery
-does). Other query parts are scored exactly by their own Whoosh matcher, document by document; a
-query that is such a part as a whole is left to Whoosh entirely (`evaluate` returns None).
+expand to, as Whoosh scores them) and date ranges (the `date` column compared as an array; other
+numeric ranges through the trie terms Whoosh compiles them to). Other query parts are scored
+exactly by their own Whoosh matcher, document by document; a query that is such a part as a whole
+is left to Whoosh entirely (`evaluate` returns None).
 """
 
 from __future__ import annotations
@@ -202,7 +202,7 @@ class _Evaluator:
         if isinstance(compiled, wq.ConstantScoreQuery):
             docs, scores = self.node(compiled.child)
             return docs, (scores if self.needs_current else np.full(len(docs), compiled.score))
-        if compiled is wq.NullQuery or isinstance(compiled, type(wq.NullQuery)):
+        if isinstance(compiled, type(wq.NullQuery)):
             return _EMPTY
         return self.node(compiled)
 
