@@ -11,10 +11,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from index import blockdecode, zerocopy
+from index import blockdecode, columnread, zerocopy
 
 zerocopy.install()  # segments are read from their mmap, not copied whole on every open (index/zerocopy.py)
 blockdecode.install()  # posting blocks decoded without positions unless asked (index/blockdecode.py)
+columnread.install()  # stored fields' offsets accumulated in C (index/columnread.py)
 ENV_VAR = "NEWSFIND_INDEX"
 
 

@@ -79,6 +79,13 @@ class FacetTable:
             self._positions = {v: i for i, v in enumerate(self.values)}
         return self._positions.get(value)
 
+    def starts(self, doc_count: int) -> np.ndarray:
+        """docnum -> its first entry of `ords` (and one past the last document's), for `doc_count`
+        documents: saved with the table, else computed once (~2 ms per facet at 37.5k documents)."""
+        if self._starts is None or len(self._starts) != doc_count + 1:
+            self._starts = np.searchsorted(self.owner, np.arange(doc_count + 1)).astype(np.int64)
+        return self._starts
+
     def counts(self, matched: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
         """Documents per value among the `matched` documents (a boolean array over docnums; `docs`:
         the same as sorted docnums, if known). A small match set gathers only its own documents'
@@ -87,9 +94,7 @@ class FacetTable:
             docs = np.flatnonzero(matched)
         if len(docs) * 4 >= len(matched):
             return np.bincount(self.ords[matched[self.owner]], minlength=len(self.values))
-        if self._starts is None or len(self._starts) != len(matched) + 1:
-            self._starts = np.searchsorted(self.owner, np.arange(len(matched) + 1)).astype(np.int64)
-        starts = self._starts
+        starts = self.starts(len(matched))
         first = starts[docs]
         lengths = starts[docs + 1] - first
         ends = np.cumsum(lengths)
@@ -142,7 +147,9 @@ def build_table(reader, facet: Facet) -> FacetTable:
     order = sorted(range(len(values)), key=lambda i: values[i].casefold())
     rank = np.empty(len(values), dtype=np.int32)
     rank[order] = np.arange(len(values), dtype=np.int32)
-    return FacetTable(values, rank, np.asarray(owner, dtype=np.int32), np.asarray(ords, dtype=np.int32))
+    table = FacetTable(values, rank, np.asarray(owner, dtype=np.int32), np.asarray(ords, dtype=np.int32))
+    table.starts(reader.doc_count_all())
+    return table
 
 
 def _cache_file(index_dir: Path, generation: str) -> Path:
@@ -160,6 +167,8 @@ def _encode(tables: dict[str, FacetTable]) -> list[bytes]:
         blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
         parts += [(name, "blob", blob), (name, "offsets", offsets), (name, "rank", t.rank),
                   (name, "owner", t.owner), (name, "ords", t.ords)]
+        if t._starts is not None:
+            parts.append((name, "starts", t._starts))
     header: dict[str, dict[str, list]] = {}
     chunks, position = [], 0
     for name, part, array in parts:
@@ -212,7 +221,9 @@ def _load(path: Path, names: list[str]) -> dict[str, FacetTable]:
             if name in header:
                 parts = header[name]
                 values = LazyValues(array(parts["blob"]), array(parts["offsets"]))
-                tables[name] = FacetTable(values, array(parts["rank"]), array(parts["owner"]), array(parts["ords"]))
+                starts = array(parts["starts"]) if "starts" in parts else None
+                tables[name] = FacetTable(values, array(parts["rank"]), array(parts["owner"]), array(parts["ords"]),
+                                          _starts=starts)
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     return tables
@@ -229,8 +240,10 @@ def build_column_table(reader, field: str) -> FacetTable:
             if value:
                 ords.append(ordinal.setdefault(value, len(ordinal)))
                 owner.append(docnum)
-    return FacetTable(list(ordinal), np.zeros(len(ordinal), dtype=np.int32), np.asarray(owner, dtype=np.int32),
-                      np.asarray(ords, dtype=np.int32))
+    table = FacetTable(list(ordinal), np.zeros(len(ordinal), dtype=np.int32), np.asarray(owner, dtype=np.int32),
+                       np.asarray(ords, dtype=np.int32))
+    table.starts(reader.doc_count_all())
+    return table
 
 
 def _tables(searcher, builders: dict[str, Callable[[object], FacetTable]]) -> dict[str, FacetTable]:

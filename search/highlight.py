@@ -70,10 +70,12 @@ def quote_snippet(quotes: list[dict], speaker_terms: set[str], quote_terms: set[
             {t.text for t in speaker_analyzer(q["speaker"])} & speaker_terms)
         if not speaker_ok:
             continue
-        words = {t.text for t in quote_analyzer(q["text"])}
-        score = 1 + 2 * len(words & quote_terms)
-        if quote_terms and not words & quote_terms:
-            continue
+        score = 1
+        if quote_terms:  # only then do the quote's words matter
+            found = len({t.text for t in quote_analyzer(q["text"])} & quote_terms)
+            if not found:
+                continue
+            score += 2 * found
         if score > best_score:
             best, best_score = q, score
     if best is None:

@@ -15,12 +15,11 @@ term or range into a `DateRange` built in code, or a `QueryError` that says what
 from __future__ import annotations
 
 import calendar
-import copy
 import re
 from datetime import datetime, timedelta
 
 from whoosh import query as wq
-from whoosh.fields import ID
+from whoosh.fields import ID, Schema
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
 
 from index.schema import DEFAULT_SEARCH_FIELDS, FACETS, QUERY_FIELDS
@@ -171,9 +170,8 @@ def _check_limits(q: wq.Query) -> wq.Query:
 
 def build_parser(schema) -> MultifieldParser:
     # The parser sees `date` as plain text; `_convert_dates` turns it into DateRange queries.
-    parse_schema = copy.deepcopy(schema)
-    parse_schema.remove("date")
-    parse_schema.add("date", ID())
+    # A new schema holding the same field objects (a deep copy cost ~10 ms of a cold query).
+    parse_schema = Schema(**{name: ID() if name == "date" else field for name, field in schema.items()})
     parser = MultifieldParser(list(DEFAULT_SEARCH_FIELDS), parse_schema)
     parser.add_plugin(FuzzyTermPlugin())
     # +word / -word only at the start of a word, so "2015-09" and "al-Assad" stay whole.

@@ -46,6 +46,12 @@ def test_tables_file_round_trip_and_damaged_files(tmp_path):
     assert loaded["person"].values[-1] == "李克强" and loaded["person"].position("Zoë Ünal") == 1
     matched = np.array([True, False, False, True])
     assert loaded["person"].counts(matched).tolist() == tables["person"].counts(matched).tolist()
+    # each document's first entry is saved once known, so a cold process does not search for it again
+    tables["person"].starts(4)
+    _save(path, tables)
+    reloaded = _load(path, ["person"])["person"]
+    assert reloaded._starts is not None and reloaded._starts.tolist() == [0, 2, 3, 3, 4]
+    assert reloaded.counts(matched).tolist() == tables["person"].counts(matched).tolist()
     # truncated, foreign or empty files are not trusted: the tables are rebuilt
     data = path.read_bytes()
     for damaged in (data[:40], b"PK\x03\x04" + data[4:], b""):

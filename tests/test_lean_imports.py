@@ -2,6 +2,7 @@
 in nor numpy.ma, and the stand-ins behave like what they replace."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -66,3 +67,13 @@ def test_variations_stand_in_calls_the_real_one():
 
     assert lean_imports.variations("rendered") == variations("rendered")
     assert "render" in lean_imports.variations("rendered")
+
+
+def test_query_processes_start_one_openblas_thread_unless_the_user_chose():
+    code = "import os, search; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "1"
+    env["OPENBLAS_NUM_THREADS"] = "2"
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True).stdout.strip() == "2"
