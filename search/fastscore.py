@@ -7,12 +7,13 @@ read block by block as arrays and scored with the same BM25F formula, compound q
 unions/intersections of those arrays. That gives every matching document (for totals and facet
 counts) and a close estimate of its score.
 
-The estimate only chooses candidates: the documents whose estimated score is within a small
-margin of the N-th best estimate. The final ranking is Whoosh's own, run on the query restricted
-to those candidates (`Require(query, candidates)`, which keeps the query's scores), so scores,
-order, ties and matched terms are Whoosh's. The margin is far wider than the rounding differences
-between the two computations (summation order), so every document that Whoosh ranks in the top
-N is a candidate.
+The scores are Whoosh's to within rounding (the same formula, summed in another order: at most
+1e-9 apart, relative), so the ranking is taken from them: by score, ties by docnum as Whoosh breaks
+them; what each shown hit matched (for its snippet) is read from the same arrays. Only when some
+part of the query was scored by Whoosh's own matcher (below) does Whoosh rank the candidates: the
+documents whose score is within a small margin of the N-th best, on the query restricted to them
+(`Require(query, candidates)`, which keeps the query's scores), so scores, order, ties and matched
+terms are Whoosh's there.
 
 Modelled: terms, AND/OR/NOT/ANDMAYBE, phrases (slop 1: positions decoded for the documents that
 hold every word, all at once), prefixes, wildcards and fuzzy terms (the union of the terms they
@@ -93,6 +94,9 @@ class _Evaluator:
             raise Unsupported("weighting")
         self.weighting = weighting
         self.context = searcher.context(needs_current=needs_current)
+        # id(node) -> (node, its matching docnums, sorted; its leaf terms: [(text, docnums holding it)])
+        self.memo: dict[int, tuple[wq.Query, np.ndarray, list[tuple[bytes, np.ndarray]]]] = {}
+        self.whoosh_scored = False  # some part was scored by Whoosh's own matcher
 
     # -- leaves ---------------------------------------------------------------------------------
 
@@ -121,6 +125,7 @@ class _Evaluator:
         except ValueError:
             return _EMPTY
         docs, scores = self.postings(q.fieldname, text)
+        self._leaf_terms = [(text, docs)]
         if q.boost != 1.0:
             scores = scores * q.boost
         return docs, scores
@@ -185,8 +190,11 @@ class _Evaluator:
         is skipped in a segment with one expansion, so only boost 1 is modelled."""
         if q.boost != 1.0 or q.fieldname not in self.searcher.schema:
             raise _Exact
-        texts = sorted({t for t in q._btexts(self.searcher.reader()) if t})
+        # bytes, as the index stores them (a fuzzy term's automaton gives str)
+        texts = sorted({t.encode("utf-8") if isinstance(t, str) else t for t in q._btexts(self.searcher.reader())
+                        if t})
         parts = [self.postings(q.fieldname, text) for text in texts]
+        self._leaf_terms = [(text, docs) for text, (docs, _) in zip(texts, parts, strict=True)]
         return _union(parts) if parts else _EMPTY
 
     def date_range(self, q: wq.NumericRange):
@@ -276,10 +284,12 @@ class _Evaluator:
                     postings_cache.CACHE.put(reader, q.fieldname, phrase_key, cached)
                 keep[lo:hi] = np.isin(local, cached[0], assume_unique=True)
         docs, scores = docs[keep], scores[keep]
+        self._leaf_terms = [(word, docs) for word in words]  # a phrase's words match where it does
         return docs, (scores * q.boost if q.boost != 1.0 else scores)
 
     def exact(self, q: wq.Query):
         """Any query, scored by its own Whoosh matcher (exact; one Python step per match)."""
+        self.whoosh_scored = True
         ids, scores = [], []
         for sub, offset in self.leaves:
             m = q.matcher(sub, self.context)
@@ -292,10 +302,34 @@ class _Evaluator:
     # -- tree -----------------------------------------------------------------------------------
 
     def node(self, q: wq.Query):
+        self._leaf_terms = []
         try:
-            return self._modelled_node(q)
+            docs, scores = self._modelled_node(q)
         except _Exact:
-            return self.exact(q)
+            docs, scores = self.exact(q)
+            self._leaf_terms = []
+        leaf_terms = self._leaf_terms if type(q) in _LEAVES else []
+        self.memo[id(q)] = (q, docs, leaf_terms)
+        return docs, scores
+
+    def matched_terms(self, q: wq.Query, docnum: int) -> list[tuple[str, bytes]] | None:
+        """The (field, text) terms by which `docnum` matches `q`, as Whoosh's collector records them
+        (the leaves positioned on the document: not a NOT's, not a phrase's words where the phrase
+        does not match, not a date range's trie terms); None when `docnum` does not match `q`."""
+        _, docs, leaf_terms = self.memo[id(q)]
+        if not _holds(docs, docnum):
+            return None
+        kind = type(q)
+        if kind in _LEAVES:
+            return [(q.fieldname, text) for text, where in leaf_terms if _holds(where, docnum)]
+        if kind in (wq.Or, wq.And):
+            found = [self.matched_terms(sub, docnum) for sub in q.subqueries]
+            return list(chain.from_iterable(terms for terms in found if terms))
+        if kind is wq.AndNot:
+            return self.matched_terms(q.a, docnum)
+        if kind is wq.AndMaybe:
+            return [*self.matched_terms(q.a, docnum), *(self.matched_terms(q.b, docnum) or [])]
+        return []  # date and numeric ranges
 
     def _modelled_node(self, q: wq.Query):
         kind = type(q)
@@ -344,6 +378,13 @@ def _as_long(bound) -> int:
 
 
 _EXPANDING = (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange)
+_LEAVES = (wq.Term, wq.Phrase, *_EXPANDING)  # the nodes whose own terms a match records
+
+
+def _holds(docs: np.ndarray, docnum: int) -> bool:
+    """Whether the sorted `docs` hold `docnum`."""
+    i = int(np.searchsorted(docs, docnum))
+    return i < len(docs) and int(docs[i]) == docnum
 
 
 def _values_at(reader, fieldname: str, text: bytes, local_docs: np.ndarray) -> list[bytes]:
@@ -451,19 +492,46 @@ def _modelled(q: wq.Query) -> bool:
                        wq.NumericRange, *_EXPANDING)
 
 
-def evaluate(searcher, q: wq.Query, needs_current: bool = False) -> tuple[np.ndarray, np.ndarray] | None:
-    """(every matching global docnum, sorted; an estimate of each one's score), or None when the
-    query as a whole is not modelled here (then Whoosh's collector is as fast as anything).
-    `needs_current`: the ranking collector will ask for matched terms (Whoosh then scores date
-    ranges by their terms instead of a constant)."""
+class Evaluation:
+    """Every match of a query with its score, and what a matching document matched."""
+
+    def __init__(self, q: wq.Query, docs: np.ndarray, scores: np.ndarray, evaluator: _Evaluator) -> None:
+        self.q = q
+        self.docs = docs  # every matching global docnum, sorted
+        self.scores = scores  # each one's score
+        self.whoosh_scored = evaluator.whoosh_scored  # then Whoosh ranks the candidates (see above)
+        self._evaluator = evaluator
+
+    def ranked(self, positions: np.ndarray, n: int) -> np.ndarray:
+        """Of the matches at `positions` (indexes into `docs`), the `n` best in ranking order: by
+        score, ties by docnum (Whoosh's order)."""
+        scores = self.scores[positions]
+        if n < len(positions):
+            nth = np.partition(scores, len(scores) - n)[len(scores) - n]
+            keep = np.flatnonzero(scores >= nth)
+            positions, scores = positions[keep], scores[keep]
+        order = np.lexsort((self.docs[positions], -scores))[:n]
+        return positions[order]
+
+    def matched_terms(self, docnum: int) -> list[tuple[str, bytes]]:
+        """(field, text) of each query term by which `docnum` matched, as Whoosh's `Hit.matched_terms`
+        gives them (without a date range's trie terms)."""
+        return self._evaluator.matched_terms(self.q, docnum) or []
+
+
+def evaluate(searcher, q: wq.Query, needs_current: bool = False) -> Evaluation | None:
+    """Every match of `q` with its score, or None when the query as a whole is not modelled here
+    (then Whoosh's collector is as fast as anything). `needs_current`: the ranking will need
+    matched terms (Whoosh then scores date ranges by their terms instead of a constant)."""
     if not _modelled(q):
         return None
+    evaluator = _Evaluator(searcher, needs_current)
     try:
-        docs, scores = _Evaluator(searcher, needs_current).node(q)
+        docs, scores = evaluator.node(q)
     except Unsupported:
         return None
     order = np.argsort(docs, kind="stable")
-    return docs[order], scores[order]
+    return Evaluation(q, docs[order], scores[order], evaluator)
 
 
 def candidates(docs: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:

@@ -23,12 +23,6 @@ class SentinelFormatter(highlight.Formatter):
         return f"{_OPEN}{highlight.get_text(text, token, replace)}{_CLOSE}"
 
 
-def configure(results) -> None:
-    """Set the fragmenter and formatter used by `hit.highlights()` on a Results object."""
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70)
-    results.formatter = SentinelFormatter()
-
-
 def lead(text: str, chars: int = SNIPPET_CHARS) -> str:
     """The start of a text, cut at a word boundary: the snippet when nothing in the body matched."""
     text = " ".join(text.split())

@@ -159,31 +159,56 @@ def _ranked_whoosh(searcher, request: SearchRequest, q, filter_q, first: int):
     return results, recorder.matched(searcher.doc_count_all()), total, total_versions, shown
 
 
-def _ranked_fast(searcher, request: SearchRequest, q, filter_q, fast, first: int):
-    """Relevance ranking from fastscore's estimate: every match is known without Whoosh's
-    collector; Whoosh ranks only the candidates for the top N (exact scores, order, matched
-    terms). With versions collapsed, N grows until the ranked prefix holds enough stories."""
-    docs, scores = fast
+class RankedHit:
+    """A hit ranked from fastscore's scores: what the rendering asks of Whoosh's `Hit`."""
+
+    __slots__ = ("searcher", "docnum", "score", "_found")
+
+    def __init__(self, searcher, docnum: int, score: float, found: fastscore.Evaluation) -> None:
+        self.searcher, self.docnum, self.score, self._found = searcher, docnum, score, found
+
+    def fields(self) -> dict:
+        return self.searcher.stored_fields(self.docnum)
+
+    def matched_terms(self) -> list[tuple[str, bytes]]:
+        return self._found.matched_terms(self.docnum)
+
+
+def _top_hits(searcher, request: SearchRequest, q, found: fastscore.Evaluation, positions: np.ndarray,
+              n: int) -> list:
+    """The best `n` of the matches at `positions`, in ranking order, as hits."""
+    if not found.whoosh_scored:
+        best = found.ranked(positions, n)
+        return [RankedHit(searcher, int(found.docs[i]), float(found.scores[i]), found) for i in best.tolist()]
+    # part of the query was scored by Whoosh's own matcher: Whoosh ranks the candidates
+    chosen = fastscore.candidates(found.docs[positions], found.scores[positions], n)
+    top = searcher.collector(limit=None, terms=request.snippets, optimize=False)
+    searcher.search_with_collector(fastscore.restricted(searcher, q, chosen), top)
+    results = top.results()
+    return [results[i] for i in range(min(n, results.scored_length()))]
+
+
+def _ranked_fast(searcher, request: SearchRequest, q, filter_q, found: fastscore.Evaluation, first: int):
+    """Relevance ranking from fastscore: every match and its score without Whoosh's collector
+    (Whoosh ranks only the candidates when part of the query was scored by its own matcher).
+    With versions collapsed, N grows until the ranked prefix holds enough stories."""
+    positions = np.arange(len(found.docs))
     if filter_q is not None:
         allowed = np.fromiter(searcher.docs_for_query(filter_q), dtype=np.int64)
-        keep = np.isin(docs, allowed)
-        docs, scores = docs[keep], scores[keep]
+        positions = np.flatnonzero(np.isin(found.docs, allowed))
+    docs = found.docs[positions]
     matched = np.zeros(searcher.doc_count_all(), dtype=bool)
     matched[docs] = True
     need = first + request.per_page
     n = need if request.expand else 2 * need
     while True:
-        chosen = fastscore.candidates(docs, scores, n)
-        top = searcher.collector(limit=None, terms=request.snippets, optimize=False)
-        searcher.search_with_collector(fastscore.restricted(searcher, q, chosen), top)
-        results = top.results()
-        trusted = min(n, len(docs))  # the first `trusted` positions are the full ranking's
+        hits = _top_hits(searcher, request, q, found, positions, n)
         if request.expand:
-            return results, matched, len(docs), len(docs), range(first, min(need, trusted))
-        positions, _ = collapse(searcher, (docnum for _, docnum in results.top_n[:trusted]))
-        if len(positions) >= need or trusted == len(docs):
+            return hits, matched, len(docs), len(docs), range(first, min(need, len(hits)))
+        kept, _ = collapse(searcher, (hit.docnum for hit in hits))
+        if len(kept) >= need or len(hits) == len(docs):
             total = count_stories(searcher, matched)
-            return results, matched, total, len(docs), positions[first:need]
+            return hits, matched, total, len(docs), kept[first:need]
         n *= 4
 
 
@@ -194,12 +219,11 @@ def search(searcher, request: SearchRequest) -> dict:
     q, filter_q = build_query(searcher, request)
     facet_names = DEFAULT_FACETS if request.facets is None else request.facets
     first = (request.page - 1) * request.per_page
-    fast = fastscore.evaluate(searcher, q, request.snippets) if request.sort == "relevance" else None
-    if fast is not None:
-        results, matched, total, total_versions, shown = _ranked_fast(searcher, request, q, filter_q, fast, first)
+    found = fastscore.evaluate(searcher, q, request.snippets) if request.sort == "relevance" else None
+    if found is not None:
+        results, matched, total, total_versions, shown = _ranked_fast(searcher, request, q, filter_q, found, first)
     else:
         results, matched, total, total_versions, shown = _ranked_whoosh(searcher, request, q, filter_q, first)
-    highlight.configure(results)
     hits = []
     for pos in shown:
         hit = results[pos]

@@ -26,7 +26,9 @@ QUERIES = ["syria", "syria russia", "syria OR russia OR talks", "talks -military
            '"health care" OR "tax reform"', '"health care" -"supreme court"', '"health care"~3',
            'outlet:"Fox News"', 'outlet:"News Fox"', "heal*", "h*lth OR wall", "helth~", "ele* vot*",
            "date:2016", "date:[2016-01-01 to 2016-06-30] vote", "date:2017-03 OR aid",
-           "date:[2016-06-01 to 2017-02-01]", "syria -date:2016"]
+           "date:[2016-06-01 to 2017-02-01]", "syria -date:2016",
+           # a boosted expansion is scored by Whoosh's matcher: Whoosh then ranks the candidates
+           "heal*^2 court", "wall ANDMAYBE tax", "(syria OR \"health care\") ANDMAYBE heal*"]
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +110,31 @@ def test_ranking_is_the_brute_force_full_ranking(searcher, query):
     assert data["total"] == len(stories) and data["total_versions"] == len(expected)
 
 
+@pytest.mark.parametrize("query", [q for q in QUERIES if " -" not in q])
+def test_matched_terms_are_whooshs_for_every_match(searcher, query):
+    """Whoosh records the terms whose leaf matchers sit on the document, which can include the words
+    of a phrase that does not match it (its words' matchers were moved there); ours are the terms
+    by which the document matches. Everything else is the same."""
+    q, _ = build_query(searcher, SearchRequest(query=query))
+    found = fastscore.evaluate(searcher, q, True)
+    if found is None or found.whoosh_scored:
+        return
+    phrase_words = {(p.fieldname, word.encode()) for p in q.leaves() if isinstance(p, wq.Phrase) for word in p.words}
+    results = searcher.search(q, limit=None, optimize=False, terms=True)
+    assert len(results) == len(found.docs)
+    for hit in results:
+        whooshs = {(field, text) for field, text in hit.matched_terms() if field != "date"}
+        ours = set(found.matched_terms(hit.docnum))
+        assert ours <= whooshs and whooshs - ours <= phrase_words, (query, hit.docnum, whooshs, ours)
+
+
+def test_only_queries_with_a_part_whoosh_scores_are_ranked_by_whoosh(searcher):
+    cases = [("syria OR heal*", False), ('"health care" tax', False), ('"health care"~3 court', True)]
+    for query, whoosh_scored in cases:
+        q, _ = build_query(searcher, SearchRequest(query=query))
+        assert fastscore.evaluate(searcher, q, True).whoosh_scored is whoosh_scored, query
+
+
 def test_candidates_break_exact_ties_by_docnum_and_keep_near_ties():
     import numpy as np
 
@@ -129,7 +156,7 @@ def test_estimates_match_whooshs_scores_well_inside_the_margin(searcher, query, 
     found = fastscore.evaluate(searcher, q, needs_current)
     if found is None:
         return
-    docs, estimates = found
+    docs, estimates = found.docs, found.scores
     # terms=True: Whoosh's collector asks for the current matcher (as with snippets)
     full = searcher.search(q, limit=None, optimize=False, terms=needs_current)
     exact = dict((docnum, score) for score, docnum in full.top_n)
@@ -147,8 +174,7 @@ def test_phrases_expansions_and_date_ranges_never_fall_back_to_whooshs_matchers(
     monkeypatch.setattr(fastscore._Evaluator, "exact", no_exact)
     q, _ = build_query(searcher, SearchRequest(query=query))
     for needs_current in (False, True):
-        docs, _ = fastscore.evaluate(searcher, q, needs_current)
-        assert len(docs) > 0
+        assert len(fastscore.evaluate(searcher, q, needs_current).docs) > 0
 
 
 def test_postings_cache_is_used_bounded_and_changes_nothing(searcher, monkeypatch):
