@@ -223,6 +223,51 @@ def _highlight(text: str, terms: frozenset[str], analyzer, prefixes: tuple[str, 
     return "".join(out)
 
 
+def _fold_partners() -> dict[str, str] | None:
+    """lowercase letter -> the other lowercase letters that `re.IGNORECASE` takes as the same ("s":
+    "ſ", "σ": "ς", "i": "ı"): CPython's own table, None where it is not available."""
+    try:
+        from re._casefix import _EXTRA_CASES
+    except ImportError:
+        return None
+    return {chr(key): "".join(map(chr, others)) for key, others in _EXTRA_CASES.items()}
+
+
+_FOLD_PARTNERS = _fold_partners()
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \w matches
+
+
+def _word_starts(text: str, prefixes: list[str]):
+    """(start, end) of each place where a word starts with one of `prefixes` (lowercase, longest
+    first), ignoring case, in order and not overlapping: what `re.finditer(r"\b(?:p1|p2…)", text,
+    re.IGNORECASE)` finds, by `str.find` in the lowercased text (about six times faster on a news
+    body). A text whose lowercasing moves characters ("İ"), or that holds a letter the expression
+    would equate with one of the prefixes' letters ("ς" for "σ"), is scanned with the expression."""
+    lowered = text.lower()
+    partners = _FOLD_PARTNERS
+    if (len(lowered) != len(text) or partners is None
+            or any(other in lowered for char in {c for p in prefixes for c in p} for other in partners.get(char, ""))):
+        scan = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in prefixes) + r")", re.IGNORECASE)
+        yield from map(_span, scan.finditer(text))
+        return
+    found = []
+    for prefix in prefixes:
+        starts_word = _is_word(prefix[0])
+        i = lowered.find(prefix)
+        while i >= 0:
+            if (i > 0 and _is_word(lowered[i - 1])) != starts_word:  # \b: a word edge before it
+                found.append((i, -len(prefix)))
+            i = lowered.find(prefix, i + 1)
+    end = 0
+    for start, minus_length in sorted(found):
+        if start >= end:
+            end = start - minus_length
+            yield start, end
+
+
 def body_snippet(text: str, terms: set[str], analyzer, top: int = 2) -> str:
     """Best fragments of a long body with the query's terms marked (sentinel-marked raw text).
 
@@ -232,10 +277,9 @@ def body_snippet(text: str, terms: set[str], analyzer, top: int = 2) -> str:
     if not terms or not text:
         return ""
     prefixes = sorted({t[:4] for t in terms if t}, key=len, reverse=True)
-    scan = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in prefixes) + r")", re.IGNORECASE)
     windows: list[list[int]] = []
-    for m in scan.finditer(text):
-        start, end = max(m.start() - WINDOW, 0), min(m.end() + WINDOW, len(text))
+    for found_start, found_end in _word_starts(text, prefixes):
+        start, end = max(found_start - WINDOW, 0), min(found_end + WINDOW, len(text))
         if windows and start <= windows[-1][1]:
             windows[-1][1] = end
         elif len(windows) < MAX_WINDOWS:

@@ -51,3 +51,23 @@ def test_fast_tokenizer_pattern_finds_whooshs_tokens():
     assert highlight._tokenizer_pattern(analyzer) is not analyzer.items[0].expression
     assert ([m.span() for m in highlight._tokenizer_pattern(analyzer).finditer(text)]
             == [m.span() for m in analyzer.items[0].expression.finditer(text)])
+
+
+def test_word_starts_are_what_the_case_insensitive_expression_finds():
+    """The body scan finds with str.find what `\\b(?:p1|p2…)` with IGNORECASE finds: word starts only,
+    the longest prefix first, no overlaps; texts whose lowercasing moves characters included."""
+    import random
+    import re
+
+    words = ["Care", "caring", "scare", "health", "HEALTHY", "u.s.", "U.S.", "_care", "care_", "*star", "a*star",
+             "ΟΔΟΣ", "οδοσ", "İstanbul", "3care", "ca", "carecare", "—care", "e-mail", "email", "\u212aelvin",
+             "ıstanbul", "ſtar", "Σ"]
+    prefix_sets = [["care"], ["heal", "care"], ["u.s", "u"], ["*sta", "star"], ["οδοσ"], ["ca", "care"],
+                   ["istanbul"], ["emai", "mail"], ["kelv"]]
+    rng = random.Random(3)
+    for trial in range(500):
+        text = rng.choice([" ", "", "\n"]).join(rng.choice(words) for _ in range(rng.randint(0, 40)))
+        prefixes = sorted(rng.choice(prefix_sets), key=len, reverse=True)
+        expression = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in prefixes) + r")", re.IGNORECASE)
+        assert list(highlight._word_starts(text, prefixes)) == [m.span() for m in expression.finditer(text)], \
+            (trial, prefixes, text)
