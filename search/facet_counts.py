@@ -87,19 +87,38 @@ class FacetTable:
         return self._starts
 
     def counts(self, matched: np.ndarray, docs: np.ndarray | None = None) -> np.ndarray:
-        """Documents per value among the `matched` documents (a boolean array over docnums; `docs`:
-        the same as sorted docnums, if known). A small match set gathers only its own documents'
-        entries; a large one masks every entry (cheaper past about a quarter of the documents)."""
+        """Documents per value (by ordinal) among the `matched` documents (a boolean array over
+        docnums; `docs`: the same as sorted docnums, if known)."""
+        ordinals, found = self.value_counts(matched, docs)
+        counts = np.zeros(len(self.values), dtype=np.int64)
+        counts[ordinals] = found
+        return counts
+
+    def value_counts(self, matched: np.ndarray, docs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(the ordinals of the values the `matched` documents have, ascending; how many documents
+        have each). A small match set gathers only its own documents' entries, a large one masks
+        every entry (cheaper past about a quarter of the documents); few entries are sorted and
+        counted, many counted into an array as long as the values (zeroing and scanning that array,
+        74,000 values for persons at 37.5k articles, was most of a small query's facet time)."""
         if docs is None:
             docs = np.flatnonzero(matched)
         if len(docs) * 4 >= len(matched):
-            return np.bincount(self.ords[matched[self.owner]], minlength=len(self.values))
-        starts = self.starts(len(matched))
-        first = starts[docs]
-        lengths = starts[docs + 1] - first
-        ends = np.cumsum(lengths)
-        entries = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(first - (ends - lengths), lengths)
-        return np.bincount(self.ords[entries], minlength=len(self.values))
+            entries = self.ords[matched[self.owner]]
+        else:
+            starts = self.starts(len(matched))
+            first = starts[docs]
+            lengths = starts[docs + 1] - first
+            ends = np.cumsum(lengths)
+            positions = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(first - (ends - lengths), lengths)
+            entries = self.ords[positions]
+        if len(entries) * 8 >= len(self.values):
+            counts = np.bincount(entries, minlength=len(self.values))
+            ordinals = np.flatnonzero(counts)
+            return ordinals, counts[ordinals]
+        entries = np.sort(entries)
+        edges = np.flatnonzero(np.diff(entries)) + 1  # where a new value starts
+        firsts = np.concatenate(([0], edges)) if len(entries) else edges
+        return entries[firsts], np.diff(np.concatenate((firsts, [len(entries)])))
 
 
 def raw_column(reader, field: str):
@@ -288,24 +307,24 @@ def column_table(searcher, field: str) -> FacetTable:
 
 
 def count(table: FacetTable, matched: np.ndarray, facet: Facet, size: int | None,
-          selected: list[str]) -> dict[str, int]:
+          selected: list[str], docs: np.ndarray | None = None) -> dict[str, int]:
     """Counts for the top `size + 1` values (enough to know whether the list is cut), plus the
-    selected values; every value for histograms."""
-    counts = table.counts(matched)
-    nonzero = np.nonzero(counts)[0]
+    selected values; every value for histograms. `docs`: the matched docnums, if known."""
+    ordinals, counts = table.value_counts(matched, docs)
     if isinstance(facet, HistogramFacet) or size is None:
-        chosen = nonzero
+        chosen = np.arange(len(ordinals))
     else:
         k = size + 1
-        if len(nonzero) > 4 * k:  # keep values that can be in the top k: counts >= the k-th largest
-            found = counts[nonzero]
-            kth = np.partition(found, len(found) - k)[len(found) - k]
-            nonzero = nonzero[found >= kth]
-        order = np.lexsort((table.rank[nonzero], -counts[nonzero]))
-        chosen = nonzero[order[:k]]
-    out = {table.values[i]: int(counts[i]) for i in chosen}
+        candidates = np.arange(len(ordinals))
+        if len(ordinals) > 4 * k:  # keep values that can be in the top k: counts >= the k-th largest
+            kth = np.partition(counts, len(counts) - k)[len(counts) - k]
+            candidates = np.flatnonzero(counts >= kth)
+        order = np.lexsort((table.rank[ordinals[candidates]], -counts[candidates]))
+        chosen = candidates[order[:k]]
+    out = {table.values[i]: int(n) for i, n in zip(ordinals[chosen].tolist(), counts[chosen].tolist(), strict=True)}
     for value in selected:
         i = table.position(value)
-        if i is not None:
-            out.setdefault(value, int(counts[i]))
+        if i is not None and value not in out:
+            at = int(np.searchsorted(ordinals, i))
+            out[value] = int(counts[at]) if at < len(ordinals) and ordinals[at] == i else 0
     return out

@@ -239,9 +239,10 @@ def search(searcher, request: SearchRequest) -> dict:
     if facet_names:
         chosen = [FACETS_BY_NAME[name] for name in facet_names]
         tables = facet_counts.tables_for(searcher, chosen)
+        docs = np.flatnonzero(matched)
         for facet in chosen:
             selected = request.filters.get(facet.name, [])
-            groups = facet_counts.count(tables[facet.name], matched, facet, request.facet_size, selected)
+            groups = facet_counts.count(tables[facet.name], matched, facet, request.facet_size, selected, docs)
             facets[facet.name] = facet.result(groups, request.facet_size, selected)
     return {
         "query": request.query,

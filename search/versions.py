@@ -90,10 +90,17 @@ def _order(version: dict) -> tuple:
     return (version["date"] is None, version["date"] or "", version["outlet"] or "", version["id"])
 
 
-def group_members(searcher, group: str | None) -> list[int]:
+def group_members(searcher, group: str | None, docnum: int | None = None) -> list[int]:
+    """The live documents of `group`. `docnum`, when known, is one of them: its group's number then
+    finds the others in `group_ordinals` (a term query per hit cost ~0.2 ms at 37.5k articles)."""
     if not group:
         return []
-    return list(searcher.docs_for_query(wq.Term(GROUP_FIELD, group)))
+    ordinals = group_ordinals(searcher) if docnum is not None else None
+    if ordinals is None or ordinals[docnum] < 0:  # no docnum, or a group the column does not hold
+        return list(searcher.docs_for_query(wq.Term(GROUP_FIELD, group)))
+    members = np.flatnonzero(ordinals == ordinals[docnum]).tolist()
+    reader = searcher.reader()
+    return [d for d in members if not reader.is_deleted(d)] if reader.has_deletions() else members
 
 
 def other_versions(searcher, group: str | None, article_id: str, limit: int | None = None,
@@ -101,7 +108,7 @@ def other_versions(searcher, group: str | None, article_id: str, limit: int | No
     """(the other articles of `group`, dated ones first by date, then outlet and id; the group's
     size including this article). `docnum`, when known, is the article's own: its stored fields
     (the whole body) are not read again."""
-    docnums = group_members(searcher, group)
+    docnums = group_members(searcher, group, docnum)
     versions = [version_data(searcher.stored_fields(d)) for d in docnums if d != docnum]
     others = sorted((v for v in versions if v["id"] != article_id), key=_order)
     size = max(len(docnums), 1)

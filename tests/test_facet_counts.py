@@ -4,13 +4,16 @@ small (its documents' entries gathered) or large (every entry masked)."""
 import random
 
 import numpy as np
+import pytest
 
 from search.facet_counts import FacetTable
 
 
-def test_counts_are_brute_force_counts_for_small_and_large_match_sets():
+@pytest.mark.parametrize("n_values", [30, 5000], ids=["few values (counted into an array)",
+                                                      "many values (entries sorted and counted)"])
+def test_counts_are_brute_force_counts_for_small_and_large_match_sets(n_values):
     rng = random.Random(11)
-    n_docs, n_values = 400, 30
+    n_docs = 400
     doc_values = [sorted(rng.sample(range(n_values), rng.choice((0, 0, 1, 2, 5)))) for _ in range(n_docs)]
     owner = np.array([d for d, vs in enumerate(doc_values) for _ in vs], dtype=np.int32)
     ords = np.array([v for vs in doc_values for v in vs], dtype=np.int32)
@@ -57,3 +60,29 @@ def test_tables_file_round_trip_and_damaged_files(tmp_path):
     for damaged in (data[:40], b"PK\x03\x04" + data[4:], b""):
         path.write_bytes(damaged)
         assert _load(path, ["person"]) == {}
+
+
+@pytest.mark.parametrize("n_values", [30, 5000])
+def test_count_gives_the_top_values_by_count_then_name_and_the_selected_ones(n_values):
+    from search.facet_counts import count
+    from search.facets import FACETS_BY_NAME
+
+    rng = random.Random(5)
+    n_docs = 300
+    doc_values = [sorted(rng.sample(range(n_values), rng.choice((0, 1, 3)))) for _ in range(n_docs)]
+    owner = np.array([d for d, vs in enumerate(doc_values) for _ in vs], dtype=np.int32)
+    ords = np.array([v for vs in doc_values for v in vs], dtype=np.int32)
+    # ordinal order is not name order; the last value belongs to no document
+    names = [f"v{(i * 7919) % n_values:05d}" for i in range(n_values)] + ["unused"]
+    rank = np.argsort(np.argsort(names)).astype(np.int32)
+    table = FacetTable(names, rank, owner, ords)
+    for fraction in (0.02, 0.2, 0.9):
+        matched = np.array([rng.random() < fraction for _ in range(n_docs)])
+        tally: dict[str, int] = {}
+        for d in np.flatnonzero(matched):
+            for v in doc_values[d]:
+                tally[names[v]] = tally.get(names[v], 0) + 1
+        best = sorted(tally.items(), key=lambda kv: (-kv[1], kv[0].casefold()))[:6]
+        unseen = "unused"
+        got = count(table, matched, FACETS_BY_NAME["person"], 5, [best[-1][0], unseen])
+        assert got == {**dict(best), unseen: 0}, fraction
