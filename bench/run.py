@@ -226,7 +226,10 @@ def bench_web(index_dir: Path, clients: int = 8, per_client: int = 25) -> dict:
             def client(i: int) -> list[float]:
                 times = []
                 for k in range(per_client):
-                    u = urls[(i * per_client + k) % len(urls)]
+                    # each client starts at its own place in the query list, as independent users
+                    # would (i * per_client was a multiple of the list's length: every client asked
+                    # the same query at the same moment)
+                    u = urls[(i * len(urls) // clients + k) % len(urls)]
                     t = time.perf_counter()
                     with urllib.request.urlopen(u, timeout=60) as r:
                         r.read()
