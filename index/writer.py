@@ -2,7 +2,8 @@
 
 Incremental by content hash: an article whose id and hash are already in the index is skipped;
 a changed one replaces its document; with `prune`, articles whose input vanished are deleted.
-Commits happen every `commit_every` documents, so an interrupted run keeps what it finished.
+Commits happen every `commit_every` documents (in a thread, while parsing goes on: index/commits.py),
+so an interrupted run keeps what it finished.
 One bad file or record is reported and never stops the rest.
 """
 
@@ -18,6 +19,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from index.canonical import TABLE_FILE, CanonicalTable
+from index.commits import BackgroundWriter
 from index.curation.apply import IndexCuration
 from index.dedup import STORE_FILE, GroupStore, fingerprint
 from index.incremental import StopRequests, prune_roots, source_file, vanished
@@ -210,18 +212,17 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
             yield item
 
     try:
-        writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
+        # commits (and Whoosh's segment merges) run in a thread while parsing goes on (index/commits.py)
+        writer = BackgroundWriter(lambda: ix.writer(timeout=WRITER_TIMEOUT, limitmb=128))
     except LockError:
         groups.close()
         raise IndexBusyError(
             f"another newsfind run is writing to {index_dir}; try again when it has finished") from None
 
     def commit() -> None:
-        nonlocal writer
         groups.commit()  # first: a row without its document is dropped by the next sync
         table.save()
         writer.commit()
-        writer = ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)
 
     pending = 0
     try:
@@ -255,7 +256,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
                     summary.pruned.append(doc_id)
         groups.commit()
         table.save()
-        writer.commit()
+        writer.finish()
     except BaseException:
         writer.cancel()
         groups.rollback()
