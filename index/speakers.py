@@ -391,9 +391,7 @@ class SpeakerFinder:
         head, via = verb, ""
         for _ in range(4):
             subjects = [c for c in head.children if c.dep_ == "nsubj"]
-            # two subjects: '... signals “the end” for the EU, said Geert Wilders' (the inverted one speaks)
-            subj = next((c for c in subjects if c.left_edge.i == head.i + 1), subjects[0]) if len(subjects) > 1 else \
-                (subjects[0] if subjects else None)
+            subj = self._pick_subject(head, subjects) if len(subjects) > 1 else (subjects[0] if subjects else None)
             if subj is not None:
                 if subj.lower_ in ("who", "that") and head.dep_ == "relcl":
                     return head.head, "/relcl"
@@ -414,6 +412,24 @@ class SpeakerFinder:
                     continue
             return None, via
         return None, via
+
+    def _pick_subject(self, head, subjects: list):
+        """The subject of `head` among several the parser gave it: an inverted one right after the verb
+        ('... signals “the end” for the EU, said Geert Wilders'), else the last one before the verb on its
+        line ('1:50 p.m.\n\nFamed fight doctor Ferdie Pacheco once said'), the last that names a person or
+        organisation ('Tuesday in Berea, OH, after winning Ohio, Gov. John Kasich said'; 'Or maybe Jeb Bush,
+        digital consultant Phil Musser says'), else the last, else the first."""
+        inverted = next((c for c in subjects if c.left_edge.i == head.i + 1), None)
+        if inverted is not None:
+            return inverted
+        before = [c for c in subjects if c.i < head.i and not self._line_break_between(c, head)]
+        named = [c for c in before if (m := self.by_token.get(c.i)) is not None and m.kind in ("person", "org")]
+        return named[-1] if named else before[-1] if before else subjects[0]
+
+    def _line_break_between(self, a, b) -> bool:
+        """A line break separates tokens `a` and `b` (a heading the parser ran into the next sentence)."""
+        lo, hi = sorted((a.idx, b.idx))
+        return "\n" in self.text[lo:hi]
 
     def _main_verb(self, tok):
         """The verb that heads `tok` through open complements only (xcomp, acomp, advcl): the main

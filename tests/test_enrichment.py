@@ -292,3 +292,10 @@ def test_a_pronoun_that_only_a_mentioned_person_could_be_gives_a_quote_but_no_sp
                     "“We want real change and we want it now,” she said.")
     assert speaker_of(e, "real change") == "Hillary Clinton"  # the quote still gets its best guess
     assert "Hillary Clinton" in e.persons and e.speakers == [], e.speakers
+
+
+def test_of_several_subjects_the_verb_gets_the_name_next_to_it_not_a_place_or_heading():
+    e = enrich_text("On Wednesday at a high school in Dayton, OH, after winning the state in the Republican primary, "
+                    "Gov. Tom Baxter (R-OH), said, “We are going to take this campaign all the way to the convention.”")
+    assert speaker_of(e, "all the way") == "Tom Baxter"
+    assert e.speakers == ["Tom Baxter"]
