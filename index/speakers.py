@@ -447,10 +447,26 @@ class SpeakerFinder:
         while j >= start and (self.doc[j].text == "," or self.doc[j].tag_ == "RB"):
             j -= 1
         mention = self.by_token.get(j) if j >= start else None
+        if (mention is None or mention.kind != "person") and j >= start and self.doc[verb.i - 1].text == ",":
+            return self._apposition_owner(self.doc[j], start)
         if mention is None or mention.kind != "person" or mention.token_end != j + 1 \
                 or self.doc[j].dep_ in ("pobj", "dobj", "poss"):  # 'a spokesman for Ryan, told'
             return None
         return self.doc[j]
+
+    def _apposition_owner(self, tok, start: int):
+        """The person whose apposition ends at `tok`: 'Col. Steven H. Warren, a military spokesman in
+        Baghdad, said' (the parse hung Warren on an earlier noun and left 'said' without a subject)."""
+        through_apposition = False
+        for _ in range(8):
+            mention = self.by_token.get(tok.i)
+            if mention is not None and mention.kind == "person":
+                return self.doc[mention.token_end - 1] if through_apposition else None
+            if tok.dep_ not in ("pobj", "prep", "appos", "compound", "amod") or not start <= tok.head.i < tok.i:
+                return None
+            through_apposition |= tok.dep_ == "appos"
+            tok = tok.head
+        return None
 
     def _name_after(self, verb):
         """'“...,” said Richard L. Trumka, president of the A.F.L.-C.I.O.' when the parse (run across a

@@ -299,3 +299,10 @@ def test_of_several_subjects_the_verb_gets_the_name_next_to_it_not_a_place_or_he
                     "Gov. Tom Baxter (R-OH), said, “We are going to take this campaign all the way to the convention.”")
     assert speaker_of(e, "all the way") == "Tom Baxter"
     assert e.speakers == ["Tom Baxter"]
+
+
+def test_a_name_whose_apposition_ends_right_before_said_speaks():
+    e = enrich_text("Lawmakers met on Tuesday. “That was a good speech you gave last night, Mr. President,” "
+                    "Representative Steve Bolden, a Democrat of Ohio, said as he shook hands.")
+    assert speaker_of(e, "good speech") == "Steve Bolden"
+    assert e.speakers == ["Steve Bolden"]
