@@ -136,16 +136,21 @@ EPITHETS = frozenset(
 _NOT_NAME_START = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Finite verbs that end a headline's name run ("Maria Hinojosa Explained Why ...", "Bush Says ...").
 _NOT_NAME_END = frozenset({"VBD", "VBZ", "VBP"})
-# Name prefixes before an inner capital ("McCain", "DeSantis", "LaHood", "MacArthur", "O'Rourke").
+# Name prefixes before an inner capital ("McCain", "DeSantis", "LaHood", "MacArthur", "O'Rourke",
+# "VandeHei", "D’Allesandro").
 _CAMEL_PREFIXES = frozenset({"mc", "mac", "de", "di", "du", "la", "le", "van", "von", "o'", "o’", "st", "da",
-                             "jo", "fitz"})
+                             "jo", "fitz", "vande", "vander", "d'", "d’"})
+# Second parts of double first names written as one ("RoseAnn", "KellyAnne", "MaryAnn").
+_CAMEL_SUFFIXES = frozenset({"ann", "anne"})
 _CAMEL = re.compile(r"[a-z’'](?=[A-Z])")
 
 
 def _glued_words(token: str) -> bool:
     """Words run together without a space, as live-blog UI text glued to names is
-    ("CarterFlagShareLikeReplySara", "EgyptAir"): an inner capital not after a name prefix."""
-    return any(token[:m.end()].lower() not in _CAMEL_PREFIXES for m in _CAMEL.finditer(token))
+    ("CarterFlagShareLikeReplySara", "EgyptAir"): an inner capital not after a name prefix nor
+    opening the second part of a double first name."""
+    return any(token[:m.end()].lower() not in _CAMEL_PREFIXES and token[m.end():].lower() not in _CAMEL_SUFFIXES
+               for m in _CAMEL.finditer(token))
 
 
 def _person_span(doc, ent):

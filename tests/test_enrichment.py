@@ -306,3 +306,9 @@ def test_a_name_whose_apposition_ends_right_before_said_speaks():
                     "Representative Steve Bolden, a Democrat of Ohio, said as he shook hands.")
     assert speaker_of(e, "good speech") == "Steve Bolden"
     assert e.speakers == ["Steve Bolden"]
+
+
+def test_names_with_an_inner_capital_after_a_prefix_or_before_ann_are_names():
+    e = enrich_text("“We will be a force inside and a force outside,” said RoseAnn Pirelli, director of a nurses "
+                    "union. “Our readers want depth,” Jim VandeHei said.")
+    assert e.speakers == ["RoseAnn Pirelli", "Jim VandeHei"], e.speakers
