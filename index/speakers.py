@@ -449,10 +449,18 @@ class SpeakerFinder:
         mention = self.by_token.get(j) if j >= start else None
         if (mention is None or mention.kind != "person") and j >= start and self.doc[verb.i - 1].text == ",":
             return self._apposition_owner(self.doc[j], start)
-        if mention is None or mention.kind != "person" or mention.token_end != j + 1 \
-                or self.doc[j].dep_ in ("pobj", "dobj", "poss"):  # 'a spokesman for Ryan, told'
+        if mention is None or mention.kind != "person" or mention.token_end != j + 1:
             return None
+        if self.doc[j].dep_ in ("pobj", "dobj", "poss") and not self._after_line_break(mention):
+            return None  # 'a spokesman for Ryan, told'; but '... into the U.S.\nChris Christie added that'
         return self.doc[j]
+
+    def _after_line_break(self, mention: Mention) -> bool:
+        """Only whitespace with a line break stands between the mention and the text before it: the
+        parser ran the line before into its sentence."""
+        before = self.text[:mention.start]
+        gap = before[len(before.rstrip()):]
+        return "\n" in gap and mention.start > len(gap)
 
     def _apposition_owner(self, tok, start: int):
         """The person whose apposition ends at `tok`: 'Col. Steven H. Warren, a military spokesman in

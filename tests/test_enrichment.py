@@ -312,3 +312,12 @@ def test_names_with_an_inner_capital_after_a_prefix_or_before_ann_are_names():
     e = enrich_text("“We will be a force inside and a force outside,” said RoseAnn Pirelli, director of a nurses "
                     "union. “Our readers want depth,” Jim VandeHei said.")
     assert e.speakers == ["RoseAnn Pirelli", "Jim VandeHei"], e.speakers
+
+
+def test_a_name_opening_a_line_the_parser_ran_into_the_sentence_before_speaks():
+    e = enrich_text("Ted Cruz pivoted to arguing that the epidemic was one more reason to secure the border, "
+                    "in order to prevent traffickers from crossing into the U.S.\nChris Christie added that he "
+                    "would approve tougher enforcement without help from the Mexican government. He also said he "
+                    "was working with the state on new legislation.")
+    assert speaker_of(e, "working with the state") == "Chris Christie"
+    assert e.speakers == ["Chris Christie"], e.speakers
