@@ -602,7 +602,9 @@ class SpeakerFinder:
                     bucket = others
                 if m.canonical not in bucket:
                     bucket.append(m.canonical)
-            speakers = list(reversed(self._speakers_by_sent.get(k, []))) if k < here else []
+            # who spoke in the sentence, its own part before the pronoun included: the parser runs '... said
+            # Mr. Trump had disrespected troops.\n\n“...,” he said.' into one sentence
+            speakers = list(reversed(self._speakers_by_sent.get(k, [])))
             # "He avoided criticism of Trump until recent days, when he expressed concern": the
             # sentence's own subject pronoun carries the chain on, before any name in the sentence
             chain = self._subject_pronoun(sent, end, want_female, any_clause=k == here)

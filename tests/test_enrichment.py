@@ -321,3 +321,13 @@ def test_a_name_opening_a_line_the_parser_ran_into_the_sentence_before_speaks():
                     "was working with the state on new legislation.")
     assert speaker_of(e, "working with the state") == "Chris Christie"
     assert e.speakers == ["Chris Christie"], e.speakers
+
+
+def test_he_said_goes_to_who_spoke_before_it_in_a_sentence_the_parser_ran_across_paragraphs():
+    e = enrich_text(
+        "Representative Mike Dorsey of Colorado, a Republican who served in combat as a Marine, denounced Mr. "
+        "Trump's remarks. Mr. Dorsey, who represents a swing district in the crucial Denver suburbs, said Mr. Trump "
+        "had disrespected American troops.\n\n''Having served in Iraq, I'm deeply offended when Donald Trump fails "
+        "to honor the sacrifices of all of our brave soldiers who were lost in that war,'' he said.")
+    assert speaker_of(e, "deeply offended") == "Mike Dorsey"
+    assert "Donald Trump" not in e.speakers, e.speakers
