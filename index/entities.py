@@ -209,7 +209,8 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None)
         titles = _titles_before(doc, ent.start, sentences)
         if kind == "person":
             name = _person_name(ent.text) if _has_proper_noun(ent) else ""
-            titles |= {w.lower().rstrip(".") for w in ent.text.split()
+            # title words before the last word: 'King' ends 'Billie Jean King' as her surname
+            titles |= {w.lower().rstrip(".") for w in ent.text.split()[:-1]
                        if w.lower().rstrip(".") in TITLE_WORDS}
         else:
             name = _proper_name(ent.text)

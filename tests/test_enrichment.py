@@ -331,3 +331,9 @@ def test_he_said_goes_to_who_spoke_before_it_in_a_sentence_the_parser_ran_across
         "to honor the sacrifices of all of our brave soldiers who were lost in that war,'' he said.")
     assert speaker_of(e, "deeply offended") == "Mike Dorsey"
     assert "Donald Trump" not in e.speakers, e.speakers
+
+
+def test_a_title_word_ending_a_name_is_a_surname_and_tells_no_gender():
+    e = enrich_text("Tennis great Billie Jean King remembered Ali as fun to be around. She witnessed his fight at "
+                    "Madison Square Garden in 1971.\n\n“He always whispered in my ear, you are the Queen,” she said.")
+    assert "King" in speaker_of(e, "whispered in my ear")
