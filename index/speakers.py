@@ -581,10 +581,11 @@ class SpeakerFinder:
         sents = self.sentences.spans
         here = self.sentences.index_of(pron.i)
         deferred: list[str] = []
+        deferred_subjects: list[str] = []
         for k in range(here, max(here - 4, -1), -1):
             sent = sents[k]
             end = pron.i if k == here else sent.end
-            main, subjects, others = [], [], []
+            main, subjects, others, embedded = [], [], [], []
             for i in range(end - 1, sent.start - 1, -1):
                 m = self.by_token.get(i)
                 if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx] \
@@ -596,6 +597,10 @@ class SpeakerFinder:
                 if tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
                                             and tok.head.head.dep_ == "ROOT"):
                     bucket = main
+                elif k == here and tok.dep_ in ("nsubj", "nsubjpass") and not _dominates(tok.head, pron):
+                    # 'Asked about her vote if Clinton faces Trump, she replied': the subject of a clause
+                    # that the pronoun is not part of comes after the previous sentence's people
+                    bucket = embedded
                 elif tok.dep_ in ("nsubj", "nsubjpass") or self._opens_line(m):
                     bucket = subjects  # a name opening its line is its subject, whatever a parse run on says
                 else:
@@ -619,8 +624,12 @@ class SpeakerFinder:
                 subjects, others = [], []  # 'The former ambassador also discussed ... Trump. He stated'
             if k == here and k > 0:  # 'In an interview with Obama, he said': an object of this sentence
                 deferred, others = others, []  # comes after the previous sentence's people
+                deferred_subjects = embedded
+            elif k == here:
+                subjects = subjects + embedded
             elif k == here - 1:
                 others = others + deferred
+                subjects = subjects + [p for p in deferred_subjects if p not in subjects]
             for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
@@ -794,6 +803,13 @@ def _cue_hashes() -> numpy.ndarray:
 
 
 _CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, "according"})
+
+
+def _dominates(head, tok) -> bool:
+    """`tok` is `head` or lies in its subtree."""
+    while tok.i != head.i and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.i == head.i
 
 
 def _distance(pos: int, q: QuoteSpan) -> int:

@@ -337,3 +337,17 @@ def test_a_title_word_ending_a_name_is_a_surname_and_tells_no_gender():
     e = enrich_text("Tennis great Billie Jean King remembered Ali as fun to be around. She witnessed his fight at "
                     "Madison Square Garden in 1971.\n\n“He always whispered in my ear, you are the Queen,” she said.")
     assert "King" in speaker_of(e, "whispered in my ear")
+
+
+def test_he_she_passes_over_the_subject_of_a_clause_it_is_not_part_of():
+    e = enrich_text("“I think a lot of people are tired of it,” the actress Susan Sarandon told MSNBC on Monday.\n\n"
+                    "Asked about her own vote in the event that Hillary Clinton faces Donald Trump, she replied: "
+                    "“I don’t know. I’m going to see what happens.”")
+    assert speaker_of(e, "see what happens") == "Susan Sarandon"
+    assert e.speakers == ["Susan Sarandon"], e.speakers
+    e = enrich_text("Tom Bennett does not feel the same way about Sanders. If Donald Trump doesn’t become the "
+                    "Republican nominee, he said he would settle for one of his rivals.")
+    assert e.speakers == ["Tom Bennett"], e.speakers
+    e = enrich_text("Paul Manafort met the lawmakers. The remarks suggest Donald Trump is running an inside-outside "
+                    "campaign, railing against what he calls a “corrupt” process.")
+    assert speaker_of(e, "corrupt") == "Donald Trump"  # the clause of 'he calls' hangs under Trump's
