@@ -586,6 +586,7 @@ class SpeakerFinder:
             sent = sents[k]
             end = pron.i if k == here else sent.end
             main, subjects, others, embedded = [], [], [], []
+            depth: dict[str, int] = {}
             for i in range(end - 1, sent.start - 1, -1):
                 m = self.by_token.get(i)
                 if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx] \
@@ -607,6 +608,11 @@ class SpeakerFinder:
                     bucket = others
                 if m.canonical not in bucket:
                     bucket.append(m.canonical)
+                if bucket is subjects:
+                    depth[m.canonical] = min(depth.get(m.canonical, 99), _depth(tok))
+            # of the other subjects, the one of the highest clause first ('Carson turned the story back on the
+            # Post, pointing out that Robert Costa had reported ... He hoped, he said'), else the latest
+            subjects.sort(key=lambda person: depth[person])
             # who spoke in the sentence, its own part before the pronoun included: the parser runs '... said
             # Mr. Trump had disrespected troops.\n\n“...,” he said.' into one sentence
             speakers = list(reversed(self._speakers_by_sent.get(k, [])))
@@ -803,6 +809,14 @@ def _cue_hashes() -> numpy.ndarray:
 
 
 _CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, "according"})
+
+
+def _depth(tok) -> int:
+    """How many heads lie between `tok` and the root of its sentence."""
+    n = 0
+    while tok.head.i != tok.i:
+        tok, n = tok.head, n + 1
+    return n
 
 
 def _dominates(head, tok) -> bool:

@@ -351,3 +351,14 @@ def test_he_she_passes_over_the_subject_of_a_clause_it_is_not_part_of():
     e = enrich_text("Paul Manafort met the lawmakers. The remarks suggest Donald Trump is running an inside-outside "
                     "campaign, railing against what he calls a “corrupt” process.")
     assert speaker_of(e, "corrupt") == "Donald Trump"  # the clause of 'he calls' hangs under Trump's
+
+
+def test_of_the_other_subjects_a_pronoun_goes_to_the_one_of_the_highest_clause():
+    e = enrich_text(
+        "6:00p.m.\n\nDonald Trump is keeping up his criticism on his closest Republican rivals in the hours before "
+        "the first Super Tuesday polls \nTrump, in Kentucky, said Tuesday that March Rubio was “a total lightweight” "
+        "while Ted Cruz is “a basket case” and “a liar.” However, he held his fire on Ben Carson, calling him a "
+        "“nice guy” and he didn’t provide any descriptions for John Kasich.\n\nHe said his dealing powers would "
+        "force companies to keep jobs in America and coerce countries to release American prisoners.")
+    assert speaker_of(e, "dealing powers") == "Donald Trump"
+    assert e.speakers == ["Donald Trump"], e.speakers
