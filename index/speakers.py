@@ -593,10 +593,14 @@ class SpeakerFinder:
                         or names_no_person(m.canonical):
                     continue
                 tok = self.doc[i]
+                modifier = False  # 'The Murdoch outlets have been standing in the way, he said': not Murdoch
                 while tok.dep_ in ("compound", "flat", "appos") and tok.head is not tok:
+                    modifier |= tok.dep_ == "compound" and not is_proper_noun(tok.head)
                     tok = tok.head
-                if tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
-                                            and tok.head.head.dep_ == "ROOT"):
+                if modifier:
+                    bucket = others
+                elif tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
+                                              and tok.head.head.dep_ == "ROOT"):
                     bucket = main
                 elif k == here and tok.dep_ in ("nsubj", "nsubjpass") and not _dominates(tok.head, pron):
                     # 'Asked about her vote if Clinton faces Trump, she replied': the subject of a clause

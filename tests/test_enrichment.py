@@ -362,3 +362,14 @@ def test_of_the_other_subjects_a_pronoun_goes_to_the_one_of_the_highest_clause()
         "force companies to keep jobs in America and coerce countries to release American prisoners.")
     assert speaker_of(e, "dealing powers") == "Donald Trump"
     assert e.speakers == ["Donald Trump"], e.speakers
+
+
+def test_a_name_modifying_a_common_noun_is_no_antecedent_of_a_speaking_pronoun():
+    e = enrich_text(
+        "Activists were hopeful that James Murdoch would force changes to skeptical coverage of climate change at "
+        "Fox News.\n\nDavid Fenton, a longtime strategist for progressive causes whose agency, Fenton, made the ads, "
+        "said its main goal was to push a bipartisan solution in the form of a carbon trading system. The Murdoch "
+        "outlets have been standing in the way, he said, by creating a ''false reality bubble denying science'' "
+        "that scares amenable Republican politicians away from the cause.")
+    assert speaker_of(e, "false reality bubble") == "David Fenton"
+    assert e.speakers == ["David Fenton"], e.speakers
