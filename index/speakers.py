@@ -448,7 +448,7 @@ class SpeakerFinder:
             j -= 1
         mention = self.by_token.get(j) if j >= start else None
         if (mention is None or mention.kind != "person") and j >= start and self.doc[verb.i - 1].text == ",":
-            return self._apposition_owner(self.doc[j], start)
+            return self._apposition_owner(self.doc[j], start) or self._name_before_aside(verb.i - 1, start)
         if mention is None or mention.kind != "person" or mention.token_end != j + 1:
             return None
         if self.doc[j].dep_ in ("pobj", "dobj", "poss") and not self._after_line_break(mention):
@@ -461,6 +461,18 @@ class SpeakerFinder:
         before = self.text[:mention.start]
         gap = before[len(before.rstrip()):]
         return "\n" in gap and mention.start > len(gap)
+
+    def _name_before_aside(self, comma: int, start: int):
+        """'Trump, in Kentucky, said': a person's name right before a short aside between commas that
+        ends at `comma`, which the parse did not hang on the name. An aside with a verb is a clause."""
+        k = comma - 1
+        while k >= start and comma - k <= 8 and self.doc[k].text != "," and not is_verb(self.doc[k]):
+            k -= 1
+        if k <= start or k == comma - 1 or self.doc[k].text != ",":
+            return None
+        mention = self.by_token.get(k - 1)
+        ok = mention is not None and mention.kind == "person" and mention.token_end == k
+        return self.doc[k - 1] if ok else None
 
     def _apposition_owner(self, tok, start: int):
         """The person whose apposition ends at `tok`: 'Col. Steven H. Warren, a military spokesman in

@@ -373,3 +373,11 @@ def test_a_name_modifying_a_common_noun_is_no_antecedent_of_a_speaking_pronoun()
         "that scares amenable Republican politicians away from the cause.")
     assert speaker_of(e, "false reality bubble") == "David Fenton"
     assert e.speakers == ["David Fenton"], e.speakers
+
+
+def test_a_name_before_a_short_aside_between_commas_speaks():
+    e = enrich_text("Donald Trump is keeping up his criticism on his closest Republican rivals in the hours before the "
+                    "first Super Tuesday polls \nTrump, in Kentucky, said Tuesday that March Rubio was “a total "
+                    "lightweight” while Ted Cruz is “a basket case” and “a liar.”")
+    assert speaker_of(e, "total lightweight") == "Donald Trump"
+    assert e.speakers == ["Donald Trump"], e.speakers
