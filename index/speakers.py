@@ -326,8 +326,10 @@ class SpeakerFinder:
     def _infinitival(self, verb) -> bool:
         """"declined to say", "more likely to say ... than say": never a statement. A conjoined
         verb is infinitival when the verb it is conjoined to is."""
-        if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) or verb.dep_ in ("xcomp", "amod"):
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             return True
+        if verb.dep_ in ("xcomp", "amod"):
+            return not self._compound_subject(verb)  # '“Amen, brother!” Beck joked' parsed as an xcomp
         return verb.dep_ == "conj" and verb.head is not verb and self._infinitival(verb.head)
 
     def _content(self, verb) -> tuple[int, int] | None:
@@ -390,7 +392,7 @@ class SpeakerFinder:
         """The subject token of a speech verb, following conjunctions and relative clauses."""
         head, via = verb, ""
         for _ in range(4):
-            subjects = [c for c in head.children if c.dep_ == "nsubj"]
+            subjects = [c for c in head.children if c.dep_ == "nsubj"] or self._compound_subject(head)
             subj = self._pick_subject(head, subjects) if len(subjects) > 1 else (subjects[0] if subjects else None)
             if subj is not None:
                 if subj.lower_ in ("who", "that") and head.dep_ == "relcl":
@@ -412,6 +414,19 @@ class SpeakerFinder:
                     continue
             return None, via
         return None, via
+
+    def _compound_subject(self, verb) -> list:
+        """'“Go back to Univision,” Trump barked': the parser took the name right before the verb for a
+        compound of it; that name is the subject."""
+        before = self.doc[verb.i - 1] if verb.i > 0 else None
+        if before is None or before.dep_ != "compound" or before.head.i != verb.i:
+            return []
+        mention = self.by_token.get(before.i)
+        if mention is not None:
+            return [before] if mention.kind == "person" else []
+        known = is_proper_noun(before) and self.persons.resolve(clean_name(before.text) or before.text,
+                                                                before.idx) is not None
+        return [before] if known else []  # a name the model left untagged here but tagged elsewhere
 
     def _pick_subject(self, head, subjects: list):
         """The subject of `head` among several the parser gave it: an inverted one right after the verb

@@ -381,3 +381,14 @@ def test_a_name_before_a_short_aside_between_commas_speaks():
                     "lightweight” while Ted Cruz is “a basket case” and “a liar.”")
     assert speaker_of(e, "total lightweight") == "Donald Trump"
     assert e.speakers == ["Donald Trump"], e.speakers
+
+
+def test_a_name_parsed_as_a_compound_of_the_speech_verb_is_its_subject():
+    e = enrich_text("The anchor was trying insistently to ask Donald Trump a question about immigration when Trump "
+                    "shot back that the journalist had not been called on.\n\n“Go back to Univision,” Trump barked "
+                    "and a security guard escorted Ramos out.")
+    assert speaker_of(e, "Go back") == "Donald Trump"
+    e = enrich_text("Holding open a book, Glenn Beck said, “Tell me if this doesn’t sound like somebody we might "
+                    "know.”\n\nWhen someone in the audience shouted, “Cruz,” Beck joked, again using an exaggerated "
+                    "Southern accent, “Amen, brother! Come on up and get baptized!”")
+    assert speaker_of(e, "Amen, brother") == "Glenn Beck"
