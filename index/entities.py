@@ -230,7 +230,20 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None)
         if name:
             mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
                                     ent.label_, titles))
-    return mentions
+    return _without_pairings(mentions)
+
+
+def _without_pairings(mentions: list[Mention]) -> list[Mention]:
+    """Mentions without the hyphenated pairs of the article's people that the model calls a person or
+    organisation ('the Trump-Clinton race', 'Obama-Clinton foreign policy'): each part is the last word of
+    another person's name here. A double-barrelled surname ('Wasserman-Schultz') has no such parts."""
+    last_words = {m.name.split()[-1] for m in mentions if m.kind == "person" and "-" not in m.name.split()[-1]}
+
+    def pairing(m: Mention) -> bool:
+        parts = m.name.split("-")
+        return m.kind != "place" and " " not in m.name and len(parts) == 2 and all(p in last_words for p in parts)
+
+    return [m for m in mentions if not pairing(m)]
 
 
 class ArticlePersons:

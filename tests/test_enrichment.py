@@ -392,3 +392,13 @@ def test_a_name_parsed_as_a_compound_of_the_speech_verb_is_its_subject():
                     "know.”\n\nWhen someone in the audience shouted, “Cruz,” Beck joked, again using an exaggerated "
                     "Southern accent, “Amen, brother! Come on up and get baptized!”")
     assert speaker_of(e, "Amen, brother") == "Glenn Beck"
+
+
+def test_a_hyphenated_pair_of_the_articles_people_is_no_person():
+    e = enrich_text("Hillary Clinton spoke in Atlantic City on Wednesday.\n\n“Donald Trump says he’s qualified for "
+                    "president because of his business record,” Clinton said.",
+                    title="Trump-Clinton matchup looms as Hillary Clinton and Donald Trump win")
+    assert e.persons == ["Hillary Clinton", "Donald Trump"], e.persons
+    assert e.speakers == ["Hillary Clinton"]
+    e = enrich_text("“We will win Florida,” Debbie Wasserman-Schultz said on Monday.")
+    assert e.speakers == ["Debbie Wasserman-Schultz"], e.speakers
