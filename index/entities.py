@@ -72,17 +72,20 @@ def _strip_the(text: str) -> str:
     return re.sub(r"^(?:the|The)\s+", "", text.strip())
 
 
-def _titles_before(doc, start: int, sentences: Sentences) -> set[str]:
-    """Title words in the (up to four) tokens right before a mention, within its sentence."""
+def _titles_before(doc, start: int, sentences: Sentences, adjacent_only: bool = False) -> set[str]:
+    """Title words in the (up to four) tokens right before a mention, within its sentence; with
+    `adjacent_only`, only the run of title words that ends right before it."""
     out: set[str] = set()
     i = start - 1
     sent_start = sentences.of(start).start
     while i >= max(sent_start, start - 4):
         tok = doc[i]
         low = tok.lower_
+        if adjacent_only and low == "of":  # 'governor of New Jersey': the title is the governor's
+            break
         if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_TITLE_NOUNS:
             out.add(low.rstrip("."))
-        elif tok.is_punct or is_verb_aux_or_preposition(tok) and low != "of":
+        elif tok.is_punct or is_verb_aux_or_preposition(tok) and low != "of" or adjacent_only:
             break
         i -= 1
     return out
@@ -221,11 +224,13 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None)
                     break
                 leading.append(word.lower().rstrip("."))
             titles |= set(leading)
-            # "spokeswoman Betina Zhoteva" tagged GPE: a title before a name-like span makes it a person
+            # "spokeswoman Betina Zhoteva" tagged GPE: a title right before a name-like span (or leading it)
+            # makes it a person, not one before another name ("Senator Chuck Schumer of New York")
             # "Sergey V. Lavrov" tagged ORG: a middle initial is a person's
+            adjacent = set(leading) | _titles_before(doc, ent.start, sentences, adjacent_only=True)
             if (kind != "person" and not known_kind(ent.text) and not ORG_WORDS.search(name)
                     and _person_name(name)
-                    and (titles & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
+                    and (adjacent & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
                 kind, name = "person", _person_name(name)
         if name:
             mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
@@ -330,7 +335,9 @@ def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: Canoni
         if m.kind != "person" and not known_kind(m.name):
             if persons.resolve(m.name, m.start, looks_female(m.titles, m.name)) is not None:
                 m.kind = "person"
-            elif table.knows_person(m.name) and _person_name(m.name):
+            elif m.kind == "org" and table.knows_person(m.name) and _person_name(m.name):
+                # a place only by evidence in its own article: one 'New York' the model called a person
+                # somewhere in the index must not make every 'New York' a person
                 m.kind, m.name = "person", _person_name(m.name)
                 persons.add(m.name, m.start)
         if m.kind == "person":

@@ -402,3 +402,18 @@ def test_a_hyphenated_pair_of_the_articles_people_is_no_person():
     assert e.speakers == ["Hillary Clinton"]
     e = enrich_text("“We will win Florida,” Debbie Wasserman-Schultz said on Monday.")
     assert e.speakers == ["Debbie Wasserman-Schultz"], e.speakers
+
+
+def test_a_title_before_another_name_makes_no_place_or_organisation_a_person():
+    e = enrich_text("Senator Chuck Schumer of New York said on Monday that the party would stand together.")
+    assert e.persons == ["Chuck Schumer"] and "New York" in e.places, (e.persons, e.places)
+    e = enrich_text("Tom Fitton, president of Judicial Watch, said the emails showed a pattern. “This is a "
+                    "scandal,” Fitton said.")
+    assert e.persons == ["Tom Fitton"] and "Judicial Watch" in e.orgs, (e.persons, e.orgs)
+
+
+def test_a_person_somewhere_in_the_index_makes_no_place_of_another_article_a_person():
+    table = CanonicalTable()
+    table.person("New York")  # an article where the model called 'New York' a person
+    e = enrich_text("Voters in New York went to the polls on Tuesday.", table=table)
+    assert "New York" in e.places and "New York" not in e.persons, (e.persons, e.places)
