@@ -750,7 +750,10 @@ class SpeakerFinder:
             lo, hi = first.start_char, last.end_char
             # an attribution split off after the quote: '“...”, he added.'
             nxt = next((s for s in sents if s.start_char >= q.end and s.start_char - q.end <= 3), None)
-            if nxt is not None and len(nxt) <= 12:
+            # ... or one a long sentence opens with: '“Who are they?” Trump said of Apple in February, when ...'
+            # (that sentence stays a statement of its own: its cue is not marked as claimed)
+            long_next = nxt is not None and len(nxt) > 12 and self._opens_with_cue(nxt, events)
+            if nxt is not None and (len(nxt) <= 12 or long_next):
                 hi = max(hi, nxt.end_char)
             # the parser runs sentences across paragraph breaks ('... Canova said. “...”\n\nSanders said'):
             # a cue in another paragraph never claims the quote
@@ -775,7 +778,8 @@ class SpeakerFinder:
             elif window:
                 event = min(window, key=lambda e: _distance(self.doc[e.cue_i].idx, q))
             if event is not None:
-                claimed.add(event.cue_i)
+                if not (long_next and nxt.start <= event.cue_i < nxt.end):
+                    claimed.add(event.cue_i)
                 quote = Quote(event.speaker, event.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
                               event.cue, event.rule, event.confidence)
             elif (previous is not None and previous.speaker and lo - previous_sent_end <= 3
@@ -808,6 +812,21 @@ class SpeakerFinder:
         quotes.sort(key=lambda x: x.start)
         return quotes
 
+
+    def _opens_with_cue(self, sent, events: list[SpeechEvent]) -> bool:
+        """A speech event with nothing said of its own has its cue among the first four tokens of
+        `sent`: '“Who do they think they are?” Trump said of Apple in February, when ...' split after the
+        question mark ('“...?” Clinton called on members to be ...' says what it says itself; 'Mr. Zahed
+        said: “...”' and 'Mrs. Clinton replied, “...”' introduce the quote after them)."""
+        return any(sent.start <= e.cue_i < sent.start + 4 and e.content is None and not self._introduces_quote(e.cue_i)
+                   for e in events)
+
+    def _introduces_quote(self, cue_i: int) -> bool:
+        """A colon or an opening quote mark follows the cue (after a comma at most)."""
+        after = [t.text for t in self.doc[cue_i + 1:cue_i + 3]]
+        if after[:1] == [","]:
+            after = after[1:]
+        return bool(after) and after[0] in (":", "“", '"', "``", "''", "«")
 
     def _speaker_before(self, events: list[SpeechEvent], sent_start: int) -> SpeechEvent | None:
         """Who goes on speaking in a quote that opens its sentence with no cue of its own: the person

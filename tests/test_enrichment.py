@@ -417,3 +417,12 @@ def test_a_person_somewhere_in_the_index_makes_no_place_of_another_article_a_per
     table.person("New York")  # an article where the model called 'New York' a person
     e = enrich_text("Voters in New York went to the polls on Tuesday.", table=table)
     assert "New York" in e.places and "New York" not in e.persons, (e.persons, e.places)
+
+
+def test_a_question_quote_goes_to_the_cue_opening_the_long_sentence_after_it():
+    e = enrich_text("Donald Trump has attacked several companies this year.\n\n“Who do they think they are?” Trump "
+                    "said of Apple in February, when the company balked at hacking an iPhone used by one of the San "
+                    "Bernardino attackers.\n\n“We are refugees,” Ms. Alawee said. “We are not terrorists.” Mr. Zahed "
+                    "said: “The attack that happened today is the work of terrorists.”")
+    assert speaker_of(e, "Who do they think") == "Donald Trump"
+    assert speaker_of(e, "not terrorists") == "Alawee"  # 'Mr. Zahed said:' introduces the quote after it
