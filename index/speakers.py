@@ -392,7 +392,9 @@ class SpeakerFinder:
         """The subject token of a speech verb, following conjunctions and relative clauses."""
         head, via = verb, ""
         for _ in range(4):
-            subjects = [c for c in head.children if c.dep_ == "nsubj"] or self._compound_subject(head)
+            # 'Saturday at the convention Sen. Elizabeth Warren (D-MA) said': a date is no subject
+            subjects = [c for c in head.children if c.dep_ == "nsubj" and c.ent_type_ not in ("DATE", "TIME")] \
+                or self._compound_subject(head)
             subj = self._pick_subject(head, subjects) if len(subjects) > 1 else (subjects[0] if subjects else None)
             if subj is not None:
                 if subj.lower_ in ("who", "that") and head.dep_ == "relcl":
@@ -461,6 +463,11 @@ class SpeakerFinder:
         start = self.sentences.of(verb.i).start
         while j >= start and (self.doc[j].text == "," or self.doc[j].tag_ == "RB"):
             j -= 1
+        if j > start and self.doc[j].text == ")":  # 'Sen. Elizabeth Warren (D-MA) said'
+            k = j - 1
+            while k > max(start, j - 8) and self.doc[k].text != "(":
+                k -= 1
+            j = k - 1 if self.doc[k].text == "(" else j
         mention = self.by_token.get(j) if j >= start else None
         if (mention is None or mention.kind != "person") and j >= start and self.doc[verb.i - 1].text == ",":
             return self._apposition_owner(self.doc[j], start) or self._name_before_aside(verb.i - 1, start)
