@@ -430,6 +430,6 @@ def test_a_question_quote_goes_to_the_cue_opening_the_long_sentence_after_it():
 
 def test_a_date_is_no_subject_and_a_party_tag_in_brackets_stands_between_name_and_verb():
     e = enrich_text("Saturday at the Massachusetts Democratic state’s party convention Sen. Elizabeth Warren (D-MA) "
-                    "said presumptive Republican presidential nominee Donald Trump was a “proven failure” in business.",
-                    title="Elizabeth Warren: Donald Trump Is a ‘Proven Failure’ in Business")
+                    "said presumptive Republican presidential nominee Donald Trump was a proven failure in business.")
     assert speaker_of(e, "presumptive Republican") == "Elizabeth Warren"
+    assert e.speakers == ["Elizabeth Warren"], e.speakers
