@@ -486,9 +486,10 @@ class SpeakerFinder:
 
     def _name_before_aside(self, comma: int, start: int):
         """'Trump, in Kentucky, said': a person's name right before a short aside between commas that
-        ends at `comma`, which the parse did not hang on the name. An aside with a verb is a clause."""
+        ends at `comma`, which the parse did not hang on the name ('Mr. Trump, asked about the deaths of
+        journalists, had said'). An aside with a finite verb is a clause."""
         k = comma - 1
-        while k >= start and comma - k <= 8 and self.doc[k].text != "," and not is_verb(self.doc[k]):
+        while k >= start and comma - k <= 12 and self.doc[k].text != "," and self.doc[k].tag_ not in _FINITE:
             k -= 1
         if k <= start or k == comma - 1 or self.doc[k].text != ",":
             return None
@@ -866,6 +867,7 @@ def _cue_hashes() -> numpy.ndarray:
 
 
 _CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, "according"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 def _depth(tok) -> int:

@@ -433,3 +433,10 @@ def test_a_date_is_no_subject_and_a_party_tag_in_brackets_stands_between_name_an
                     "said presumptive Republican presidential nominee Donald Trump was a proven failure in business.")
     assert speaker_of(e, "presumptive Republican") == "Elizabeth Warren"
     assert e.speakers == ["Elizabeth Warren"], e.speakers
+
+
+def test_a_name_before_a_participle_aside_between_commas_speaks():
+    e = enrich_text("Not everyone was claiming success at the convention.\n\n“We’ve had more successful conventions "
+                    "than this one,” Texas delegate Bill Eastland, wearing a cowboy hat and a campaign button, said "
+                    "matter-of-factly.")
+    assert speaker_of(e, "more successful conventions") == "Bill Eastland"
