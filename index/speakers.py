@@ -22,6 +22,7 @@ event in its sentences; an unclaimed quote right after a claimed one continues i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -480,9 +481,10 @@ class SpeakerFinder:
     def _after_line_break(self, mention: Mention) -> bool:
         """Only whitespace with a line break stands between the mention and the text before it: the
         parser ran the line before into its sentence."""
-        before = self.text[:mention.start]
-        gap = before[len(before.rstrip()):]
-        return "\n" in gap and mention.start > len(gap)
+        j = mention.start
+        while j > 0 and self.text[j - 1].isspace():
+            j -= 1
+        return j > 0 and "\n" in self.text[j:mention.start]
 
     def _name_before_aside(self, comma: int, start: int):
         """'Trump, in Kentucky, said': a person's name right before a short aside between commas that
@@ -749,6 +751,7 @@ class SpeakerFinder:
         text = self.text
         quotes: list[Quote] = []
         claimed: set[int] = set()
+        cues = [e.cue_i for e in events]
         sents = self.sentences.spans
         previous: Quote | None = None
         previous_sent_end = -1
@@ -760,7 +763,7 @@ class SpeakerFinder:
             nxt = next((s for s in sents if s.start_char >= q.end and s.start_char - q.end <= 3), None)
             # ... or one a long sentence opens with: '“Who are they?” Trump said of Apple in February, when ...'
             # (that sentence stays a statement of its own: its cue is not marked as claimed)
-            long_next = nxt is not None and len(nxt) > 12 and self._opens_with_cue(nxt, events)
+            long_next = nxt is not None and len(nxt) > 12 and self._opens_with_cue(nxt, events, cues)
             if nxt is not None and (len(nxt) <= 12 or long_next):
                 hi = max(hi, nxt.end_char)
             # the parser runs sentences across paragraph breaks ('... Canova said. “...”\n\nSanders said'):
@@ -821,13 +824,14 @@ class SpeakerFinder:
         return quotes
 
 
-    def _opens_with_cue(self, sent, events: list[SpeechEvent]) -> bool:
+    def _opens_with_cue(self, sent, events: list[SpeechEvent], cues: list[int]) -> bool:
         """A speech event with nothing said of its own has its cue among the first four tokens of
         `sent`: '“Who do they think they are?” Trump said of Apple in February, when ...' split after the
         question mark ('“...?” Clinton called on members to be ...' says what it says itself; 'Mr. Zahed
         said: “...”' and 'Mrs. Clinton replied, “...”' introduce the quote after them)."""
-        return any(sent.start <= e.cue_i < sent.start + 4 and e.content is None and not self._introduces_quote(e.cue_i)
-                   for e in events)
+        first = bisect_left(cues, sent.start)  # `cues`: the events' cue indexes, in order
+        return any(e.cue_i < sent.start + 4 and e.content is None and not self._introduces_quote(e.cue_i)
+                   for e in events[first:first + 4])
 
     def _introduces_quote(self, cue_i: int) -> bool:
         """A colon or an opening quote mark follows the cue (after a comma at most)."""
