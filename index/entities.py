@@ -227,10 +227,10 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None)
             # "spokeswoman Betina Zhoteva" tagged GPE: a title right before a name-like span (or leading it)
             # makes it a person, not one before another name ("Senator Chuck Schumer of New York")
             # "Sergey V. Lavrov" tagged ORG: a middle initial is a person's
-            adjacent = set(leading) | _titles_before(doc, ent.start, sentences, adjacent_only=True)
             if (kind != "person" and not known_kind(ent.text) and not ORG_WORDS.search(name)
                     and _person_name(name)
-                    and (adjacent & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
+                    and ((set(leading) | _titles_before(doc, ent.start, sentences, adjacent_only=True))
+                         & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
                 kind, name = "person", _person_name(name)
         if name:
             mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
