@@ -21,6 +21,7 @@ from index.names import (
     clean_name,
     core_tokens,
     display_name,
+    is_first_name,
     looks_female,
     person_key,
     surname_key,
@@ -179,6 +180,34 @@ def _person_span(doc, ent):
     return span
 
 
+class _LazyLowerWords:
+    """The words written in lower case in the body (after `start`), collected on first use."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text, self.start = text, start
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = set(re.findall(r"\b[a-z]+\b", self.text[self.start:]))
+        return word in self._words
+
+
+def _without_headline_words(doc, ent, body_words: _LazyLowerWords):
+    """A headline's PERSON span without the capitalised words before the name that the body writes in
+    lower case and that are no first names ('Miss Universe Alicia Machado' -> 'Alicia Machado', 'Rip
+    Donald Trump' -> 'Donald Trump', 'Hacker Guccifer' -> 'Guccifer')."""
+    first = ent.start
+    while first < ent.end - 1 and doc[first].is_title and doc[first].lower_ in body_words \
+            and not is_first_name(doc[first].text):
+        first += 1
+    if first == ent.start or doc[first].lower_ in body_words:  # 'Bellwether County' names no person 'County'
+        return ent
+    span = doc[first:ent.end]
+    span.label_ = "PERSON"
+    return span
+
+
 def _line_parts(doc):
     """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov")."""
     for ent in doc.ents:
@@ -194,16 +223,20 @@ def _line_parts(doc):
                 start = i + 1
 
 
-def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None) -> list[Mention]:
+def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
+                     title_end: int = 0) -> list[Mention]:
     """Entity mentions from a parsed doc; characters flagged in `ignore` (credits, boilerplate)
-    contribute nothing."""
+    contribute nothing. The first `title_end` characters are the headline."""
     sentences = sentences or Sentences(doc)
     mentions: list[Mention] = []
+    body_words = _LazyLowerWords(doc.text, title_end)
     for ent in _line_parts(doc):
         if ent is None or ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
             continue
         if ent.label_ == "PERSON":
             ent = _person_span(doc, ent)
+            if ent is not None and ent.start_char < title_end:
+                ent = _without_headline_words(doc, ent, body_words)
             if ent is None:
                 continue
         kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]

@@ -440,3 +440,11 @@ def test_a_name_before_a_participle_aside_between_commas_speaks():
                     "than this one,” Texas delegate Bill Eastland, wearing a cowboy hat and a campaign button, said "
                     "matter-of-factly.")
     assert speaker_of(e, "more successful conventions") == "Bill Eastland"
+
+
+def test_a_headline_word_the_body_writes_in_lower_case_is_no_part_of_a_name():
+    e = enrich_text("The Romanian hacker known as Guccifer said Clinton’s server was unprotected. “It was like an open "
+                    "orchid on the Internet,” Guccifer said.",
+                    title="Hacker Guccifer: Clinton’s Server Was ‘Like an Open Orchid’")
+    assert e.speakers == ["Guccifer"], e.speakers
+    assert "Hacker Guccifer" not in e.persons
