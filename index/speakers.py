@@ -85,6 +85,15 @@ WEAK = _forms(
 )
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
+# Verbs that introduce speech only right after the quote they close: '“...,” agrees Michelle Stevens'.
+AFTER_QUOTE = _forms("agree")
+# Verbs that introduce speech with their particle, right next to a quote: '“...,” Trump shot back',
+# '“...,” Trump went on', '“...,” she chimed in'.
+PHRASAL = {form: particle for spec, particle in (("shoot:shoots,shot,shooting", "back"),
+                                                  ("fire:fires,fired,firing", "back"),
+                                                  ("go:goes,went,going", "on"),
+                                                  ("chime", "in"))
+           for form in _forms(spec)}
 QUOTE_MARKS = frozenset(['“', '”', '"', '«', '»', ':', "''", "``"])
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 # A transcript line: "PENCE: ...", "Mike Pence: ...", "Alex Seitz-Wald: ...", "Mr. Trump: ...", also opening a quote.
@@ -176,7 +185,7 @@ class SpeakerFinder:
                 event = self._according_to(tok)
             elif is_verb(tok) and (low in STRONG or low in WEAK):
                 event = self._verb_event(tok, weak=low in WEAK and low not in STRONG)
-            elif is_verb(tok) and low in BESIDE_QUOTE and self._beside_quote(tok):
+            elif is_verb(tok) and self._introduces_by_position(tok, low):
                 event = self._verb_event(tok, weak=False)
             else:
                 continue
@@ -348,6 +357,22 @@ class SpeakerFinder:
         sent = self.sentences.of(verb.i)
         window = self.doc[max(verb.i - 3, sent.start):min(verb.i + 3, sent.end)]
         return any(t.text in QUOTE_MARKS for t in window) and not any(c.dep_ == "xcomp" for c in verb.children)
+
+    def _introduces_by_position(self, verb, low: str) -> bool:
+        """A verb that reports speech only by where it stands: beside a quote or colon ('he continued:'),
+        with its particle beside one ('“...,” Trump shot back'), or right after a closing quote mark
+        ('“...,” agrees Michelle Stevens')."""
+        if low in BESIDE_QUOTE:
+            return self._beside_quote(verb)
+        if low in PHRASAL:
+            return self._with_particle(verb, PHRASAL[low]) and self._beside_quote(verb)
+        if low in AFTER_QUOTE:
+            return verb.i > 0 and self.doc[verb.i - 1].text in ("”", "''", '"')
+        return False
+
+    def _with_particle(self, verb, particle: str) -> bool:
+        """`verb` has `particle` right after it ('shot back', 'went on')."""
+        return verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].lower_ == particle
 
     def _quote_near(self, verb) -> bool:
         sent = self.sentences.of(verb.i)
@@ -866,11 +891,13 @@ def _cue_hashes() -> numpy.ndarray:
     """spaCy's string hashes of every cue form (a hash does not depend on the vocabulary)."""
     from spacy.strings import get_string_id  # imported here: this module loads without spaCy
 
-    forms = {*STRONG, *WEAK, *BESIDE_QUOTE, "according"}
+    forms = {*STRONG, *WEAK, *BESIDE_QUOTE, *PHRASAL, *AFTER_QUOTE, "according"}
     return numpy.array(sorted(get_string_id(f) for f in forms), dtype=numpy.uint64)
 
 
-_CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, "according"})
+# Cue forms that show a speech verb before a colon ('Trump told Clinton: “...”'); 'agree' only introduces
+# a quote it follows ('Pollsters agree - Carl Bialik: “...”' is Bialik's)
+_CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, *PHRASAL, "according"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 

@@ -448,3 +448,14 @@ def test_a_headline_word_the_body_writes_in_lower_case_is_no_part_of_a_name():
                     title="Hacker Guccifer: Clinton’s Server Was ‘Like an Open Orchid’")
     assert e.speakers == ["Guccifer"], e.speakers
     assert "Hacker Guccifer" not in e.persons
+
+
+def test_agrees_and_shot_back_right_beside_a_quote_are_cues():
+    e = enrich_text("“I feel that I will be more successful than my parents,” says Diana Ruocco, 21, a student from "
+                    "Daytona Beach.\n\n“Our ideas of success are different,” agrees Michelle Stevens, 30, of "
+                    "Gainesville.")
+    assert speaker_of(e, "ideas of success") == "Michelle Stevens"
+    e = enrich_text("Jeb Bush hit Donald Trump for using eminent domain in Atlantic City.\n“Jeb wants to be a tough "
+                    "guy tonight,” Mr. Trump shot back. “Let me talk.”")
+    assert speaker_of(e, "tough guy") == "Donald Trump"
+    assert e.speakers == ["Donald Trump"], e.speakers
