@@ -3,10 +3,14 @@
 A *speech event* is a cue (a speech verb such as said/told/warned/emphasized, or "according to")
 with a source. The source comes from the parse, never from entity labels alone:
 * the verb's subject (or, for a conjoined verb, its head's subject; for "who said", the noun the
-  relative clause hangs on);
-* a pronoun subject "he"/"she" is resolved to the most recent person who is a subject (then any
-  person) in the same or the three previous sentences, outside quotes, with gender agreement where
-  titles or names tell it;
+  relative clause hangs on); where the parser lost it, the name right before the verb, across an
+  apposition or a short aside ("Col. Steven H. Warren, a military spokesman, said"; "Trump, in
+  Kentucky, said");
+* a pronoun subject "he"/"she" is resolved to the most recent person who spoke or is a subject (the
+  main clause's, then the highest clause's; then any person) in the same or the three previous
+  sentences, outside quotes, with gender agreement where titles or names tell it; a name that only
+  modifies a noun ("the Murdoch outlets") is no subject, and in the pronoun's own sentence the subject
+  of a clause that does not hold the pronoun comes after the previous sentence's people;
 * a noun subject ("a statement released by the State Department", "the spokeswoman, Maria
   Zakharova,") is followed to the name it names; an unnamed one ("a senior official") still
   claims its quote, so the quote is never handed to somebody else.
