@@ -101,7 +101,7 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
     inside_quote = quote_index(quote_spans, len(text))
     ignore = bytearray(len(text))  # masked characters are spaces already; nothing more to skip
     sentences = Sentences(doc)
-    mentions = extract_mentions(doc, ignore, sentences)
+    mentions = extract_mentions(doc, ignore, sentences, title_end=body_offset)
     persons = ArticlePersons(mentions)
     canonicalise(mentions, persons, table)
 

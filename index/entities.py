@@ -21,6 +21,7 @@ from index.names import (
     clean_name,
     core_tokens,
     display_name,
+    is_first_name,
     looks_female,
     person_key,
     surname_key,
@@ -72,17 +73,20 @@ def _strip_the(text: str) -> str:
     return re.sub(r"^(?:the|The)\s+", "", text.strip())
 
 
-def _titles_before(doc, start: int, sentences: Sentences) -> set[str]:
-    """Title words in the (up to four) tokens right before a mention, within its sentence."""
+def _titles_before(doc, start: int, sentences: Sentences, adjacent_only: bool = False) -> set[str]:
+    """Title words in the (up to four) tokens right before a mention, within its sentence; with
+    `adjacent_only`, only the run of title words that ends right before it."""
     out: set[str] = set()
     i = start - 1
     sent_start = sentences.of(start).start
     while i >= max(sent_start, start - 4):
         tok = doc[i]
         low = tok.lower_
+        if adjacent_only and low == "of":  # 'governor of New Jersey': the title is the governor's
+            break
         if low in TITLE_WORDS or low.rstrip(".") in TITLE_WORDS or low in PERSON_TITLE_NOUNS:
             out.add(low.rstrip("."))
-        elif tok.is_punct or is_verb_aux_or_preposition(tok) and low != "of":
+        elif tok.is_punct or is_verb_aux_or_preposition(tok) and low != "of" or adjacent_only:
             break
         i -= 1
     return out
@@ -136,16 +140,21 @@ EPITHETS = frozenset(
 _NOT_NAME_START = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Finite verbs that end a headline's name run ("Maria Hinojosa Explained Why ...", "Bush Says ...").
 _NOT_NAME_END = frozenset({"VBD", "VBZ", "VBP"})
-# Name prefixes before an inner capital ("McCain", "DeSantis", "LaHood", "MacArthur", "O'Rourke").
+# Name prefixes before an inner capital ("McCain", "DeSantis", "LaHood", "MacArthur", "O'Rourke",
+# "VandeHei", "D’Allesandro").
 _CAMEL_PREFIXES = frozenset({"mc", "mac", "de", "di", "du", "la", "le", "van", "von", "o'", "o’", "st", "da",
-                             "jo", "fitz"})
+                             "jo", "fitz", "vande", "vander", "d'", "d’"})
+# Second parts of double first names written as one ("RoseAnn", "KellyAnne", "MaryAnn").
+_CAMEL_SUFFIXES = frozenset({"ann", "anne"})
 _CAMEL = re.compile(r"[a-z’'](?=[A-Z])")
 
 
 def _glued_words(token: str) -> bool:
     """Words run together without a space, as live-blog UI text glued to names is
-    ("CarterFlagShareLikeReplySara", "EgyptAir"): an inner capital not after a name prefix."""
-    return any(token[:m.end()].lower() not in _CAMEL_PREFIXES for m in _CAMEL.finditer(token))
+    ("CarterFlagShareLikeReplySara", "EgyptAir"): an inner capital not after a name prefix nor
+    opening the second part of a double first name."""
+    return any(token[:m.end()].lower() not in _CAMEL_PREFIXES and token[m.end():].lower() not in _CAMEL_SUFFIXES
+               for m in _CAMEL.finditer(token))
 
 
 def _person_span(doc, ent):
@@ -171,6 +180,34 @@ def _person_span(doc, ent):
     return span
 
 
+class _LazyLowerWords:
+    """The words written in lower case in the body (after `start`), collected on first use."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text, self.start = text, start
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self._words is None:
+            self._words = set(re.findall(r"\b[a-z]+\b", self.text[self.start:]))
+        return word in self._words
+
+
+def _without_headline_words(doc, ent, body_words: _LazyLowerWords):
+    """A headline's PERSON span without the capitalised words before the name that the body writes in
+    lower case and that are no first names ('Miss Universe Alicia Machado' -> 'Alicia Machado', 'Rip
+    Donald Trump' -> 'Donald Trump', 'Hacker Guccifer' -> 'Guccifer')."""
+    first = ent.start
+    while first < ent.end - 1 and doc[first].is_title and doc[first].lower_ in body_words \
+            and not is_first_name(doc[first].text):
+        first += 1
+    if first == ent.start or doc[first].lower_ in body_words:  # 'Bellwether County' names no person 'County'
+        return ent
+    span = doc[first:ent.end]
+    span.label_ = "PERSON"
+    return span
+
+
 def _line_parts(doc):
     """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov")."""
     for ent in doc.ents:
@@ -186,16 +223,20 @@ def _line_parts(doc):
                 start = i + 1
 
 
-def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None) -> list[Mention]:
+def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
+                     title_end: int = 0) -> list[Mention]:
     """Entity mentions from a parsed doc; characters flagged in `ignore` (credits, boilerplate)
-    contribute nothing."""
+    contribute nothing. The first `title_end` characters are the headline."""
     sentences = sentences or Sentences(doc)
     mentions: list[Mention] = []
+    body_words = _LazyLowerWords(doc.text, title_end)
     for ent in _line_parts(doc):
         if ent is None or ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
             continue
         if ent.label_ == "PERSON":
             ent = _person_span(doc, ent)
+            if ent is not None and ent.start_char < title_end:
+                ent = _without_headline_words(doc, ent, body_words)
             if ent is None:
                 continue
         kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]
@@ -204,7 +245,8 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None)
         titles = _titles_before(doc, ent.start, sentences)
         if kind == "person":
             name = _person_name(ent.text) if _has_proper_noun(ent) else ""
-            titles |= {w.lower().rstrip(".") for w in ent.text.split()
+            # title words before the last word: 'King' ends 'Billie Jean King' as her surname
+            titles |= {w.lower().rstrip(".") for w in ent.text.split()[:-1]
                        if w.lower().rstrip(".") in TITLE_WORDS}
         else:
             name = _proper_name(ent.text)
@@ -215,16 +257,31 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None)
                     break
                 leading.append(word.lower().rstrip("."))
             titles |= set(leading)
-            # "spokeswoman Betina Zhoteva" tagged GPE: a title before a name-like span makes it a person
+            # "spokeswoman Betina Zhoteva" tagged GPE: a title right before a name-like span (or leading it)
+            # makes it a person, not one before another name ("Senator Chuck Schumer of New York")
             # "Sergey V. Lavrov" tagged ORG: a middle initial is a person's
             if (kind != "person" and not known_kind(ent.text) and not ORG_WORDS.search(name)
                     and _person_name(name)
-                    and (titles & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
+                    and ((set(leading) | _titles_before(doc, ent.start, sentences, adjacent_only=True))
+                         & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
                 kind, name = "person", _person_name(name)
         if name:
             mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
                                     ent.label_, titles))
-    return mentions
+    return _without_pairings(mentions)
+
+
+def _without_pairings(mentions: list[Mention]) -> list[Mention]:
+    """Mentions without the hyphenated pairs of the article's people that the model calls a person or
+    organisation ('the Trump-Clinton race', 'Obama-Clinton foreign policy'): each part is the last word of
+    another person's name here. A double-barrelled surname ('Wasserman-Schultz') has no such parts."""
+    last_words = {m.name.split()[-1] for m in mentions if m.kind == "person" and "-" not in m.name.split()[-1]}
+
+    def pairing(m: Mention) -> bool:
+        parts = m.name.split("-")
+        return m.kind != "place" and " " not in m.name and len(parts) == 2 and all(p in last_words for p in parts)
+
+    return [m for m in mentions if not pairing(m)]
 
 
 class ArticlePersons:
@@ -311,7 +368,9 @@ def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: Canoni
         if m.kind != "person" and not known_kind(m.name):
             if persons.resolve(m.name, m.start, looks_female(m.titles, m.name)) is not None:
                 m.kind = "person"
-            elif table.knows_person(m.name) and _person_name(m.name):
+            elif m.kind == "org" and table.knows_person(m.name) and _person_name(m.name):
+                # a place only by evidence in its own article: one 'New York' the model called a person
+                # somewhere in the index must not make every 'New York' a person
                 m.kind, m.name = "person", _person_name(m.name)
                 persons.add(m.name, m.start)
         if m.kind == "person":

@@ -293,3 +293,12 @@ _MALE_FIRST_NAMES = frozenset(
         Lamar Rafael
     """.split()
 ) - {fold_token(n) for n in UNISEX_FIRST_NAMES.split()}
+
+
+def is_first_name(token: str) -> bool:
+    """A first name the gender lists know ('Bill', 'Alicia', 'Will'), or one that tells no gender."""
+    key = fold_token(token)
+    return key in _MALE_FIRST_NAMES or key in _FEMALE_FIRST_NAMES or key in _UNISEX_KEYS
+
+
+_UNISEX_KEYS = frozenset(fold_token(n) for n in UNISEX_FIRST_NAMES.split())

@@ -29,7 +29,7 @@ from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyz
 # Bump when enrichment changes in a way that should re-process unchanged files.
 # 5: transcript labels, pronouns paragraphs back, quote continuation, no place as a speaker
 #    (PolNeAR dev P 0.871, speaker-match 0.862)
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {

@@ -3,10 +3,14 @@
 A *speech event* is a cue (a speech verb such as said/told/warned/emphasized, or "according to")
 with a source. The source comes from the parse, never from entity labels alone:
 * the verb's subject (or, for a conjoined verb, its head's subject; for "who said", the noun the
-  relative clause hangs on);
-* a pronoun subject "he"/"she" is resolved to the most recent person who is a subject (then any
-  person) in the same or the three previous sentences, outside quotes, with gender agreement where
-  titles or names tell it;
+  relative clause hangs on); where the parser lost it, the name right before the verb, across an
+  apposition or a short aside ("Col. Steven H. Warren, a military spokesman, said"; "Trump, in
+  Kentucky, said");
+* a pronoun subject "he"/"she" is resolved to the most recent person who spoke or is a subject (the
+  main clause's, then the highest clause's; then any person) in the same or the three previous
+  sentences, outside quotes, with gender agreement where titles or names tell it; a name that only
+  modifies a noun ("the Murdoch outlets") is no subject, and in the pronoun's own sentence the subject
+  of a clause that does not hold the pronoun comes after the previous sentence's people;
 * a noun subject ("a statement released by the State Department", "the spokeswoman, Maria
   Zakharova,") is followed to the name it names; an unnamed one ("a senior official") still
   claims its quote, so the quote is never handed to somebody else.
@@ -22,6 +26,7 @@ event in its sentences; an unclaimed quote right after a claimed one continues i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -84,6 +89,15 @@ WEAK = _forms(
 )
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
+# Verbs that introduce speech only right after the quote they close: '“...,” agrees Michelle Stevens'.
+AFTER_QUOTE = _forms("agree")
+# Verbs that introduce speech with their particle, right next to a quote: '“...,” Trump shot back',
+# '“...,” Trump went on', '“...,” she chimed in'.
+PHRASAL = {form: particle for spec, particle in (("shoot:shoots,shot,shooting", "back"),
+                                                  ("fire:fires,fired,firing", "back"),
+                                                  ("go:goes,went,going", "on"),
+                                                  ("chime", "in"))
+           for form in _forms(spec)}
 QUOTE_MARKS = frozenset(['“', '”', '"', '«', '»', ':', "''", "``"])
 PERSON_PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f"}
 # A transcript line: "PENCE: ...", "Mike Pence: ...", "Alex Seitz-Wald: ...", "Mr. Trump: ...", also opening a quote.
@@ -175,7 +189,7 @@ class SpeakerFinder:
                 event = self._according_to(tok)
             elif is_verb(tok) and (low in STRONG or low in WEAK):
                 event = self._verb_event(tok, weak=low in WEAK and low not in STRONG)
-            elif is_verb(tok) and low in BESIDE_QUOTE and self._beside_quote(tok):
+            elif is_verb(tok) and self._introduces_by_position(tok, low):
                 event = self._verb_event(tok, weak=False)
             else:
                 continue
@@ -326,8 +340,10 @@ class SpeakerFinder:
     def _infinitival(self, verb) -> bool:
         """"declined to say", "more likely to say ... than say": never a statement. A conjoined
         verb is infinitival when the verb it is conjoined to is."""
-        if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) or verb.dep_ in ("xcomp", "amod"):
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
             return True
+        if verb.dep_ in ("xcomp", "amod"):
+            return not self._compound_subject(verb)  # '“Amen, brother!” Beck joked' parsed as an xcomp
         return verb.dep_ == "conj" and verb.head is not verb and self._infinitival(verb.head)
 
     def _content(self, verb) -> tuple[int, int] | None:
@@ -345,6 +361,22 @@ class SpeakerFinder:
         sent = self.sentences.of(verb.i)
         window = self.doc[max(verb.i - 3, sent.start):min(verb.i + 3, sent.end)]
         return any(t.text in QUOTE_MARKS for t in window) and not any(c.dep_ == "xcomp" for c in verb.children)
+
+    def _introduces_by_position(self, verb, low: str) -> bool:
+        """A verb that reports speech only by where it stands: beside a quote or colon ('he continued:'),
+        with its particle beside one ('“...,” Trump shot back'), or right after a closing quote mark
+        ('“...,” agrees Michelle Stevens')."""
+        if low in BESIDE_QUOTE:
+            return self._beside_quote(verb)
+        if low in PHRASAL:
+            return self._with_particle(verb, PHRASAL[low]) and self._beside_quote(verb)
+        if low in AFTER_QUOTE:
+            return verb.i > 0 and self.doc[verb.i - 1].text in ("”", "''", '"')
+        return False
+
+    def _with_particle(self, verb, particle: str) -> bool:
+        """`verb` has `particle` right after it ('shot back', 'went on')."""
+        return verb.i + 1 < len(self.doc) and self.doc[verb.i + 1].lower_ == particle
 
     def _quote_near(self, verb) -> bool:
         sent = self.sentences.of(verb.i)
@@ -390,10 +422,10 @@ class SpeakerFinder:
         """The subject token of a speech verb, following conjunctions and relative clauses."""
         head, via = verb, ""
         for _ in range(4):
-            subjects = [c for c in head.children if c.dep_ == "nsubj"]
-            # two subjects: '... signals “the end” for the EU, said Geert Wilders' (the inverted one speaks)
-            subj = next((c for c in subjects if c.left_edge.i == head.i + 1), subjects[0]) if len(subjects) > 1 else \
-                (subjects[0] if subjects else None)
+            # 'Saturday at the convention Sen. Elizabeth Warren (D-MA) said': a date is no subject
+            subjects = [c for c in head.children if c.dep_ == "nsubj" and c.ent_type_ not in ("DATE", "TIME")] \
+                or self._compound_subject(head)
+            subj = self._pick_subject(head, subjects) if len(subjects) > 1 else (subjects[0] if subjects else None)
             if subj is not None:
                 if subj.lower_ in ("who", "that") and head.dep_ == "relcl":
                     return head.head, "/relcl"
@@ -415,6 +447,37 @@ class SpeakerFinder:
             return None, via
         return None, via
 
+    def _compound_subject(self, verb) -> list:
+        """'“Go back to Univision,” Trump barked': the parser took the name right before the verb for a
+        compound of it; that name is the subject."""
+        before = self.doc[verb.i - 1] if verb.i > 0 else None
+        if before is None or before.dep_ != "compound" or before.head.i != verb.i:
+            return []
+        mention = self.by_token.get(before.i)
+        if mention is not None:
+            return [before] if mention.kind == "person" else []
+        known = is_proper_noun(before) and self.persons.resolve(clean_name(before.text) or before.text,
+                                                                before.idx) is not None
+        return [before] if known else []  # a name the model left untagged here but tagged elsewhere
+
+    def _pick_subject(self, head, subjects: list):
+        """The subject of `head` among several the parser gave it: an inverted one right after the verb
+        ('... signals “the end” for the EU, said Geert Wilders'), else the last one before the verb on its
+        line ('1:50 p.m.\n\nFamed fight doctor Ferdie Pacheco once said'), the last that names a person or
+        organisation ('Tuesday in Berea, OH, after winning Ohio, Gov. John Kasich said'; 'Or maybe Jeb Bush,
+        digital consultant Phil Musser says'), else the last, else the first."""
+        inverted = next((c for c in subjects if c.left_edge.i == head.i + 1), None)
+        if inverted is not None:
+            return inverted
+        before = [c for c in subjects if c.i < head.i and not self._line_break_between(c, head)]
+        named = [c for c in before if (m := self.by_token.get(c.i)) is not None and m.kind in ("person", "org")]
+        return named[-1] if named else before[-1] if before else subjects[0]
+
+    def _line_break_between(self, a, b) -> bool:
+        """A line break separates tokens `a` and `b` (a heading the parser ran into the next sentence)."""
+        lo, hi = sorted((a.idx, b.idx))
+        return "\n" in self.text[lo:hi]
+
     def _main_verb(self, tok):
         """The verb that heads `tok` through open complements only (xcomp, acomp, advcl): the main
         clause of 'seemed ready to riff on it, telling ...'; None past any other clause."""
@@ -430,11 +493,54 @@ class SpeakerFinder:
         start = self.sentences.of(verb.i).start
         while j >= start and (self.doc[j].text == "," or self.doc[j].tag_ == "RB"):
             j -= 1
+        if j > start and self.doc[j].text == ")":  # 'Sen. Elizabeth Warren (D-MA) said'
+            k = j - 1
+            while k > max(start, j - 8) and self.doc[k].text != "(":
+                k -= 1
+            j = k - 1 if self.doc[k].text == "(" else j
         mention = self.by_token.get(j) if j >= start else None
-        if mention is None or mention.kind != "person" or mention.token_end != j + 1 \
-                or self.doc[j].dep_ in ("pobj", "dobj", "poss"):  # 'a spokesman for Ryan, told'
+        if (mention is None or mention.kind != "person") and j >= start and self.doc[verb.i - 1].text == ",":
+            return self._apposition_owner(self.doc[j], start) or self._name_before_aside(verb.i - 1, start)
+        if mention is None or mention.kind != "person" or mention.token_end != j + 1:
             return None
+        if self.doc[j].dep_ in ("pobj", "dobj", "poss") and not self._after_line_break(mention):
+            return None  # 'a spokesman for Ryan, told'; but '... into the U.S.\nChris Christie added that'
         return self.doc[j]
+
+    def _after_line_break(self, mention: Mention) -> bool:
+        """Only whitespace with a line break stands between the mention and the text before it: the
+        parser ran the line before into its sentence."""
+        j = mention.start
+        while j > 0 and self.text[j - 1].isspace():
+            j -= 1
+        return j > 0 and "\n" in self.text[j:mention.start]
+
+    def _name_before_aside(self, comma: int, start: int):
+        """'Trump, in Kentucky, said': a person's name right before a short aside between commas that
+        ends at `comma`, which the parse did not hang on the name ('Mr. Trump, asked about the deaths of
+        journalists, had said'). An aside with a finite verb is a clause."""
+        k = comma - 1
+        while k >= start and comma - k <= 12 and self.doc[k].text != "," and self.doc[k].tag_ not in _FINITE:
+            k -= 1
+        if k <= start or k == comma - 1 or self.doc[k].text != ",":
+            return None
+        mention = self.by_token.get(k - 1)
+        ok = mention is not None and mention.kind == "person" and mention.token_end == k
+        return self.doc[k - 1] if ok else None
+
+    def _apposition_owner(self, tok, start: int):
+        """The person whose apposition ends at `tok`: 'Col. Steven H. Warren, a military spokesman in
+        Baghdad, said' (the parse hung Warren on an earlier noun and left 'said' without a subject)."""
+        through_apposition = False
+        for _ in range(8):
+            mention = self.by_token.get(tok.i)
+            if mention is not None and mention.kind == "person":
+                return self.doc[mention.token_end - 1] if through_apposition else None
+            if tok.dep_ not in ("pobj", "prep", "appos", "compound", "amod") or not start <= tok.head.i < tok.i:
+                return None
+            through_apposition |= tok.dep_ == "appos"
+            tok = tok.head
+        return None
 
     def _name_after(self, verb):
         """'“...,” said Richard L. Trumka, president of the A.F.L.-C.I.O.' when the parse (run across a
@@ -541,28 +647,45 @@ class SpeakerFinder:
         sents = self.sentences.spans
         here = self.sentences.index_of(pron.i)
         deferred: list[str] = []
+        deferred_subjects: list[str] = []
         for k in range(here, max(here - 4, -1), -1):
             sent = sents[k]
             end = pron.i if k == here else sent.end
-            main, subjects, others = [], [], []
+            main, subjects, others, embedded = [], [], [], []
+            depth: dict[str, int] = {}
             for i in range(end - 1, sent.start - 1, -1):
                 m = self.by_token.get(i)
                 if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx] \
                         or names_no_person(m.canonical):
                     continue
                 tok = self.doc[i]
+                modifier = False  # 'The Murdoch outlets have been standing in the way, he said': not Murdoch
                 while tok.dep_ in ("compound", "flat", "appos") and tok.head is not tok:
+                    modifier |= tok.dep_ == "compound" and not is_proper_noun(tok.head)
                     tok = tok.head
-                if tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
-                                            and tok.head.head.dep_ == "ROOT"):
+                if modifier:
+                    bucket = others
+                elif tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
+                                              and tok.head.head.dep_ == "ROOT"):
                     bucket = main
+                elif k == here and tok.dep_ in ("nsubj", "nsubjpass") and not _dominates(tok.head, pron):
+                    # 'Asked about her vote if Clinton faces Trump, she replied': the subject of a clause
+                    # that the pronoun is not part of comes after the previous sentence's people
+                    bucket = embedded
                 elif tok.dep_ in ("nsubj", "nsubjpass") or self._opens_line(m):
                     bucket = subjects  # a name opening its line is its subject, whatever a parse run on says
                 else:
                     bucket = others
                 if m.canonical not in bucket:
                     bucket.append(m.canonical)
-            speakers = list(reversed(self._speakers_by_sent.get(k, []))) if k < here else []
+                if bucket is subjects:
+                    depth[m.canonical] = min(depth.get(m.canonical, 99), _depth(tok))
+            # of the other subjects, the one of the highest clause first ('Carson turned the story back on the
+            # Post, pointing out that Robert Costa had reported ... He hoped, he said'), else the latest
+            subjects.sort(key=lambda person: depth[person])
+            # who spoke in the sentence, its own part before the pronoun included: the parser runs '... said
+            # Mr. Trump had disrespected troops.\n\n“...,” he said.' into one sentence
+            speakers = list(reversed(self._speakers_by_sent.get(k, [])))
             # "He avoided criticism of Trump until recent days, when he expressed concern": the
             # sentence's own subject pronoun carries the chain on, before any name in the sentence
             chain = self._subject_pronoun(sent, end, want_female, any_clause=k == here)
@@ -577,8 +700,12 @@ class SpeakerFinder:
                 subjects, others = [], []  # 'The former ambassador also discussed ... Trump. He stated'
             if k == here and k > 0:  # 'In an interview with Obama, he said': an object of this sentence
                 deferred, others = others, []  # comes after the previous sentence's people
+                deferred_subjects = embedded
+            elif k == here:
+                subjects = subjects + embedded
             elif k == here - 1:
                 others = others + deferred
+                subjects = subjects + [p for p in deferred_subjects if p not in subjects]
             for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
                 if female is None or female == want_female:
@@ -653,6 +780,7 @@ class SpeakerFinder:
         text = self.text
         quotes: list[Quote] = []
         claimed: set[int] = set()
+        cues = [e.cue_i for e in events]
         sents = self.sentences.spans
         previous: Quote | None = None
         previous_sent_end = -1
@@ -662,7 +790,10 @@ class SpeakerFinder:
             lo, hi = first.start_char, last.end_char
             # an attribution split off after the quote: '“...”, he added.'
             nxt = next((s for s in sents if s.start_char >= q.end and s.start_char - q.end <= 3), None)
-            if nxt is not None and len(nxt) <= 12:
+            # ... or one a long sentence opens with: '“Who are they?” Trump said of Apple in February, when ...'
+            # (that sentence stays a statement of its own: its cue is not marked as claimed)
+            long_next = nxt is not None and len(nxt) > 12 and self._opens_with_cue(nxt, events, cues)
+            if nxt is not None and (len(nxt) <= 12 or long_next):
                 hi = max(hi, nxt.end_char)
             # the parser runs sentences across paragraph breaks ('... Canova said. “...”\n\nSanders said'):
             # a cue in another paragraph never claims the quote
@@ -687,7 +818,8 @@ class SpeakerFinder:
             elif window:
                 event = min(window, key=lambda e: _distance(self.doc[e.cue_i].idx, q))
             if event is not None:
-                claimed.add(event.cue_i)
+                if not (long_next and nxt.start <= event.cue_i < nxt.end):
+                    claimed.add(event.cue_i)
                 quote = Quote(event.speaker, event.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
                               event.cue, event.rule, event.confidence)
             elif (previous is not None and previous.speaker and lo - previous_sent_end <= 3
@@ -721,6 +853,22 @@ class SpeakerFinder:
         return quotes
 
 
+    def _opens_with_cue(self, sent, events: list[SpeechEvent], cues: list[int]) -> bool:
+        """A speech event with nothing said of its own has its cue among the first four tokens of
+        `sent`: '“Who do they think they are?” Trump said of Apple in February, when ...' split after the
+        question mark ('“...?” Clinton called on members to be ...' says what it says itself; 'Mr. Zahed
+        said: “...”' and 'Mrs. Clinton replied, “...”' introduce the quote after them)."""
+        first = bisect_left(cues, sent.start)  # `cues`: the events' cue indexes, in order
+        return any(e.cue_i < sent.start + 4 and e.content is None and not self._introduces_quote(e.cue_i)
+                   for e in events[first:first + 4])
+
+    def _introduces_quote(self, cue_i: int) -> bool:
+        """A colon or an opening quote mark follows the cue (after a comma at most)."""
+        after = [t.text for t in self.doc[cue_i + 1:cue_i + 3]]
+        if after[:1] == [","]:
+            after = after[1:]
+        return bool(after) and after[0] in (":", "“", '"', "``", "''", "«")
+
     def _speaker_before(self, events: list[SpeechEvent], sent_start: int) -> SpeechEvent | None:
         """Who goes on speaking in a quote that opens its sentence with no cue of its own: the person
         of the last speech event earlier in its paragraph or, for a quote opening a paragraph, in the
@@ -747,11 +895,29 @@ def _cue_hashes() -> numpy.ndarray:
     """spaCy's string hashes of every cue form (a hash does not depend on the vocabulary)."""
     from spacy.strings import get_string_id  # imported here: this module loads without spaCy
 
-    forms = {*STRONG, *WEAK, *BESIDE_QUOTE, "according"}
+    forms = {*STRONG, *WEAK, *BESIDE_QUOTE, *PHRASAL, *AFTER_QUOTE, "according"}
     return numpy.array(sorted(get_string_id(f) for f in forms), dtype=numpy.uint64)
 
 
-_CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, "according"})
+# Cue forms that show a speech verb before a colon ('Trump told Clinton: “...”'); 'agree' only introduces
+# a quote it follows ('Pollsters agree - Carl Bialik: “...”' is Bialik's)
+_CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, *PHRASAL, "according"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+
+
+def _depth(tok) -> int:
+    """How many heads lie between `tok` and the root of its sentence."""
+    n = 0
+    while tok.head.i != tok.i:
+        tok, n = tok.head, n + 1
+    return n
+
+
+def _dominates(head, tok) -> bool:
+    """`tok` is `head` or lies in its subtree."""
+    while tok.i != head.i and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.i == head.i
 
 
 def _distance(pos: int, q: QuoteSpan) -> int:

@@ -292,3 +292,170 @@ def test_a_pronoun_that_only_a_mentioned_person_could_be_gives_a_quote_but_no_sp
                     "“We want real change and we want it now,” she said.")
     assert speaker_of(e, "real change") == "Hillary Clinton"  # the quote still gets its best guess
     assert "Hillary Clinton" in e.persons and e.speakers == [], e.speakers
+
+
+def test_of_several_subjects_the_verb_gets_the_name_next_to_it_not_a_place_or_heading():
+    e = enrich_text("On Wednesday at a high school in Dayton, OH, after winning the state in the Republican primary, "
+                    "Gov. Tom Baxter (R-OH), said, “We are going to take this campaign all the way to the convention.”")
+    assert speaker_of(e, "all the way") == "Tom Baxter"
+    assert e.speakers == ["Tom Baxter"]
+
+
+def test_a_name_whose_apposition_ends_right_before_said_speaks():
+    e = enrich_text("Lawmakers met on Tuesday. “That was a good speech you gave last night, Mr. President,” "
+                    "Representative Steve Bolden, a Democrat of Ohio, said as he shook hands.")
+    assert speaker_of(e, "good speech") == "Steve Bolden"
+    assert e.speakers == ["Steve Bolden"]
+
+
+def test_names_with_an_inner_capital_after_a_prefix_or_before_ann_are_names():
+    e = enrich_text("“We will be a force inside and a force outside,” said RoseAnn Pirelli, director of a nurses "
+                    "union. “Our readers want depth,” Jim VandeHei said.")
+    assert e.speakers == ["RoseAnn Pirelli", "Jim VandeHei"], e.speakers
+
+
+def test_a_name_opening_a_line_the_parser_ran_into_the_sentence_before_speaks():
+    e = enrich_text("Ted Cruz pivoted to arguing that the epidemic was one more reason to secure the border, "
+                    "in order to prevent traffickers from crossing into the U.S.\nChris Christie added that he "
+                    "would approve tougher enforcement without help from the Mexican government. He also said he "
+                    "was working with the state on new legislation.")
+    assert speaker_of(e, "working with the state") == "Chris Christie"
+    assert e.speakers == ["Chris Christie"], e.speakers
+
+
+def test_he_said_goes_to_who_spoke_before_it_in_a_sentence_the_parser_ran_across_paragraphs():
+    e = enrich_text(
+        "Representative Mike Dorsey of Colorado, a Republican who served in combat as a Marine, denounced Mr. "
+        "Trump's remarks. Mr. Dorsey, who represents a swing district in the crucial Denver suburbs, said Mr. Trump "
+        "had disrespected American troops.\n\n''Having served in Iraq, I'm deeply offended when Donald Trump fails "
+        "to honor the sacrifices of all of our brave soldiers who were lost in that war,'' he said.")
+    assert speaker_of(e, "deeply offended") == "Mike Dorsey"
+    assert "Donald Trump" not in e.speakers, e.speakers
+
+
+def test_a_title_word_ending_a_name_is_a_surname_and_tells_no_gender():
+    e = enrich_text("Tennis great Billie Jean King remembered Ali as fun to be around. She witnessed his fight at "
+                    "Madison Square Garden in 1971.\n\n“He always whispered in my ear, you are the Queen,” she said.")
+    assert "King" in speaker_of(e, "whispered in my ear")
+
+
+def test_he_she_passes_over_the_subject_of_a_clause_it_is_not_part_of():
+    e = enrich_text("“I think a lot of people are tired of it,” the actress Susan Sarandon told MSNBC on Monday.\n\n"
+                    "Asked about her own vote in the event that Hillary Clinton faces Donald Trump, she replied: "
+                    "“I don’t know. I’m going to see what happens.”")
+    assert speaker_of(e, "see what happens") == "Susan Sarandon"
+    assert e.speakers == ["Susan Sarandon"], e.speakers
+    e = enrich_text("Tom Bennett does not feel the same way about Sanders. If Donald Trump doesn’t become the "
+                    "Republican nominee, he said he would settle for one of his rivals.")
+    assert e.speakers == ["Tom Bennett"], e.speakers
+    e = enrich_text("Paul Manafort met the lawmakers. The remarks suggest Donald Trump is running an inside-outside "
+                    "campaign, railing against what he calls a “corrupt” process.")
+    assert speaker_of(e, "corrupt") == "Donald Trump"  # the clause of 'he calls' hangs under Trump's
+
+
+def test_of_the_other_subjects_a_pronoun_goes_to_the_one_of_the_highest_clause():
+    e = enrich_text(
+        "6:00p.m.\n\nDonald Trump is keeping up his criticism on his closest Republican rivals in the hours before "
+        "the first Super Tuesday polls \nTrump, in Kentucky, said Tuesday that March Rubio was “a total lightweight” "
+        "while Ted Cruz is “a basket case” and “a liar.” However, he held his fire on Ben Carson, calling him a "
+        "“nice guy” and he didn’t provide any descriptions for John Kasich.\n\nHe said his dealing powers would "
+        "force companies to keep jobs in America and coerce countries to release American prisoners.")
+    assert speaker_of(e, "dealing powers") == "Donald Trump"
+    assert e.speakers == ["Donald Trump"], e.speakers
+
+
+def test_a_name_modifying_a_common_noun_is_no_antecedent_of_a_speaking_pronoun():
+    e = enrich_text(
+        "Activists were hopeful that James Murdoch would force changes to skeptical coverage of climate change at "
+        "Fox News.\n\nDavid Fenton, a longtime strategist for progressive causes whose agency, Fenton, made the ads, "
+        "said its main goal was to push a bipartisan solution in the form of a carbon trading system. The Murdoch "
+        "outlets have been standing in the way, he said, by creating a ''false reality bubble denying science'' "
+        "that scares amenable Republican politicians away from the cause.")
+    assert speaker_of(e, "false reality bubble") == "David Fenton"
+    assert e.speakers == ["David Fenton"], e.speakers
+
+
+def test_a_name_before_a_short_aside_between_commas_speaks():
+    e = enrich_text("Donald Trump is keeping up his criticism on his closest Republican rivals in the hours before the "
+                    "first Super Tuesday polls \nTrump, in Kentucky, said Tuesday that March Rubio was “a total "
+                    "lightweight” while Ted Cruz is “a basket case” and “a liar.”")
+    assert speaker_of(e, "total lightweight") == "Donald Trump"
+    assert e.speakers == ["Donald Trump"], e.speakers
+
+
+def test_a_name_parsed_as_a_compound_of_the_speech_verb_is_its_subject():
+    e = enrich_text("The anchor was trying insistently to ask Donald Trump a question about immigration when Trump "
+                    "shot back that the journalist had not been called on.\n\n“Go back to Univision,” Trump barked "
+                    "and a security guard escorted Ramos out.")
+    assert speaker_of(e, "Go back") == "Donald Trump"
+    e = enrich_text("Holding open a book, Glenn Beck said, “Tell me if this doesn’t sound like somebody we might "
+                    "know.”\n\nWhen someone in the audience shouted, “Cruz,” Beck joked, again using an exaggerated "
+                    "Southern accent, “Amen, brother! Come on up and get baptized!”")
+    assert speaker_of(e, "Amen, brother") == "Glenn Beck"
+
+
+def test_a_hyphenated_pair_of_the_articles_people_is_no_person():
+    e = enrich_text("Hillary Clinton spoke in Atlantic City on Wednesday.\n\n“Donald Trump says he’s qualified for "
+                    "president because of his business record,” Clinton said.",
+                    title="Trump-Clinton matchup looms as Hillary Clinton and Donald Trump win")
+    assert e.persons == ["Hillary Clinton", "Donald Trump"], e.persons
+    assert e.speakers == ["Hillary Clinton"]
+    e = enrich_text("“We will win Florida,” Debbie Wasserman-Schultz said on Monday.")
+    assert e.speakers == ["Debbie Wasserman-Schultz"], e.speakers
+
+
+def test_a_title_before_another_name_makes_no_place_or_organisation_a_person():
+    e = enrich_text("Senator Chuck Schumer of New York said on Monday that the party would stand together.")
+    assert e.persons == ["Chuck Schumer"] and "New York" in e.places, (e.persons, e.places)
+    e = enrich_text("Tom Fitton, president of Judicial Watch, said the emails showed a pattern. “This is a "
+                    "scandal,” Fitton said.")
+    assert e.persons == ["Tom Fitton"] and "Judicial Watch" in e.orgs, (e.persons, e.orgs)
+
+
+def test_a_person_somewhere_in_the_index_makes_no_place_of_another_article_a_person():
+    table = CanonicalTable()
+    table.person("New York")  # an article where the model called 'New York' a person
+    e = enrich_text("Voters in New York went to the polls on Tuesday.", table=table)
+    assert "New York" in e.places and "New York" not in e.persons, (e.persons, e.places)
+
+
+def test_a_question_quote_goes_to_the_cue_opening_the_long_sentence_after_it():
+    e = enrich_text("Donald Trump has attacked several companies this year.\n\n“Who do they think they are?” Trump "
+                    "said of Apple in February, when the company balked at hacking an iPhone used by one of the San "
+                    "Bernardino attackers.\n\n“We are refugees,” Ms. Alawee said. “We are not terrorists.” Mr. Zahed "
+                    "said: “The attack that happened today is the work of terrorists.”")
+    assert speaker_of(e, "Who do they think") == "Donald Trump"
+    assert speaker_of(e, "not terrorists") == "Alawee"  # 'Mr. Zahed said:' introduces the quote after it
+
+
+def test_a_date_is_no_subject_and_a_party_tag_in_brackets_stands_between_name_and_verb():
+    e = enrich_text("Saturday at the Massachusetts Democratic state’s party convention Sen. Elizabeth Warren (D-MA) "
+                    "said presumptive Republican presidential nominee Donald Trump was a proven failure in business.")
+    assert speaker_of(e, "presumptive Republican") == "Elizabeth Warren"
+    assert e.speakers == ["Elizabeth Warren"], e.speakers
+
+
+def test_a_name_before_a_participle_aside_between_commas_speaks():
+    e = enrich_text("Not everyone was claiming success at the convention.\n\n“We’ve had more successful conventions "
+                    "than this one,” Texas delegate Bill Eastland, wearing a cowboy hat and a campaign button, said "
+                    "matter-of-factly.")
+    assert speaker_of(e, "more successful conventions") == "Bill Eastland"
+
+
+def test_a_headline_word_the_body_writes_in_lower_case_is_no_part_of_a_name():
+    e = enrich_text("The Romanian hacker known as Guccifer said Clinton’s server was unprotected. “It was like an open "
+                    "orchid on the Internet,” Guccifer said.",
+                    title="Hacker Guccifer: Clinton’s Server Was ‘Like an Open Orchid’")
+    assert e.speakers == ["Guccifer"], e.speakers
+    assert "Hacker Guccifer" not in e.persons
+
+
+def test_agrees_and_shot_back_right_beside_a_quote_are_cues():
+    e = enrich_text("“I feel that I will be more successful than my parents,” says Diana Ruocco, 21, a student from "
+                    "Daytona Beach.\n\n“Our ideas of success are different,” agrees Michelle Stevens, 30, of "
+                    "Gainesville.")
+    assert speaker_of(e, "ideas of success") == "Michelle Stevens"
+    e = enrich_text("Jeb Bush hit Donald Trump for using eminent domain in Atlantic City.\n“Jeb wants to be a tough "
+                    "guy tonight,” Mr. Trump shot back. “Let me talk.”")
+    assert speaker_of(e, "tough guy") == "Donald Trump"
+    assert e.speakers == ["Donald Trump"], e.speakers
