@@ -413,20 +413,32 @@ class SpeakerFinder:
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
                            self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
 
+    def _conjuncts(self, tok) -> list:
+        """The conjuncts of `tok`, also those the parser hung on the place of its 'of'/'from' phrase
+        ('Sens. Johnny Isakson of Georgia and John Boozman of Arkansas': Boozman is a conjunct of Georgia)."""
+        out = [c for c in tok.children if c.dep_ == "conj"]
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+                for pobj in prep.children:
+                    place = self.by_token.get(pobj.i)
+                    if pobj.dep_ == "pobj" and (place is not None and place.kind == "place" or pobj.ent_type_ == "GPE"):
+                        out.extend(c for c in pobj.children if c.dep_ == "conj")
+        return out
+
     def _coordinated_persons(self, subj, speaker: str) -> tuple[str, ...]:
         """The other persons of a coordinated subject ('Ted Cruz and Marco Rubio said', 'Sanders, Clinton
         and Martin O’Malley told'): each conjunct must be a person named in full (first and last name) or
         a person the article names in full elsewhere; an 'or'/'nor' coordination ('Neither Cruz nor Rubio
         said') names nobody who spoke."""
         out: list[str] = []
-        stack = [c for c in subj.children if c.dep_ == "conj"]
+        stack = self._conjuncts(subj)
         if not stack:
             return ()
         seen = [subj]
         while stack:
             tok = stack.pop(0)
             seen.append(tok)
-            stack.extend(c for c in tok.children if c.dep_ == "conj")
+            stack.extend(self._conjuncts(tok))
             mention = self.by_token.get(tok.i)
             if mention is None or mention.kind != "person" or not mention.canonical:
                 continue

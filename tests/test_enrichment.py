@@ -465,6 +465,10 @@ def test_each_person_of_a_coordinated_subject_of_a_speech_verb_speaks():
     e = enrich_text("The two senators campaigned in Iowa on Monday.\n\nTed Cruz and Marco Rubio said on Monday that "
                     "the deal would fail in Congress.")
     assert set(e.speakers) == {"Ted Cruz", "Marco Rubio"}, e.speakers
+    # the parser hangs the second senator on the first one's state
+    e = enrich_text("Sens. Johnny Isakson of Georgia and John Boozman of Arkansas, both up for reelection, also said "
+                    "they would be happy to have Cruz on the trail with them.")
+    assert set(e.speakers) == {"Johnny Isakson", "John Boozman"}, e.speakers
     # a 'nor' coordination names nobody who spoke
     e = enrich_text("Neither Ted Cruz nor Marco Rubio said on Monday that the deal would fail.")
     assert "Marco Rubio" not in e.speakers, e.speakers
