@@ -192,6 +192,27 @@ def names_in_span(span_text: str, persons_text: set[str], person_keys: set[str],
     return out
 
 
+def _person_in_run(tokens: list[str], is_title: list[bool], persons_text: set[str], person_keys: set[str],
+                   person_surnames: set[str], titled_only: bool, tagged_only: bool = False) -> str | None:
+    """The person a capitalised run names, after its last title word, if any; with `tagged_only`, only
+    a name the model tags as a person, as written."""
+    # the name starts after the last title word: "former Florida Gov. Jeb Bush" -> "Jeb Bush"
+    last_title = max((i for i, title in enumerate(is_title) if title), default=-1)
+    titled = last_title >= 0  # a title right before the name: "Sen. Ted Cruz"
+    name = re.sub(r"['’]s$", "", " ".join(tokens[last_title + 1:])).strip(" .,")
+    # trim to the model's PERSON entity inside the run: "Celebrities Julianne Moore" -> "Julianne Moore"
+    inside = [p for p in persons_text if p in name and len(core_tokens(p)) > 1]
+    if inside and not tagged_only:  # "Jeb Bush Super PAC Chief" is no Jeb Bush
+        name = max(inside, key=len)
+    if not name or name.lower() in PRONOUNS or known_kind(name) or ORG_WORDS.search(name) \
+            or GROUP_WORDS.search(name) or not core_tokens(name):
+        return None
+    if titled_only and not titled:
+        return None
+    tagged = person_key(name) in person_keys or surname_key(name) in person_surnames
+    return name if tagged or titled and not tagged_only else None
+
+
 def _names_in_part(part: str, persons_text: set[str], person_keys: set[str], person_surnames: set[str],
                    titled_only: bool = False) -> list[str]:
     """The person names in `part`; with `titled_only`, only those after a title word ("State John Kerry")."""
@@ -203,22 +224,15 @@ def _names_in_part(part: str, persons_text: set[str], person_keys: set[str], per
                                                                    part[m.end():]):
             continue
         tokens = m.group(0).split()
-        # the name starts after the last title word: "former Florida Gov. Jeb Bush" -> "Jeb Bush"
-        last_title = max((i for i, t in enumerate(tokens)
-                          if re.sub(r"['’]s$", "", t).lower().rstrip(".") in TITLE_WORDS
-                          or t.lower() in TITLE_WORDS), default=-1)
-        titled = last_title >= 0  # a title right before the name: "Sen. Ted Cruz"
-        name = re.sub(r"['’]s$", "", " ".join(tokens[last_title + 1:])).strip(" .,")
-        # trim to the model's PERSON entity inside the run: "Celebrities Julianne Moore" -> "Julianne Moore"
-        inside = [p for p in persons_text if p in name and len(core_tokens(p)) > 1]
-        if inside:
-            name = max(inside, key=len)
-        if not name or name.lower() in PRONOUNS or known_kind(name) or ORG_WORDS.search(name) \
-                or GROUP_WORDS.search(name) or not core_tokens(name):
-            continue
-        if titled_only and not titled:
-            continue
-        if person_key(name) in person_keys or surname_key(name) in person_surnames or titled:
+        is_title = [re.sub(r"['’]s$", "", t).lower().rstrip(".") in TITLE_WORDS or t.lower() in TITLE_WORDS
+                    for t in tokens]
+        name = _person_in_run(tokens, is_title, persons_text, person_keys, person_surnames, titled_only)
+        # a title word ending the run after a non-title word may be a surname: "Representative Peter T.
+        # King" (only when the model tags that person: "The Sunshine State" is no name)
+        if name is None and len(tokens) > 1 and is_title[-1] and not is_title[-2]:
+            name = _person_in_run(tokens, [*is_title[:-1], False], persons_text, person_keys, person_surnames,
+                                  titled_only, tagged_only=True)
+        if name is not None:
             out.append(name)
     return out
 
