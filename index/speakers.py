@@ -409,7 +409,8 @@ class SpeakerFinder:
         if subj is None:
             return None
         speaker, kind, rule, conf = self._source(subj)
-        co_speakers = self._coordinated_persons(subj, speaker) if rule == "named" and kind == "person" else ()
+        named = kind == "person" and rule in ("named", "pronoun")  # 'he and Mr. Allen said': Allen too
+        co_speakers = self._coordinated_persons(subj, speaker) if named else ()
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
                            self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
 
