@@ -65,7 +65,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_WORDS = re.compile(r"\b(Democrats?|Republicans?|Americans?|Officials?|Congress|Senate|House|Administration|"
                          r"Campaign|Committee|Court|Police|Party|Government|GOP|Media|Press|Times|News|Post|"
                          r"Journal|Network|Group|Foundation|Institute|University|Center|Council)\b")
-_NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*\.?)(?:\s+(?:[A-Z][\w’'.-]*\.?|al-|bin|de|van|von|da))*")
+_NAME_RUN = re.compile(r"(?:[A-Z][\w’'.-]*\.?)(?:\s+(?:[A-Z][\w’'.-]*\.?|al-|(?:bin|de|van|von|da)\b))*")
 
 
 @dataclass
@@ -132,48 +132,108 @@ def split_title(text: str) -> tuple[str, str, int]:
     return title, body, len(title) + len(sep)
 
 
-# Where a source span stops naming its source: relative clauses, appositions, prepositional phrases.
-_SPAN_CUT = re.compile(r",\s+(?:a|an|the|who|which|whose|one|both|now|then|former|also)\b"
-                       r"|\s(?:who|which|whose|that|under|of|for|at|from|with|in|on|to|by|after|before|during|like)\s"
-                       r"|\(|—|–|:|;")
+# Where a source span stops naming its source: a restrictive relative clause ("Sen. Jim Whelan who
+# represents ..."), a dash or colon aside, an unclosed bracket.
+_SPAN_END = re.compile(r"(?<!,)\s(?:who|which|whose|that)\s|\(|\)|—|–|:|;")
+# A prepositional phrase: it qualifies the word before it ("Ted Cruz of Texas", "the governor of Maryland").
+_PREPOSITION = re.compile(r"\s(?:of|for|at|from|with|in|on|to|by|after|before|during|like|under)(?=\s+\S)")
+# A title that a prepositional phrase completes before the name: "Secretary of State John Kerry".
+_TITLE_BEFORE_OF = re.compile(r"\b(?:Secretary|Speaker|Chief|Director|Supervisor|Chairman|Chairwoman|Minister|"
+                              r"Commissioner|President|Head)\s*$")
+# A chunk that carries on a coordination after an apposition: ", and Mitch McConnell", ", and former Gov. ..."
+_COORDINATION = re.compile(r"(?:and|or)\s+(?:[A-Z]|(?:former|retired|state|then|the|his|her)\b)")
 
 
 def names_in_span(span_text: str, persons_text: set[str], person_keys: set[str], person_surnames: set[str]
                   ) -> list[str]:
     """Person names that are the source in a source span: "Sen. Ted Cruz", "President Obama, Hillary
     Clinton, and other Democrats" (two), "Carter’s press secretary, Peter Cook" (Peter Cook, not Carter),
-    "Mukasey, the attorney general under former President George W. Bush" (Mukasey only)."""
-    span_text = span_text.replace("\xa0", " ")
-    cut = _SPAN_CUT.search(span_text)
-    head = span_text[:cut.start()] if cut else span_text
-    # "X’s campaign": X owns the source, X is not the source; "Carter’s press secretary, Peter Cook" keeps Cook
-    if re.search(r"['’]s\s+[a-z]", head):
-        rest = span_text[cut.end():] if cut and span_text[cut.start():cut.start() + 1] == "," else ""
-        head = re.sub(r"^.*?['’]s\s+[a-z][^,]*,?\s*", "", head) or rest
+    "Mukasey, the attorney general under former President George W. Bush" (Mukasey only), "Sens. Ted Cruz
+    of Texas and Marco Rubio of Florida" (two), "Martin O’Malley, the former governor of Maryland, and
+    Bernie Sanders" (two).
+
+    The span is read comma-chunk by comma-chunk, each chunk split at and/or into parts; a short bracket
+    ("(R-Texas)") is dropped. A chunk after a person's name that opens with a lower-case word is an
+    apposition ("the former governor of Maryland", "55", "who is seeking reelection") and names nobody; so is
+    every chunk after it until one carries the coordination on (", and Mitch McConnell"). In a part, a
+    prepositional phrase after a name ("of Texas") is a modifier that ends with the part; one after a
+    capitalised title completes it ("Secretary of State John Kerry"); one after anything else ("the
+    campaigns of Hillary Clinton and Bernie Sanders", "Aides to Clinton") owns the rest of the span."""
+    text = re.sub(r"\s*\([^()]{0,40}\)", "", span_text.replace("\xa0", " "))
+    end = _SPAN_END.search(text)
+    if end:
+        text = text[:end.start()]
+    out: list[str] = []
+    after_name = in_apposition = False
+    for chunk in text.split(","):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        coordination = bool(_COORDINATION.match(chunk))
+        if in_apposition and not coordination or re.match(r"(?:who|which|whose)\b", chunk) \
+                or after_name and (chunk[:1].islower() or chunk[:1].isdigit()) and not coordination:
+            in_apposition = True
+            continue
+        in_apposition = False
+        named = False
+        for part in re.split(r"\band\b|\bor\b|&", chunk):
+            cut = _PREPOSITION.search(part)
+            head = part[:cut.start()] if cut else part
+            names = _names_in_part(head, persons_text, person_keys, person_surnames)
+            out.extend(names)
+            named |= bool(names)
+            if cut and not names:
+                if not _TITLE_BEFORE_OF.search(head):
+                    return out  # "the campaigns of Hillary Clinton and Bernie Sanders": the phrase runs on
+                more = _names_in_part(part[cut.end():], persons_text, person_keys, person_surnames, titled_only=True)
+                out.extend(more)
+                named |= bool(more)
+        after_name = named
+    return out
+
+
+def _person_in_run(tokens: list[str], is_title: list[bool], persons_text: set[str], person_keys: set[str],
+                   person_surnames: set[str], titled_only: bool, tagged_only: bool = False) -> str | None:
+    """The person a capitalised run names, after its last title word, if any; with `tagged_only`, only
+    a name the model tags as a person, as written."""
+    # the name starts after the last title word: "former Florida Gov. Jeb Bush" -> "Jeb Bush"
+    last_title = max((i for i, title in enumerate(is_title) if title), default=-1)
+    titled = last_title >= 0  # a title right before the name: "Sen. Ted Cruz"
+    name = re.sub(r"['’]s$", "", " ".join(tokens[last_title + 1:])).strip(" .,")
+    # trim to the model's PERSON entity inside the run: "Celebrities Julianne Moore" -> "Julianne Moore"
+    inside = [p for p in persons_text if p in name and len(core_tokens(p)) > 1]
+    if inside and not tagged_only:  # "Jeb Bush Super PAC Chief" is no Jeb Bush
+        name = max(inside, key=len)
+    if not name or name.lower() in PRONOUNS or known_kind(name) or ORG_WORDS.search(name) \
+            or GROUP_WORDS.search(name) or not core_tokens(name):
+        return None
+    if titled_only and not titled:
+        return None
+    tagged = person_key(name) in person_keys or surname_key(name) in person_surnames
+    return name if tagged or titled and not tagged_only else None
+
+
+def _names_in_part(part: str, persons_text: set[str], person_keys: set[str], person_surnames: set[str],
+                   titled_only: bool = False) -> list[str]:
+    """The person names in `part`; with `titled_only`, only those after a title word ("State John Kerry")."""
     out = []
-    for part in re.split(r",|\band\b|\bor\b|&", head):
-        for m in _NAME_RUN.finditer(part):
-            # a capitalised word qualifying a common noun names no source: "The Florida senator",
-            # "Democratic candidates", "Clinton aides", "the Trump campaign"
-            if re.match(r"\s+[a-z]", part[m.end():]) and not re.match(r"\s+(?:al-|bin|de|van|von|da)\b",
-                                                                       part[m.end():]):
-                continue
-            tokens = m.group(0).split()
-            # the name starts after the last title word: "former Florida Gov. Jeb Bush" -> "Jeb Bush"
-            last_title = max((i for i, t in enumerate(tokens)
-                              if re.sub(r"['’]s$", "", t).lower().rstrip(".") in TITLE_WORDS
-                              or t.lower() in TITLE_WORDS), default=-1)
-            titled = last_title >= 0  # a title right before the name: "Sen. Ted Cruz"
-            name = re.sub(r"['’]s$", "", " ".join(tokens[last_title + 1:])).strip(" .,")
-            # trim to the model's PERSON entity inside the run: "Celebrities Julianne Moore" -> "Julianne Moore"
-            inside = [p for p in persons_text if p in name and len(core_tokens(p)) > 1]
-            if inside:
-                name = max(inside, key=len)
-            if not name or name.lower() in PRONOUNS or known_kind(name) or ORG_WORDS.search(name) \
-                    or GROUP_WORDS.search(name) or not core_tokens(name):
-                continue
-            if person_key(name) in person_keys or surname_key(name) in person_surnames or titled:
-                out.append(name)
+    for m in _NAME_RUN.finditer(part):
+        # a capitalised word qualifying a common noun names no source: "The Florida senator",
+        # "Democratic candidates", "Clinton aides", "the Trump campaign", "Carter’s press secretary"
+        if re.match(r"\s+[a-z]", part[m.end():]) and not re.match(r"\s+(?:al-|bin|de|van|von|da)\b",
+                                                                   part[m.end():]):
+            continue
+        tokens = m.group(0).split()
+        is_title = [re.sub(r"['’]s$", "", t).lower().rstrip(".") in TITLE_WORDS or t.lower() in TITLE_WORDS
+                    for t in tokens]
+        name = _person_in_run(tokens, is_title, persons_text, person_keys, person_surnames, titled_only)
+        # a title word ending the run after a non-title word may be a surname: "Representative Peter T.
+        # King" (only when the model tags that person: "The Sunshine State" is no name)
+        if name is None and len(tokens) > 1 and is_title[-1] and not is_title[-2]:
+            name = _person_in_run(tokens, [*is_title[:-1], False], persons_text, person_keys, person_surnames,
+                                  titled_only, tagged_only=True)
+        if name is not None:
+            out.append(name)
     return out
 
 

@@ -115,6 +115,8 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
         target = speakers if event.speaker_type == "person" else speaker_orgs
         if event.names_a_speaker and event.speaker not in target:
             target.append(event.speaker)
+        if event.names_a_speaker:  # 'Ted Cruz and Marco Rubio said': both speak
+            target.extend(v for v in event.co_speakers if v not in target)
     for value in speakers:  # every speaker is also a person of the article
         if value not in values["person"]:
             values["person"].append(value)

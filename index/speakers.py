@@ -13,7 +13,9 @@ with a source. The source comes from the parse, never from entity labels alone:
   of a clause that does not hold the pronoun comes after the previous sentence's people;
 * a noun subject ("a statement released by the State Department", "the spokeswoman, Maria
   Zakharova,") is followed to the name it names; an unnamed one ("a senior official") still
-  claims its quote, so the quote is never handed to somebody else.
+  claims its quote, so the quote is never handed to somebody else;
+* a coordinated named subject ("Ted Cruz and Marco Rubio said") gives every conjoined person named in
+  full (or named in full elsewhere in the article) as a speaker too; its quotes go to the first.
 Cues are ignored inside quotes, under negation or "if/whether" ("didn't specify if Lavrov
 responded"), as infinitives ("declined to say") and, for weak verbs (spoke, responded, raised),
 when nothing is said (a ccomp or a quote). A person only mentioned or spoken *to* is therefore
@@ -38,6 +40,7 @@ from index.names import (
     MEDIA_NAMES,
     TITLE_WORDS,
     clean_name,
+    core_tokens,
     looks_female,
     names_no_person,
     person_key,
@@ -128,6 +131,7 @@ class SpeechEvent:
     content: tuple[int, int] | None  # character span of what was said, when the parse shows it
     sent_start: int  # character offset of the cue's sentence
     subject_i: int | None = None  # token index of the source, when known
+    co_speakers: tuple[str, ...] = ()  # more persons of a coordinated subject: 'Cruz and Marco Rubio said'
 
     @property
     def names_a_speaker(self) -> bool:
@@ -405,8 +409,48 @@ class SpeakerFinder:
         if subj is None:
             return None
         speaker, kind, rule, conf = self._source(subj)
+        named = kind == "person" and rule in ("named", "pronoun")  # 'he and Mr. Allen said': Allen too
+        co_speakers = self._coordinated_persons(subj, speaker) if named else ()
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
-                           self.sentences.of(verb.i).start_char)
+                           self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
+
+    def _conjuncts(self, tok) -> list:
+        """The conjuncts of `tok`, also those the parser hung on the place of its 'of'/'from' phrase
+        ('Sens. Johnny Isakson of Georgia and John Boozman of Arkansas': Boozman is a conjunct of Georgia)."""
+        out = [c for c in tok.children if c.dep_ == "conj"]
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("of", "from"):
+                for pobj in prep.children:
+                    place = self.by_token.get(pobj.i)
+                    if pobj.dep_ == "pobj" and (place is not None and place.kind == "place" or pobj.ent_type_ == "GPE"):
+                        out.extend(c for c in pobj.children if c.dep_ == "conj")
+        return out
+
+    def _coordinated_persons(self, subj, speaker: str) -> tuple[str, ...]:
+        """The other persons of a coordinated subject ('Ted Cruz and Marco Rubio said', 'Sanders, Clinton
+        and Martin O’Malley told'): each conjunct must be a person named in full (first and last name) or
+        a person the article names in full elsewhere; an 'or'/'nor' coordination ('Neither Cruz nor Rubio
+        said') names nobody who spoke."""
+        out: list[str] = []
+        stack = self._conjuncts(subj)
+        if not stack:
+            return ()
+        seen = [subj]
+        while stack:
+            tok = stack.pop(0)
+            seen.append(tok)
+            stack.extend(self._conjuncts(tok))
+            mention = self.by_token.get(tok.i)
+            if mention is None or mention.kind != "person" or not mention.canonical:
+                continue
+            full = len(core_tokens(mention.name)) >= 2 or self.persons.resolve(mention.name, mention.start) is not None
+            if full and mention.canonical != speaker and mention.canonical not in out \
+                    and not names_no_person(mention.canonical):
+                out.append(mention.canonical)
+        if any(c.dep_ in ("cc", "preconj") and c.lower_ in ("or", "nor", "either", "neither")
+               for t in seen for c in t.children):
+            return ()
+        return tuple(out)
 
     def _according_to(self, tok) -> SpeechEvent | None:
         to = next(c for c in tok.children if c.lower_ == "to")

@@ -459,3 +459,20 @@ def test_agrees_and_shot_back_right_beside_a_quote_are_cues():
                     "guy tonight,” Mr. Trump shot back. “Let me talk.”")
     assert speaker_of(e, "tough guy") == "Donald Trump"
     assert e.speakers == ["Donald Trump"], e.speakers
+
+
+def test_each_person_of_a_coordinated_subject_of_a_speech_verb_speaks():
+    e = enrich_text("The two senators campaigned in Iowa on Monday.\n\nTed Cruz and Marco Rubio said on Monday that "
+                    "the deal would fail in Congress.")
+    assert set(e.speakers) == {"Ted Cruz", "Marco Rubio"}, e.speakers
+    # the parser hangs the second senator on the first one's state
+    e = enrich_text("Sens. Johnny Isakson of Georgia and John Boozman of Arkansas, both up for reelection, also said "
+                    "they would be happy to have Cruz on the trail with them.")
+    assert set(e.speakers) == {"Johnny Isakson", "John Boozman"}, e.speakers
+    # a he/she and a person named in the article
+    e = enrich_text("Jim VandeHei and Mike Allen founded Politico. It is not only about big audiences, he and "
+                    "Mr. Allen said on Monday.")
+    assert "Mike Allen" in e.speakers, e.speakers
+    # a 'nor' coordination names nobody who spoke
+    e = enrich_text("Neither Ted Cruz nor Marco Rubio said on Monday that the deal would fail.")
+    assert "Marco Rubio" not in e.speakers, e.speakers
