@@ -115,6 +115,9 @@ NOT_SPEAKER_LABELS = frozenset("""
     """.split())
 # Words that show a label is a phrase, not a name: "STAT OF THE WEEK:", "WHAT TO WATCH:".
 LABEL_FUNCTION_WORDS = frozenset({"of", "the", "to", "for", "and", "in", "on", "at", "what", "how", "why", "this"})
+# A dash that attributes a quote: at a line start or right after a closing quote mark, before a name.
+DASH_LINE = re.compile(r"(?:^|(?<=[”\"])[.,]?)[ \t\u00a0]*(?P<dash>―|—|–|--)[ \t\u00a0]*(?=[A-Z])", re.MULTILINE)
+_ALNUM = re.compile(r"[^\W_]")
 STATEMENT_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "readout", "spokesman",
                              "spokeswoman", "spokesperson", "official", "officials", "minister",
                              "secretary"})
@@ -209,7 +212,59 @@ class SpeakerFinder:
         out.extend(transcript)
         label_colons = {e.content[0] for e in transcript}  # a transcript line's words start after its colon
         out.extend(e for e in self.colon_events() if not any(0 < c - self.doc[e.cue_i].idx <= 3 for c in label_colons))
+        out.extend(self.dash_events())
         return sorted(out, key=lambda e: e.cue_i)
+
+    def dash_events(self) -> list[SpeechEvent]:
+        """'“...”\n― Maria Lopez, 34, Phoenix', '“...” — Sen. Tim Kaine': a dash that opens a line or
+        follows a closing quote mark, then a person's name (and at most a short description) to the end
+        of the line, attributes the quoted paragraph just before it (on its line, else the paragraph
+        before) to that person. The quoted paragraph must hold nothing but quotes, so a reporter's
+        sign-off after a reported statement ('... "still the No. 1 force in Spain."--Kim Hjelmgaard.')
+        and a subhead ('– Old hands –.') name no speaker."""
+        out = []
+        text = self.text
+        for m in DASH_LINE.finditer(text):
+            speaker = self._person_opening_at(m.end())
+            if speaker is None:
+                continue
+            name, tail_start = speaker
+            line_end = text.find("\n", m.end())
+            tail = text[tail_start:line_end if line_end >= 0 else len(text)]
+            if tail.strip() and (tail.lstrip()[:1] not in ",.(;" or len(tail) > 80):
+                continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if text[line_start:m.start()].strip():
+                lo, hi = line_start, m.start()  # the quote is on the dash's own line
+            else:
+                hi = line_start - 1
+                while hi > 0 and not text[text.rfind("\n", 0, hi) + 1:hi].strip():
+                    hi = text.rfind("\n", 0, hi)
+                if hi <= 0:
+                    continue
+                lo = text.rfind("\n", 0, hi) + 1
+            inside = [q for q in self.quotes if lo <= q.start and q.end <= hi]
+            if not inside:
+                continue
+            gaps = [(lo, inside[0].start), *((a.end, b.start) for a, b in zip(inside, inside[1:], strict=False)),
+                    (inside[-1].end, hi)]
+            rest = "".join(text[a:b] for a, b in gaps)
+            if _ALNUM.search(rest):
+                continue  # prose around the quotes: they have their own cue
+            tok = self.doc.char_span(m.start("dash"), m.end("dash"), alignment_mode="expand")
+            if tok is None:
+                continue
+            out.append(SpeechEvent(tok.start, m.group("dash"), name, "person", "dash-line", 0.85,
+                                   (inside[0].start, inside[-1].end), line_start))
+        return out
+
+    def _person_opening_at(self, pos: int) -> tuple[str, int] | None:
+        """The canonical person whose mention starts at character `pos`, and where the mention ends."""
+        for mention in self.mentions:
+            if mention.start == pos and mention.kind == "person" and mention.canonical \
+                    and not names_no_person(mention.canonical):
+                return mention.canonical, mention.end
+        return None
 
     def colon_events(self) -> list[SpeechEvent]:
         """'- Carl Bialik: “One of the biggest lessons ...”', 'Continued Stone: “...”': a person named right
@@ -828,6 +883,7 @@ class SpeakerFinder:
         sents = self.sentences.spans
         previous: Quote | None = None
         previous_sent_end = -1
+        dash_events = [e for e in events if e.rule == "dash-line"]
         for q in self.quotes:
             first = next((s for s in sents if s.end_char > q.start), sents[-1])
             last = next((s for s in sents if s.end_char >= q.end), sents[-1])
@@ -857,7 +913,10 @@ class SpeakerFinder:
                         window = [e for e in events if start <= self.doc[e.cue_i].idx < colon]
             event = None
             containing = [e for e in window if e.content and e.content[0] <= q.start and q.end <= e.content[1]]
-            if containing:
+            dashed = [e for e in dash_events if e.content[0] <= q.start and q.end <= e.content[1]]
+            if dashed:  # '“...”\n― Maria Lopez': the dash line names the speaker, whatever cue is near
+                event = dashed[0]
+            elif containing:
                 event = min(containing, key=lambda e: e.content[1] - e.content[0])
             elif window:
                 event = min(window, key=lambda e: _distance(self.doc[e.cue_i].idx, q))

@@ -476,3 +476,19 @@ def test_each_person_of_a_coordinated_subject_of_a_speech_verb_speaks():
     # a 'nor' coordination names nobody who spoke
     e = enrich_text("Neither Ted Cruz nor Marco Rubio said on Monday that the deal would fail.")
     assert "Marco Rubio" not in e.speakers, e.speakers
+
+
+def test_a_dash_and_a_name_after_a_quoted_paragraph_name_its_speaker():
+    e = enrich_text(
+        "Donald Trump spoke in Phoenix on Tuesday. Trump said the wall would be built and Mexico would pay.\n\n"
+        "“He talks about us like we are criminals. My parents came here to work, and they worked hard every day.”\n"
+        "― Maria Lopez, 34, Phoenix\n\n"
+        "“I will vote for the first time this year, because of what he said about my family.” — Carlos Mendez\n\n"
+        "In Texas, Senator Ted Cruz insisted that his party was "
+        "\"still the best hope for the country.\"--Kim Hjelmgaard.\n"
+    )
+    assert speaker_of(e, "like we are criminals") == "Maria Lopez"
+    assert speaker_of(e, "first time this year") == "Carlos Mendez"
+    # a reporter's sign-off after a reported statement names no speaker
+    assert speaker_of(e, "best hope") == "Ted Cruz"
+    assert "Kim Hjelmgaard" not in e.speakers, e.speakers
