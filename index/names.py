@@ -295,6 +295,11 @@ _MALE_FIRST_NAMES = frozenset(
 ) - {fold_token(n) for n in UNISEX_FIRST_NAMES.split()}
 
 
+def is_female_first_name(token: str) -> bool:
+    """A woman's first name the gender list knows ('Jane', 'Hillary')."""
+    return fold_token(token) in _FEMALE_FIRST_NAMES
+
+
 def is_first_name(token: str) -> bool:
     """A first name the gender lists know ('Bill', 'Alicia', 'Will'), or one that tells no gender."""
     key = fold_token(token)

@@ -41,6 +41,7 @@ from index.names import (
     TITLE_WORDS,
     clean_name,
     core_tokens,
+    is_female_first_name,
     looks_female,
     names_no_person,
     person_key,
@@ -182,6 +183,10 @@ class SpeakerFinder:
         for m in mentions:
             if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
                 self._gender[m.canonical] = looks_female(m.titles, m.canonical)
+                if self._gender[m.canonical] is None and " " not in m.canonical and is_female_first_name(m.canonical):
+                    # a woman named by her first name only ('his wife, Jane'): few surnames are women's first
+                    # names, so a 'he' is never hers
+                    self._gender[m.canonical] = True
 
     # -- events --------------------------------------------------------------------------------
 

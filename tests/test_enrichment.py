@@ -492,3 +492,10 @@ def test_a_dash_and_a_name_after_a_quoted_paragraph_name_its_speaker():
     # a reporter's sign-off after a reported statement names no speaker
     assert speaker_of(e, "best hope") == "Ted Cruz"
     assert "Kim Hjelmgaard" not in e.speakers, e.speakers
+
+
+def test_a_he_never_goes_to_a_woman_named_by_her_first_name_alone():
+    e = enrich_text("Bernie Sanders met Pope Francis at the Vatican on Saturday.\n\n"
+                    "Some of the senator's advisers, including his wife, Jane, also were at the meeting. "
+                    "He said that there was no discussion of the election.")
+    assert speaker_of(e, "no discussion") == "Bernie Sanders"
