@@ -29,7 +29,10 @@ from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyz
 # Bump when enrichment changes in a way that should re-process unchanged files.
 # 5: transcript labels, pronouns paragraphs back, quote continuation, no place as a speaker
 #    (PolNeAR dev P 0.871, speaker-match 0.862)
-PIPELINE_VERSION = "6"
+# 6: subjects across asides and runs-on, pronouns by clause, names as compounds of a speech verb
+# 7: coordinated speakers ("Ted Cruz and Marco Rubio said"), dash lines naming a quote's speaker
+#    (PolNeAR dev P 0.888, speaker-match 0.886)
+PIPELINE_VERSION = "7"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {
