@@ -18,6 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from index import fastanalysis
 from index.canonical import TABLE_FILE, CanonicalTable
 from index.commits import BackgroundWriter
 from index.curation.apply import IndexCuration
@@ -25,6 +26,8 @@ from index.dedup import STORE_FILE, GroupStore, fingerprint
 from index.incremental import StopRequests, prune_roots, source_file, vanished
 from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
 from index.schema import FACETS, build_schema, join_searchable, join_values
+
+fastanalysis.install()  # text fields' words indexed without a generator chain per word (index/fastanalysis.py)
 
 COMMIT_EVERY = 200
 WRITER_TIMEOUT = 10.0  # seconds to wait for another run's lock

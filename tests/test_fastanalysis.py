@@ -1,0 +1,55 @@
+"""index/fastanalysis.py: a text field's words, frequencies, weights and encoded positions are exactly
+Whoosh's own, in the same order; other analyzers and values still go through Whoosh."""
+import random
+
+from whoosh.analysis import StemmingAnalyzer
+
+import index.writer  # noqa: F401  (installs the fast path)
+from index import fastanalysis
+from index.schema import build_schema
+
+WORDS = ["The", "the", "a", "I", "U.S.", "u.s.a.", "Health-care", "caring", "Cares", "of", "and", "in", "to",
+         "İstanbul", "ΟΔΟΣ", "naïve", "3.14", "2015", "x", "don't", "Lavrov’s", "e-mail", "__init__", "Σ",
+         "ﬁnance", "STRASSE", "straße", "—", "…", "“quoted”", "a.b.c...", "Obama's", "jobs", "running", "ran"]
+
+
+def both(field, value, **kwargs):
+    ours = list(field.format.word_values(value, field.analyzer, **kwargs))
+    whooshs = list(fastanalysis._original_word_values(field.format, value, field.analyzer, **kwargs))
+    return ours, whooshs
+
+
+def test_body_title_and_quote_words_are_whooshs():
+    schema = build_schema()
+    rng = random.Random(13)
+    for name in ("body", "title", "quote"):  # title: field boost 2.0 in the weights
+        field = schema[name]
+        assert fastanalysis._plan_for(field.analyzer) is not None
+        for _ in range(300):
+            text = rng.choice([" ", "  ", "\n", ", "]).join(rng.choice(WORDS) for _ in range(rng.randint(0, 80)))
+            ours, whooshs = both(field, text, mode="index")
+            assert ours == whooshs, (name, text)
+    with open(__file__, encoding="utf-8") as fh:  # a longer real text
+        ours, whooshs = both(schema["body"], fh.read(), mode="index")
+    assert ours == whooshs and len(ours) > 50
+
+
+def test_stop_words_without_renumbering_keep_their_gaps():
+    analyzer = StemmingAnalyzer(stoplist=frozenset({"the", "of"}))
+    analyzer.items[2].renumber = False
+    field = build_schema()["body"]
+    ours = list(field.format.word_values("the cost of the care of health", analyzer, mode="index"))
+    whooshs = list(fastanalysis._original_word_values(field.format, "the cost of the care of health", analyzer,
+                                                      mode="index"))
+    assert ours == whooshs
+
+
+def test_other_analyzers_and_values_go_through_whoosh():
+    schema = build_schema()
+    person = schema["person"]
+    assert fastanalysis._plan_for(person.analyzer) is None
+    ours, whooshs = both(person, "Sergei V. Lavrov || Mr. John Kerry", mode="index")
+    assert ours == whooshs and ours
+    body = schema["body"]
+    ours, whooshs = both(body, ["health", "care", "health"], mode="index")  # a pre-tokenized value
+    assert ours == whooshs
