@@ -19,12 +19,14 @@ from whoosh.formats import Positions
 
 _STEM_CACHE_LIMIT = 200_000  # distinct words remembered per analyzer before starting afresh
 _original_word_values = Positions.word_values
-_plans: dict[int, tuple] = {}  # id(analyzer) -> (analyzer, plan or None)
+_plans: dict[tuple, tuple] = {}  # the analyzer's settings -> plan: equal analyzers share one stem cache
 
 
-def _plan(analyzer):
+def _plan_for(analyzer):
     """(expression, stop words, min size, max size, renumber, stem function, words not stemmed, stem
-    cache) for a tokenizer | lowercase | stop | stem analyzer; None for anything else."""
+    cache) for a tokenizer | lowercase | stop | stem analyzer; None for anything else. Keyed by the
+    settings, not the object: every opened index unpickles its own schema, and keying by identity
+    kept one plan (and its stem cache) per opened index alive for good."""
     items = getattr(analyzer, "items", None)
     if type(analyzer) is not CompositeAnalyzer or items is None or len(items) != 4:
         return None
@@ -32,14 +34,12 @@ def _plan(analyzer):
     if (type(tokenizer) is not RegexTokenizer or tokenizer.gaps or type(lowercase) is not LowercaseFilter
             or type(stop) is not StopFilter or type(stemmer) is not StemFilter or stemmer.lang):
         return None
-    return (tokenizer.expression, stop.stops, stop.min, stop.max, stop.renumber, stemmer.stemfn, stemmer.ignore, {})
-
-
-def _plan_for(analyzer):
-    entry = _plans.get(id(analyzer))
-    if entry is None or entry[0] is not analyzer:
-        entry = _plans[id(analyzer)] = (analyzer, _plan(analyzer))
-    return entry[1]
+    key = (tokenizer.expression, frozenset(stop.stops), stop.min, stop.max, stop.renumber, stemmer.stemfn,
+           frozenset(stemmer.ignore))
+    plan = _plans.get(key)
+    if plan is None:
+        plan = _plans[key] = (*key, {})
+    return plan
 
 
 def word_values(self, value, analyzer, **kwargs):

@@ -53,3 +53,13 @@ def test_other_analyzers_and_values_go_through_whoosh():
     body = schema["body"]
     ours, whooshs = both(body, ["health", "care", "health"], mode="index")  # a pre-tokenized value
     assert ours == whooshs
+
+
+def test_equal_analyzers_of_separately_opened_indexes_share_one_plan(tmp_path):
+    from index.store import open_index
+    from index.writer import open_or_create
+
+    open_or_create(tmp_path)
+    before = len(fastanalysis._plans)
+    plans = {id(fastanalysis._plan_for(open_index(tmp_path).schema["body"].analyzer)) for _ in range(5)}
+    assert len(plans) == 1 and len(fastanalysis._plans) <= before + 1
