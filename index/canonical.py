@@ -16,6 +16,7 @@ import json
 import os
 import re
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 from index.names import person_key, strip_accents, strip_possessive, surname_key
@@ -60,9 +61,13 @@ _aliases(ORG_ALIASES, "Al Qaeda", "al Qaeda", "al-Qaeda", "Al-Qaeda", "al-Qaida"
 _aliases(ORG_ALIASES, "Russian Foreign Ministry", "Russia's Foreign Ministry", "Foreign Ministry of Russia")
 
 
+_SPACES = re.compile(r"\s+")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)  # the same names come back in every article
 def _plain(name: str) -> str:
-    name = strip_possessive(re.sub(r"\s+", " ", name).strip())
-    return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    return _LEADING_THE.sub("", strip_possessive(_SPACES.sub(" ", name).strip()))
 
 
 def alias_of(name: str, kind: str) -> str | None:
@@ -71,6 +76,7 @@ def alias_of(name: str, kind: str) -> str | None:
     return table.get(_plain(name).lower())
 
 
+@lru_cache(maxsize=65536)
 def known_kind(name: str) -> str | None:
     plain = _plain(name).lower()
     if plain in ORG_ALIASES:

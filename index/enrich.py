@@ -50,14 +50,21 @@ class Enrichment:
     mentions: list[dict] = field(default_factory=list)  # {kind, value, text, field, start, end}
 
 
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
 def mask_boilerplate(body: str) -> str:
-    chars = list(body)
-    for pattern in BOILERPLATE:
-        for m in pattern.finditer(body):
-            for i in range(m.start(), m.end()):
-                if chars[i] != "\n":
-                    chars[i] = " "
-    return "".join(chars)
+    spans = sorted((m.start(), m.end()) for pattern in BOILERPLATE for m in pattern.finditer(body))
+    if not spans:
+        return body
+    parts, done = [], 0
+    for start, end in spans:  # overlapping matches: mask each character once
+        start = max(start, done)
+        if end > start:
+            parts += [body[done:start], _NOT_NEWLINE.sub(" ", body[start:end])]
+            done = end
+    parts.append(body[done:])
+    return "".join(parts)
 
 
 def analysed_text(article: SourceArticle) -> tuple[str, int]:
@@ -77,31 +84,33 @@ def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_proc
     if first is None:  # nothing to enrich (an unchanged corpus): spaCy is never loaded
         return
     nlp = load_pipeline()
-    pending: deque[tuple[SourceArticle, int]] = deque()
+    pending: deque[tuple[SourceArticle, str, int]] = deque()
 
     def texts():
         for article in chain([first], iterator):
             text, offset = analysed_text(article)
-            pending.append((article, offset))
+            pending.append((article, text, offset))
             yield text
 
     for doc in parse(nlp, texts(), n_process=n_process, batch_size=batch_size):
-        article, offset = pending.popleft()
+        article, text, offset = pending.popleft()
         try:
-            result: Enrichment | Exception = enrich_doc(article, doc, offset, table)
+            result: Enrichment | Exception = enrich_doc(article, doc, offset, table, text)
         except Exception as exc:  # one odd document must not stop the run; the caller reports it
             result = exc
         yield article, result
 
 
-def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTable) -> Enrichment:
-    text = doc.text
+def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTable,
+               text: str | None = None) -> Enrichment:
+    """`text`: the text `doc` was parsed from, when the caller has it (`doc.text` joins every token)."""
+    text = doc.text if text is None else text
     metadata = infer_metadata(article.title, article.body, article.outlet, article.date, article.author)
     quote_spans = find_quote_spans(text)
     inside_quote = quote_index(quote_spans, len(text))
     ignore = bytearray(len(text))  # masked characters are spaces already; nothing more to skip
     sentences = Sentences(doc)
-    mentions = extract_mentions(doc, ignore, sentences, title_end=body_offset)
+    mentions = extract_mentions(doc, ignore, sentences, title_end=body_offset, text=text)
     persons = ArticlePersons(mentions)
     canonicalise(mentions, persons, table)
 

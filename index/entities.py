@@ -224,12 +224,13 @@ def _line_parts(doc):
 
 
 def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
-                     title_end: int = 0) -> list[Mention]:
+                     title_end: int = 0, text: str | None = None) -> list[Mention]:
     """Entity mentions from a parsed doc; characters flagged in `ignore` (credits, boilerplate)
-    contribute nothing. The first `title_end` characters are the headline."""
+    contribute nothing. The first `title_end` characters are the headline. `text`: the doc's text
+    when the caller has it (`doc.text` joins every token each time)."""
     sentences = sentences or Sentences(doc)
     mentions: list[Mention] = []
-    body_words = _LazyLowerWords(doc.text, title_end)
+    body_words = _LazyLowerWords(doc.text if text is None else text, title_end)
     for ent in _line_parts(doc):
         if ent is None or ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
             continue

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
@@ -157,7 +157,7 @@ class Quote:
     confidence: float
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return dict(self.__dict__)  # all fields are scalars: no deep copy (dataclasses.asdict) needed
 
 
 class SpeakerFinder:
