@@ -18,7 +18,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from index import fastanalysis
+from index import fastanalysis, fastflush
 from index.canonical import TABLE_FILE, CanonicalTable
 from index.commits import BackgroundWriter
 from index.curation.apply import IndexCuration
@@ -28,6 +28,7 @@ from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, r
 from index.schema import FACETS, build_schema, join_searchable, join_values
 
 fastanalysis.install()  # text fields' words indexed without a generator chain per word (index/fastanalysis.py)
+fastflush.install()  # segments written with less Python per posting (index/fastflush.py)
 
 COMMIT_EVERY = 200
 WRITER_TIMEOUT = 10.0  # seconds to wait for another run's lock
