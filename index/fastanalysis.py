@@ -19,6 +19,9 @@ from whoosh.formats import Positions
 
 _STEM_CACHE_LIMIT = 200_000  # distinct words remembered per analyzer before starting afresh
 _original_word_values = Positions.word_values
+_original_encode = Positions.encode
+_SINGLE_POSITIONS: dict[int, bytes] = {}  # position -> Whoosh's encoding of [position]
+_SINGLE_LIMIT = 1 << 16  # positions past this (very long documents) are encoded each time
 _plans: dict[tuple, tuple] = {}  # the analyzer's settings -> plan: equal analyzers share one stem cache
 
 
@@ -62,8 +65,17 @@ def word_values(self, value, analyzer, **kwargs):
             stem = stems[text] = text if text in ignore else stemfn(text)
         poses.setdefault(stem, []).append(pos)
     boost = self.field_boost
+    encode = self.encode
+    # most words occur once in a document: their encoding, a pickle, depends on the position alone
+    single = _SINGLE_POSITIONS if type(self).encode is _original_encode else None
     for word, poslist in poses.items():
-        yield (word, len(poslist), float(len(poslist)) * boost, self.encode(poslist))
+        if single is not None and len(poslist) == 1 and poslist[0] < _SINGLE_LIMIT:
+            encoded = single.get(poslist[0])
+            if encoded is None:
+                encoded = single[poslist[0]] = encode(poslist)
+        else:
+            encoded = encode(poslist)
+        yield (word, len(poslist), float(len(poslist)) * boost, encoded)
 
 
 def install() -> None:
