@@ -1,14 +1,16 @@
-"""Whoosh writes a segment's postings with less Python per posting.
+"""Whoosh takes a document's postings into its pool, and writes a segment's, with less Python.
 
-When a segment is flushed (every commit, and every merge inside one), Whoosh's
+Every posting of every document passes through `PostingPool.add`, which asserts its types before
+appending it. When a segment is flushed (every commit, and every merge inside one), Whoosh's
 `FieldWriter.add_postings` takes each posting of the sorted pool and, for every one of them, looks
 up the document's field length in the segment's length column (a seek and a read in a file) and
 calls the postings writer's `add_posting`, which type-checks its four arguments before appending
 them. A benchmark article has ~600 postings; that was ~4 ms of the main process's CPU per article
 in an indexing run, on the same two cores as the parsing workers.
 
-`install()` gives Whoosh's W3 field writer an `add_postings` that does the same with each
-(field, document) length looked up once and the posting appended in place: the same calls to
+`install()` gives the pool an `add` without the assertions (the same size estimate, so the same
+runs) and Whoosh's W3 field writer an `add_postings` that does the same with each (field,
+document) length looked up once and the posting appended in place: the same calls to
 `start_field`/`start_term`/`finish_term`/`finish_field` in the same order, the same block buffers,
 so the same bytes on disk (tested against Whoosh's own, file by file). Idempotent; applied by
 `index.writer` on import.
@@ -18,8 +20,12 @@ from __future__ import annotations
 
 from whoosh.codec.base import FieldWriter, OutOfOrderError
 from whoosh.codec.whoosh3 import W3FieldWriter
+from whoosh.writing import PostingPool
 
 _original_add_postings = FieldWriter.add_postings
+_original_pool_add = PostingPool.add
+# Whoosh's estimate of a posting's size in memory, without the lengths of its three strings
+_POSTING_OVERHEAD = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
 _UNKNOWN = object()
 
 
@@ -82,10 +88,23 @@ def add_postings(self, schema, lengths, items) -> None:
         finish_field()
 
 
+def pool_add(self, item) -> None:
+    """`PostingPool.add` (whoosh/writing.py) without its type assertions: every posting of every
+    document passes here on its way to the sorted pool."""
+    fieldname, tbytes, _, _, vbytes = item
+    self.fieldnames.add(fieldname)
+    self.currentsize += _POSTING_OVERHEAD + len(fieldname) + len(tbytes) * 2 + len(vbytes or "")
+    if self.currentsize > self.limit:
+        self.save()
+    self.current.append(item)
+
+
 def install() -> None:
     W3FieldWriter.add_postings = add_postings  # type: ignore[method-assign]
+    PostingPool.add = pool_add  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
     """Back to Whoosh's own (for the tests that compare the two)."""
     W3FieldWriter.add_postings = _original_add_postings  # type: ignore[method-assign]
+    PostingPool.add = _original_pool_add  # type: ignore[method-assign]

@@ -32,7 +32,8 @@ def _build(directory: Path, docs: list[dict], fast: bool) -> dict[str, bytes]:
         directory.mkdir()
         ix = whoosh_index.create_in(str(directory), build_schema())
         for start in range(0, len(docs), 40):
-            writer = ix.writer(compound=False)  # a compound file holds timestamps
+            # a compound file holds timestamps; a small pool limit spills postings to sorted runs
+            writer = ix.writer(compound=False, limitmb=0.05)
             for doc in docs[start:start + 40]:
                 writer.update_document(**{k: v for k, v in doc.items() if v})
             if start:
