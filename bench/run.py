@@ -136,7 +136,11 @@ for _ in nlp.pipe(texts, batch_size=16, n_process={jobs}):
     pass
 print(json.dumps({{"docs": len(texts), "seconds": time.perf_counter() - t}}))
 """
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    # the environment of newsfind's own processes (search/__init__.py): OpenBLAS with one thread, not
+    # one spinning thread per core in each of the forked workers
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True,
+                          env=env)
     data = json.loads(proc.stdout.strip().splitlines()[-1])
     data["docs_per_s"] = data["docs"] / data["seconds"]
     return data
