@@ -288,23 +288,34 @@ class ArticlePersons:
     """The persons of one article: each mention resolved to the article's fullest form.
 
     A lone surname goes to the full name with that surname; when two people share it (Bill and
-    Hillary Clinton), to the one named most recently before the mention. A lone first name goes to
-    the one full name that starts with it ("Hillary" -> "Hillary Clinton")."""
+    Hillary Clinton), to the one named most recently before the mention; a surname with a gendered
+    title ("Mrs. Clinton") means one person throughout. A lone first name goes to the one full name
+    that starts with it ("Hillary" -> "Hillary Clinton")."""
 
     def __init__(self, mentions: list[Mention]) -> None:
         self.full_names: dict[str, str] = {}  # person_key -> longest display form in the article
         self.by_surname: dict[str, list[str]] = {}  # surname key -> person keys
         self.positions: list[tuple[int, str]] = []  # (character offset, person key) of full mentions
         self.female: dict[str, bool] = {}  # person key -> gender evidence, where titles or names give it
+        self._titled: dict[tuple[str, bool], str] = {}  # (surname key, female) -> the person key it means
         for m in mentions:
             if m.kind == "person" and len(core_tokens(m.name)) >= 2:
                 self.add(m.name, m.start)
         for m in mentions:  # "Mrs. Trump" says something about the Trump it resolves to
-            if m.kind == "person":
+            if m.kind == "person" and self._names_one_person(m.name):
                 full = self.resolve(m.name, m.start, looks_female(m.titles, m.name))
                 evidence = looks_female(m.titles, full or m.name)
                 if full is not None and evidence is not None:
                     self.female.setdefault(person_key(full), evidence)
+        for m in mentions:  # in reading order: the first "Mrs. Clinton" decides who every later one is
+            if m.kind == "person":
+                self.resolve(m.name, m.start, looks_female(m.titles, m.name))
+
+    def _names_one_person(self, name: str) -> bool:
+        """`name` is a full name of the article or a surname only one of its people has: what its title
+        says ("Mr. Khan") is evidence about that person, not a guess between the Khans."""
+        key = person_key(name)
+        return key in self.full_names or " " not in key and len(self.by_surname.get(surname_key(name), [])) == 1
 
     def add(self, name: str, position: int | None = None) -> str:
         key = person_key(name)
@@ -334,6 +345,11 @@ class ArticlePersons:
             keys = [k for k in keys if self.female.get(k, female) == female] or keys
         if len(keys) == 1:
             return self.full_names[keys[0]]
+        if keys and female is not None:  # 'Mrs. Clinton' is one person all through an article
+            titled = (surname_key(name), female)
+            if titled not in self._titled:
+                self._titled[titled] = self._shared_surname_owner(keys, position)
+            return self.full_names[self._titled[titled]]
         if keys:
             return self.full_names[self._shared_surname_owner(keys, position)]
         firsts = [k for k in self.full_names if k.split()[0] == key]

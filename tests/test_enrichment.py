@@ -499,3 +499,22 @@ def test_a_he_never_goes_to_a_woman_named_by_her_first_name_alone():
                     "Some of the senator's advisers, including his wife, Jane, also were at the meeting. "
                     "He said that there was no discussion of the election.")
     assert speaker_of(e, "no discussion") == "Bernie Sanders"
+
+
+def test_a_surname_with_a_gendered_title_means_one_person_all_through_the_article():
+    # 'Mrs. Clinton' stays Hillary when Chelsea Clinton is named just before; a 'Ms. Khan' after 'Mr. Khan'
+    # tells nothing about which Khan is a woman, so neither becomes the son named just before
+    e = enrich_text(
+        "Hillary Clinton spoke at the foundation's dinner in New York on Monday. Mrs. Clinton said the work "
+        "would go on whatever happened in November.\n\n"
+        "An ambassador wrote to Mrs. Clinton about a visit to Ukraine by Chelsea Clinton and her husband. "
+        "Mrs. Clinton replied, “Hearing nice things about your children is as good as it gets.”")
+    assert speaker_of(e, "nice things") == "Hillary Clinton"
+    assert e.speakers == ["Hillary Clinton"], e.speakers
+    e = enrich_text(
+        "The parents of a fallen soldier, Khizr and Ghazala Khan, have criticized Donald Trump for days.\n\n"
+        "Mr. Khan said on Sunday that Mr. Trump had shown disrespect to his wife. "
+        "Ms. Khan said she had not spoken at the convention because she could not talk about her son, Humayun Khan."
+        "\n\n“Whoever saw me felt me in their heart,” Ms. Khan wrote.")
+    assert "Humayun Khan" not in e.speakers, e.speakers
+    assert speaker_of(e, "felt me") == "Ghazala Khan"
