@@ -208,11 +208,34 @@ def _without_headline_words(doc, ent, body_words: _LazyLowerWords):
     return span
 
 
+_SPACED_DASHES = frozenset({"-", "--", "—", "–", "―"})
+
+
+def _dash_parts(doc, ent):
+    """An entity split at a dash with spaces around it, where the model ran a dateline into the name after
+    it ('CLEVELAND - Donald Trump' tagged ORG): the dateline in capitals is a place, and a part that opens
+    with a first name and has a surname is a person, whatever the label of the whole."""
+    dashes = [i for i in range(ent.start + 1, ent.end - 1) if doc[i].text in _SPACED_DASHES
+              and doc[i - 1].whitespace_ and doc[i].whitespace_]
+    if not dashes:
+        yield ent
+        return
+    for lo, hi in zip([ent.start, *(i + 1 for i in dashes)], [*dashes, ent.end], strict=True):
+        part = doc[lo:hi]
+        label = ent.label_
+        if lo == ent.start and part.text.isupper() and part.text[:1].isalpha():
+            label = "GPE"
+        elif lo > ent.start and len(part) >= 2 and is_first_name(part[0].text) and part[-1].text[:1].isupper():
+            label = "PERSON"
+        yield doc.char_span(part.start_char, part.end_char, label=label)
+
+
 def _line_parts(doc):
-    """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov")."""
+    """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov") or ran a
+    dateline into a name ('CLEVELAND - Donald Trump')."""
     for ent in doc.ents:
         if "\n" not in ent.text:
-            yield ent
+            yield from _dash_parts(doc, ent)
             continue
         start = ent.start
         for i in range(ent.start, ent.end + 1):

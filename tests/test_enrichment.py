@@ -518,3 +518,14 @@ def test_a_surname_with_a_gendered_title_means_one_person_all_through_the_articl
         "\n\n“Whoever saw me felt me in their heart,” Ms. Khan wrote.")
     assert "Humayun Khan" not in e.speakers, e.speakers
     assert speaker_of(e, "felt me") == "Ghazala Khan"
+
+
+def test_a_dateline_the_model_ran_into_the_name_after_it_is_a_place_and_the_name_a_person():
+    e = enrich_text(
+        "CLEVELAND - Donald Trump painted a dire portrait of a nation in crisis on Thursday night.\n\n"
+        "\"I am your voice,\" Trump said in a long address to the delegates.\n\n"
+        "Trump's gloomy tone was a jarring contrast to the sunny introduction by his daughter Ivanka Trump.",
+        title="Republican assails elites as he accepts party nomination")
+    assert "Cleveland - Donald Trump" not in e.orgs and "Cleveland" in e.places
+    assert speaker_of(e, "your voice") == "Donald Trump"  # not the daughter named first in full
+    assert e.speakers == ["Donald Trump"], e.speakers
