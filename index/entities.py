@@ -51,6 +51,13 @@ ORG_WORDS = re.compile(
     r"Navy|Court|Bank|University|Institute|Association|Union|Organization|Organisation|Group|Company|"
     r"Corporation|Inc|Ltd|Times|Post|News|Journal|Agency|Assembly|Parliament|Senate|House)\b"
 )
+# Last words of a name that make it an organisation's, whatever the model's label, and that are no
+# surnames (unlike 'Post', 'House' or 'Times': 'Marjorie Merriweather Post', 'Edward House').
+ORG_ENDING = re.compile(
+    r"(?:\bWhite House|\b(?:Foundation|Party|Company|Corporation|Department|Ministry|Committee|Commission|"
+    r"Council|Agency|Institute|Association|Organization|Organisation|University|Administration|Campaign|"
+    r"Inc|Ltd))\.?$"
+)
 _VALID_NAME_CHARS = re.compile(r"^[^\W\d_][\w .'’-]*$", re.UNICODE)
 _VALID_PROPER_CHARS = re.compile(r"^[\w][\w .'’&-]*$", re.UNICODE)
 LABEL_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": None}
@@ -266,6 +273,8 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
         if kind is None:
             continue
         titles = _titles_before(doc, ent.start, sentences)
+        if kind == "person" and ORG_ENDING.search(ent.text):  # 'the Obama White House', 'Peterson Foundation'
+            kind = "org"
         if kind == "person":
             name = _person_name(ent.text) if _has_proper_noun(ent) else ""
             # title words before the last word: 'King' ends 'Billie Jean King' as her surname
@@ -284,6 +293,7 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
             # makes it a person, not one before another name ("Senator Chuck Schumer of New York")
             # "Sergey V. Lavrov" tagged ORG: a middle initial is a person's
             if (kind != "person" and not known_kind(ent.text) and not ORG_WORDS.search(name)
+                    and not ORG_ENDING.search(name)
                     and _person_name(name)
                     and ((set(leading) | _titles_before(doc, ent.start, sentences, adjacent_only=True))
                          & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):

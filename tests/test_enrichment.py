@@ -529,3 +529,14 @@ def test_a_dateline_the_model_ran_into_the_name_after_it_is_a_place_and_the_name
     assert "Cleveland - Donald Trump" not in e.orgs and "Cleveland" in e.places
     assert speaker_of(e, "your voice") == "Donald Trump"  # not the daughter named first in full
     assert e.speakers == ["Donald Trump"], e.speakers
+
+
+def test_a_name_ending_in_an_organisation_word_is_an_organisation_and_no_first_name_of_a_person():
+    e = enrich_text(
+        "Jennifer Palmieri, a veteran of the Obama White House, declined to comment. The Obama White House had "
+        "particularly disliked the gatherings.\n\n"
+        "“We will keep our promises,” Obama said on Tuesday.\n\n"
+        "The Peter G. Peterson Foundation paid for the study.")
+    assert "Obama White House" in e.orgs and "Peter G. Peterson Foundation" in e.orgs
+    assert e.persons == ["Jennifer Palmieri", "Obama"], e.persons
+    assert speaker_of(e, "promises") == "Obama"  # not 'Obama White House', a 'person' whose first name is Obama
