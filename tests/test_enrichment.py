@@ -540,3 +540,12 @@ def test_a_name_ending_in_an_organisation_word_is_an_organisation_and_no_first_n
     assert "Obama White House" in e.orgs and "Peter G. Peterson Foundation" in e.orgs
     assert e.persons == ["Jennifer Palmieri", "Obama"], e.persons
     assert speaker_of(e, "promises") == "Obama"  # not 'Obama White House', a 'person' whose first name is Obama
+
+
+def test_a_spokesman_or_chairman_with_a_womans_first_name_is_a_she():
+    e = enrich_text(
+        "Dahlys Hamilton is listed as the chairman of Hispanic Patriots for Trump. Recently she announced on her "
+        "Facebook page that she was leaving the Cruz campaign.\n\n"
+        "LeVell said the group is not a political committee. Trump spokesman Hope Hicks confirmed that the group "
+        "was created independently from the campaign. \"They are not affiliated with the campaign,\" she said.")
+    assert speaker_of(e, "not affiliated") == "Hope Hicks"
