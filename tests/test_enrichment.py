@@ -549,3 +549,16 @@ def test_a_spokesman_or_chairman_with_a_womans_first_name_is_a_she():
         "LeVell said the group is not a political committee. Trump spokesman Hope Hicks confirmed that the group "
         "was created independently from the campaign. \"They are not affiliated with the campaign,\" she said.")
     assert speaker_of(e, "not affiliated") == "Hope Hicks"
+
+
+def test_speech_another_person_reports_makes_no_speaker_and_no_quote_of_the_reporters_words():
+    e = enrich_text(
+        "Bernie Sanders had breakfast in New York with Al Sharpton on Wednesday. Sanders' spokesman Michael Briggs "
+        "said Sharpton asked for the meeting.\n\n"
+        "Clinton: “Our goal is not to contain ISIS but to defeat it.” Bush: “The mission is to destroy ISIS.”\n\n"
+        "Jeb Bush and Hillary Clinton, among others, reject the term.")
+    assert "Al Sharpton" not in e.speakers and "Michael Briggs" in e.speakers, e.speakers
+    assert speaker_of(e, "Sharpton asked") == "Michael Briggs"
+    assert not [q for q in e.quotes if q["speaker"] == "Al Sharpton"], e.quotes
+    # the lines of a transcript quote; a name and colon inside one still speaks
+    assert speaker_of(e, "mission is to destroy") == "Jeb Bush" and "Jeb Bush" in e.speakers
