@@ -181,6 +181,7 @@ class SpeakerFinder:
         self._resolved: dict[int, str | None] = {}
         self._tentative: set[int] = set()  # pronouns resolved to a person only mentioned, not a subject
         self._gender: dict[str, bool | None] = {}
+        self._lower_words: frozenset[str] | None = None
         self._tagged_persons = {person_key(n): n for n in {m.name for m in mentions if m.kind == "person"}}
         for m in mentions:
             if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
@@ -723,10 +724,24 @@ class SpeakerFinder:
             for c in t.children:
                 if c.dep_ in ("appos", "compound", "flat", "acl", "agent") or (
                         c.dep_ == "pobj" and t.lower_ == "by"):
-                    if c.dep_ == "compound" and not is_proper_noun(t) and self._person_at(c):
-                        continue  # "a senior Obama administration official": Obama owns the source
+                    if c.dep_ == "compound" and not self._names_person(t) and self._person_at(c):
+                        continue  # "a senior Obama administration official", "Former Clinton Pollster Says"
                     stack.append(c)
         return None
+
+    def _names_person(self, tok) -> bool:
+        """`tok` is part of a person's name: a person mention, or a proper noun outside any mention that is no
+        word of a headline in title case ('Former Clinton Pollster Says')."""
+        mention = self.by_token.get(tok.i)
+        if mention is not None:
+            return mention.kind == "person"
+        return is_proper_noun(tok) and tok.lower_ not in self._lower_case_words()
+
+    def _lower_case_words(self) -> frozenset[str]:
+        """The words the article writes in lower case somewhere."""
+        if self._lower_words is None:
+            self._lower_words = frozenset(re.findall(r"\b[a-z]+\b", self.text))
+        return self._lower_words
 
     def _person_at(self, tok) -> bool:
         """A person's name in the phrase under `tok` (which modifies a common noun)."""

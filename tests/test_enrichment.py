@@ -562,3 +562,11 @@ def test_speech_another_person_reports_makes_no_speaker_and_no_quote_of_the_repo
     assert not [q for q in e.quotes if q["speaker"] == "Al Sharpton"], e.quotes
     # the lines of a transcript quote; a name and colon inside one still speaks
     assert speaker_of(e, "mission is to destroy") == "Jeb Bush" and "Jeb Bush" in e.speakers
+
+
+def test_a_person_qualifying_a_title_case_headline_noun_is_no_source():
+    e = enrich_text(
+        "Former Bill Clinton pollster Doug Schoen says Hillary Clinton is in trouble in the California primary.\n\n"
+        "“She has to worry about turnout among young voters,” Schoen said on Fox News.",
+        title="Former Clinton Pollster Says Clinton Is In Trouble In California Primaries")
+    assert e.speakers == ["Doug Schoen"], e.speakers  # 'Pollster', written in lower case in the body, is Clinton's
