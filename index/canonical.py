@@ -58,6 +58,21 @@ _aliases(ORG_ALIASES, "CIA", "Central Intelligence Agency")
 _aliases(ORG_ALIASES, "Congress", "U.S. Congress", "US Congress")
 _aliases(ORG_ALIASES, "Al Qaeda", "al Qaeda", "al-Qaeda", "Al-Qaeda", "al-Qaida")
 _aliases(ORG_ALIASES, "Russian Foreign Ministry", "Russia's Foreign Ministry", "Foreign Ministry of Russia")
+# News outlets and agencies that the model often tags as a person ('Politico reported', 'Xinhua said'); none is
+# also a person's name ('Bloomberg', 'Breitbart' and 'Fox' are, so they are left out).
+_aliases(ORG_ALIASES, "Politico", "POLITICO", "Politico Magazine")
+_aliases(ORG_ALIASES, "Xinhua", "Xinhua News Agency")
+_aliases(ORG_ALIASES, "Reuters", "Thomson Reuters")
+_aliases(ORG_ALIASES, "Associated Press", "AP", "the Associated Press")
+_aliases(ORG_ALIASES, "CNN", "Cable News Network")
+_aliases(ORG_ALIASES, "MSNBC")
+_aliases(ORG_ALIASES, "Fox News", "Fox News Channel")
+_aliases(ORG_ALIASES, "BuzzFeed", "BuzzFeed News", "Buzzfeed")
+_aliases(ORG_ALIASES, "Axios")
+_aliases(ORG_ALIASES, "Interfax")
+_aliases(ORG_ALIASES, "TASS", "Tass", "ITAR-TASS")
+_aliases(ORG_ALIASES, "RIA Novosti", "RIA")
+_aliases(ORG_ALIASES, "Al Jazeera", "Al-Jazeera", "Aljazeera")
 
 
 def _plain(name: str) -> str:

@@ -570,3 +570,12 @@ def test_a_person_qualifying_a_title_case_headline_noun_is_no_source():
         "“She has to worry about turnout among young voters,” Schoen said on Fox News.",
         title="Former Clinton Pollster Says Clinton Is In Trouble In California Primaries")
     assert e.speakers == ["Doug Schoen"], e.speakers  # 'Pollster', written in lower case in the body, is Clinton's
+
+
+def test_news_outlets_are_organisations_with_one_value_each_never_persons():
+    e = enrich_text("The official Xinhua news agency said the admiral was wrong. Xinhua said China would defend its "
+                    "islands.")
+    assert e.speakers == [] and e.persons == [] and "Xinhua" in e.speaker_orgs, (e.speakers, e.persons)
+    e = enrich_text("Rick Perry endorsed Ted Cruz on Monday.\n\n"
+                    "MSNBC and the AP carried the speech. The Associated Press said the crowd was small.")
+    assert e.orgs == ["MSNBC", "Associated Press"], e.orgs
