@@ -188,7 +188,8 @@ def _person_span(doc, ent):
 
 
 class _LazyLowerWords:
-    """The words written in lower case in the body (after `start`), collected on first use."""
+    """The words written in lower case in the body (after `start`), collected on first use; and whether the
+    body writes a word capitalised."""
 
     def __init__(self, text: str, start: int) -> None:
         self.text, self.start = text, start
@@ -198,6 +199,10 @@ class _LazyLowerWords:
         if self._words is None:
             self._words = set(re.findall(r"\b[a-z]+\b", self.text[self.start:]))
         return word in self._words
+
+    def written_capitalised(self, word: str) -> bool:
+        """The body (after `start`) writes `word` as it is written here, capitalised."""
+        return re.search(rf"\b{re.escape(word)}\b", self.text[self.start:]) is not None
 
 
 def _without_headline_words(doc, ent, body_words: _LazyLowerWords):
@@ -301,7 +306,48 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
         if name:
             mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
                                     ent.label_, titles))
+    _cut_headline_names_to_body_persons(doc, mentions, title_end)
     return _without_pairings(mentions)
+
+
+def _headline_word(tok, body_words: _LazyLowerWords) -> bool:
+    """A word of a headline that is no part of a name: a possessive, a form of a speech verb ('Slams',
+    'Tells', 'Says') or a word the body writes in lower case that is no first name ('Email', 'Should')."""
+    from index.speakers import CUE_FORMS  # imported here: speakers builds on this module
+
+    if is_first_name(tok.text):
+        return False
+    if tok.lower_.endswith("ing") and not body_words.written_capitalised(tok.text):
+        return True  # 'Bill Revoking Hillary’s Clearance'; a surname ('Manning') is capitalised in the body too
+    return tok.tag_ == "POS" or tok.lower_ in CUE_FORMS or tok.lower_ in body_words
+
+
+def _cut_headline_names_to_body_persons(doc, mentions: list[Mention], title_end: int) -> None:
+    """A headline's person run that the body never names, cut to its longest start (else end) that the body
+    names as a person, when what is cut holds a headline word: the model runs a title-case headline's verb or
+    noun into a name ('Ben Carson Slams Hillary', 'Donald Trump’s Speech', 'Clinton Email Story' -> 'Ben
+    Carson', 'Donald Trump', 'Clinton'; 'Maher Tells Guest' -> 'Maher' where the body has Bill Maher)."""
+    body = [m for m in mentions if m.kind == "person" and m.start >= title_end]
+    body_words = _LazyLowerWords(doc.text, title_end)
+    full_keys = {person_key(m.name) for m in body if len(core_tokens(m.name)) >= 2}
+    single_keys = {surname_key(m.name) for m in body} | {key.split()[0] for key in full_keys}
+
+    def known(name: str) -> bool:
+        return person_key(name) in full_keys if len(core_tokens(name)) >= 2 else person_key(name) in single_keys
+
+    for m in mentions:
+        if m.kind != "person" or m.start >= title_end or m.token_end - m.token_start < 2 or known(m.name):
+            continue
+        # the longest start first, then the longest end ('Bill Revoking Hillary’s' -> 'Hillary')
+        spans = [(m.token_start, end) for end in range(m.token_end - 1, m.token_start, -1)]
+        spans += [(start, m.token_end) for start in range(m.token_start + 1, m.token_end)]
+        for start, end in spans:
+            span = doc[start:end]
+            name = _person_name(span.text)
+            cut = [doc[i] for i in range(m.token_start, m.token_end) if not start <= i < end]
+            if name and known(name) and any(_headline_word(t, body_words) for t in cut):
+                m.name, m.start, m.end, m.token_start, m.token_end = name, span.start_char, span.end_char, start, end
+                break
 
 
 def _without_pairings(mentions: list[Mention]) -> list[Mention]:

@@ -1051,6 +1051,8 @@ _STRUCTURAL_RULES = frozenset({"transcript", "colon-name", "dash-line"})
 # Cue forms that show a speech verb before a colon ('Trump told Clinton: “...”'); 'agree' only introduces
 # a quote it follows ('Pollsters agree - Carl Bialik: “...”' is Bialik's)
 _CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, *PHRASAL, "according"})
+# Every form of a speech verb: a title-case headline runs them into names ('Ben Carson Slams Hillary').
+CUE_FORMS = frozenset({*_CUE_FORMS, *AFTER_QUOTE})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 

@@ -579,3 +579,13 @@ def test_news_outlets_are_organisations_with_one_value_each_never_persons():
     e = enrich_text("Rick Perry endorsed Ted Cruz on Monday.\n\n"
                     "MSNBC and the AP carried the speech. The Associated Press said the crowd was small.")
     assert e.orgs == ["MSNBC", "Associated Press"], e.orgs
+
+
+def test_a_headline_name_run_into_a_verb_or_noun_is_cut_to_the_person_the_body_names():
+    e = enrich_text("Ben Carson criticized Hillary Clinton on Sunday for her handling of the attack.\n\n"
+                    "“She should apologize to the families,” Carson said.",
+                    title="Ben Carson Slams Hillary Over Benghazi")
+    assert e.persons == ["Ben Carson", "Hillary Clinton"], e.persons
+    e = enrich_text("Rep. Michael McCaul said the bill would revoke the clearance of Hillary Clinton and her aides.",
+                    title="GOP Rep. McCaul Announces Bill Revoking Hillary’s Security Clearance")
+    assert "Bill Revoking Hillary" not in e.persons, e.persons
