@@ -18,7 +18,15 @@ import re
 import tempfile
 from pathlib import Path
 
-from index.names import person_key, strip_accents, strip_possessive, surname_key
+from index.names import (
+    is_female_first_name,
+    is_first_name,
+    is_male_first_name,
+    person_key,
+    strip_accents,
+    strip_possessive,
+    surname_key,
+)
 
 TABLE_FILE = "canonical.json"
 
@@ -101,6 +109,14 @@ def proper_key(name: str) -> str:
     return re.sub(r"[^\w]+", " ", plain).strip()
 
 
+def _fragment_ending_in_first_name(name: str, full: str) -> bool:
+    """`full`, the one name in the index ending in the lone first name `name`, opens with no first name: a
+    fragment the model tagged ('Stop Hillary' for 'Hillary'), not whom `name` means ('Larry David' for
+    'David' stays)."""
+    first = full.split()[0]
+    return (is_female_first_name(name) or is_male_first_name(name)) and not is_first_name(first)
+
+
 class CanonicalTable:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
@@ -133,7 +149,7 @@ class CanonicalTable:
             return name
         if " " not in key:  # a lone name: the one full name in the index with this surname
             candidates = self._surnames.get(surname_key(name), set())
-            if len(candidates) == 1:
+            if len(candidates) == 1 and not _fragment_ending_in_first_name(name, self.persons[next(iter(candidates))]):
                 return self.persons[next(iter(candidates))]
         if key not in self.persons:
             self.persons[key] = name

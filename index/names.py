@@ -304,6 +304,11 @@ def is_female_first_name(token: str) -> bool:
     return fold_token(token) in _FEMALE_FIRST_NAMES
 
 
+def is_male_first_name(token: str) -> bool:
+    """A man's first name the gender list knows ('Bernie', 'Donald')."""
+    return fold_token(token) in _MALE_FIRST_NAMES
+
+
 def is_first_name(token: str) -> bool:
     """A first name the gender lists know ('Bill', 'Alicia', 'Will'), or one that tells no gender."""
     key = fold_token(token)

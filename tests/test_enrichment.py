@@ -589,3 +589,11 @@ def test_a_headline_name_run_into_a_verb_or_noun_is_cut_to_the_person_the_body_n
     e = enrich_text("Rep. Michael McCaul said the bill would revoke the clearance of Hillary Clinton and her aides.",
                     title="GOP Rep. McCaul Announces Bill Revoking Hillary’s Security Clearance")
     assert "Bill Revoking Hillary" not in e.persons, e.persons
+
+
+def test_a_lone_first_name_is_no_fragment_of_the_index_that_ends_in_it():
+    table = CanonicalTable()
+    assert table.person("Stop Hillary") == "Stop Hillary"  # a fragment the model tagged in another article
+    assert table.person("Hillary") == "Hillary"
+    table.person("Larry David")
+    assert table.person("David") == "Larry David"  # a first name opens it: a surname that is also a first name
