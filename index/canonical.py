@@ -19,7 +19,15 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from index.names import person_key, strip_accents, strip_possessive, surname_key
+from index.names import (
+    is_female_first_name,
+    is_first_name,
+    is_male_first_name,
+    person_key,
+    strip_accents,
+    strip_possessive,
+    surname_key,
+)
 
 TABLE_FILE = "canonical.json"
 
@@ -59,6 +67,21 @@ _aliases(ORG_ALIASES, "CIA", "Central Intelligence Agency")
 _aliases(ORG_ALIASES, "Congress", "U.S. Congress", "US Congress")
 _aliases(ORG_ALIASES, "Al Qaeda", "al Qaeda", "al-Qaeda", "Al-Qaeda", "al-Qaida")
 _aliases(ORG_ALIASES, "Russian Foreign Ministry", "Russia's Foreign Ministry", "Foreign Ministry of Russia")
+# News outlets and agencies that the model often tags as a person ('Politico reported', 'Xinhua said'); none is
+# also a person's name ('Bloomberg', 'Breitbart' and 'Fox' are, so they are left out).
+_aliases(ORG_ALIASES, "Politico", "POLITICO", "Politico Magazine")
+_aliases(ORG_ALIASES, "Xinhua", "Xinhua News Agency")
+_aliases(ORG_ALIASES, "Reuters", "Thomson Reuters")
+_aliases(ORG_ALIASES, "Associated Press", "AP", "the Associated Press")
+_aliases(ORG_ALIASES, "CNN", "Cable News Network")
+_aliases(ORG_ALIASES, "MSNBC")
+_aliases(ORG_ALIASES, "Fox News", "Fox News Channel")
+_aliases(ORG_ALIASES, "BuzzFeed", "BuzzFeed News", "Buzzfeed")
+_aliases(ORG_ALIASES, "Axios")
+_aliases(ORG_ALIASES, "Interfax")
+_aliases(ORG_ALIASES, "TASS", "Tass", "ITAR-TASS")
+_aliases(ORG_ALIASES, "RIA Novosti", "RIA")
+_aliases(ORG_ALIASES, "Al Jazeera", "Al-Jazeera", "Aljazeera")
 
 
 _SPACES = re.compile(r"\s+")
@@ -90,6 +113,14 @@ def proper_key(name: str) -> str:
     """Key of an organisation or place: lower case, no accents, no 'the', no punctuation."""
     plain = strip_accents(_plain(name)).lower()
     return re.sub(r"[^\w]+", " ", plain).strip()
+
+
+def _fragment_ending_in_first_name(name: str, full: str) -> bool:
+    """`full`, the one name in the index ending in the lone first name `name`, opens with no first name: a
+    fragment the model tagged ('Stop Hillary' for 'Hillary'), not whom `name` means ('Larry David' for
+    'David' stays)."""
+    first = full.split()[0]
+    return (is_female_first_name(name) or is_male_first_name(name)) and not is_first_name(first)
 
 
 class CanonicalTable:
@@ -124,7 +155,7 @@ class CanonicalTable:
             return name
         if " " not in key:  # a lone name: the one full name in the index with this surname
             candidates = self._surnames.get(surname_key(name), set())
-            if len(candidates) == 1:
+            if len(candidates) == 1 and not _fragment_ending_in_first_name(name, self.persons[next(iter(candidates))]):
                 return self.persons[next(iter(candidates))]
         if key not in self.persons:
             self.persons[key] = name

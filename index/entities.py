@@ -51,6 +51,13 @@ ORG_WORDS = re.compile(
     r"Navy|Court|Bank|University|Institute|Association|Union|Organization|Organisation|Group|Company|"
     r"Corporation|Inc|Ltd|Times|Post|News|Journal|Agency|Assembly|Parliament|Senate|House)\b"
 )
+# Last words of a name that make it an organisation's, whatever the model's label, and that are no
+# surnames (unlike 'Post', 'House' or 'Times': 'Marjorie Merriweather Post', 'Edward House').
+ORG_ENDING = re.compile(
+    r"(?:\bWhite House|\b(?:Foundation|Party|Company|Corporation|Department|Ministry|Committee|Commission|"
+    r"Council|Agency|Institute|Association|Organization|Organisation|University|Administration|Campaign|"
+    r"Inc|Ltd))\.?$"
+)
 _VALID_NAME_CHARS = re.compile(r"^[^\W\d_][\w .'’-]*$", re.UNICODE)
 _VALID_PROPER_CHARS = re.compile(r"^[\w][\w .'’&-]*$", re.UNICODE)
 LABEL_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": None}
@@ -181,7 +188,8 @@ def _person_span(doc, ent):
 
 
 class _LazyLowerWords:
-    """The words written in lower case in the body (after `start`), collected on first use."""
+    """The words written in lower case in the body (after `start`), collected on first use; and whether the
+    body writes a word capitalised."""
 
     def __init__(self, text: str, start: int) -> None:
         self.text, self.start = text, start
@@ -191,6 +199,10 @@ class _LazyLowerWords:
         if self._words is None:
             self._words = set(re.findall(r"\b[a-z]+\b", self.text[self.start:]))
         return word in self._words
+
+    def written_capitalised(self, word: str) -> bool:
+        """The body (after `start`) writes `word` as it is written here, capitalised."""
+        return re.search(rf"\b{re.escape(word)}\b", self.text[self.start:]) is not None
 
 
 def _without_headline_words(doc, ent, body_words: _LazyLowerWords):
@@ -208,11 +220,34 @@ def _without_headline_words(doc, ent, body_words: _LazyLowerWords):
     return span
 
 
+_SPACED_DASHES = frozenset({"-", "--", "—", "–", "―"})
+
+
+def _dash_parts(doc, ent):
+    """An entity split at a dash with spaces around it, where the model ran a dateline into the name after
+    it ('CLEVELAND - Donald Trump' tagged ORG): the dateline in capitals is a place, and a part that opens
+    with a first name and has a surname is a person, whatever the label of the whole."""
+    dashes = [i for i in range(ent.start + 1, ent.end - 1) if doc[i].text in _SPACED_DASHES
+              and doc[i - 1].whitespace_ and doc[i].whitespace_]
+    if not dashes:
+        yield ent
+        return
+    for lo, hi in zip([ent.start, *(i + 1 for i in dashes)], [*dashes, ent.end], strict=True):
+        part = doc[lo:hi]
+        label = ent.label_
+        if lo == ent.start and part.text.isupper() and part.text[:1].isalpha():
+            label = "GPE"
+        elif lo > ent.start and len(part) >= 2 and is_first_name(part[0].text) and part[-1].text[:1].isupper():
+            label = "PERSON"
+        yield doc.char_span(part.start_char, part.end_char, label=label)
+
+
 def _line_parts(doc):
-    """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov")."""
+    """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov") or ran a
+    dateline into a name ('CLEVELAND - Donald Trump')."""
     for ent in doc.ents:
         if "\n" not in ent.text:
-            yield ent
+            yield from _dash_parts(doc, ent)
             continue
         start = ent.start
         for i in range(ent.start, ent.end + 1):
@@ -244,6 +279,8 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
         if kind is None:
             continue
         titles = _titles_before(doc, ent.start, sentences)
+        if kind == "person" and ORG_ENDING.search(ent.text):  # 'the Obama White House', 'Peterson Foundation'
+            kind = "org"
         if kind == "person":
             name = _person_name(ent.text) if _has_proper_noun(ent) else ""
             # title words before the last word: 'King' ends 'Billie Jean King' as her surname
@@ -262,6 +299,7 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
             # makes it a person, not one before another name ("Senator Chuck Schumer of New York")
             # "Sergey V. Lavrov" tagged ORG: a middle initial is a person's
             if (kind != "person" and not known_kind(ent.text) and not ORG_WORDS.search(name)
+                    and not ORG_ENDING.search(name)
                     and _person_name(name)
                     and ((set(leading) | _titles_before(doc, ent.start, sentences, adjacent_only=True))
                          & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
@@ -269,7 +307,48 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
         if name:
             mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
                                     ent.label_, titles))
+    _cut_headline_names_to_body_persons(doc, mentions, title_end)
     return _without_pairings(mentions)
+
+
+def _headline_word(tok, body_words: _LazyLowerWords) -> bool:
+    """A word of a headline that is no part of a name: a possessive, a form of a speech verb ('Slams',
+    'Tells', 'Says') or a word the body writes in lower case that is no first name ('Email', 'Should')."""
+    from index.speakers import CUE_FORMS  # imported here: speakers builds on this module
+
+    if is_first_name(tok.text):
+        return False
+    if tok.lower_.endswith("ing") and not body_words.written_capitalised(tok.text):
+        return True  # 'Bill Revoking Hillary’s Clearance'; a surname ('Manning') is capitalised in the body too
+    return tok.tag_ == "POS" or tok.lower_ in CUE_FORMS or tok.lower_ in body_words
+
+
+def _cut_headline_names_to_body_persons(doc, mentions: list[Mention], title_end: int) -> None:
+    """A headline's person run that the body never names, cut to its longest start (else end) that the body
+    names as a person, when what is cut holds a headline word: the model runs a title-case headline's verb or
+    noun into a name ('Ben Carson Slams Hillary', 'Donald Trump’s Speech', 'Clinton Email Story' -> 'Ben
+    Carson', 'Donald Trump', 'Clinton'; 'Maher Tells Guest' -> 'Maher' where the body has Bill Maher)."""
+    body = [m for m in mentions if m.kind == "person" and m.start >= title_end]
+    body_words = _LazyLowerWords(doc.text, title_end)
+    full_keys = {person_key(m.name) for m in body if len(core_tokens(m.name)) >= 2}
+    single_keys = {surname_key(m.name) for m in body} | {key.split()[0] for key in full_keys}
+
+    def known(name: str) -> bool:
+        return person_key(name) in full_keys if len(core_tokens(name)) >= 2 else person_key(name) in single_keys
+
+    for m in mentions:
+        if m.kind != "person" or m.start >= title_end or m.token_end - m.token_start < 2 or known(m.name):
+            continue
+        # the longest start first, then the longest end ('Bill Revoking Hillary’s' -> 'Hillary')
+        spans = [(m.token_start, end) for end in range(m.token_end - 1, m.token_start, -1)]
+        spans += [(start, m.token_end) for start in range(m.token_start + 1, m.token_end)]
+        for start, end in spans:
+            span = doc[start:end]
+            name = _person_name(span.text)
+            cut = [doc[i] for i in range(m.token_start, m.token_end) if not start <= i < end]
+            if name and known(name) and any(_headline_word(t, body_words) for t in cut):
+                m.name, m.start, m.end, m.token_start, m.token_end = name, span.start_char, span.end_char, start, end
+                break
 
 
 def _without_pairings(mentions: list[Mention]) -> list[Mention]:
@@ -289,23 +368,34 @@ class ArticlePersons:
     """The persons of one article: each mention resolved to the article's fullest form.
 
     A lone surname goes to the full name with that surname; when two people share it (Bill and
-    Hillary Clinton), to the one named most recently before the mention. A lone first name goes to
-    the one full name that starts with it ("Hillary" -> "Hillary Clinton")."""
+    Hillary Clinton), to the one named most recently before the mention; a surname with a gendered
+    title ("Mrs. Clinton") means one person throughout. A lone first name goes to the one full name
+    that starts with it ("Hillary" -> "Hillary Clinton")."""
 
     def __init__(self, mentions: list[Mention]) -> None:
         self.full_names: dict[str, str] = {}  # person_key -> longest display form in the article
         self.by_surname: dict[str, list[str]] = {}  # surname key -> person keys
         self.positions: list[tuple[int, str]] = []  # (character offset, person key) of full mentions
         self.female: dict[str, bool] = {}  # person key -> gender evidence, where titles or names give it
+        self._titled: dict[tuple[str, bool], str] = {}  # (surname key, female) -> the person key it means
         for m in mentions:
             if m.kind == "person" and len(core_tokens(m.name)) >= 2:
                 self.add(m.name, m.start)
         for m in mentions:  # "Mrs. Trump" says something about the Trump it resolves to
-            if m.kind == "person":
+            if m.kind == "person" and self._names_one_person(m.name):
                 full = self.resolve(m.name, m.start, looks_female(m.titles, m.name))
                 evidence = looks_female(m.titles, full or m.name)
                 if full is not None and evidence is not None:
                     self.female.setdefault(person_key(full), evidence)
+        for m in mentions:  # in reading order: the first "Mrs. Clinton" decides who every later one is
+            if m.kind == "person":
+                self.resolve(m.name, m.start, looks_female(m.titles, m.name))
+
+    def _names_one_person(self, name: str) -> bool:
+        """`name` is a full name of the article or a surname only one of its people has: what its title
+        says ("Mr. Khan") is evidence about that person, not a guess between the Khans."""
+        key = person_key(name)
+        return key in self.full_names or " " not in key and len(self.by_surname.get(surname_key(name), [])) == 1
 
     def add(self, name: str, position: int | None = None) -> str:
         key = person_key(name)
@@ -335,6 +425,11 @@ class ArticlePersons:
             keys = [k for k in keys if self.female.get(k, female) == female] or keys
         if len(keys) == 1:
             return self.full_names[keys[0]]
+        if keys and female is not None:  # 'Mrs. Clinton' is one person all through an article
+            titled = (surname_key(name), female)
+            if titled not in self._titled:
+                self._titled[titled] = self._shared_surname_owner(keys, position)
+            return self.full_names[self._titled[titled]]
         if keys:
             return self.full_names[self._shared_surname_owner(keys, position)]
         firsts = [k for k in self.full_names if k.split()[0] == key]

@@ -60,8 +60,10 @@ TRAILING_TITLES = frozenset(
 FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "madam", "madame", "spokeswoman", "chairwoman",
                            "congresswoman", "councilwoman", "queen", "princess", "lady", "dame",
                            "sister"})
-MALE_TITLES = frozenset({"mr", "sir", "spokesman", "chairman", "congressman", "councilman", "king",
-                         "prince", "lord", "father", "brother"})
+MALE_TITLES = frozenset({"mr", "sir", "king", "prince", "lord", "father", "brother"})
+# Titles in '-man' that newsrooms also give women ('Trump spokesman Hope Hicks', 'the chairman, Dahlys
+# Hamilton'): a man's only when the first name says nothing else.
+GENERIC_MALE_TITLES = frozenset({"spokesman", "chairman", "congressman", "councilman"})
 
 # Name particles that are ignored when matching ("Bashar al-Assad" is "Bashar Assad").
 PARTICLES = frozenset({"al", "el", "bin", "ibn", "abu", "de", "da", "di", "du", "van", "von", "der", "la",
@@ -229,6 +231,8 @@ def looks_female(title_words: set[str], name: str) -> bool | None:
     tokens = core_tokens(name)
     if tokens and len(tokens) > 1 and tokens[0] in _FEMALE_FIRST_NAMES:
         return True
+    if title_words & GENERIC_MALE_TITLES:
+        return False
     if tokens and len(tokens) > 1 and tokens[0] in _MALE_FIRST_NAMES:
         return False
     if tokens and re.search(r"(ova|eva|skaya)$", tokens[-1]):  # Russian feminine surnames
@@ -298,6 +302,11 @@ _MALE_FIRST_NAMES = frozenset(
 def is_female_first_name(token: str) -> bool:
     """A woman's first name the gender list knows ('Jane', 'Hillary')."""
     return fold_token(token) in _FEMALE_FIRST_NAMES
+
+
+def is_male_first_name(token: str) -> bool:
+    """A man's first name the gender list knows ('Bernie', 'Donald')."""
+    return fold_token(token) in _MALE_FIRST_NAMES
 
 
 def is_first_name(token: str) -> bool:

@@ -32,7 +32,7 @@ from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyz
 # 6: subjects across asides and runs-on, pronouns by clause, names as compounds of a speech verb
 # 7: coordinated speakers ("Ted Cruz and Marco Rubio said"), dash lines naming a quote's speaker
 #    (PolNeAR dev P 0.888, speaker-match 0.886)
-PIPELINE_VERSION = "7"
+PIPELINE_VERSION = "8"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {

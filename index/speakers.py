@@ -136,12 +136,14 @@ class SpeechEvent:
     sent_start: int  # character offset of the cue's sentence
     subject_i: int | None = None  # token index of the source, when known
     co_speakers: tuple[str, ...] = ()  # more persons of a coordinated subject: 'Cruz and Marco Rubio said'
+    reported_by: str | None = None  # the person whose reported words hold this cue: 'Sims says ... Haley said'
 
     @property
     def names_a_speaker(self) -> bool:
         """The source is a speaker of the article (its facet); a he/she that could only be resolved to
-        a person merely mentioned nearby gives its quote a speaker but is not evidence enough."""
-        return bool(self.speaker) and not self.rule.startswith("pronoun-mentioned")
+        a person merely mentioned nearby gives its quote a speaker but is not evidence enough, nor is
+        speech that another person reports ('Briggs said Sharpton asked for the meeting')."""
+        return bool(self.speaker) and not self.rule.startswith("pronoun-mentioned") and self.reported_by is None
 
 
 @dataclass
@@ -179,6 +181,7 @@ class SpeakerFinder:
         self._resolved: dict[int, str | None] = {}
         self._tentative: set[int] = set()  # pronouns resolved to a person only mentioned, not a subject
         self._gender: dict[str, bool | None] = {}
+        self._lower_words: frozenset[str] | None = None
         self._tagged_persons = {person_key(n): n for n in {m.name for m in mentions if m.kind == "person"}}
         for m in mentions:
             if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
@@ -218,7 +221,29 @@ class SpeakerFinder:
         label_colons = {e.content[0] for e in transcript}  # a transcript line's words start after its colon
         out.extend(e for e in self.colon_events() if not any(0 < c - self.doc[e.cue_i].idx <= 3 for c in label_colons))
         out.extend(self.dash_events())
-        return sorted(out, key=lambda e: e.cue_i)
+        out.sort(key=lambda e: e.cue_i)
+        self._mark_reported(out)
+        return out
+
+    def _mark_reported(self, events: list[SpeechEvent]) -> None:
+        """Mark the events whose cue lies in what another named person is reported to have said, in the same
+        paragraph: 'Sims says he was riding the fence until Haley said she was backing Rubio', 'Briggs said
+        Sharpton asked for the meeting'. Such a speaker is only heard second-hand. What an outlet or an
+        unnamed source reports ('according to CNN', 'aides say') and the lines of a transcript or of a
+        name and colon (which quote, not report) mark nothing."""
+        for event in events:
+            if event.rule in _STRUCTURAL_RULES:
+                continue
+            pos = self.doc[event.cue_i].idx
+            for outer in events:
+                if outer is event or outer.speaker is None or outer.speaker == event.speaker \
+                        or outer.speaker_type != "person" or outer.rule.startswith("according-to") \
+                        or not outer.content or not outer.content[0] <= pos < outer.content[1]:
+                    continue
+                outer_pos = self.doc[outer.cue_i].idx
+                if "\n" not in self.text[min(pos, outer_pos):max(pos, outer_pos)]:
+                    event.reported_by = outer.speaker
+                    break
 
     def dash_events(self) -> list[SpeechEvent]:
         """'“...”\n― Maria Lopez, 34, Phoenix', '“...” — Sen. Tim Kaine': a dash that opens a line or
@@ -699,10 +724,24 @@ class SpeakerFinder:
             for c in t.children:
                 if c.dep_ in ("appos", "compound", "flat", "acl", "agent") or (
                         c.dep_ == "pobj" and t.lower_ == "by"):
-                    if c.dep_ == "compound" and not is_proper_noun(t) and self._person_at(c):
-                        continue  # "a senior Obama administration official": Obama owns the source
+                    if c.dep_ == "compound" and not self._names_person(t) and self._person_at(c):
+                        continue  # "a senior Obama administration official", "Former Clinton Pollster Says"
                     stack.append(c)
         return None
+
+    def _names_person(self, tok) -> bool:
+        """`tok` is part of a person's name: a person mention, or a proper noun outside any mention that is no
+        word of a headline in title case ('Former Clinton Pollster Says')."""
+        mention = self.by_token.get(tok.i)
+        if mention is not None:
+            return mention.kind == "person"
+        return is_proper_noun(tok) and tok.lower_ not in self._lower_case_words()
+
+    def _lower_case_words(self) -> frozenset[str]:
+        """The words the article writes in lower case somewhere."""
+        if self._lower_words is None:
+            self._lower_words = frozenset(re.findall(r"\b[a-z]+\b", self.text))
+        return self._lower_words
 
     def _person_at(self, tok) -> bool:
         """A person's name in the phrase under `tok` (which modifies a common noun)."""
@@ -943,8 +982,8 @@ class SpeakerFinder:
             previous, previous_sent_end = quote, hi
         direct = list(quotes)
         for e in events:
-            if e.cue_i in claimed or e.speaker is None:
-                continue
+            if e.cue_i in claimed or e.speaker is None or e.content is None and e.reported_by is not None:
+                continue  # 'Briggs said Sharpton asked for the meeting': the sentence is Briggs's words
             cue_sent = self.sentences.of(e.cue_i)
             start, end = e.content or (cue_sent.start_char, cue_sent.end_char)
             if e.content is None and any(start <= q.start and q.end <= end and q.speaker and q.speaker != e.speaker
@@ -1007,9 +1046,13 @@ def _cue_hashes() -> numpy.ndarray:
     return numpy.array(sorted(get_string_id(f) for f in forms), dtype=numpy.uint64)
 
 
+# Events that a line's layout makes, quoting rather than reporting.
+_STRUCTURAL_RULES = frozenset({"transcript", "colon-name", "dash-line"})
 # Cue forms that show a speech verb before a colon ('Trump told Clinton: “...”'); 'agree' only introduces
 # a quote it follows ('Pollsters agree - Carl Bialik: “...”' is Bialik's)
 _CUE_FORMS = frozenset({*STRONG, *WEAK, *BESIDE_QUOTE, *PHRASAL, "according"})
+# Every form of a speech verb: a title-case headline runs them into names ('Ben Carson Slams Hillary').
+CUE_FORMS = frozenset({*_CUE_FORMS, *AFTER_QUOTE})
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 

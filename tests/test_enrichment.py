@@ -499,3 +499,101 @@ def test_a_he_never_goes_to_a_woman_named_by_her_first_name_alone():
                     "Some of the senator's advisers, including his wife, Jane, also were at the meeting. "
                     "He said that there was no discussion of the election.")
     assert speaker_of(e, "no discussion") == "Bernie Sanders"
+
+
+def test_a_surname_with_a_gendered_title_means_one_person_all_through_the_article():
+    # 'Mrs. Clinton' stays Hillary when Chelsea Clinton is named just before; a 'Ms. Khan' after 'Mr. Khan'
+    # tells nothing about which Khan is a woman, so neither becomes the son named just before
+    e = enrich_text(
+        "Hillary Clinton spoke at the foundation's dinner in New York on Monday. Mrs. Clinton said the work "
+        "would go on whatever happened in November.\n\n"
+        "An ambassador wrote to Mrs. Clinton about a visit to Ukraine by Chelsea Clinton and her husband. "
+        "Mrs. Clinton replied, “Hearing nice things about your children is as good as it gets.”")
+    assert speaker_of(e, "nice things") == "Hillary Clinton"
+    assert e.speakers == ["Hillary Clinton"], e.speakers
+    e = enrich_text(
+        "The parents of a fallen soldier, Khizr and Ghazala Khan, have criticized Donald Trump for days.\n\n"
+        "Mr. Khan said on Sunday that Mr. Trump had shown disrespect to his wife. "
+        "Ms. Khan said she had not spoken at the convention because she could not talk about her son, Humayun Khan."
+        "\n\n“Whoever saw me felt me in their heart,” Ms. Khan wrote.")
+    assert "Humayun Khan" not in e.speakers, e.speakers
+    assert speaker_of(e, "felt me") == "Ghazala Khan"
+
+
+def test_a_dateline_the_model_ran_into_the_name_after_it_is_a_place_and_the_name_a_person():
+    e = enrich_text(
+        "CLEVELAND - Donald Trump painted a dire portrait of a nation in crisis on Thursday night.\n\n"
+        "\"I am your voice,\" Trump said in a long address to the delegates.\n\n"
+        "Trump's gloomy tone was a jarring contrast to the sunny introduction by his daughter Ivanka Trump.",
+        title="Republican assails elites as he accepts party nomination")
+    assert "Cleveland - Donald Trump" not in e.orgs and "Cleveland" in e.places
+    assert speaker_of(e, "your voice") == "Donald Trump"  # not the daughter named first in full
+    assert e.speakers == ["Donald Trump"], e.speakers
+
+
+def test_a_name_ending_in_an_organisation_word_is_an_organisation_and_no_first_name_of_a_person():
+    e = enrich_text(
+        "Jennifer Palmieri, a veteran of the Obama White House, declined to comment. The Obama White House had "
+        "particularly disliked the gatherings.\n\n"
+        "“We will keep our promises,” Obama said on Tuesday.\n\n"
+        "The Peter G. Peterson Foundation paid for the study.")
+    assert "Obama White House" in e.orgs and "Peter G. Peterson Foundation" in e.orgs
+    assert e.persons == ["Jennifer Palmieri", "Obama"], e.persons
+    assert speaker_of(e, "promises") == "Obama"  # not 'Obama White House', a 'person' whose first name is Obama
+
+
+def test_a_spokesman_or_chairman_with_a_womans_first_name_is_a_she():
+    e = enrich_text(
+        "Dahlys Hamilton is listed as the chairman of Hispanic Patriots for Trump. Recently she announced on her "
+        "Facebook page that she was leaving the Cruz campaign.\n\n"
+        "LeVell said the group is not a political committee. Trump spokesman Hope Hicks confirmed that the group "
+        "was created independently from the campaign. \"They are not affiliated with the campaign,\" she said.")
+    assert speaker_of(e, "not affiliated") == "Hope Hicks"
+
+
+def test_speech_another_person_reports_makes_no_speaker_and_no_quote_of_the_reporters_words():
+    e = enrich_text(
+        "Bernie Sanders had breakfast in New York with Al Sharpton on Wednesday. Sanders' spokesman Michael Briggs "
+        "said Sharpton asked for the meeting.\n\n"
+        "Clinton: “Our goal is not to contain ISIS but to defeat it.” Bush: “The mission is to destroy ISIS.”\n\n"
+        "Jeb Bush and Hillary Clinton, among others, reject the term.")
+    assert "Al Sharpton" not in e.speakers and "Michael Briggs" in e.speakers, e.speakers
+    assert speaker_of(e, "Sharpton asked") == "Michael Briggs"
+    assert not [q for q in e.quotes if q["speaker"] == "Al Sharpton"], e.quotes
+    # the lines of a transcript quote; a name and colon inside one still speaks
+    assert speaker_of(e, "mission is to destroy") == "Jeb Bush" and "Jeb Bush" in e.speakers
+
+
+def test_a_person_qualifying_a_title_case_headline_noun_is_no_source():
+    e = enrich_text(
+        "Former Bill Clinton pollster Doug Schoen says Hillary Clinton is in trouble in the California primary.\n\n"
+        "“She has to worry about turnout among young voters,” Schoen said on Fox News.",
+        title="Former Clinton Pollster Says Clinton Is In Trouble In California Primaries")
+    assert e.speakers == ["Doug Schoen"], e.speakers  # 'Pollster', written in lower case in the body, is Clinton's
+
+
+def test_news_outlets_are_organisations_with_one_value_each_never_persons():
+    e = enrich_text("The official Xinhua news agency said the admiral was wrong. Xinhua said China would defend its "
+                    "islands.")
+    assert e.speakers == [] and e.persons == [] and "Xinhua" in e.speaker_orgs, (e.speakers, e.persons)
+    e = enrich_text("Rick Perry endorsed Ted Cruz on Monday.\n\n"
+                    "MSNBC and the AP carried the speech. The Associated Press said the crowd was small.")
+    assert e.orgs == ["MSNBC", "Associated Press"], e.orgs
+
+
+def test_a_headline_name_run_into_a_verb_or_noun_is_cut_to_the_person_the_body_names():
+    e = enrich_text("Ben Carson criticized Hillary Clinton on Sunday for her handling of the attack.\n\n"
+                    "“She should apologize to the families,” Carson said.",
+                    title="Ben Carson Slams Hillary Over Benghazi")
+    assert e.persons == ["Ben Carson", "Hillary Clinton"], e.persons
+    e = enrich_text("Rep. Michael McCaul said the bill would revoke the clearance of Hillary Clinton and her aides.",
+                    title="GOP Rep. McCaul Announces Bill Revoking Hillary’s Security Clearance")
+    assert "Bill Revoking Hillary" not in e.persons, e.persons
+
+
+def test_a_lone_first_name_is_no_fragment_of_the_index_that_ends_in_it():
+    table = CanonicalTable()
+    assert table.person("Stop Hillary") == "Stop Hillary"  # a fragment the model tagged in another article
+    assert table.person("Hillary") == "Hillary"
+    table.person("Larry David")
+    assert table.person("David") == "Larry David"  # a first name opens it: a surname that is also a first name
