@@ -187,7 +187,7 @@ def _person_span(doc, ent):
     return span
 
 
-class _LazyLowerWords:
+class LazyLowerWords:
     """The words written in lower case in the body (after `start`), collected on first use; and whether the
     body writes a word capitalised."""
 
@@ -205,7 +205,7 @@ class _LazyLowerWords:
         return re.search(rf"\b{re.escape(word)}\b", self.text[self.start:]) is not None
 
 
-def _without_headline_words(doc, ent, body_words: _LazyLowerWords):
+def _without_headline_words(doc, ent, body_words: LazyLowerWords):
     """A headline's PERSON span without the capitalised words before the name that the body writes in
     lower case and that are no first names ('Miss Universe Alicia Machado' -> 'Alicia Machado', 'Rip
     Donald Trump' -> 'Donald Trump', 'Hacker Guccifer' -> 'Guccifer')."""
@@ -265,7 +265,7 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
     when the caller has it (`doc.text` joins every token each time)."""
     sentences = sentences or Sentences(doc)
     mentions: list[Mention] = []
-    body_words = _LazyLowerWords(doc.text if text is None else text, title_end)
+    body_words = LazyLowerWords(doc.text if text is None else text, title_end)
     for ent in _line_parts(doc):
         if ent is None or ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
             continue
@@ -307,11 +307,11 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
         if name:
             mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
                                     ent.label_, titles))
-    _cut_headline_names_to_body_persons(doc, mentions, title_end)
+    _cut_headline_names_to_body_persons(doc, mentions, title_end, body_words)
     return _without_pairings(mentions)
 
 
-def _headline_word(tok, body_words: _LazyLowerWords) -> bool:
+def _headline_word(tok, body_words: LazyLowerWords) -> bool:
     """A word of a headline that is no part of a name: a possessive, a form of a speech verb ('Slams',
     'Tells', 'Says') or a word the body writes in lower case that is no first name ('Email', 'Should')."""
     from index.speakers import CUE_FORMS  # imported here: speakers builds on this module
@@ -323,13 +323,13 @@ def _headline_word(tok, body_words: _LazyLowerWords) -> bool:
     return tok.tag_ == "POS" or tok.lower_ in CUE_FORMS or tok.lower_ in body_words
 
 
-def _cut_headline_names_to_body_persons(doc, mentions: list[Mention], title_end: int) -> None:
+def _cut_headline_names_to_body_persons(doc, mentions: list[Mention], title_end: int,
+                                        body_words: LazyLowerWords) -> None:
     """A headline's person run that the body never names, cut to its longest start (else end) that the body
     names as a person, when what is cut holds a headline word: the model runs a title-case headline's verb or
     noun into a name ('Ben Carson Slams Hillary', 'Donald Trump’s Speech', 'Clinton Email Story' -> 'Ben
     Carson', 'Donald Trump', 'Clinton'; 'Maher Tells Guest' -> 'Maher' where the body has Bill Maher)."""
     body = [m for m in mentions if m.kind == "person" and m.start >= title_end]
-    body_words = _LazyLowerWords(doc.text, title_end)
     full_keys = {person_key(m.name) for m in body if len(core_tokens(m.name)) >= 2}
     single_keys = {surname_key(m.name) for m in body} | {key.split()[0] for key in full_keys}
 

@@ -35,7 +35,7 @@ from functools import lru_cache
 import numpy
 
 from index.canonical import known_kind
-from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, Mention
+from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, LazyLowerWords, Mention
 from index.names import (
     MEDIA_NAMES,
     TITLE_WORDS,
@@ -181,7 +181,7 @@ class SpeakerFinder:
         self._resolved: dict[int, str | None] = {}
         self._tentative: set[int] = set()  # pronouns resolved to a person only mentioned, not a subject
         self._gender: dict[str, bool | None] = {}
-        self._lower_words: frozenset[str] | None = None
+        self._lower_words = LazyLowerWords(self.text, 0)  # the words the article writes in lower case
         self._tagged_persons = {person_key(n): n for n in {m.name for m in mentions if m.kind == "person"}}
         for m in mentions:
             if m.kind == "person" and m.canonical and self._gender.get(m.canonical) is None:
@@ -735,13 +735,7 @@ class SpeakerFinder:
         mention = self.by_token.get(tok.i)
         if mention is not None:
             return mention.kind == "person"
-        return is_proper_noun(tok) and tok.lower_ not in self._lower_case_words()
-
-    def _lower_case_words(self) -> frozenset[str]:
-        """The words the article writes in lower case somewhere."""
-        if self._lower_words is None:
-            self._lower_words = frozenset(re.findall(r"\b[a-z]+\b", self.text))
-        return self._lower_words
+        return is_proper_noun(tok) and tok.lower_ not in self._lower_words
 
     def _person_at(self, tok) -> bool:
         """A person's name in the phrase under `tok` (which modifies a common noun)."""
