@@ -21,6 +21,12 @@ responded"), as infinitives ("declined to say") and, for weak verbs (spoke, resp
 when nothing is said (a ccomp or a quote). A person only mentioned or spoken *to* is therefore
 never a speaker, nor is a photographer or byline (those lines are masked before parsing).
 
+A *stance* is PolNeAR's wider notion of attribution: a person endorsing, opposing, criticising or
+calling for something named ('Warren endorsed Clinton', 'Trump called for a ban'), or believing what a
+that-clause says. Its subject is a speaker too (a relative clause describing a person is not: 'Obama,
+who endorsed Clinton, ...'), with a lower confidence; a stance claims no direct quote, and its
+sentence is stored as what the person reportedly holds.
+
 Each direct quote goes to the event whose reported content contains it, else to the nearest
 event in its sentences; an unclaimed quote right after a claimed one continues it.
 """
@@ -91,6 +97,22 @@ WEAK = _forms(
     "mention indicate cite defend decry bemoan rail mock ridicule voice "
     "interject bark hint"
 )
+# Verbs of a public stance taken towards something named (PolNeAR's attributions beyond speech): the
+# subject is a source when the verb has an object ('Sanders endorsed Clinton', 'pushed for a vote');
+# weak speech verbs ('criticized the deal', 'praised Obama') count the same way.
+STANCE = _forms(
+    "endorse oppose propose denounce condemn reject dispute applaud welcome blame congratulate "
+    "apologize apologise"
+)
+STANCE_PREPOSITIONS = frozenset({"for", "against"})
+# Verbs of thought and belief: a source when the article states what the person thinks (a that-clause).
+THOUGHT = _forms("believe think:thinks,thought,thinking hope fear worry doubt expect feel:feels,felt,feeling")
+PUSH_FOR = _forms("push advocate lobby")
+# Weak speech verbs that take a stance on their object by themselves ('raised money', 'spoke for an hour',
+# 'maintained a lead' do not); 'call' only as 'called for/on' or 'called X Y'.
+STANCE_WEAK = frozenset(form for form, lemma in WEAK.items() if lemma in {
+    "criticize", "criticise", "praise", "blast", "slam", "defend", "question", "accuse", "thank", "mock",
+    "ridicule", "decry", "bemoan", "dismiss", "describe", "call"})
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
 # Verbs that introduce speech only right after the quote they close: '“...,” agrees Michelle Stevens'.
@@ -206,8 +228,12 @@ class SpeakerFinder:
                 event = self._verb_event(tok, weak=low in WEAK and low not in STRONG)
             elif is_verb(tok) and self._introduces_by_position(tok, low):
                 event = self._verb_event(tok, weak=False)
+            elif is_verb(tok) and (low in STANCE or low in THOUGHT or low in PUSH_FOR):
+                event = self._stance_event(tok)
             else:
                 continue
+            if event is None and low in STANCE_WEAK and is_verb(tok):
+                event = self._stance_event(tok)
             if event is not None:
                 if event.speaker_type == "person" and event.speaker and names_no_person(event.speaker):
                     self._not_a_person(event)
@@ -498,6 +524,36 @@ class SpeakerFinder:
         co_speakers = self._coordinated_persons(subj, speaker) if named else ()
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
                            self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
+
+    def _stance_event(self, verb) -> SpeechEvent | None:
+        """A person taking a stance on what the verb's object names: 'Sanders endorsed Clinton',
+        'Warren criticized the deal', 'Cruz called for a vote'. The source is the subject, as for speech;
+        only a person counts, and the event claims no direct quote (see `attribute`)."""
+        if self._blocked(verb):
+            return None
+        if verb.lower_ in THOUGHT:
+            takes_stance = any(c.dep_ == "ccomp" and not self.inside_quote[c.idx] for c in verb.children)
+        elif verb.lower_ in PUSH_FOR:
+            takes_stance = any(c.dep_ == "prep" and c.lower_ in STANCE_PREPOSITIONS for c in verb.children)
+        elif WEAK.get(verb.lower_) == "call":  # 'called for a ban', 'called on Congress', 'called the KKK “abhorrent”'
+            takes_stance = any(c.dep_ == "prep" and (c.lower_ == "for" or c.lower_ == "on" and c.i == verb.i + 1 and not
+                                                     any(g.ent_type_ in ("DATE", "TIME") for g in c.children))
+                               or c.dep_ in ("oprd", "ccomp")
+                               or c.dep_ == "dobj" and any(g.dep_ in ("oprd", "amod", "acomp") and g.i > c.i
+                                                           for g in c.children) for c in verb.children)
+        else:
+            takes_stance = any(c.dep_ == "dobj" or c.dep_ == "prep" and c.lower_ in STANCE_PREPOSITIONS
+                               for c in verb.children)
+        if not takes_stance:
+            return None
+        subj, via = self._subject(verb)
+        if subj is None or via == "/relcl" or self.inside_quote[subj.idx]:
+            return None  # 'Obama, who endorsed Clinton, ...' describes him: the article does not report it
+        speaker, kind, rule, conf = self._source(subj)
+        if kind != "person" or rule not in ("named", "pronoun", "phrase"):
+            return None
+        return SpeechEvent(verb.i, verb.text, speaker, kind, f"stance/{rule}{via}", round(conf * 0.7, 2), None,
+                           self.sentences.of(verb.i).start_char)
 
     def _conjuncts(self, tok) -> list:
         """The conjuncts of `tok`, also those the parser hung on the place of its 'of'/'from' phrase
@@ -915,6 +971,8 @@ class SpeakerFinder:
 
     def attribute(self, events: list[SpeechEvent]) -> list[Quote]:
         text = self.text
+        # a stance ('Sanders endorsed Clinton') states what it names, never a direct quote nearby
+        all_events, events = events, [e for e in events if not e.rule.startswith("stance/")]
         quotes: list[Quote] = []
         claimed: set[int] = set()
         cues = [e.cue_i for e in events]
@@ -975,11 +1033,11 @@ class SpeakerFinder:
             quotes.append(quote)
             previous, previous_sent_end = quote, hi
         direct = list(quotes)
-        for e in events:
+        for e in all_events:
             if e.cue_i in claimed or e.speaker is None or e.content is None and e.reported_by is not None:
                 continue  # 'Briggs said Sharpton asked for the meeting': the sentence is Briggs's words
             cue_sent = self.sentences.of(e.cue_i)
-            start, end = e.content or (cue_sent.start_char, cue_sent.end_char)
+            start, end = e.content or self._paragraph_part(cue_sent, self.doc[e.cue_i].idx)
             if e.content is None and any(start <= q.start and q.end <= end and q.speaker and q.speaker != e.speaker
                                          for q in direct):
                 continue  # '“...,” Trump said when Boyle asked him': the sentence is not what Boyle said
@@ -993,6 +1051,13 @@ class SpeakerFinder:
         quotes.sort(key=lambda x: x.start)
         return quotes
 
+
+    def _paragraph_part(self, sent, pos: int) -> tuple[int, int]:
+        """The part of `sent` in the paragraph of character `pos`: the parser runs a heading or the title
+        into the next paragraph's sentence."""
+        para_start = self.text.rfind("\n", 0, pos) + 1
+        para_end = self.text.find("\n", pos)
+        return max(sent.start_char, para_start), min(sent.end_char, para_end if para_end >= 0 else len(self.text))
 
     def _opens_with_cue(self, sent, events: list[SpeechEvent], cues: list[int]) -> bool:
         """A speech event with nothing said of its own has its cue among the first four tokens of
@@ -1036,7 +1101,7 @@ def _cue_hashes() -> numpy.ndarray:
     """spaCy's string hashes of every cue form (a hash does not depend on the vocabulary)."""
     from spacy.strings import get_string_id  # imported here: this module loads without spaCy
 
-    forms = {*STRONG, *WEAK, *BESIDE_QUOTE, *PHRASAL, *AFTER_QUOTE, "according"}
+    forms = {*STRONG, *WEAK, *STANCE, *THOUGHT, *PUSH_FOR, *BESIDE_QUOTE, *PHRASAL, *AFTER_QUOTE, "according"}
     return numpy.array(sorted(get_string_id(f) for f in forms), dtype=numpy.uint64)
 
 

@@ -597,3 +597,27 @@ def test_a_lone_first_name_is_no_fragment_of_the_index_that_ends_in_it():
     assert table.person("Hillary") == "Hillary"
     table.person("Larry David")
     assert table.person("David") == "Larry David"  # a first name opens it: a surname that is also a first name
+
+
+def test_a_stance_taken_on_something_named_makes_its_person_a_speaker():
+    e = enrich_text("Senator Elizabeth Warren endorsed Hillary Clinton on Thursday in Boston.")
+    assert e.speakers == ["Elizabeth Warren"], e.speakers
+    stance = [q for q in e.quotes if q["rule"].startswith("stance/")]
+    assert [q["speaker"] for q in stance] == ["Elizabeth Warren"] and "endorsed" in stance[0]["text"], e.quotes
+    assert stance[0]["confidence"] < 0.8  # less sure than a statement: the UI can mark it
+    e = enrich_text("Donald Trump called for a ban on new arrivals after the attack in California.")
+    assert e.speakers == ["Donald Trump"], e.speakers
+    e = enrich_text("Mitt Romney believes that the party will lose the Senate in November.")
+    assert e.speakers == ["Mitt Romney"], e.speakers
+
+
+@pytest.mark.parametrize("body", [
+    "Ted Cruz raised $11.9 million in February and began March with $8 million in cash.",  # no stance verb
+    "Barack Obama called both candidates on Tuesday night.",  # a phone call: 'call' needs for/on or 'X Y'
+    "Barack Obama, who endorsed Hillary Clinton on Thursday, spoke in Ohio for an hour.",  # a description
+    "Mitt Romney did not endorse anybody in the primary.",  # negated
+    "Mitt Romney thinks about the party a lot.",  # a thought verb without what is thought
+])
+def test_no_stance_without_an_object_or_in_a_description(body):
+    e = enrich_text(body)
+    assert e.speakers == [], (body, e.speakers)
