@@ -552,8 +552,9 @@ class SpeakerFinder:
         speaker, kind, rule, conf = self._source(subj)
         if kind != "person" or rule not in ("named", "pronoun", "phrase"):
             return None
+        co_speakers = self._coordinated_persons(subj, speaker) if rule in ("named", "pronoun") else ()
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"stance/{rule}{via}", round(conf * 0.7, 2), None,
-                           self.sentences.of(verb.i).start_char)
+                           self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
 
     def _conjuncts(self, tok) -> list:
         """The conjuncts of `tok`, also those the parser hung on the place of its 'of'/'from' phrase
