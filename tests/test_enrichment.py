@@ -609,6 +609,8 @@ def test_a_stance_taken_on_something_named_makes_its_person_a_speaker():
     assert e.speakers == ["Donald Trump"], e.speakers
     e = enrich_text("Mitt Romney believes that the party will lose the Senate in November.")
     assert e.speakers == ["Mitt Romney"], e.speakers
+    e = enrich_text("Ted Cruz and Marco Rubio opposed the bill on Tuesday.")
+    assert e.speakers == ["Ted Cruz", "Marco Rubio"], e.speakers
 
 
 @pytest.mark.parametrize("body", [
