@@ -16,8 +16,8 @@ Gold, built from the annotations (PolNeAR sources are mention spans, not resolve
   2. else the person named by the nearest preceding attribution source within 1,000 characters
      that names exactly one person of a fitting gender (the only rule of `v1`);
   3. else the one person of a fitting gender tagged in the two sentences before;
-  otherwise it is left out of the named-speaker gold (and counted as unresolvable). Names inside
-  quotation marks or inside the attribution's own content ("If Clinton is elected, he said") are
+  otherwise it is left out of the named-speaker gold (and counted as unresolvable). Names in the
+  title, inside quotation marks or inside the attribution's own content ("If Clinton is elected, he said") are
   no antecedents. A gender fits unless the article tells the other one: the name's first name, else
   "Mr."/"Mrs."/"Ms." before its surname, else the first names of the article's full names with
   that surname when they agree (v1 used the name's own first name or ending only). Read on train
@@ -328,8 +328,8 @@ def _persons_before(nlp_doc, pos: int, sentences_back: int, content: list) -> li
     here = next((k for k, sent in enumerate(sents) if sent.start <= token.start < sent.end), None)
     if here is None:
         return []
-    lo = sents[max(0, here - sentences_back)].start_char
     text = nlp_doc.text
+    lo = max(sents[max(0, here - sentences_back)].start_char, text.find("\n") + 1)  # never in the title
     out = []
     for ent in nlp_doc.ents:
         if ent.label_ != "PERSON" or not lo <= ent.start_char or ent.end_char > pos:
@@ -341,7 +341,7 @@ def _persons_before(nlp_doc, pos: int, sentences_back: int, content: list) -> li
         if para.count("“") > para.count("”") or para.count('"') % 2 or opened:
             continue  # inside a quotation: a name the quoted speaker uses
         name = re.sub(r"['’]s$", "", ent.text).strip()
-        if core_tokens(name) and not known_kind(name):
+        if core_tokens(name) and not known_kind(name) and not ORG_WORDS.search(name) and not GROUP_WORDS.search(name):
             out.append(name)
     return out
 
