@@ -522,6 +522,8 @@ class SpeakerFinder:
         speaker, kind, rule, conf = self._source(subj)
         named = kind == "person" and rule in ("named", "pronoun")  # 'he and Mr. Allen said': Allen too
         co_speakers = self._coordinated_persons(subj, speaker) if named else ()
+        if rule == "unnamed" and (members := self._named_members(subj)):
+            speaker, kind, rule, conf, co_speakers = members[0], "person", "member", 0.8, tuple(members[1:])
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
                            self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
 
@@ -550,11 +552,34 @@ class SpeakerFinder:
         if subj is None or via == "/relcl" or self.inside_quote[subj.idx]:
             return None  # 'Obama, who endorsed Clinton, ...' describes him: the article does not report it
         speaker, kind, rule, conf = self._source(subj)
-        if kind != "person" or rule not in ("named", "pronoun", "phrase"):
-            return None
         co_speakers = self._coordinated_persons(subj, speaker) if rule in ("named", "pronoun") else ()
+        if rule == "unnamed" and (members := self._named_members(subj)):
+            speaker, kind, rule, conf, co_speakers = members[0], "person", "member", 0.8, tuple(members[1:])
+        if kind != "person" or rule not in ("named", "pronoun", "phrase", "member"):
+            return None
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"stance/{rule}{via}", round(conf * 0.7, 2), None,
                            self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
+
+    def _named_members(self, subj) -> list[str]:
+        """The persons a group subject names as its members: 'Other Republicans, like Richard Armitage and
+        Brent Scowcroft, have said', 'Several senators, including John McCain, denounced'. Each must be
+        named in full (or in full elsewhere in the article)."""
+        out: list[str] = []
+        for prep in subj.children:
+            if prep.dep_ != "prep" or prep.lower_ != "including":
+                continue
+            stack = [c for c in prep.children if c.dep_ == "pobj"]
+            while stack:
+                tok = stack.pop(0)
+                stack.extend(self._conjuncts(tok))
+                mention = self.by_token.get(tok.i)
+                if mention is None or mention.kind != "person" or not mention.canonical \
+                        or names_no_person(mention.canonical):
+                    continue
+                full = len(core_tokens(mention.name)) >= 2 or self.persons.resolve(mention.name, mention.start)
+                if full and mention.canonical not in out:
+                    out.append(mention.canonical)
+        return out
 
     def _conjuncts(self, tok) -> list:
         """The conjuncts of `tok`, also those the parser hung on the place of its 'of'/'from' phrase

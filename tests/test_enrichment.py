@@ -623,3 +623,11 @@ def test_a_stance_taken_on_something_named_makes_its_person_a_speaker():
 def test_no_stance_without_an_object_or_in_a_description(body):
     e = enrich_text(body)
     assert e.speakers == [], (body, e.speakers)
+
+
+def test_a_group_subject_speaks_through_the_members_it_names():
+    e = enrich_text("Other Republican candidates, including Mitt Romney and Ben Carson, said on Monday that the "
+                    "history is a legitimate criticism.")
+    assert set(e.speakers) == {"Mitt Romney", "Ben Carson"}, e.speakers
+    e = enrich_text("Populist politicians like Marine Le Pen said the vote was a warning.")
+    assert e.speakers == [], e.speakers  # 'like' compares more often than it lists members
