@@ -105,6 +105,8 @@ STANCE = _forms(
     "apologize apologise"
 )
 STANCE_PREPOSITIONS = frozenset({"for", "against"})
+# Prepositions whose gerund shares the subject of the verb they modify: 'won the nomination by promising'
+GERUND_PREPOSITIONS = frozenset({"by", "before", "after", "while"})
 # Verbs of thought and belief: a source when the article states what the person thinks (a that-clause).
 THOUGHT = _forms("believe think:thinks,thought,thinking hope fear worry doubt expect feel:feels,felt,feeling")
 PUSH_FOR = _forms("push advocate lobby")
@@ -647,6 +649,10 @@ class SpeakerFinder:
             if (head.dep_ == "advcl" and head.tag_ == "VBG" and head.head is not head
                     and (head.head.dep_ == "ROOT" or head.head.lower_ in STRONG)):  # "X urged ..., saying"
                 head, via = head.head, "/participle"
+                continue
+            if head.dep_ == "pcomp" and head.tag_ == "VBG" and head.head.lower_ in GERUND_PREPOSITIONS \
+                    and is_verb(head.head.head):  # 'soared in the polls by saying', 'before saying'
+                head, via = head.head.head, "/gerund"
                 continue
             if head.dep_ == "advcl" and head.tag_ == "VBG" and head is verb:
                 # 'Clinton seemed ready to riff on it, telling the crowd, “...”': the participle hangs

@@ -631,3 +631,10 @@ def test_a_group_subject_speaks_through_the_members_it_names():
     assert set(e.speakers) == {"Mitt Romney", "Ben Carson"}, e.speakers
     e = enrich_text("Populist politicians like Marine Le Pen said the vote was a warning.")
     assert e.speakers == [], e.speakers  # 'like' compares more often than it lists members
+
+
+def test_a_gerund_after_by_or_before_speaks_for_the_subject_of_its_verb():
+    e = enrich_text("Bernie Sanders has soared in the polls by saying that the system is rigged.")
+    assert e.speakers == ["Bernie Sanders"], e.speakers
+    e = enrich_text("Bernie Sanders has soared in the polls without saying that the system is rigged.")
+    assert e.speakers == [], e.speakers  # 'without' says he did not
