@@ -463,6 +463,10 @@ class SpeakerFinder:
             return not self._compound_subject(verb)  # '“Amen, brother!” Beck joked' parsed as an xcomp
         return verb.dep_ == "conj" and verb.head is not verb and self._infinitival(verb.head)
 
+    def _promises(self, verb) -> bool:
+        """'Obama has promised to veto it': a promise states its infinitive."""
+        return WEAK.get(verb.lower_) == "promise" and any(c.dep_ == "xcomp" for c in verb.children)
+
     def _content(self, verb) -> tuple[int, int] | None:
         for c in verb.children:
             if c.dep_ in ("ccomp", "parataxis") and not self.inside_quote[c.idx]:
@@ -503,7 +507,7 @@ class SpeakerFinder:
         if self._blocked(verb):
             return None
         content = self._content(verb)
-        if weak and content is None and not self._quote_near(verb):
+        if weak and content is None and not self._quote_near(verb) and not self._promises(verb):
             return None
         if weak and verb.lower_ in ("point", "points", "pointed", "pointing") and not any(
                 c.dep_ == "prt" and c.lower_ == "out" for c in verb.children):

@@ -638,3 +638,10 @@ def test_a_gerund_after_by_or_before_speaks_for_the_subject_of_its_verb():
     assert e.speakers == ["Bernie Sanders"], e.speakers
     e = enrich_text("Bernie Sanders has soared in the polls without saying that the system is rigged.")
     assert e.speakers == [], e.speakers  # 'without' says he did not
+
+
+def test_a_promise_states_its_infinitive():
+    e = enrich_text("President Barack Obama has promised to veto the bill.")
+    assert e.speakers == ["Barack Obama"], e.speakers
+    e = enrich_text("President Barack Obama has promised the governors a meeting.")
+    assert e.speakers == [], e.speakers  # nothing promised to be done, no quote: no statement
