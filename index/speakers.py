@@ -526,8 +526,7 @@ class SpeakerFinder:
         if subj is None:
             return None
         speaker, kind, rule, conf = self._source(subj)
-        named = kind == "person" and rule in ("named", "pronoun")  # 'he and Mr. Allen said': Allen too
-        co_speakers = self._coordinated_persons(subj, speaker) if named else ()
+        co_speakers = self._co_speakers(subj, speaker, kind, rule)
         if rule == "unnamed" and (members := self._named_members(subj)):
             speaker, kind, rule, conf, co_speakers = members[0], "person", "member", 0.8, tuple(members[1:])
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
@@ -558,13 +557,26 @@ class SpeakerFinder:
         if subj is None or via == "/relcl" or self.inside_quote[subj.idx]:
             return None  # 'Obama, who endorsed Clinton, ...' describes him: the article does not report it
         speaker, kind, rule, conf = self._source(subj)
-        co_speakers = self._coordinated_persons(subj, speaker) if rule in ("named", "pronoun") else ()
+        co_speakers = self._co_speakers(subj, speaker, kind, rule)
         if rule == "unnamed" and (members := self._named_members(subj)):
             speaker, kind, rule, conf, co_speakers = members[0], "person", "member", 0.8, tuple(members[1:])
         if kind != "person" or rule not in ("named", "pronoun", "phrase", "member"):
             return None
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"stance/{rule}{via}", round(conf * 0.7, 2), None,
                            self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
+
+    def _co_speakers(self, subj, speaker: str | None, kind: str | None, rule: str) -> tuple[str, ...]:
+        """The other persons of a coordinated source: 'he and Mr. Allen said' (Allen too); 'the two
+        leading Republicans, Donald J. Trump and Senator Ted Cruz, criticized' (the apposition's conjuncts)."""
+        if kind != "person":
+            return ()
+        if rule in ("named", "pronoun"):
+            return self._coordinated_persons(subj, speaker)
+        if rule == "phrase":
+            found = self._name_in_phrase(subj)
+            if found is not None:
+                return self._coordinated_persons(self.doc[found.token_end - 1], speaker)
+        return ()
 
     def _named_members(self, subj) -> list[str]:
         """The persons a group subject names as its members: 'Other Republicans, like Richard Armitage and
@@ -597,6 +609,10 @@ class SpeakerFinder:
                     place = self.by_token.get(pobj.i)
                     if pobj.dep_ == "pobj" and (place is not None and place.kind == "place" or pobj.ent_type_ == "GPE"):
                         out.extend(c for c in pobj.children if c.dep_ == "conj")
+        for appos in tok.children:  # 'Felicia Wong, president of X, and Stan Greenberg': a conjunct of the apposition
+            if appos.dep_ == "appos" and (self.by_token.get(appos.i) is None
+                                          or self.by_token[appos.i].kind != "person"):
+                out.extend(c for c in appos.children if c.dep_ == "conj" and self._person_at(c))
         return out
 
     def _coordinated_persons(self, subj, speaker: str) -> tuple[str, ...]:

@@ -645,3 +645,16 @@ def test_a_promise_states_its_infinitive():
     assert e.speakers == ["Barack Obama"], e.speakers
     e = enrich_text("President Barack Obama has promised the governors a meeting.")
     assert e.speakers == [], e.speakers  # nothing promised to be done, no quote: no statement
+
+
+@pytest.mark.parametrize("body, speakers", [
+    # a conjunct the parser hung on the first person's apposition
+    ("Felicia Wong, president of the Roosevelt Institute, and Stan Greenberg, co-founder of the polling firm "
+     "Democracy Corps, applauded the plan.", {"Felicia Wong", "Stan Greenberg"}),
+    # a group subject whose apposition names two people
+    ("But the two leading Republicans, Donald J. Trump and Senator Ted Cruz, have questioned the science of "
+     "climate change and criticized the Paris agreement.", {"Donald Trump", "Ted Cruz"}),
+])
+def test_every_person_of_a_coordinated_source_speaks(body, speakers):
+    e = enrich_text(body, title="News of the day.")
+    assert set(e.speakers) == speakers, e.speakers
