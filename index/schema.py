@@ -32,7 +32,11 @@ from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyz
 # 6: subjects across asides and runs-on, pronouns by clause, names as compounds of a speech verb
 # 7: coordinated speakers ("Ted Cruz and Marco Rubio said"), dash lines naming a quote's speaker
 #    (PolNeAR dev P 0.888, speaker-match 0.886)
-PIPELINE_VERSION = "8"
+# 8: gendered-title surnames, reported speech names no speaker, outlets as organisations
+#    (PolNeAR dev P 0.896, speaker-match 0.887)
+# 9: stances (endorsed, opposed, called for, believes that) make speakers; coordinated and
+#    'including' members; gerunds after by/before; promises with an infinitive
+PIPELINE_VERSION = "9"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {
