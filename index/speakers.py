@@ -893,6 +893,7 @@ class SpeakerFinder:
         here = self.sentences.index_of(pron.i)
         deferred: list[str] = []
         deferred_subjects: list[str] = []
+        bound = self._named_in_own_complement(pron)
         for k in range(here, max(here - 4, -1), -1):
             sent = sents[k]
             end = pron.i if k == here else sent.end
@@ -953,7 +954,7 @@ class SpeakerFinder:
                 subjects = subjects + [p for p in deferred_subjects if p not in subjects]
             for person in speakers + main + subjects + others:
                 female = self._gender.get(person)
-                if female is None or female == want_female:
+                if (female is None or female == want_female) and person not in bound:
                     if person in others and person not in speakers + main + subjects or person in chained:
                         self._tentative.add(pron.i)
                     return person
@@ -963,6 +964,21 @@ class SpeakerFinder:
                 if self._gender.get(person) in (None, want_female):
                     return person
         return self._earlier_paragraph_person(here, want_female)
+
+    def _named_in_own_complement(self, pron) -> set[str]:
+        """The persons named, outside quotes, in the that-clause of a subject pronoun's verb: 'He insisted
+        Curiel had a conflict', 'He also thinks Cruz will win' — never the person the pronoun means."""
+        if pron.dep_ != "nsubj" or pron.head is pron:
+            return set()
+        out = set()
+        for clause in pron.head.children:
+            if clause.dep_ != "ccomp" or clause.i < pron.i:
+                continue
+            for tok in clause.subtree:
+                m = self.by_token.get(tok.i)
+                if m is not None and m.kind == "person" and m.canonical and not self.inside_quote[tok.idx]:
+                    out.add(m.canonical)
+        return out
 
     def _earlier_paragraph_person(self, here: int, want_female: bool) -> str | None:
         """A he/she whose person was named paragraphs before: the one person of that gender who

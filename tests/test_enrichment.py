@@ -658,3 +658,11 @@ def test_a_promise_states_its_infinitive():
 def test_every_person_of_a_coordinated_source_speaks(body, speakers):
     e = enrich_text(body, title="News of the day.")
     assert set(e.speakers) == speakers, e.speakers
+
+
+def test_a_subject_pronoun_never_means_a_person_named_in_its_own_that_clause():
+    e = enrich_text("Donald Trump attacked the judge, Gonzalo Curiel, on Friday. "
+                    "Gonzalo Curiel was born in Indiana.\n\n"
+                    "He insisted Curiel had “an inherent conflict of interest” in the case.", title="News of the day.")
+    assert speaker_of(e, "inherent conflict") == "Donald Trump", e.quotes
+    assert "Gonzalo Curiel" not in e.speakers, e.speakers
