@@ -347,8 +347,18 @@ def _persons_before(nlp_doc, pos: int, sentences_back: int, content: list) -> li
 
 
 def same_person(a: str, b: str) -> bool:
+    """Same first and last name; or the same surname when either is a surname only ("Clinton", "de
+    Blasio", and "O'Malley", whose key has two parts); or one ends the other by two or more words
+    ("Wasserman Schultz" in "Debbie Wasserman Schultz")."""
     ka, kb = person_key(a), person_key(b)
-    return ka == kb or ((" " not in ka or " " not in kb) and surname_key(a) == surname_key(b))
+    if ka == kb:
+        return True
+    lone = " " not in ka or " " not in kb or len(a.split()) == 1 or len(b.split()) == 1
+    if lone and surname_key(a) == surname_key(b):
+        return True
+    ta, tb = core_tokens(a), core_tokens(b)
+    short, long_ = sorted((ta, tb), key=len)
+    return 2 <= len(short) < len(long_) and long_[-len(short):] == short
 
 
 def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:

@@ -50,3 +50,11 @@ def test_the_article_tells_the_gender_of_a_bare_surname():
     doc = record("Title\n\nMrs. Clinton met Mr. Kerry on Monday. Later she said the meeting went well.",
                  ("she", "said", "the meeting went well"))
     assert gold(doc) == ["Clinton"]
+
+
+def test_same_person_knows_surnames_with_particles_apostrophes_and_two_words():
+    assert harness.same_person("O'Malley", "Martin O'Malley")
+    assert harness.same_person("de Blasio", "Bill de Blasio")
+    assert harness.same_person("Wasserman Schultz", "Debbie Wasserman Schultz")
+    assert not harness.same_person("Jeb Bush", "George Bush")
+    assert not harness.same_person("Hillary Clinton", "Bill Clinton")
