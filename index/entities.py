@@ -381,6 +381,7 @@ class ArticlePersons:
         for m in mentions:
             if m.kind == "person" and len(core_tokens(m.name)) >= 2:
                 self.add(m.name, m.start)
+        self._merge_name_tails()
         for m in mentions:  # "Mrs. Trump" says something about the Trump it resolves to
             if m.kind == "person" and self._names_one_person(m.name):
                 full = self.resolve(m.name, m.start, looks_female(m.titles, m.name))
@@ -390,6 +391,23 @@ class ArticlePersons:
         for m in mentions:  # in reading order: the first "Mrs. Clinton" decides who every later one is
             if m.kind == "person":
                 self.resolve(m.name, m.start, looks_female(m.titles, m.name))
+
+    def _merge_name_tails(self) -> None:
+        """'Jean King' where the article names 'Billie Jean King', 'Kay Henry' beside 'Mary Kay Henry': a
+        two-word name that ends a longer name of the same article is that person (the model tagged the
+        name without its first word)."""
+        for key, shown in list(self.full_names.items()):
+            tokens = core_tokens(shown)
+            if len(tokens) < 3:
+                continue
+            tail = f"{tokens[-2]} {tokens[-1]}"
+            if tail == key or tail not in self.full_names or core_tokens(self.full_names[tail]) != tokens[-2:]:
+                continue
+            self.full_names[tail] = shown
+            keys = self.by_surname.get(tokens[-1], [])
+            if tail in keys:
+                keys.remove(tail)
+            self.positions = [(pos, key if k == tail else k) for pos, k in self.positions]
 
     def _names_one_person(self, name: str) -> bool:
         """`name` is a full name of the article or a surname only one of its people has: what its title

@@ -666,3 +666,12 @@ def test_a_subject_pronoun_never_means_a_person_named_in_its_own_that_clause():
                     "He insisted Curiel had “an inherent conflict of interest” in the case.", title="News of the day.")
     assert speaker_of(e, "inherent conflict") == "Donald Trump", e.quotes
     assert "Gonzalo Curiel" not in e.speakers, e.speakers
+
+
+@pytest.mark.parametrize("body, person", [
+    ("Former Maryland Gov. Martin O’Malley spoke in Iowa. O’Malley said he would stay in the race.", "Martin O’Malley"),
+    ("Union leader Mary Kay Henry spoke on Monday. Kay Henry said the union agreed.", "Mary Kay Henry"),
+])
+def test_a_name_ending_a_longer_name_of_the_article_is_that_person(body, person):
+    e = enrich_text(body, title="News of the day.")
+    assert e.persons == [person], e.persons
