@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from index.names import (
+    core_tokens,
     is_female_first_name,
     is_first_name,
     is_male_first_name,
@@ -130,6 +131,7 @@ class CanonicalTable:
         self.orgs: dict[str, str] = {}
         self.places: dict[str, str] = {}
         self._surnames: dict[str, set[str]] = {}
+        self._tails: dict[str, set[str]] = {}  # last two words of names of three or more -> their keys
         self.dirty = False
         if path is not None and path.exists():
             data = json.loads(path.read_text("utf-8"))
@@ -140,8 +142,15 @@ class CanonicalTable:
             self._index_surname(key)
 
     def _index_surname(self, key: str) -> None:
-        if " " in key:
-            self._surnames.setdefault(key.rsplit(" ", 1)[1], set()).add(key)
+        """Index a full name under its surname and, with three or more words, under its last two
+        ("debbie wasserman schultz" under "wasserman schultz"); a lone word is no full name, even with
+        two key parts ("O'Malley": "o malley")."""
+        if " " not in key or len(self.persons[key].split()) == 1:
+            return
+        self._surnames.setdefault(key.rsplit(" ", 1)[1], set()).add(key)
+        tokens = core_tokens(self.persons[key])
+        if len(tokens) >= 3:
+            self._tails.setdefault(" ".join(tokens[-2:]), set()).add(key)
 
     def knows_person(self, name: str) -> bool:
         """True if this full name (not a lone surname) is a person already in the index."""
@@ -153,9 +162,14 @@ class CanonicalTable:
         key = person_key(name)
         if not key:
             return name
-        if " " not in key:  # a lone name: the one full name in the index with this surname
+        if " " not in key or len(name.split()) == 1:  # a lone name: the one full name in the index with this surname
             candidates = self._surnames.get(surname_key(name), set())
             if len(candidates) == 1 and not _fragment_ending_in_first_name(name, self.persons[next(iter(candidates))]):
+                return self.persons[next(iter(candidates))]
+        else:  # a two-word surname ('Wasserman Schultz'): the one longer name in the index ending in it
+            tokens = core_tokens(name)
+            candidates = self._tails.get(" ".join(tokens), set()) if len(tokens) == 2 else set()
+            if len(candidates) == 1 and not is_first_name(name.split()[0]):
                 return self.persons[next(iter(candidates))]
         if key not in self.persons:
             self.persons[key] = name

@@ -675,3 +675,13 @@ def test_a_subject_pronoun_never_means_a_person_named_in_its_own_that_clause():
 def test_a_name_ending_a_longer_name_of_the_article_is_that_person(body, person):
     e = enrich_text(body, title="News of the day.")
     assert e.persons == [person], e.persons
+
+
+def test_one_canonical_person_index_wide_for_apostrophe_and_two_word_surnames():
+    table = CanonicalTable()
+    assert table.person("Martin O’Malley") == "Martin O’Malley"
+    assert table.person("O’Malley") == "Martin O’Malley"  # a lone word, though its key has two parts
+    table.person("Debbie Wasserman Schultz")
+    assert table.person("Wasserman Schultz") == "Debbie Wasserman Schultz"
+    table.person("Billie Jean King")
+    assert table.person("Jean King") == "Jean King"  # a first name opens it: maybe someone else
