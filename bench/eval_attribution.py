@@ -264,16 +264,18 @@ def gold_persons(doc: dict, body_offset: int, nlp_doc) -> tuple[list[tuple[str, 
         if span_text.strip().lower() in PERSON_PRONOUNS:
             want_female = span_text.strip().lower() in ("she", "her")
             content = att.get("quote_span") or []
-            fits = [n for n in _persons_before(nlp_doc, start, 0, content) if gender(n) in (None, want_female)]
-            if len({person_key(n) for n in fits}) == 1 and PRONOUN_GOLD == "v2":
+            fits = [n for n in _persons_before(nlp_doc, start, 0, content, body_offset)
+                    if gender(n) in (None, want_female)]
+            if _one_person(fits) and PRONOUN_GOLD == "v2":
                 out.append((fits[-1], att))  # the one person of that gender named before it in its sentence
                 continue
             earlier = [n for pos, n in recent if start - pos <= 1000 and gender(n) in (None, want_female)]
             if earlier:
                 out.append((earlier[-1], att))
                 continue
-            fits = [n for n in _persons_before(nlp_doc, start, 2, content) if gender(n) in (None, want_female)]
-            if len({person_key(n) for n in fits}) == 1 and PRONOUN_GOLD == "v2":
+            fits = [n for n in _persons_before(nlp_doc, start, 2, content, body_offset)
+                    if gender(n) in (None, want_female)]
+            if _one_person(fits) and PRONOUN_GOLD == "v2":
                 out.append((fits[-1], att))  # the one person of that gender named in the two sentences before
             else:
                 unresolved += 1
@@ -312,10 +314,15 @@ def _article_genders(nlp_doc):
     return gender
 
 
+def _one_person(names: list[str]) -> bool:
+    """`names` (at least one) all name one person ("Hillary Clinton", "Clinton")."""
+    return bool(names) and all(same_person(n, names[0]) for n in names[1:])
+
+
 _SENTS: list = [None, []]  # the last Doc asked about and its sentences
 
 
-def _persons_before(nlp_doc, pos: int, sentences_back: int, content: list) -> list[str]:
+def _persons_before(nlp_doc, pos: int, sentences_back: int, content: list, body_offset: int) -> list[str]:
     """The model's PERSON names (possessive dropped) outside quotation marks and outside the
     attribution's own content spans (`content`: 'If Clinton is elected, he said'), from
     `sentences_back` sentences before the one holding character `pos` up to `pos`."""
@@ -329,7 +336,7 @@ def _persons_before(nlp_doc, pos: int, sentences_back: int, content: list) -> li
     if here is None:
         return []
     text = nlp_doc.text
-    lo = max(sents[max(0, here - sentences_back)].start_char, text.find("\n") + 1)  # never in the title
+    lo = max(sents[max(0, here - sentences_back)].start_char, body_offset)  # never in the title
     out = []
     for ent in nlp_doc.ents:
         if ent.label_ != "PERSON" or not lo <= ent.start_char or ent.end_char > pos:
@@ -348,13 +355,12 @@ def _persons_before(nlp_doc, pos: int, sentences_back: int, content: list) -> li
 
 def same_person(a: str, b: str) -> bool:
     """Same first and last name; or the same surname when either is a surname only ("Clinton", "de
-    Blasio", and "O'Malley", whose key has two parts); or one ends the other by two or more words
-    ("Wasserman Schultz" in "Debbie Wasserman Schultz")."""
+    Blasio"); or one ends the other by two or more parts ("O'Malley" in "Martin O'Malley", "Wasserman
+    Schultz" in "Debbie Wasserman Schultz"; not "O'Malley" and "Kevin Malley")."""
     ka, kb = person_key(a), person_key(b)
     if ka == kb:
         return True
-    lone = " " not in ka or " " not in kb or len(a.split()) == 1 or len(b.split()) == 1
-    if lone and surname_key(a) == surname_key(b):
+    if (" " not in ka or " " not in kb) and surname_key(a) == surname_key(b):
         return True
     ta, tb = core_tokens(a), core_tokens(b)
     short, long_ = sorted((ta, tb), key=len)
