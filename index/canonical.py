@@ -162,11 +162,11 @@ class CanonicalTable:
         key = person_key(name)
         if not key:
             return name
-        if " " not in key or len(name.split()) == 1:  # a lone name: the one full name in the index with this surname
+        if " " not in key:  # a lone name: the one full name in the index with this surname
             candidates = self._surnames.get(surname_key(name), set())
             if len(candidates) == 1 and not _fragment_ending_in_first_name(name, self.persons[next(iter(candidates))]):
                 return self.persons[next(iter(candidates))]
-        else:  # a two-word surname ('Wasserman Schultz'): the one longer name in the index ending in it
+        else:  # a surname of two parts ("O'Malley", "Wasserman Schultz"): the one longer name ending in it
             tokens = core_tokens(name)
             candidates = self._tails.get(" ".join(tokens), set()) if len(tokens) == 2 else set()
             if len(candidates) == 1 and not is_first_name(name.split()[0]):

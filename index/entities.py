@@ -398,8 +398,8 @@ class ArticlePersons:
         name without its first word)."""
         for key, shown in list(self.full_names.items()):
             tokens = core_tokens(shown)
-            if len(tokens) < 3:
-                continue
+            if len(tokens) < 3 or not is_first_name(shown.split()[0]):
+                continue  # 'Stop Hillary Clinton', a headline fragment, is nobody's full name
             tail = f"{tokens[-2]} {tokens[-1]}"
             if tail == key or tail not in self.full_names or core_tokens(self.full_names[tail]) != tokens[-2:]:
                 continue

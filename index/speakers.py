@@ -106,15 +106,17 @@ STANCE = _forms(
 )
 STANCE_PREPOSITIONS = frozenset({"for", "against"})
 # Prepositions whose gerund shares the subject of the verb they modify: 'won the nomination by promising'
-GERUND_PREPOSITIONS = frozenset({"by", "before", "after", "while"})
+# ('while saying' is parsed with 'while' as a marker: the participle rule of `_subject` covers it)
+GERUND_PREPOSITIONS = frozenset({"by", "before", "after"})
 # Verbs of thought and belief: a source when the article states what the person thinks (a that-clause).
 THOUGHT = _forms("believe think:thinks,thought,thinking hope fear worry doubt expect feel:feels,felt,feeling")
 PUSH_FOR = _forms("push advocate lobby")
 # Weak speech verbs that take a stance on their object by themselves ('raised money', 'spoke for an hour',
-# 'maintained a lead' do not); 'call' only as 'called for/on' or 'called X Y'.
+# 'maintained a lead', 'defended her title', 'dismissed the case' do not); 'call' only as 'called for/on'
+# or 'called X Y'.
 STANCE_WEAK = frozenset(form for form, lemma in WEAK.items() if lemma in {
-    "criticize", "criticise", "praise", "blast", "slam", "defend", "question", "accuse", "thank", "mock",
-    "ridicule", "decry", "bemoan", "dismiss", "describe", "call"})
+    "criticize", "criticise", "praise", "blast", "slam", "question", "accuse", "thank", "mock", "ridicule",
+    "decry", "bemoan", "describe", "call"})
 # Verbs that introduce speech only right next to a quote or a colon ('he continued: “...”').
 BESIDE_QUOTE = _forms("continue read:reads,reading post")
 # Verbs that introduce speech only right after the quote they close: '“...,” agrees Michelle Stevens'.
@@ -525,10 +527,7 @@ class SpeakerFinder:
             subj, via = self._name_before(verb) or self._name_after(verb), "/adjacent"
         if subj is None:
             return None
-        speaker, kind, rule, conf = self._source(subj)
-        co_speakers = self._co_speakers(subj, speaker, kind, rule)
-        if rule == "unnamed" and (members := self._named_members(subj)):
-            speaker, kind, rule, conf, co_speakers = members[0], "person", "member", 0.8, tuple(members[1:])
+        speaker, kind, rule, conf, co_speakers = self._source_with_co_speakers(subj)
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
                            self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
 
@@ -556,10 +555,7 @@ class SpeakerFinder:
         subj, via = self._subject(verb)
         if subj is None or via == "/relcl" or self.inside_quote[subj.idx]:
             return None  # 'Obama, who endorsed Clinton, ...' describes him: the article does not report it
-        speaker, kind, rule, conf = self._source(subj)
-        co_speakers = self._co_speakers(subj, speaker, kind, rule)
-        if rule == "unnamed" and (members := self._named_members(subj)):
-            speaker, kind, rule, conf, co_speakers = members[0], "person", "member", 0.8, tuple(members[1:])
+        speaker, kind, rule, conf, co_speakers = self._source_with_co_speakers(subj)
         if kind != "person" or rule not in ("named", "pronoun", "phrase", "member"):
             return None
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"stance/{rule}{via}", round(conf * 0.7, 2), None,
@@ -578,26 +574,32 @@ class SpeakerFinder:
                 return self._coordinated_persons(self.doc[found.token_end - 1], speaker)
         return ()
 
+    def _source_with_co_speakers(self, subj):
+        """(speaker, speaker_type, rule, confidence, co_speakers) of a subject token; a group subject
+        that names its members speaks through them ('Other candidates, including Mitt Romney and Ben
+        Carson, said': Romney, with Carson as co-speaker)."""
+        speaker, kind, rule, conf = self._source(subj)
+        co_speakers = self._co_speakers(subj, speaker, kind, rule)
+        if rule == "unnamed" and (members := self._named_members(subj)):
+            speaker, kind, rule, conf, co_speakers = members[0], "person", "member", 0.8, tuple(members[1:])
+        return speaker, kind, rule, conf, co_speakers
+
     def _named_members(self, subj) -> list[str]:
-        """The persons a group subject names as its members: 'Other Republicans, like Richard Armitage and
-        Brent Scowcroft, have said', 'Several senators, including John McCain, denounced'. Each must be
-        named in full (or in full elsewhere in the article)."""
-        out: list[str] = []
+        """The persons a group subject lists as its members with 'including': 'Several senators, including
+        John McCain and Kelly Ayotte, denounced' ('like' compares as often as it lists: 'politicians like
+        Marine Le Pen'). Each must be named in full (or in full elsewhere in the article)."""
         for prep in subj.children:
             if prep.dep_ != "prep" or prep.lower_ != "including":
                 continue
-            stack = [c for c in prep.children if c.dep_ == "pobj"]
-            while stack:
-                tok = stack.pop(0)
-                stack.extend(self._conjuncts(tok))
-                mention = self.by_token.get(tok.i)
-                if mention is None or mention.kind != "person" or not mention.canonical \
+            for pobj in prep.children:
+                mention = self.by_token.get(pobj.i)
+                if pobj.dep_ != "pobj" or mention is None or mention.kind != "person" or not mention.canonical \
                         or names_no_person(mention.canonical):
                     continue
-                full = len(core_tokens(mention.name)) >= 2 or self.persons.resolve(mention.name, mention.start)
-                if full and mention.canonical not in out:
-                    out.append(mention.canonical)
-        return out
+                full = len(core_tokens(mention.name)) >= 2
+                if full or self.persons.resolve(mention.name, mention.start) is not None:
+                    return [mention.canonical, *self._coordinated_persons(pobj, mention.canonical)]
+        return []
 
     def _conjuncts(self, tok) -> list:
         """The conjuncts of `tok`, also those the parser hung on the place of its 'of'/'from' phrase
@@ -961,9 +963,10 @@ class SpeakerFinder:
         # '“...” she continued' after a long quote: the last speaker of that gender a little further back
         for k in range(here - 4, max(here - 8, -1), -1):
             for person in reversed(self._speakers_by_sent.get(k, [])):
-                if self._gender.get(person) in (None, want_female):
+                if self._gender.get(person) in (None, want_female) and person not in bound:
                     return person
-        return self._earlier_paragraph_person(here, want_female)
+        person = self._earlier_paragraph_person(here, want_female)
+        return person if person not in bound else None
 
     def _named_in_own_complement(self, pron) -> set[str]:
         """The persons named, outside quotes, in the that-clause of a subject pronoun's verb: 'He insisted
