@@ -24,6 +24,7 @@ from index.names import (
     is_female_first_name,
     is_first_name,
     is_male_first_name,
+    looks_female,
     person_key,
     strip_accents,
     strip_possessive,
@@ -124,6 +125,12 @@ def _fragment_ending_in_first_name(name: str, full: str) -> bool:
     return (is_female_first_name(name) or is_male_first_name(name)) and not is_first_name(first)
 
 
+# A lone surname goes to the full name with that surname that the index names in this share of the
+# articles naming any of them, once it has been named in this many ('Trump', 'Obama'; not 'Clinton', 'Bush').
+DOMINANT_SHARE = 0.8
+DOMINANT_MIN_ARTICLES = 5
+
+
 class CanonicalTable:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path
@@ -132,12 +139,14 @@ class CanonicalTable:
         self.places: dict[str, str] = {}
         self._surnames: dict[str, set[str]] = {}
         self._tails: dict[str, set[str]] = {}  # last two words of names of three or more -> their keys
+        self.articles: dict[str, int] = {}  # full-name person key -> articles that name the person
         self.dirty = False
         if path is not None and path.exists():
             data = json.loads(path.read_text("utf-8"))
             self.persons = data.get("person", {})
             self.orgs = data.get("org", {})
             self.places = data.get("place", {})
+            self.articles = data.get("person_articles", {})
         for key in self.persons:
             self._index_surname(key)
 
@@ -157,15 +166,20 @@ class CanonicalTable:
         key = person_key(name)
         return " " in key and key in self.persons
 
-    def person(self, name: str) -> str:
-        """Canonical value for a person name as cleaned in its article (full name or surname)."""
+    def person(self, name: str, female: bool | None = None) -> str:
+        """Canonical value for a person name as cleaned in its article (full name or surname); `female`
+        ('Ms.'/'Mr.' before a lone surname) leaves out full names of the other gender."""
         key = person_key(name)
         if not key:
             return name
-        if " " not in key:  # a lone name: the one full name in the index with this surname
+        if " " not in key:  # a lone name: the one full name in the index with this surname, or the one
+            # the index names far more often than all others ('Obama': Barack, not Michelle; 'Clinton' stays)
             candidates = self._surnames.get(surname_key(name), set())
-            if len(candidates) == 1 and not _fragment_ending_in_first_name(name, self.persons[next(iter(candidates))]):
-                return self.persons[next(iter(candidates))]
+            if female is not None:  # 'Ms. Trump' is never Donald
+                candidates = {k for k in candidates if looks_female(set(), self.persons[k]) in (None, female)}
+            owner = next(iter(candidates)) if len(candidates) == 1 else self._dominant(candidates)
+            if owner is not None and not _fragment_ending_in_first_name(name, self.persons[owner]):
+                return self.persons[owner]
         else:  # a surname of two parts ("O'Malley", "Wasserman Schultz"): the one longer name ending in it
             tokens = core_tokens(name)
             candidates = self._tails.get(" ".join(tokens), set()) if len(tokens) == 2 else set()
@@ -176,6 +190,25 @@ class CanonicalTable:
             self._index_surname(key)
             self.dirty = True
         return self.persons[key]
+
+    def _dominant(self, keys: set[str]) -> str | None:
+        """Of several full names sharing a surname, the one named in at least DOMINANT_SHARE of the
+        articles that name any of them (and in DOMINANT_MIN_ARTICLES at least)."""
+        if not keys:
+            return None
+        counts = {k: self.articles.get(k, 0) for k in keys}
+        top = max(sorted(counts), key=counts.__getitem__)
+        if counts[top] >= DOMINANT_MIN_ARTICLES and counts[top] >= DOMINANT_SHARE * sum(counts.values()):
+            return top
+        return None
+
+    def count_article(self, persons: list[str]) -> None:
+        """Count one article for each full name among its canonical person values."""
+        for value in persons:
+            key = person_key(value)
+            if " " in key and len(value.split()) > 1:
+                self.articles[key] = self.articles.get(key, 0) + 1
+                self.dirty = True
 
     def org(self, name: str) -> str:
         return self._proper(self.orgs, alias_of(name, "org") or _plain(name))
@@ -195,7 +228,7 @@ class CanonicalTable:
     def save(self) -> None:
         if self.path is None or not self.dirty:
             return
-        data = {"person": self.persons, "org": self.orgs, "place": self.places}
+        data = {"person": self.persons, "org": self.orgs, "place": self.places, "person_articles": self.articles}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".canonical-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:

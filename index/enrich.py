@@ -129,6 +129,7 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
     for value in speakers:  # every speaker is also a person of the article
         if value not in values["person"]:
             values["person"].append(value)
+    table.count_article(values["person"])
     for value in speaker_orgs:
         if value not in values["org"]:
             values["org"].append(value)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from index.canonical import CanonicalTable, known_kind
 from index.names import (
+    MEDIA_NAMES,
     PRONOUNS,
     TITLE_WORDS,
     clean_name,
@@ -23,6 +24,7 @@ from index.names import (
     display_name,
     is_first_name,
     looks_female,
+    names_no_person,
     person_key,
     surname_key,
 )
@@ -117,7 +119,16 @@ def _person_name(surface: str) -> str:
         return ""
     if len(tokens) > 5 or (len(tokens) == 1 and len(tokens[0]) < 2):
         return ""
+    if any(c.isdigit() for c in name) or name.lower() in NOT_NAMES:  # 'Covid-19', 'See Also', 'Slideshow'
+        return ""
+    if len(tokens) > 2 and tokens[-1] in tokens[:-1]:  # 'Donald Trump Donald': an embed's name run into the next
+        name = " ".join(tokens[:tokens.index(tokens[-1])] if tokens.index(tokens[-1]) > 1 else tokens[:-1])
     return name
+
+
+# Page furniture the model tags as a person: 'See Also', 'Slideshow', 'Replay More Videos'.
+NOT_NAMES = frozenset({"see also", "slideshow", "replay more videos", "more videos", "read more", "click here",
+                       "advertisement", "related", "watch", "photo gallery", "next slide", "previous slide"})
 
 
 def _proper_name(surface: str) -> str:
@@ -281,6 +292,10 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
         titles = _titles_before(doc, ent.start, sentences)
         if kind == "person" and ORG_ENDING.search(ent.text):  # 'the Obama White House', 'Peterson Foundation'
             kind = "org"
+        if kind == "person" and names_no_person(ent.text):
+            if ent.text.lower() not in MEDIA_NAMES:
+                continue  # 'Mona Iraqi’s Twitter', 'Trump Tower': no person, and no name to keep
+            kind = "org"  # 'Twitter' tagged PERSON is the medium
         if kind == "person":
             name = _person_name(ent.text) if _has_proper_noun(ent) else ""
             # title words before the last word: 'King' ends 'Billie Jean King' as her surname
@@ -488,8 +503,9 @@ def canonicalise(mentions: list[Mention], persons: ArticlePersons, table: Canoni
                 m.kind, m.name = "person", _person_name(m.name)
                 persons.add(m.name, m.start)
         if m.kind == "person":
-            full = persons.resolve(m.name, m.start, looks_female(m.titles, m.name)) or m.name
-            m.canonical = table.person(full)
+            female = looks_female(m.titles, m.name)
+            full = persons.resolve(m.name, m.start, female) or m.name
+            m.canonical = table.person(full, female)
         elif m.kind == "org":
             m.canonical = table.org(m.name)
         else:
