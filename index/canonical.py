@@ -186,6 +186,9 @@ class CanonicalTable:
             if len(candidates) == 1 and not is_first_name(name.split()[0]):
                 return self.persons[next(iter(candidates))]
         if key not in self.persons:
+            first, _, last = key.partition(" ")
+            if last and " " not in last and f"{last} {first}" in self.persons:
+                return self.persons[f"{last} {first}"]  # 'Trump Donald' (a link widget's run-on), 'Jinping Xi'
             self.persons[key] = name
             self._index_surname(key)
             self.dirty = True

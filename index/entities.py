@@ -58,7 +58,7 @@ ORG_WORDS = re.compile(
 ORG_ENDING = re.compile(
     r"(?:\bWhite House|\b(?:Foundation|Party|Company|Corporation|Department|Ministry|Committee|Commission|"
     r"Council|Agency|Institute|Association|Organization|Organisation|University|Administration|Campaign|"
-    r"Inc|Ltd))\.?$"
+    r"Caucus|Patrol|Examiner|Inc|Ltd))\.?$"
 )
 _VALID_NAME_CHARS = re.compile(r"^[^\W\d_][\w .'’-]*$", re.UNICODE)
 _VALID_PROPER_CHARS = re.compile(r"^[\w][\w .'’&-]*$", re.UNICODE)

@@ -41,7 +41,7 @@ from functools import lru_cache
 import numpy
 
 from index.canonical import known_kind
-from index.entities import PERSON_TITLE_NOUNS, ArticlePersons, LazyLowerWords, Mention
+from index.entities import NOT_NAMES, PERSON_TITLE_NOUNS, ArticlePersons, LazyLowerWords, Mention
 from index.names import (
     MEDIA_NAMES,
     TITLE_WORDS,
@@ -396,6 +396,7 @@ class SpeakerFinder:
         for m in every:  # "KATE BOULDUAN: Why not debate?" tells who a later "BOULDUAN:" is
             raw = m.group("name").strip()
             if raw.isupper() and m.start() > 0 and len(clean_name(raw.title()).split()) >= 2 \
+                    and raw.lower() not in NOT_NAMES \
                     and not self._labelled_non_person(m.start("name"), m.end("name")):
                 self.persons.add(clean_name(raw.title()), m.start())
         lines = [m for m in every if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) >= 4]  # "Clinton: 1,769."
@@ -413,8 +414,9 @@ class SpeakerFinder:
         raw = m.group("name").strip()
         name = clean_name(raw.title() if raw.isupper() else raw)
         words = [strip_possessive(w).lower() for w in raw.split()]
-        if not name or any(w in NOT_SPEAKER_LABELS or w in LABEL_FUNCTION_WORDS for w in words):
-            return None
+        if not name or name.lower() in NOT_NAMES or any(w in NOT_SPEAKER_LABELS or w in LABEL_FUNCTION_WORDS
+                                                        for w in words):
+            return None  # 'See Also: ...' is page furniture
         if self._labelled_non_person(m.start("name"), m.end("name")):
             return None
         titles = {w.lower().rstrip(".") for w in raw.split()} & TITLE_WORDS

@@ -731,3 +731,19 @@ def test_a_lone_surname_goes_to_the_full_name_the_index_names_far_more_often():
     assert table.person("Trump") == "Donald Trump"
     assert table.person("Trump", female=True) == "Ivanka Trump"  # 'Ms. Trump'
     assert table.person("Clinton") == "Clinton"  # 10 of 16: no one Clinton is meant
+
+
+def test_a_known_name_written_surname_first_is_that_person():
+    table = CanonicalTable()
+    table.person("Donald Trump")
+    assert table.person("Trump Donald") == "Donald Trump"  # 'President Trump Donald John Trump...' link widgets
+    assert table.person("Jinping Xi") == table.person("Xi Jinping")
+
+
+def test_page_furniture_and_bodies_the_model_calls_persons_are_none():
+    e = enrich_text("Such a motion was part of the trouble faced by Mr. Boehner, who is retiring.\n\n"
+                    "SEE ALSO: Paul Ryan to run for speaker if House Republicans will rally behind him\n\n"
+                    "The House GOP has been struggling to fill his shoes.", title="News of the day.")
+    assert "See Also" not in e.persons + e.speakers, (e.persons, e.speakers)
+    from index.entities import ORG_ENDING
+    assert all(ORG_ENDING.search(n) for n in ("Border Patrol", "Freedom Caucus", "Washington Examiner"))
