@@ -84,6 +84,39 @@ _aliases(ORG_ALIASES, "Interfax")
 _aliases(ORG_ALIASES, "TASS", "Tass", "ITAR-TASS")
 _aliases(ORG_ALIASES, "RIA Novosti", "RIA")
 _aliases(ORG_ALIASES, "Al Jazeera", "Al-Jazeera", "Aljazeera")
+# Federal bodies and parties by their full names, short names and initials.
+_aliases(ORG_ALIASES, "Justice Department", "Department of Justice", "U.S. Justice Department",
+         "U.S. Department of Justice", "DOJ", "Justice Dept.")
+_aliases(ORG_ALIASES, "Homeland Security Department", "Department of Homeland Security", "Homeland Security",
+         "U.S. Department of Homeland Security", "DHS")
+_aliases(ORG_ALIASES, "Health and Human Services Department", "Department of Health and Human Services",
+         "Health and Human Services", "HHS")
+_aliases(ORG_ALIASES, "Supreme Court", "U.S. Supreme Court", "US Supreme Court", "Supreme Court of the United States")
+_aliases(ORG_ALIASES, "Senate", "U.S. Senate", "US Senate")
+_aliases(ORG_ALIASES, "Republican Party", "GOP", "Republican party")
+_aliases(ORG_ALIASES, "Republican National Committee", "RNC")
+_aliases(ORG_ALIASES, "Democratic National Committee", "DNC")
+_aliases(ORG_ALIASES, "Congressional Budget Office", "CBO")
+_aliases(ORG_ALIASES, "Centers for Disease Control and Prevention", "CDC", "Centers for Disease Control")
+_aliases(ORG_ALIASES, "Internal Revenue Service", "IRS")
+_aliases(ORG_ALIASES, "Environmental Protection Agency", "EPA")
+_aliases(ORG_ALIASES, "National Security Agency", "NSA")
+_aliases(ORG_ALIASES, "National Rifle Association", "NRA")
+_aliases(ORG_ALIASES, "Federal Reserve", "Fed", "U.S. Federal Reserve", "Federal Reserve Board")
+# US states as news style abbreviates them after a city ('Des Moines, Iowa', 'Louisville, Ky.'); 'Miss.'
+# (a title), 'Ind.' (a party label), 'Wash.' (Washington the city) and 'Penn' (a surname) are left out.
+for _state, _abbreviations in {
+        "Alabama": "Ala.", "Arizona": "Ariz.", "Arkansas": "Ark.", "California": "Calif.", "Colorado": "Colo.",
+        "Connecticut": "Conn.", "Delaware": "Del.", "Florida": "Fla.", "Georgia": "Ga.", "Illinois": "Ill.",
+        "Kansas": "Kan. Kans.", "Kentucky": "Ky.", "Louisiana": "La.", "Maryland": "Md.", "Massachusetts": "Mass.",
+        "Michigan": "Mich.", "Minnesota": "Minn.", "Missouri": "Mo.", "Montana": "Mont.", "Nebraska": "Neb. Nebr.",
+        "Nevada": "Nev.", "New Hampshire": "N.H.", "New Jersey": "N.J.", "New Mexico": "N.M.", "New York": "N.Y.",
+        "North Carolina": "N.C.", "North Dakota": "N.D.", "Oklahoma": "Okla.", "Oregon": "Ore.",
+        "Pennsylvania": "Pa.", "Rhode Island": "R.I.", "South Carolina": "S.C.", "South Dakota": "S.D.",
+        "Tennessee": "Tenn.", "Vermont": "Vt.", "Virginia": "Va.", "West Virginia": "W.Va. W. Va.",
+        "Wisconsin": "Wis. Wisc.", "Wyoming": "Wyo."}.items():
+    _aliases(PLACE_ALIASES, _state, *_abbreviations.replace("W. Va.", "W._Va.").split())
+PLACE_ALIASES["w. va."] = PLACE_ALIASES["w. va"] = "West Virginia"
 
 
 _SPACES = re.compile(r"\s+")

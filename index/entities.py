@@ -126,6 +126,11 @@ def _person_name(surface: str) -> str:
     return name
 
 
+# Page furniture the model tags as an organisation: footers, newsletter boxes, photo credits.
+PAGE_FURNITURE = frozenset({"llc", "copyright", "privacy policy", "terms of service", "terms of use",
+                            "daily newsletters manage newsletters", "manage newsletters", "monitor stories",
+                            "analysis", "google privacy policy and terms of service", "getty images image",
+                            "all rights reserved", "newsletter", "newsletters", "subscribe"})
 # Page furniture the model tags as a person: 'See Also', 'Slideshow', 'Replay More Videos'.
 NOT_NAMES = frozenset({"see also", "slideshow", "replay more videos", "more videos", "read more", "click here",
                        "advertisement", "related", "watch", "photo gallery", "next slide", "previous slide"})
@@ -136,7 +141,7 @@ def _proper_name(surface: str) -> str:
     name = name.strip(" .,;:-—–")
     if not name or not _VALID_PROPER_CHARS.match(name) or not any(c.isupper() for c in name):
         return ""
-    if name.lower() in ORG_FRAGMENTS or name.lower() in PRONOUNS:
+    if name.lower() in ORG_FRAGMENTS or name.lower() in PRONOUNS or name.lower() in PAGE_FURNITURE:
         return ""
     return name
 

@@ -747,3 +747,20 @@ def test_page_furniture_and_bodies_the_model_calls_persons_are_none():
     assert "See Also" not in e.persons + e.speakers, (e.persons, e.speakers)
     from index.entities import ORG_ENDING
     assert all(ORG_ENDING.search(n) for n in ("Border Patrol", "Freedom Caucus", "Washington Examiner"))
+
+
+def test_state_abbreviations_and_federal_initials_are_one_value_each():
+    e = enrich_text("Voters in Louisville, Ky., and Lexington, Kentucky, lined up early. The GOP and the Republican "
+                    "Party both sent observers, and the DOJ said the Justice Department would send monitors. The "
+                    "Department of Justice has done so before. The NRA and the National Rifle Association said "
+                    "nothing.", title="News of the day.")
+    assert "Kentucky" in e.places and "Ky" not in e.places and "Ky." not in e.places, e.places
+    assert e.orgs.count("Republican Party") == 1 and "GOP" not in e.orgs, e.orgs
+    assert "Justice Department" in e.orgs and not {"DOJ", "Department of Justice"} & set(e.orgs), e.orgs
+    assert "National Rifle Association" in e.orgs and "NRA" not in e.orgs + e.places, (e.orgs, e.places)
+
+
+@pytest.mark.parametrize("surface", ["LLC", "Copyright", "Privacy Policy", "Daily Newsletters Manage Newsletters"])
+def test_page_furniture_is_no_organisation(surface):
+    from index.entities import _proper_name
+    assert _proper_name(surface) == ""
