@@ -36,7 +36,7 @@ from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyz
 #    (PolNeAR dev P 0.896, speaker-match 0.887)
 # 9: stances (endorsed, opposed, called for, believes that) make speakers; coordinated and
 #    'including' members; gerunds after by/before; promises with an infinitive; name tails
-#    (PolNeAR dev P 0.902, speaker-match 0.895 with the v2 pronoun gold; P 0.893, 0.899 with v1)
+#    (PolNeAR dev P 0.905, speaker-match 0.894 with the v2 pronoun gold; P 0.895, 0.898 with v1)
 PIPELINE_VERSION = "9"
 
 # Facet name -> (search field, facet field). The order is the display order.
