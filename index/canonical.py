@@ -105,18 +105,18 @@ _aliases(ORG_ALIASES, "National Rifle Association", "NRA")
 _aliases(ORG_ALIASES, "Federal Reserve", "Fed", "U.S. Federal Reserve", "Federal Reserve Board")
 # US states as news style abbreviates them after a city ('Des Moines, Iowa', 'Louisville, Ky.'); 'Miss.'
 # (a title), 'Ind.' (a party label), 'Wash.' (Washington the city) and 'Penn' (a surname) are left out.
-for _state, _abbreviations in {
-        "Alabama": "Ala.", "Arizona": "Ariz.", "Arkansas": "Ark.", "California": "Calif.", "Colorado": "Colo.",
-        "Connecticut": "Conn.", "Delaware": "Del.", "Florida": "Fla.", "Georgia": "Ga.", "Illinois": "Ill.",
-        "Kansas": "Kan. Kans.", "Kentucky": "Ky.", "Louisiana": "La.", "Maryland": "Md.", "Massachusetts": "Mass.",
-        "Michigan": "Mich.", "Minnesota": "Minn.", "Missouri": "Mo.", "Montana": "Mont.", "Nebraska": "Neb. Nebr.",
-        "Nevada": "Nev.", "New Hampshire": "N.H.", "New Jersey": "N.J.", "New Mexico": "N.M.", "New York": "N.Y.",
-        "North Carolina": "N.C.", "North Dakota": "N.D.", "Oklahoma": "Okla.", "Oregon": "Ore.",
-        "Pennsylvania": "Pa.", "Rhode Island": "R.I.", "South Carolina": "S.C.", "South Dakota": "S.D.",
-        "Tennessee": "Tenn.", "Vermont": "Vt.", "Virginia": "Va.", "West Virginia": "W.Va. W. Va.",
-        "Wisconsin": "Wis. Wisc.", "Wyoming": "Wyo."}.items():
-    _aliases(PLACE_ALIASES, _state, *_abbreviations.replace("W. Va.", "W._Va.").split())
-PLACE_ALIASES["w. va."] = PLACE_ALIASES["w. va"] = "West Virginia"
+for _state, *_abbreviations in (
+        ("Alabama", "Ala."), ("Arizona", "Ariz."), ("Arkansas", "Ark."), ("California", "Calif."),
+        ("Colorado", "Colo."), ("Connecticut", "Conn."), ("Delaware", "Del."), ("Florida", "Fla."), ("Georgia", "Ga."),
+        ("Illinois", "Ill."), ("Kansas", "Kan.", "Kans."), ("Kentucky", "Ky."), ("Louisiana", "La."),
+        ("Maryland", "Md."), ("Massachusetts", "Mass."), ("Michigan", "Mich."), ("Minnesota", "Minn."),
+        ("Missouri", "Mo."), ("Montana", "Mont."), ("Nebraska", "Neb.", "Nebr."), ("Nevada", "Nev."),
+        ("New Hampshire", "N.H."), ("New Jersey", "N.J."), ("New Mexico", "N.M."), ("New York", "N.Y."),
+        ("North Carolina", "N.C."), ("North Dakota", "N.D."), ("Oklahoma", "Okla."), ("Oregon", "Ore."),
+        ("Pennsylvania", "Pa."), ("Rhode Island", "R.I."), ("South Carolina", "S.C."), ("South Dakota", "S.D."),
+        ("Tennessee", "Tenn."), ("Vermont", "Vt."), ("Virginia", "Va."), ("West Virginia", "W.Va.", "W. Va."),
+        ("Wisconsin", "Wis.", "Wisc."), ("Wyoming", "Wyo.")):
+    _aliases(PLACE_ALIASES, _state, *_abbreviations)
 
 
 _SPACES = re.compile(r"\s+")

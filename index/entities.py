@@ -122,7 +122,7 @@ def _person_name(surface: str) -> str:
     if any(c.isdigit() for c in name) or name.lower() in NOT_NAMES:  # 'Covid-19', 'See Also', 'Slideshow'
         return ""
     if len(tokens) > 2 and tokens[-1] in tokens[:-1]:  # 'Donald Trump Donald': an embed's name run into the next
-        name = " ".join(tokens[:tokens.index(tokens[-1])] if tokens.index(tokens[-1]) > 1 else tokens[:-1])
+        name = " ".join(tokens[:-1])
     return name
 
 
@@ -413,9 +413,9 @@ class ArticlePersons:
                 self.resolve(m.name, m.start, looks_female(m.titles, m.name))
 
     def _merge_name_tails(self) -> None:
-        """'Jean King' where the article names 'Billie Jean King', 'Kay Henry' beside 'Mary Kay Henry': a
-        two-word name that ends a longer name of the same article is that person (the model tagged the
-        name without its first word)."""
+        """'Jessica Parker' where the article names 'Sarah Jessica Parker', "O'Malley" (key 'o malley') beside
+        "Martin O'Malley": a two-part name that ends a longer name of the same article, one that opens with a
+        first name, is that person (the model tagged the name without its first word)."""
         for key, shown in list(self.full_names.items()):
             tokens = core_tokens(shown)
             if len(tokens) < 3 or not is_first_name(shown.split()[0]):
