@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 # Byte-compile the project's modules: pip does not for an editable install, and where
 # PYTHONDONTWRITEBYTECODE is set every cold `newsfind query` would compile them again (~80 ms).
 bytecode: $(STAMP)
-	$(BIN)/python -m compileall -q index search web
+	$(BIN)/python -m compileall -q newsfind index search web
 
 run: $(STAMP) bytecode
 	$(BIN)/newsfind index seeds/

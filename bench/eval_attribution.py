@@ -60,12 +60,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.canonical import CanonicalTable, known_kind  # noqa: E402
-from index.enrich import analysed_text, enrich_doc  # noqa: E402
-from index.entities import ORG_WORDS  # noqa: E402
-from index.names import PRONOUNS, TITLE_WORDS, core_tokens, looks_female, person_key, surname_key  # noqa: E402
-from index.nlp import load_pipeline  # noqa: E402
-from index.readers import SourceArticle  # noqa: E402
+from newsfind.index.nlp.canonical import CanonicalTable, known_kind  # noqa: E402
+from newsfind.index.nlp.enrich import analysed_text, enrich_doc  # noqa: E402
+from newsfind.index.nlp.entities import ORG_WORDS  # noqa: E402
+from newsfind.index.nlp.names import PRONOUNS, TITLE_WORDS, core_tokens, looks_female, person_key, surname_key  # noqa: E402
+from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
+from newsfind.index.readers import SourceArticle  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "polnear_traindev.jsonl.gz"
 CACHE_DIR = Path.home() / ".cache" / "newsfind-eval"

@@ -51,7 +51,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from index.dedup import NUM_PERM, SHINGLE_WORDS, THRESHOLD, GroupStore, fingerprint, normalise_words  # noqa: E402
+from newsfind.index.ingest.dedup import NUM_PERM, SHINGLE_WORDS, THRESHOLD, GroupStore, fingerprint, normalise_words  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "allsides.jsonl.gz"
 LABELS = ROOT / "bench" / "data" / "grouping_pairs.json"

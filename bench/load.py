@@ -29,9 +29,8 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from newsfind.web.served import HOST, served  # noqa: E402
 from queries import QUERIES  # noqa: E402
-
-from web.served import HOST, served  # noqa: E402
 
 FACETS = ["person", "org", "place", "outlet", "date"]
 

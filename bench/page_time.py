@@ -16,7 +16,7 @@ import statistics
 import time
 import urllib.request
 
-from web.served import served
+from newsfind.web.served import served
 
 
 def fetch(url: str) -> float:

@@ -125,9 +125,9 @@ def bench_nlp_ceiling(slice_path: Path, jobs: int, limit: int) -> dict:
     """Bare `nlp.pipe` of the same pipeline on the same texts, same processes: the ingestion ceiling."""
     code = f"""
 import json, time, itertools
-from index.nlp import load_pipeline
-from index.enrich import analysed_text
-from index.readers import read_articles
+from newsfind.index.nlp.pipeline import load_pipeline
+from newsfind.index.nlp.enrich import analysed_text
+from newsfind.index.readers import read_articles
 arts = [a for a in itertools.islice(read_articles([{str(slice_path)!r}]), {limit}) if hasattr(a, 'body')]
 texts = [analysed_text(a)[0] for a in arts]
 nlp = load_pipeline()
@@ -150,13 +150,12 @@ print(json.dumps({{"docs": len(texts), "seconds": time.perf_counter() - t}}))
 
 
 def bench_queries(index_dir: Path, repeats: int) -> dict:
+    from newsfind.index.store import open_index
+    from newsfind.index.whoosh_ext import blockdecode
+    from newsfind.search import postings_cache
+    from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
+    from newsfind.search.searcher import SearchRequest, build_query, search
     from whoosh import sorting
-
-    from index import blockdecode
-    from index.store import open_index
-    from search import postings_cache
-    from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
-    from search.searcher import SearchRequest, build_query, search
 
     ix = open_index(index_dir)
     out = {}
@@ -215,7 +214,8 @@ def bench_queries(index_dir: Path, repeats: int) -> dict:
 def bench_cold(index_dir: Path, runs: int = 7) -> dict:
     # as installed: the project's modules byte-compiled (an editable install is not, and this
     # machine sets PYTHONDONTWRITEBYTECODE, so each run would compile them again)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "index", "search", "web"], cwd=ROOT, check=True)
+    packages = ["newsfind", "index", "search", "web"]
+    subprocess.run([sys.executable, "-m", "compileall", "-q", *packages], cwd=ROOT, check=True)
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -226,7 +226,7 @@ def bench_cold(index_dir: Path, runs: int = 7) -> dict:
 
 
 def bench_web(index_dir: Path, clients: int = 8, per_client: int = 25) -> dict:
-    from web.served import served
+    from newsfind.web.served import served
 
     try:
         with served(index_dir) as server:
@@ -264,7 +264,7 @@ def bench_web(index_dir: Path, clients: int = 8, per_client: int = 25) -> dict:
 
 
 def doc_count(index_dir: Path) -> int:
-    from index.store import open_index
+    from newsfind.index.store import open_index
 
     return open_index(index_dir).doc_count()
 
@@ -272,9 +272,9 @@ def doc_count(index_dir: Path) -> int:
 def _copy_documents(source_dir: Path, target_dir: Path, copy: int) -> int:
     """Copy number `copy` (1 or more) of every live document of `source_dir`, under new ids and
     new syndication groups, rebuilt from its stored fields (no NLP) into a new index."""
-    from index.schema import FACETS, join_searchable, split_values
-    from index.store import open_index
-    from index.writer import open_or_create
+    from newsfind.index.ingest.writer import open_or_create
+    from newsfind.index.schema import FACETS, join_searchable, split_values
+    from newsfind.index.store import open_index
 
     shutil.rmtree(target_dir, ignore_errors=True)
     ix_target = open_or_create(target_dir)
@@ -311,10 +311,9 @@ def build_replica(source_dir: Path, target_dir: Path, copies: int, jobs: int = 1
     every segment. Returns the replica's document count."""
     from concurrent.futures import ProcessPoolExecutor
 
+    from newsfind.index.ingest.writer import open_or_create
+    from newsfind.index.store import open_index
     from whoosh import index as whoosh_index
-
-    from index.store import open_index
-    from index.writer import open_or_create
 
     shutil.rmtree(target_dir, ignore_errors=True)
     parts = [target_dir.with_name(f"{target_dir.name}.copy{k}") for k in range(1, copies)]

@@ -7,9 +7,8 @@ position gap, so a phrase such as `speaker:"Kerry Vladimir"` never matches acros
 
 from __future__ import annotations
 
+from newsfind.index.nlp.names import HONORIFICS, PARTICLES, fold_token, strip_accents
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
-
-from index.names import HONORIFICS, PARTICLES, fold_token, strip_accents
 
 VALUE_SEPARATOR = " || "
 _GAP = 100

@@ -20,11 +20,10 @@ year ("--09-18", precision "month-day") without inventing one.
 
 from __future__ import annotations
 
+from newsfind.index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyzer
 from whoosh import columns
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-
-from index.analysis import VALUE_SEPARATOR, PersonNameAnalyzer, ProperNameAnalyzer
 
 # Bump when enrichment changes in a way that should re-process unchanged files.
 # 5: transcript labels, pronouns paragraphs back, quote continuation, no place as a speaker

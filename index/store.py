@@ -9,9 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from newsfind.index.whoosh_ext import blockdecode, columnread, zerocopy
 from whoosh import index as whoosh_index
-
-from index import blockdecode, columnread, zerocopy
 
 zerocopy.install()  # segments are read from their mmap, not copied whole on every open (index/zerocopy.py)
 blockdecode.install()  # posting blocks decoded without positions unless asked (index/blockdecode.py)

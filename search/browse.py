@@ -1,7 +1,7 @@
 """Browsing helpers on top of `search()`: all values of one facet (optionally only those containing
 some text), every hit of a request for export, and the articles most like a given one.
 
-They reuse `build_query` / `search` from `search.searcher`, so filters, dates and query errors
+They reuse `build_query` / `search` from `newsfind.search.searcher`, so filters, dates and query errors
 behave exactly as in a search."""
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from newsfind.search.facets import FACETS_BY_NAME, FacetResult, FacetValue
+from newsfind.search.query import QueryError
+from newsfind.search.searcher import SearchRequest, _sortedby, article_data, build_query, hit_data, search
+from newsfind.search.versions import group_sizes
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
-
-from search.facets import FACETS_BY_NAME, FacetResult, FacetValue
-from search.query import QueryError
-from search.searcher import SearchRequest, _sortedby, article_data, build_query, hit_data, search
-from search.versions import group_sizes
 
 MAX_FACET_VALUES = 1000
 # Whoosh's list plus frequent news words, as the body analyser stems them: not "key terms" of an article.

@@ -6,10 +6,9 @@ counts of a search page."""
 
 from __future__ import annotations
 
+from newsfind.index.schema import ENTITY_KINDS, FACETS
+from newsfind.search.searcher import SearchRequest, _sortedby, search
 from whoosh import query as wq
-
-from index.schema import ENTITY_KINDS, FACETS
-from search.searcher import SearchRequest, _sortedby, search
 
 # The facet whose values are this kind's speakers: quotes "by" an entity come from there.
 SPEAKER_FACETS = {"person": "speaker", "org": "speaker_org"}

@@ -30,8 +30,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-
-from search.facets import DateFacet, Facet, HistogramFacet, ValuesFacet
+from newsfind.search.facets import DateFacet, Facet, HistogramFacet, ValuesFacet
 
 _CACHE: dict[tuple[str, str], dict[str, FacetTable]] = {}
 _LOCK = threading.Lock()

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from newsfind.index.schema import FACETS
+from newsfind.search.query import QueryError, date_bounds
 from whoosh import query as wq
 from whoosh import sorting
-
-from index.schema import FACETS
-from search.query import QueryError, date_bounds
 
 
 @dataclass

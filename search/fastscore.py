@@ -31,6 +31,7 @@ from itertools import chain
 from pickle import loads
 
 import numpy as np
+from newsfind.search import postings_cache
 from whoosh import matching
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -40,8 +41,6 @@ from whoosh.formats import Positions
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
-
-from search import postings_cache
 
 # byte -> field length, as Whoosh decodes its length column
 _BYTE_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)

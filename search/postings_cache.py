@@ -4,7 +4,7 @@ A segment never changes once written except for its deletions, which only grow u
 replaces it with a new segment: (segment id, number of deleted documents) names one state of a
 segment, whichever searcher reads it. So a term's documents, weights and field lengths decoded by
 one searcher serve every other searcher of the process on the same segments (the web server's
-pooled searchers, one per thread). `search.fastscore` reads a term's posting blocks (inflate and
+pooled searchers, one per thread). `newsfind.search.fastscore` reads a term's posting blocks (inflate and
 unpickle, ~130 blocks for a common word at 37.5k articles) only on a miss.
 
 Budget: `NEWSFIND_POSTINGS_CACHE_MB` (default 64 per process; 0 turns the cache off). Entries of

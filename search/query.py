@@ -18,11 +18,10 @@ import calendar
 import re
 from datetime import datetime, timedelta
 
+from newsfind.index.schema import DEFAULT_SEARCH_FIELDS, FACETS, QUERY_FIELDS
 from whoosh import query as wq
 from whoosh.fields import ID, Schema
 from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, PlusMinusPlugin
-
-from index.schema import DEFAULT_SEARCH_FIELDS, FACETS, QUERY_FIELDS
 
 HELP = __doc__.split("\n\n", 1)[1].split("\n\nDates", 1)[0]
 

@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
+from newsfind.index.schema import split_values
+from newsfind.search import facet_counts, fastscore, highlight
+from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
+from newsfind.search.query import QueryError, parse_query
+from newsfind.search.versions import collapse, count_stories, group_sizes, versions_fields
 from whoosh import collectors, sorting
 from whoosh import query as wq
-
-from index.schema import split_values
-from search import facet_counts, fastscore, highlight
-from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
-from search.query import QueryError, parse_query
-from search.versions import collapse, count_stories, group_sizes, versions_fields
 
 SORTS = ("relevance", "date", "-date")
 MAX_PER_PAGE = 1000

@@ -12,10 +12,9 @@ groups, `total_versions` documents.
 from __future__ import annotations
 
 import numpy as np
+from newsfind.index.schema import split_values
+from newsfind.search.facet_counts import FacetTable, column_table
 from whoosh import query as wq
-
-from index.schema import split_values
-from search.facet_counts import FacetTable, column_table
 
 GROUP_FIELD = "group"
 MAX_LISTED_VERSIONS = 50  # per hit in search results; `show` lists them all

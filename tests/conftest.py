@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from newsfind.index.ingest.writer import index_paths
 
-from index.writer import index_paths
-from search.cli import cli
+from newsfind.cli.main import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -29,7 +29,7 @@ def seed_index(tmp_path_factory) -> Path:
 def copy_index(source: Path, target: Path) -> Path:
     """A copy of an index without its curation: tests that change an index start from a copy of the
     session's seed index instead of parsing the seeds again."""
-    from index.curation.db import DB_FILE
+    from newsfind.index.curation.db import DB_FILE
 
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(f"{DB_FILE}*", "secret_key"))
     return target
@@ -37,7 +37,7 @@ def copy_index(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_searcher(seed_index):
-    from index.store import open_index
+    from newsfind.index.store import open_index
 
     ix = open_index(seed_index)
     with ix.searcher() as searcher:
@@ -46,7 +46,7 @@ def seed_searcher(seed_index):
 
 @pytest.fixture(scope="session")
 def seed_articles(seed_searcher) -> dict[str, dict]:
-    from search.searcher import iter_articles
+    from newsfind.search.searcher import iter_articles
 
     return {a["id"]: a for a in iter_articles(seed_searcher)}
 

@@ -2,7 +2,7 @@
 
     python -m tests.knobs [--writer-timeout S] -- --index DIR index FILE
 
-runs `search.cli.main()` exactly as the `newsfind` script does, with the indexing run's wait for
+runs `newsfind.cli.main.main()` exactly as the `newsfind` script does, with the indexing run's wait for
 another run's write lock (10 s) set short, so that a test meets a held lock without waiting.
 (The commit interval is the command's own `--commit-every`.)"""
 
@@ -17,11 +17,11 @@ def main() -> None:
     parser.add_argument("--writer-timeout", type=float)
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args()
-    import index.writer as writer
+    import newsfind.index.ingest.writer as writer
 
     if args.writer_timeout is not None:
         writer.WRITER_TIMEOUT = args.writer_timeout
-    from search.cli import main as newsfind
+    from newsfind.cli.main import main as newsfind
 
     rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
     sys.argv = ["newsfind", *rest]

@@ -1,4 +1,4 @@
-"""A tiny HTTP client for tests against the real server (started with `web.served.served`)."""
+"""A tiny HTTP client for tests against the real server (started with `newsfind.web.served.served`)."""
 
 from __future__ import annotations
 

@@ -4,12 +4,11 @@ gives (ids, weights, values), for every term of an index with blocks of every si
 import random
 
 import pytest
+from newsfind.index.ingest.writer import open_or_create
+from newsfind.index.store import open_index
+from newsfind.index.whoosh_ext import blockdecode
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
-
-from index import blockdecode
-from index.store import open_index
-from index.writer import open_or_create
 
 
 def whooshs_block(m: W3LeafMatcher):

@@ -2,11 +2,11 @@
 export iteration, more-like-this and entity summaries, on the real seed index."""
 
 import pytest
+from newsfind.search.browse import facet_values, iter_hits, similar_articles
+from newsfind.search.entities import entity_data
+from newsfind.search.query import QueryError
+from newsfind.search.searcher import SearchRequest, public_data, search
 
-from search.browse import facet_values, iter_hits, similar_articles
-from search.entities import entity_data
-from search.query import QueryError
-from search.searcher import SearchRequest, public_data, search
 from tests.conftest import SEED_IDS
 
 LAVROV_SPEAKS = ["002_a2b3b58d53712aaf", "004_2064c722ad5b44e7"]

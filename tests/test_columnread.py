@@ -1,12 +1,11 @@
 """index/columnread.py: a variable-length column's offsets derived in C, the same as Whoosh's loop."""
 from array import array
 
+import newsfind.index.store  # noqa: F401  (installs the reader)
 import pytest
+from newsfind.index.whoosh_ext import columnread
 from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filestore import RamStorage
-
-import index.store  # noqa: F401  (installs the reader)
-from index import columnread
 
 
 def _written(values: list[tuple[int, bytes]], doccount: int, cutoff: int):

@@ -3,11 +3,10 @@ raised in the main thread; a cancel waits for the commit under way and releases 
 import threading
 
 import pytest
+from newsfind.index.ingest.commits import BackgroundWriter
+from newsfind.index.ingest.writer import open_or_create
+from newsfind.index.store import open_index
 from whoosh.writing import SegmentWriter
-
-from index.commits import BackgroundWriter
-from index.store import open_index
-from index.writer import open_or_create
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from newsfind.web.served import served
 
 from tests.conftest import ROOT
 from tests.generate import articles, write_articles
 from tests.serving import get
 from tests.test_crash import newsfind_cmd
-from web.served import served
 
 QUERIES = ["Token", "talks", 'speaker:"Sergei Lavrov"', "", "Syria OR Vienna", "discuss -sanctions", "person:Kerry",
            "date:2015", "Revision"]
@@ -54,7 +54,7 @@ def client(base: str, rng: random.Random, stop: threading.Event, errors: list, c
 def query_while_indexing(tmp_path: Path, docs: int, clients: int = 8, seed: int = 3, in_process: bool = False
                          ) -> dict:
     """`in_process`: the indexing run is `index_paths` in this process instead of `newsfind index`."""
-    from index.writer import index_paths
+    from newsfind.index.ingest.writer import index_paths
 
     index_dir = tmp_path / "index"
     first = articles(20, seed=seed, prefix="f")

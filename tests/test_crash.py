@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from newsfind.index.schema import build_schema
+from newsfind.index.store import open_index
 from whoosh import index as whoosh_index
 
-from index.schema import build_schema
-from index.store import open_index
 from tests.conftest import ROOT
 from tests.generate import articles, write_articles
 
@@ -201,7 +201,7 @@ def test_a_live_writer_keeps_its_lock_and_the_run_says_the_index_is_busy(tmp_pat
 @pytest.fixture(scope="module")
 def curation_template(tmp_path_factory) -> Path:
     """An index of 40 generated articles (enriched once; tests copy it)."""
-    from index.writer import index_paths
+    from newsfind.index.ingest.writer import index_paths
 
     root = tmp_path_factory.mktemp("curation-kill")
     summary = index_paths([str(write_articles(root / "a.jsonl", articles(40, seed=7, prefix="c")))], root / "index")
@@ -210,13 +210,13 @@ def curation_template(tmp_path_factory) -> Path:
 
 
 def person_values(index_dir: Path) -> set[str]:
-    from index.schema import split_values
+    from newsfind.index.schema import split_values
 
     return {v for doc in stored_documents(index_dir) for v in split_values(doc.get("facet_person"))}
 
 
 def history_length(index_dir: Path) -> int:
-    from index.curation.store import CurationStore
+    from newsfind.index.curation.store import CurationStore
 
     return len(CurationStore(index_dir).history())
 
@@ -248,8 +248,8 @@ def kill_curation_change(index_dir: Path, args: list[str], rng: random.Random, l
 
 
 def assert_index_agrees_with_curation(index_dir: Path, merged_away: set[str]) -> None:
-    from index.curation.store import CurationStore
-    from index.schema import split_values
+    from newsfind.index.curation.store import CurationStore
+    from newsfind.index.schema import split_values
 
     store = CurationStore(index_dir)
     for doc in stored_documents(index_dir):
@@ -263,7 +263,8 @@ def kill_curation_changes(tmp_path: Path, template: Path, rounds: int, seed: int
     undone and `check --repair` makes index and curation agree. Returns the kills."""
     import shutil
 
-    from index.curation.store import CurationStore
+    from newsfind.index.curation.store import CurationStore
+
     from tests.conftest import Runner
 
     index_dir = tmp_path / "index"
@@ -329,8 +330,8 @@ def test_a_merge_of_several_values_is_saved_whole_or_not_at_all(tmp_path, curati
     (here: the second insert fails) leaves neither, not half a merge."""
     import shutil
 
-    from index.curation.rules import EntityRule
-    from index.curation.store import CurationStore
+    from newsfind.index.curation.rules import EntityRule
+    from newsfind.index.curation.store import CurationStore
 
     index_dir = tmp_path / "index"
     shutil.copytree(curation_template, index_dir)

@@ -15,14 +15,14 @@ import time
 from pathlib import Path
 
 import pytest
+from newsfind.index.curation.apply import apply_changes, check
+from newsfind.index.curation.db import DB_FILE, SCHEMA_VERSION
+from newsfind.index.curation.document import BASE_FIELDS, COMPARED_FIELDS, derive, original_base
+from newsfind.index.curation.rules import EntityRule, EntityState
+from newsfind.index.curation.store import CurationStore, UndoError
+from newsfind.index.store import open_index
+from newsfind.search.searcher import SearchRequest, get_article, search
 
-from index.curation.apply import apply_changes, check
-from index.curation.db import DB_FILE, SCHEMA_VERSION
-from index.curation.document import BASE_FIELDS, COMPARED_FIELDS, derive, original_base
-from index.curation.rules import EntityRule, EntityState
-from index.curation.store import CurationStore, UndoError
-from index.store import open_index
-from search.searcher import SearchRequest, get_article, search
 from tests.conftest import ROOT, SEED_IDS, SEEDS, Runner, copy_index
 
 LAVROV_SPEAKS = ["002_a2b3b58d53712aaf", "004_2064c722ad5b44e7"]
@@ -101,7 +101,7 @@ def test_tags_are_normalised_matched_case_insensitively_and_shown_as_first_spell
 
 
 def test_bulk_tag_counts_and_asks_unless_yes(index_dir, run):
-    refused = run.runner.invoke(__import__("search.cli", fromlist=["cli"]).cli,
+    refused = run.runner.invoke(__import__("newsfind.cli.main", fromlist=["cli"]).cli,
                                 ["--index", str(index_dir), "tag", "--query", "speaker:Lavrov", "lavrov-talks"],
                                 input="n\n")
     assert refused.exit_code == 1 and "2 articles match 'speaker:Lavrov'" in refused.output
@@ -199,7 +199,7 @@ def test_history_records_every_change_and_undo_restores_the_previous_state(index
 
 def test_account_changes_are_logged_but_not_undone(index_dir, run):
     runner_input = "secret-pass-1\n"
-    result = run.runner.invoke(__import__("search.cli", fromlist=["cli"]).cli,
+    result = run.runner.invoke(__import__("newsfind.cli.main", fromlist=["cli"]).cli,
                                ["--index", str(index_dir), "user", "add", "alice", "--role", "archivist",
                                 "--password-stdin", "--user", "root"], input=runner_input)
     assert result.exit_code == 0, result.output
@@ -302,9 +302,9 @@ def test_a_change_left_pending_is_applied_by_the_next_write(index_dir):
 WRITER = """
 import sys
 from pathlib import Path
-from index.curation.apply import apply_changes
-from index.curation.store import CurationStore
-from index.store import open_index
+from newsfind.index.curation.apply import apply_changes
+from newsfind.index.curation.store import CurationStore
+from newsfind.index.store import open_index
 index_dir, name, own = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 store, ix = CurationStore(index_dir), open_index(index_dir)
 shared = sys.argv[4:]

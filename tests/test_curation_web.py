@@ -11,11 +11,11 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
+from newsfind.index.curation.store import CurationStore, hash_password
+from newsfind.web import create_app
 
-from index.curation.store import CurationStore, hash_password
 from tests.conftest import SEED_IDS, copy_index
 from tests.test_curation import LAVROV_SPEAKS, UPI
-from web import create_app
 
 PASSWORD = "correct horse battery"
 USERS = {"alice": "archivist", "rita": "reader", "adam": "admin"}

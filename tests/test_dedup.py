@@ -7,10 +7,10 @@ import json
 import random
 
 import pytest
+from newsfind.index.ingest.dedup import THRESHOLD, GroupStore, fingerprint
+from newsfind.index.store import open_index
+from newsfind.search.searcher import SearchRequest, get_article, search
 
-from index.dedup import THRESHOLD, GroupStore, fingerprint
-from index.store import open_index
-from search.searcher import SearchRequest, get_article, search
 from tests.conftest import Runner, write_jsonl
 
 STORY = [
@@ -256,7 +256,7 @@ def test_groups_survive_reindexing_and_follow_a_replaced_article(tmp_path):
 
 
 def test_the_group_column_is_saved_beside_the_index_and_loaded_by_a_cold_process(wire_index, monkeypatch):
-    from search import facet_counts, versions
+    from newsfind.search import facet_counts, versions
 
     with open_index(wire_index).searcher() as s:
         warm = search(s, SearchRequest(query="ceasefire OR Geneva", facets=[]))

@@ -2,13 +2,12 @@
 isolate one rule each."""
 
 import pytest
-
-from index.canonical import CanonicalTable
-from index.enrich import analysed_text, enrich_doc
-from index.entities import extract_mentions
-from index.names import HONORIFICS, PRONOUNS
-from index.nlp import load_pipeline
-from index.readers import SourceArticle
+from newsfind.index.nlp.canonical import CanonicalTable
+from newsfind.index.nlp.enrich import analysed_text, enrich_doc
+from newsfind.index.nlp.entities import extract_mentions
+from newsfind.index.nlp.names import HONORIFICS, PRONOUNS
+from newsfind.index.nlp.pipeline import load_pipeline
+from newsfind.index.readers import SourceArticle
 
 LAVROV = "Sergei Lavrov"
 
@@ -714,7 +713,7 @@ def test_a_medium_or_a_possessive_phrase_the_model_calls_a_person_is_none():
     ("John Smith", "John Smith"),
 ])
 def test_names_the_model_tags_as_persons_are_cleaned(surface, name):
-    from index.entities import _person_name
+    from newsfind.index.nlp.entities import _person_name
     assert _person_name(surface) == name
 
 
@@ -745,7 +744,7 @@ def test_page_furniture_and_bodies_the_model_calls_persons_are_none():
                     "SEE ALSO: Paul Ryan to run for speaker if House Republicans will rally behind him\n\n"
                     "The House GOP has been struggling to fill his shoes.", title="News of the day.")
     assert "See Also" not in e.persons + e.speakers, (e.persons, e.speakers)
-    from index.entities import ORG_ENDING
+    from newsfind.index.nlp.entities import ORG_ENDING
     assert all(ORG_ENDING.search(n) for n in ("Border Patrol", "Freedom Caucus", "Washington Examiner"))
 
 
@@ -762,5 +761,5 @@ def test_state_abbreviations_and_federal_initials_are_one_value_each():
 
 @pytest.mark.parametrize("surface", ["LLC", "Copyright", "Privacy Policy", "Daily Newsletters Manage Newsletters"])
 def test_page_furniture_is_no_organisation(surface):
-    from index.entities import _proper_name
+    from newsfind.index.nlp.entities import _proper_name
     assert _proper_name(surface) == ""

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from index.nlp import load_pipeline
+from newsfind.index.nlp.pipeline import load_pipeline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import eval_attribution as harness  # noqa: E402

@@ -5,8 +5,7 @@ import random
 
 import numpy as np
 import pytest
-
-from search.facet_counts import FacetTable
+from newsfind.search.facet_counts import FacetTable
 
 
 @pytest.mark.parametrize("n_values", [30, 5000], ids=["few values (counted into an array)",
@@ -29,7 +28,7 @@ def test_counts_are_brute_force_counts_for_small_and_large_match_sets(n_values):
 
 
 def test_tables_file_round_trip_and_damaged_files(tmp_path):
-    from search.facet_counts import _load, _save
+    from newsfind.search.facet_counts import _load, _save
 
     tables = {
         "person": FacetTable(["Sergei Lavrov", "Zoë Ünal", "", "李克强"], np.array([2, 3, 0, 1], dtype=np.int32),
@@ -64,8 +63,8 @@ def test_tables_file_round_trip_and_damaged_files(tmp_path):
 
 @pytest.mark.parametrize("n_values", [30, 5000])
 def test_count_gives_the_top_values_by_count_then_name_and_the_selected_ones(n_values):
-    from search.facet_counts import count
-    from search.facets import FACETS_BY_NAME
+    from newsfind.search.facet_counts import count
+    from newsfind.search.facets import FACETS_BY_NAME
 
     rng = random.Random(5)
     n_docs = 300

@@ -2,11 +2,10 @@
 Whoosh's own, in the same order; other analyzers and values still go through Whoosh."""
 import random
 
+import newsfind.index.ingest.writer  # noqa: F401  (installs the fast path)
+from newsfind.index.schema import build_schema
+from newsfind.index.whoosh_ext import fastanalysis
 from whoosh.analysis import StemmingAnalyzer
-
-import index.writer  # noqa: F401  (installs the fast path)
-from index import fastanalysis
-from index.schema import build_schema
 
 WORDS = ["The", "the", "a", "I", "U.S.", "u.s.a.", "Health-care", "caring", "Cares", "of", "and", "in", "to",
          "İstanbul", "ΟΔΟΣ", "naïve", "3.14", "2015", "x", "don't", "Lavrov’s", "e-mail", "__init__", "Σ",
@@ -56,8 +55,8 @@ def test_other_analyzers_and_values_go_through_whoosh():
 
 
 def test_equal_analyzers_of_separately_opened_indexes_share_one_plan(tmp_path):
-    from index.store import open_index
-    from index.writer import open_or_create
+    from newsfind.index.ingest.writer import open_or_create
+    from newsfind.index.store import open_index
 
     open_or_create(tmp_path)
     before = len(fastanalysis._plans)

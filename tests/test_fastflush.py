@@ -3,11 +3,10 @@ through commits, merges and deletions."""
 import random
 from pathlib import Path
 
+import newsfind.index.ingest.writer  # noqa: F401  (installs the fast paths)
+from newsfind.index.schema import build_schema
+from newsfind.index.whoosh_ext import fastflush
 from whoosh import index as whoosh_index
-
-import index.writer  # noqa: F401  (installs the fast paths)
-from index import fastflush
-from index.schema import build_schema
 
 WORDS = ("Lavrov Kerry Syria talks Moscow Geneva ceasefire said the of and rebels Assad Putin "
          "opposition agenda quote “meeting” U.S. Russia’s 2015 naïve İstanbul").split()

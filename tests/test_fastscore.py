@@ -6,12 +6,11 @@ import random
 from datetime import datetime, timedelta
 
 import pytest
+from newsfind.index.ingest.writer import open_or_create
+from newsfind.index.store import open_index
+from newsfind.search import fastscore
+from newsfind.search.searcher import SearchRequest, build_query, search
 from whoosh import query as wq
-
-from index.store import open_index
-from index.writer import open_or_create
-from search import fastscore
-from search.searcher import SearchRequest, build_query, search
 
 WORDS = ["syria", "russia", "talks", "military", "aid", "health", "care", "court", "supreme", "wall",
          "election", "vote", "tax", "reform", "growth", "economy", "nuclear", "iran", "email", "gun"]
@@ -178,7 +177,7 @@ def test_phrases_expansions_and_date_ranges_never_fall_back_to_whooshs_matchers(
 
 
 def test_postings_cache_is_used_bounded_and_changes_nothing(searcher, monkeypatch):
-    from search import postings_cache
+    from newsfind.search import postings_cache
 
     cache = postings_cache.PostingsCache(2_000_000)
     monkeypatch.setattr(postings_cache, "CACHE", cache)
@@ -198,7 +197,7 @@ def test_postings_cache_is_used_bounded_and_changes_nothing(searcher, monkeypatc
 
 
 def test_postings_cache_is_shared_by_searchers_and_follows_deletions(tmp_path, monkeypatch):
-    from search import postings_cache
+    from newsfind.search import postings_cache
 
     cache = postings_cache.PostingsCache(2_000_000)
     monkeypatch.setattr(postings_cache, "CACHE", cache)

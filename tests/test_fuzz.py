@@ -15,11 +15,10 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from newsfind.index.schema import FACETS, QUERY_FIELDS
+from newsfind.search.query import QueryError, parse_query
+from newsfind.search.searcher import SearchRequest, search
 from whoosh import query as wq
-
-from index.schema import FACETS, QUERY_FIELDS
-from search.query import QueryError, parse_query
-from search.searcher import SearchRequest, search
 
 TIME_BOUND = 2.0  # CPU seconds for any one query on the seed index, facets and snippets included
 PARSE_EXAMPLES, RANDOM_QUERIES, SEARCH_EXAMPLES, CLI_EXAMPLES = 400, 2000, 200, 60

@@ -1,9 +1,8 @@
 """search/highlight.py: the snippet highlighter analyses only candidate words but must mark exactly
 what Whoosh's own highlighter marks."""
+from newsfind.index.schema import build_schema
+from newsfind.search import highlight
 from whoosh import highlight as wh
-
-from index.schema import build_schema
-from search import highlight
 
 TEXT = ("Health care costs rose. Caring for the sick is costly; the ability to pay matters, and able "
         "carers said so. Emailing officials, she e-mailed an email about careful health-care reform. ") * 3

@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
+from newsfind.index.readers import ReadFailure, valid_text
+from newsfind.index.store import open_index
 
-from index.readers import ReadFailure, valid_text
-from index.store import open_index
 from tests import hostile
 from tests.conftest import ROOT, Runner
 
@@ -77,7 +77,7 @@ def test_five_thousand_hostile_inputs_index_without_a_crash(tmp_path):
 
 
 def test_html_attribute_bombs_are_refused_quickly_and_deep_nesting_yields_no_text(tmp_path):
-    from index.readers import ReadReport, read_articles
+    from newsfind.index.readers import ReadReport, read_articles
 
     bomb = tmp_path / "attributes.html"
     bomb.write_text("<html><body><p " + " ".join(f"a{i}='{i}'" for i in range(100_000)) + ">x</p></body></html>")
@@ -92,7 +92,7 @@ def test_html_attribute_bombs_are_refused_quickly_and_deep_nesting_yields_no_tex
 
 
 def test_odd_file_names_and_lone_surrogates_are_indexed_with_printable_ids(tmp_path, fresh_index):
-    from index.writer import index_paths
+    from newsfind.index.ingest.writer import index_paths
 
     folder = os.fsencode(tmp_path / "in")
     os.mkdir(folder)

@@ -13,10 +13,11 @@ import sys
 import time
 from pathlib import Path
 
-import index.parallel
-from index.incremental import source_file, vanished
-from index.progress import Progress, count_articles, format_duration
-from index.readers import ReadFailure
+import newsfind.index.nlp.parallel
+from newsfind.index.ingest.incremental import source_file, vanished
+from newsfind.index.ingest.progress import Progress, count_articles, format_duration
+from newsfind.index.readers import ReadFailure
+
 from tests.conftest import ROOT, SEED_IDS, SEEDS, Runner, write_jsonl
 
 WORDS = """budget bridge council harbour school river tax election court police museum hospital railway
@@ -112,10 +113,10 @@ def stored_extraction(index_dir: Path) -> dict:
 
 def test_two_jobs_store_exactly_what_one_job_stores(tmp_path, monkeypatch, seed_index):
     one, two = seed_index, tmp_path / "two"  # the session's seed index is one job's work (n_process=1)
-    monkeypatch.setattr(index.parallel, "MIN_BATCHES_PER_WORKER", 0)  # use the workers even for five seeds
+    monkeypatch.setattr(newsfind.index.nlp.parallel, "MIN_BATCHES_PER_WORKER", 0)  # use the workers even for five seeds
     calls = []
-    real = index.parallel.parse_parallel
-    monkeypatch.setattr(index.parallel, "parse_parallel", lambda *a: calls.append(a[2]) or real(*a))
+    real = newsfind.index.nlp.parallel.parse_parallel
+    monkeypatch.setattr(newsfind.index.nlp.parallel, "parse_parallel", lambda *a: calls.append(a[2]) or real(*a))
     assert Runner(two)("index", str(SEEDS), "--jobs", "2").exit_code == 0
     assert calls == [2]
     first, second = stored_extraction(one), stored_extraction(two)
@@ -184,9 +185,9 @@ def test_sigkill_mid_run_then_rerun_completes_with_every_article_once(tmp_path):
     records[97] = dict(records[97], body=records[3]["body"])  # an exact copy of a003, after the kill point
     index_dir = tmp_path / "index"
     code = (
-        "import sys, index.parallel\n"
-        "index.parallel.MIN_BATCHES_PER_WORKER = 0\n"
-        "from search.cli import main\n"
+        "import sys, newsfind.index.nlp.parallel\n"
+        "newsfind.index.nlp.parallel.MIN_BATCHES_PER_WORKER = 0\n"
+        "from newsfind.cli.main import main\n"
         f"sys.argv = ['newsfind', '--index', {str(index_dir)!r}, 'index', '-', '--jobs', '2', '--commit-every', '5']\n"
         "main()\n"
     )
@@ -235,7 +236,7 @@ def test_first_ctrl_c_commits_what_is_done(tmp_path):
     path = write_jsonl(tmp_path / "r.jsonl", records)
     index_dir = tmp_path / "index"
     code = (
-        "import os, signal, sys, index.writer as w\n"
+        "import os, signal, sys, newsfind.index.ingest.writer as w\n"
         "real = w.document_fields\n"
         "def interrupt_after_12(article, enrichment, n=[0]):\n"
         "    n[0] += 1\n"
@@ -243,7 +244,7 @@ def test_first_ctrl_c_commits_what_is_done(tmp_path):
         "        os.kill(os.getpid(), signal.SIGINT)\n"
         "    return real(article, enrichment)\n"
         "w.document_fields = interrupt_after_12\n"
-        "from search.cli import main\n"
+        "from newsfind.cli.main import main\n"
         f"sys.argv = ['newsfind', '--index', {str(index_dir)!r}, 'index', {str(path)!r}, '--jobs', '1']\n"
         "main()\n"
     )

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from newsfind.index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, parse_size, read_articles
+from newsfind.index.readers.fields import FieldMap, FieldMapError
+from newsfind.index.readers.warc import warc_id
 
-from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, parse_size, read_articles
-from index.readers_fields import FieldMap, FieldMapError
-from index.readers_warc import warc_id
-from search.cli import cli
+from newsfind.cli.main import cli
 from tests.conftest import ROOT, SEED_IDS, SEEDS, Runner, write_jsonl
 
 NAV = """<nav><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>
@@ -458,7 +458,7 @@ def test_mixed_folder_in_one_run(tmp_path, fresh_index):
 def test_query_process_imports_no_reader_libraries(seed_index):
     code = (
         "import sys\n"
-        "from search.cli import cli\n"
+        "from newsfind.cli.main import cli\n"
         f"cli(['--index', {str(seed_index)!r}, 'query', 'Syria', '--json'], standalone_mode=False)\n"
         "print(sorted(m for m in ('trafilatura', 'warcio', 'charset_normalizer', 'lxml') if m in sys.modules))\n"
     )

@@ -6,7 +6,8 @@ import os
 import subprocess
 import sys
 
-from search import lean_imports
+from newsfind.index.whoosh_ext import lean_imports
+
 from tests.conftest import ROOT, Runner
 
 UNWANTED = ("asyncio", "urllib.request", "cached_property", "numpy.ma", "spacy", "flask", "http.client",
@@ -14,7 +15,7 @@ UNWANTED = ("asyncio", "urllib.request", "cached_property", "numpy.ma", "spacy",
 
 COLD_QUERY = """
 import json, sys
-from search.cli import main
+from newsfind.cli.main import main
 unwanted = sys.argv[2]
 sys.argv = ["newsfind", "--index", sys.argv[1], "query", "Lavrov OR agenda", "--json"]
 try:
@@ -33,7 +34,7 @@ def test_a_cold_query_imports_no_network_modules(seed_index):
     decoder = json.JSONDecoder()
     data, end = decoder.raw_decode(out)
     modules = json.loads(out[end:])
-    assert modules == {"loaded": [], "stand_in": "search.lean_imports"}
+    assert modules == {"loaded": [], "stand_in": "newsfind.index.whoosh_ext.lean_imports"}
     assert data == Runner(seed_index).json("query", "Lavrov OR agenda")
     assert data["hits"]
 
@@ -70,7 +71,7 @@ def test_variations_stand_in_calls_the_real_one():
 
 
 def test_query_processes_start_one_openblas_thread_unless_the_user_chose():
-    code = "import os, search; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    code = "import os, newsfind.search; print(os.environ['OPENBLAS_NUM_THREADS'])"
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                           check=True).stdout.strip() == "1"

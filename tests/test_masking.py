@@ -2,7 +2,7 @@
 every other character, every newline and every offset stays where it was."""
 import random
 
-from index.enrich import BOILERPLATE, mask_boilerplate
+from newsfind.index.nlp.enrich import BOILERPLATE, mask_boilerplate
 
 
 def masked_one_by_one(body: str) -> str:

@@ -1,5 +1,6 @@
-from index.metadata import infer_metadata, parse_date
-from index.readers import read_articles
+from newsfind.index.nlp.metadata import infer_metadata, parse_date
+from newsfind.index.readers import read_articles
+
 from tests.conftest import SEEDS
 
 

@@ -1,4 +1,4 @@
-from index.names import clean_name, display_name, fold_token, person_key, surname_key
+from newsfind.index.nlp.names import clean_name, display_name, fold_token, person_key, surname_key
 
 
 def test_clean_name_strips_titles_and_possessives():
@@ -31,7 +31,7 @@ def test_surname_and_fold():
 
 
 def test_names_of_places_buildings_and_media_are_no_persons_but_lookalike_people_are():
-    from index.names import names_no_person
+    from newsfind.index.nlp.names import names_no_person
 
     for name in ["Trump Tower", "Ponte Vedra Beach", "Orlando Sentinel", "South Carolina", "New York City",
                  "Twitter", "Trump’s Indiana", "Bellwether County"]:

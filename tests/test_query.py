@@ -1,10 +1,9 @@
 from datetime import datetime
 
 import pytest
+from newsfind.index.schema import build_schema
+from newsfind.search.query import QueryError, date_bounds, parse_query
 from whoosh import query as wq
-
-from index.schema import build_schema
-from search.query import QueryError, date_bounds, parse_query
 
 SCHEMA = build_schema()
 

@@ -1,6 +1,7 @@
 import json
 
-from index.readers import ReadFailure, ReadReport, SourceArticle, read_articles
+from newsfind.index.readers import ReadFailure, ReadReport, SourceArticle, read_articles
+
 from tests.conftest import SEEDS, write_jsonl
 
 
@@ -70,7 +71,7 @@ def test_content_hash_changes_with_content():
 
 
 def test_a_large_jsonl_file_is_read_record_by_record(tmp_path):
-    from index.readers import ReadOptions
+    from newsfind.index.readers import ReadOptions
 
     path = write_jsonl(tmp_path / "big.jsonl", [{"id": f"r{i}", "title": "T", "body": "x" * 200} for i in range(50)]
                        + [{"id": "huge", "title": "T", "body": "y" * 5000}])

@@ -4,10 +4,10 @@ import json
 from collections import Counter
 
 import pytest
+from newsfind.index.ingest.writer import index_paths
+from newsfind.index.schema import split_values
+from newsfind.search.searcher import SearchRequest, search
 
-from index.schema import split_values
-from index.writer import index_paths
-from search.searcher import SearchRequest, search
 from tests.conftest import SEED_IDS, copy_index, write_jsonl
 
 
@@ -87,7 +87,7 @@ def test_snippets_mark_matches_and_escape_everything_else(tmp_path):
         "body": "Lavrov said <b>the talks</b> & <script>alert('x')</script> went well, Lavrov said.",
     }])
     index_paths([str(tmp_path / "x.jsonl")], index_dir)
-    from index.store import open_index
+    from newsfind.index.store import open_index
 
     with open_index(index_dir).searcher() as s:
         data = search(s, SearchRequest(query="talks"))
@@ -128,7 +128,7 @@ def test_plain_text_queries_keep_body_snippets(seed_searcher):
 
 
 def test_facet_tables_follow_index_changes(tmp_path, seed_copy, seed_index):
-    from index.store import open_index
+    from newsfind.index.store import open_index
 
     index_dir = copy_index(seed_index, tmp_path / "ix")  # the seeds, indexed
     with open_index(index_dir).searcher() as s:
@@ -146,7 +146,7 @@ def test_facet_tables_follow_index_changes(tmp_path, seed_copy, seed_index):
 
 
 def test_facet_tables_of_a_deleted_index_are_never_reused(tmp_path, seed_index):
-    from index.store import open_index
+    from newsfind.index.store import open_index
 
     index_dir = copy_index(seed_index, tmp_path / "ix")
     with open_index(index_dir).searcher() as s:

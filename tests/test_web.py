@@ -13,14 +13,14 @@ from urllib.parse import quote, unquote
 
 import pytest
 from click.testing import CliRunner
+from newsfind.search.query import HELP
+from newsfind.web import create_app
+from newsfind.web import histogram as hist
+from newsfind.web.markup import mark_text
 
-from search.cli import cli
-from search.query import HELP
+from newsfind.cli.main import cli
 from tests.conftest import SEED_IDS, Runner, write_jsonl
 from tests.webdata import ODD_ID, PAYLOADS, XSS_ID, build_web_index
-from web import create_app
-from web import histogram as hist
-from web.markup import mark_text
 
 LAVROV_SPEAKS = ["002_a2b3b58d53712aaf", "004_2064c722ad5b44e7"]
 
@@ -318,7 +318,7 @@ def test_export_streams_every_hit_with_filters(client, run_seed):
 
 
 def test_export_neutralises_spreadsheet_formulas(tmp_path, seed_index):
-    from web.views import _cell
+    from newsfind.web.views import _cell
 
     assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell(["a", "b"]) == "a; b" and _cell(None) == ""
 
@@ -428,7 +428,7 @@ def test_searchers_follow_the_index_when_it_changes(tmp_path, seed_index):
     index_dir = build_web_index(tmp_path / "index", seed_index)
     client = make_client(index_dir)
     before = client.get("/api/search?q=Zanzibar").get_json()["total"]
-    from index.writer import index_paths
+    from newsfind.index.ingest.writer import index_paths
 
     index_paths([str(write_jsonl(tmp_path / "new.jsonl", [{"id": "z1", "title": "Zanzibar", "body": "Zanzibar."}]))],
                 index_dir)
@@ -444,9 +444,10 @@ def test_serve_command_reports_a_missing_index(tmp_path):
 def test_syndicated_copies_collapse_with_a_toggle_and_are_listed_on_the_article_page(tmp_path, seed_index):
     import shutil
 
-    from index.writer import index_paths
+    from newsfind.index.ingest.writer import index_paths
+    from newsfind.web import create_app
+
     from tests.conftest import write_jsonl
-    from web import create_app
 
     index_dir = tmp_path / "ix"
     shutil.copytree(seed_index, index_dir)
@@ -489,8 +490,9 @@ def test_serve_runs_worker_processes_on_one_port_and_stops_them_all(web_index, s
     import signal
     import time
 
+    from newsfind.web.served import served
+
     from tests.serving import get_json
-    from web.served import served
 
     with served(web_index, threads=2, workers=3) as server:
         base, proc = server.url, server.proc
@@ -511,9 +513,10 @@ def test_a_worker_that_dies_is_replaced(web_index):
     import signal
     import time
 
+    from newsfind.web.served import served
+    from newsfind.web.serving import QUICK_DEATH
+
     from tests.serving import get_json
-    from web.served import served
-    from web.serving import QUICK_DEATH
 
     with served(web_index, threads=2, workers=2) as server:
         base, proc = server.url, server.proc

@@ -12,10 +12,10 @@ import shutil
 from urllib.parse import quote, urlencode
 
 import pytest
+from newsfind.index.curation.rules import EntityRule
+from newsfind.index.curation.store import CurationStore
+from newsfind.index.ingest.writer import index_paths
 
-from index.curation.rules import EntityRule
-from index.curation.store import CurationStore
-from index.writer import index_paths
 from tests.conftest import write_jsonl
 from tests.test_curation_web import PASSWORD, csrf_token, logged_in, make_app, users_index  # noqa: F401
 from tests.webdata import EXTRA_RECORDS, XSS_ID
@@ -46,8 +46,8 @@ def hostile_index(tmp_path_factory, users_index):  # noqa: F811
     store.change_tags([XSS_ID, "002_a2b3b58d53712aaf"], [XSS["tag"], XSS["tag2"]], "alice")
     store.add_rule(EntityRule("rename", "person", "Federica Mogherini", XSS["person"]), "alice")
     store.correct("002_a2b3b58d53712aaf", {"outlet": XSS["outlet"], "title": XSS["title"]}, "alice")
-    from index.curation.apply import apply_changes
-    from index.store import open_index
+    from newsfind.index.curation.apply import apply_changes
+    from newsfind.index.store import open_index
 
     apply_changes(open_index(index_dir), store)
     return index_dir

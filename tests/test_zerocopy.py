@@ -1,10 +1,9 @@
 """index/zerocopy.py: Whoosh's in-segment files read straight from the mapped segment."""
 import pickle
 
+import newsfind.index.store  # noqa: F401  (installs the reader)
+from newsfind.index.whoosh_ext.zerocopy import ViewReader
 from whoosh.filedb.structfile import BufferFile
-
-import index.store  # noqa: F401  (installs the reader)
-from index.zerocopy import ViewReader
 
 
 def test_view_reader_reads_seeks_and_reads_lines_like_a_file():

@@ -7,7 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from index.writer import index_paths
+from newsfind.index.ingest.writer import index_paths
+
 from tests.conftest import write_jsonl
 
 XSS_ID = "xss-1"

@@ -9,8 +9,7 @@ Run it with `newsfind serve` (waitress). Pages and API render the data of the se
 from __future__ import annotations
 
 from flask import Flask
-
-from index.store import resolve_index_dir
+from newsfind.index.store import resolve_index_dir
 
 # Content-Security-Policy: no inline scripts or styles, nothing from other origins.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -33,8 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    from web import api, auth, curate, curate_api, errors, index, views
-    from web.templating import init_templating
+    from newsfind.web import api, auth, curate, curate_api, errors, index, views
+    from newsfind.web.templating import init_templating
 
     index_dir = resolve_index_dir(app.config["NEWSFIND_INDEX"])
     index.init_app(app, index_dir)

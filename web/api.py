@@ -8,13 +8,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
-
-from search.browse import MAX_FACET_VALUES, facet_values
-from search.facets import FACETS_BY_NAME
-from search.searcher import get_article, public_data, search
-from web.index import get_searcher
-from web.openapi import openapi_document
-from web.params import State, api_facets, int_arg
+from newsfind.search.browse import MAX_FACET_VALUES, facet_values
+from newsfind.search.facets import FACETS_BY_NAME
+from newsfind.search.searcher import get_article, public_data, search
+from newsfind.web.index import get_searcher
+from newsfind.web.openapi import openapi_document
+from newsfind.web.params import State, api_facets, int_arg
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -26,10 +26,9 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
+from newsfind.index.curation.store import CurationStore, User
+from newsfind.web.errors import wants_json
 from werkzeug.security import check_password_hash, generate_password_hash
-
-from index.curation.store import CurationStore, User
-from web.errors import wants_json
 
 EXTENSION = "newsfind.curation"
 SECRET_FILE = "secret_key"

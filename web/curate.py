@@ -1,7 +1,7 @@
 """Curation in the web UI: tags, metadata and entity corrections, history and undo, accounts.
 
 Pages post forms and redirect (303) back, with a message; the same changes are in the JSON API
-(`web.curate_api`). Every change is made by `index.curation.store` (one transaction with its audit
+(`newsfind.web.curate_api`). Every change is made by `newsfind.index.curation.store` (one transaction with its audit
 row) and then applied to the index; if the index is busy (an indexing run), the change stays
 pending and the next write or index run applies it.
 """
@@ -13,17 +13,16 @@ from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-
-from index.curation.apply import IndexBusyError, apply_changes
-from index.curation.document import CORRECTABLE
-from index.curation.rules import KINDS, EntityRule
-from index.curation.store import ROLES, Change, CurationError, UndoError, hash_password
-from index.curation.tags import search_context
-from search.query import QueryError
-from search.searcher import get_article
-from web.auth import current_user, requires, store
-from web.index import get_searcher, pool
-from web.params import State
+from newsfind.index.curation.apply import IndexBusyError, apply_changes
+from newsfind.index.curation.document import CORRECTABLE
+from newsfind.index.curation.rules import KINDS, EntityRule
+from newsfind.index.curation.store import ROLES, Change, CurationError, UndoError, hash_password
+from newsfind.index.curation.tags import search_context
+from newsfind.search.query import QueryError
+from newsfind.search.searcher import get_article
+from newsfind.web.auth import current_user, requires, store
+from newsfind.web.index import get_searcher, pool
+from newsfind.web.params import State
 
 bp = Blueprint("curate", __name__)
 
@@ -58,8 +57,8 @@ def who() -> str:
 
 def matching_ids(state: State) -> list[str]:
     """Ids of every hit of a search state (raises QueryError)."""
-    from search.browse import matching_ids as ids_matching
-    from search.searcher import build_query
+    from newsfind.search.browse import matching_ids as ids_matching
+    from newsfind.search.searcher import build_query
 
     searcher = get_searcher()
     request_ = state.request(facets=[])
@@ -266,7 +265,7 @@ def undo(change_id: int):
 
 
 def _local_back() -> str:
-    from web.auth import _local
+    from newsfind.web.auth import _local
 
     return _local(request.form.get("next")) if request.form.get("next") else url_for("curate.history")
 

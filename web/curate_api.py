@@ -15,16 +15,15 @@ made (`change`, null when nothing changed) and whether it is in the index yet (`
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
+from newsfind.index.curation.document import CORRECTABLE
+from newsfind.index.curation.rules import EntityRule
+from newsfind.index.curation.store import Change, CurationError, UndoError
+from newsfind.index.curation.tags import search_context
+from newsfind.search.query import QueryError
+from newsfind.web.auth import current_user, requires, store
+from newsfind.web.curate import _require_article, apply_now, matching_ids, refused_as_bad_request, who
+from newsfind.web.params import State
 from werkzeug.datastructures import MultiDict
-
-from index.curation.document import CORRECTABLE
-from index.curation.rules import EntityRule
-from index.curation.store import Change, CurationError, UndoError
-from index.curation.tags import search_context
-from search.query import QueryError
-from web.auth import current_user, requires, store
-from web.curate import _require_article, apply_now, matching_ids, refused_as_bad_request, who
-from web.params import State
 
 bp = Blueprint("curate_api", __name__, url_prefix="/api")
 

@@ -4,9 +4,8 @@ unknown articles or entities 404; nothing a client sends should ever become a 50
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from newsfind.search.query import QueryError
 from werkzeug.exceptions import HTTPException, InternalServerError
-
-from search.query import QueryError
 
 
 def wants_json() -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from search.query import QueryError, date_bounds
+from newsfind.search.query import QueryError, date_bounds
 
 MAX_DAY_BARS = 62
 MAX_MONTH_BARS = 36

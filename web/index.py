@@ -11,8 +11,7 @@ import threading
 from pathlib import Path
 
 from flask import Flask, current_app, g
-
-from index.store import open_index
+from newsfind.index.store import open_index
 
 EXTENSION = "newsfind"
 

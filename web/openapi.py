@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from search.browse import MAX_FACET_VALUES
-from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
-from search.query import HELP as QUERY_HELP
-from search.searcher import MAX_PER_PAGE, SORTS
+from newsfind.search.browse import MAX_FACET_VALUES
+from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
+from newsfind.search.query import HELP as QUERY_HELP
+from newsfind.search.searcher import MAX_PER_PAGE, SORTS
 
 
 def _param(name: str, schema: dict, description: str, where: str = "query", **extra) -> dict:

@@ -15,11 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from newsfind.search.facets import FACETS_BY_NAME
+from newsfind.search.query import QueryError
+from newsfind.search.searcher import MAX_PER_PAGE, SearchRequest
 from werkzeug.datastructures import MultiDict
-
-from search.facets import FACETS_BY_NAME
-from search.query import QueryError
-from search.searcher import MAX_PER_PAGE, SearchRequest
 
 MAX_QUERY_CHARS = 2000
 MAX_FILTER_VALUES = 100

@@ -7,10 +7,9 @@ import textwrap
 from urllib.parse import urlsplit
 
 from flask import Flask, url_for
-
-from search.facets import FACETS_BY_NAME
-from search.query import HELP as QUERY_HELP
-from web.params import SORT_LABELS
+from newsfind.search.facets import FACETS_BY_NAME
+from newsfind.search.query import HELP as QUERY_HELP
+from newsfind.web.params import SORT_LABELS
 
 # Facets whose values have an entity page, and the entity kind of each.
 ENTITY_OF_FACET = {"speaker": "person", "speaker_org": "org", "person": "person", "org": "org", "place": "place"}

@@ -1,7 +1,7 @@
 """HTML pages: search with facets and a date histogram, article, entity; CSV / JSON Lines export.
 
 Views compute data with the search layer and hand it to templates; every link a page shows is
-built from a `State` (see `web.params`), so each state of the UI is a URL."""
+built from a `State` (see `newsfind.web.params`), so each state of the UI is a URL."""
 
 from __future__ import annotations
 
@@ -12,18 +12,17 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-
-from index.schema import ENTITY_KINDS
-from search.browse import facet_values, iter_hits, similar_articles
-from search.entities import entity_data
-from search.facets import date_range
-from search.query import QueryError
-from search.searcher import SORTS, get_article, search
-from web import histogram
-from web.index import get_searcher, pool
-from web.markup import mark_text
-from web.params import MAX_QUERY_CHARS, SORT_LABELS, State
-from web.templating import entity_url
+from newsfind.index.schema import ENTITY_KINDS
+from newsfind.search.browse import facet_values, iter_hits, similar_articles
+from newsfind.search.entities import entity_data
+from newsfind.search.facets import date_range
+from newsfind.search.query import QueryError
+from newsfind.search.searcher import SORTS, get_article, search
+from newsfind.web import histogram
+from newsfind.web.index import get_searcher, pool
+from newsfind.web.markup import mark_text
+from newsfind.web.params import MAX_QUERY_CHARS, SORT_LABELS, State
+from newsfind.web.templating import entity_url
 
 bp = Blueprint("ui", __name__)
 

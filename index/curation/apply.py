@@ -23,12 +23,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsfind.index.curation.document import ArticleCuration, curate, needs_update
+from newsfind.index.curation.rules import LIST_FIELDS, SPEAKER_FIELDS, EntityRule
+from newsfind.index.curation.store import CurationStore
 from whoosh import query as wq
 from whoosh.index import LockError
-
-from index.curation.document import ArticleCuration, curate, needs_update
-from index.curation.rules import LIST_FIELDS, SPEAKER_FIELDS, EntityRule
-from index.curation.store import CurationStore
 
 WRITER_TIMEOUT = 30.0  # seconds to wait for another process's Whoosh writer
 DEFAULT_BATCH = 500

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.curation.migrations import MIGRATIONS
+from newsfind.index.curation.migrations import MIGRATIONS
 
 DB_FILE = "curation.sqlite3"
 BUSY_TIMEOUT_MS = 30_000

@@ -16,9 +16,9 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-from index.curation.rules import EntityRule, apply_rules
-from index.metadata import ArticleDate, make_date
-from index.schema import ENTITY_KINDS, FACETS, join_searchable, join_values, split_values
+from newsfind.index.curation.rules import EntityRule, apply_rules
+from newsfind.index.nlp.metadata import ArticleDate, make_date
+from newsfind.index.schema import ENTITY_KINDS, FACETS, join_searchable, join_values, split_values
 
 # Stored values that extraction produced and curation may change.
 BASE_FIELDS = ("title", "date_text", "date_precision", "metadata_sources", "quotes", "mentions",
@@ -67,7 +67,9 @@ def parse_date_value(text: str) -> ArticleDate:
 
 
 def split_authors(author: str | None) -> list[str]:
-    from index.writer import split_authors as split  # the indexer's own rule; imported late (it imports us)
+    from newsfind.index.ingest.writer import (
+        split_authors as split,  # the indexer's own rule; imported late (it imports us)
+    )
 
     return split(author)
 

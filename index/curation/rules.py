@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from index.schema import FACETS, join_values, split_values
+from newsfind.index.schema import FACETS, join_values, split_values
 
 KINDS = ("person", "org", "place")
 ACTIONS = ("rename", "merge", "split", "not-entity", "not-speaker", "retype")

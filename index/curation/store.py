@@ -2,7 +2,7 @@
 
 Every change is one SQLite transaction that writes the curation rows, the audit row (`changes`:
 who, when, action, target, before, after) and a `pending` row saying which documents of the
-Whoosh index must be re-curated. `index.curation.apply` then applies pending changes to the index
+Whoosh index must be re-curated. `newsfind.index.curation.apply` then applies pending changes to the index
 and deletes their `pending` rows; if that fails or the process dies first, the next write, index
 run or `newsfind check --repair` applies them (the database is the source of truth, and applying
 is idempotent).
@@ -24,10 +24,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from index.curation.db import Database, now_text
-from index.curation.document import CORRECTABLE, ArticleCuration, Correction, parse_date_value
-from index.curation.rules import EntityRule
-from index.curation.tags import normalise_tag, sort_labels
+from newsfind.index.curation.db import Database, now_text
+from newsfind.index.curation.document import CORRECTABLE, ArticleCuration, Correction, parse_date_value
+from newsfind.index.curation.rules import EntityRule
+from newsfind.index.curation.tags import normalise_tag, sort_labels
 
 ROLES = ("reader", "archivist", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}

@@ -13,7 +13,7 @@ runs) and Whoosh's W3 field writer an `add_postings` that does the same with eac
 document) length looked up once and the posting appended in place: the same calls to
 `start_field`/`start_term`/`finish_term`/`finish_field` in the same order, the same block buffers,
 so the same bytes on disk (tested against Whoosh's own, file by file). Idempotent; applied by
-`index.writer` on import.
+`newsfind.index.ingest.writer` on import.
 """
 
 from __future__ import annotations

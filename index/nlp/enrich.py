@@ -13,15 +13,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
-from index.canonical import CanonicalTable
-from index.entities import ArticlePersons, canonicalise, extract_mentions, values_by_kind
-from index.metadata import Metadata, infer_metadata
-from index.nlp import load_pipeline
-from index.parallel import parse
-from index.quotes import find_quote_spans, quote_index
-from index.readers import SourceArticle
-from index.sentences import Sentences
-from index.speakers import Quote, SpeakerFinder
+from newsfind.index.nlp.canonical import CanonicalTable
+from newsfind.index.nlp.entities import ArticlePersons, canonicalise, extract_mentions, values_by_kind
+from newsfind.index.nlp.metadata import Metadata, infer_metadata
+from newsfind.index.nlp.parallel import parse
+from newsfind.index.nlp.pipeline import load_pipeline
+from newsfind.index.nlp.quotes import find_quote_spans, quote_index
+from newsfind.index.nlp.sentences import Sentences
+from newsfind.index.nlp.speakers import Quote, SpeakerFinder
+from newsfind.index.readers import SourceArticle
 
 # Parts of a line that are credits or page furniture, not reporting.
 BOILERPLATE = [

@@ -45,7 +45,7 @@ def _init_worker(parent: int) -> None:
     global _worker_nlp
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    from index.nlp import load_pipeline
+    from newsfind.index.nlp.pipeline import load_pipeline
 
     _worker_nlp = load_pipeline()
 

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 
 import click
 
-from index.curation.apply import IndexBusyError, apply_changes, check
-from index.curation.document import CORRECTABLE
-from index.curation.rules import KINDS, EntityRule
-from index.curation.store import (
+from newsfind.index.curation.apply import IndexBusyError, apply_changes, check
+from newsfind.index.curation.document import CORRECTABLE
+from newsfind.index.curation.rules import KINDS, EntityRule
+from newsfind.index.curation.store import (
     MIN_PASSWORD,
     ROLES,
     Change,
@@ -29,8 +29,8 @@ from index.curation.store import (
     UndoError,
     hash_password,
 )
-from index.curation.tags import search_context
-from index.store import IndexNotFoundError, open_index
+from newsfind.index.curation.tags import search_context
+from newsfind.index.store import IndexNotFoundError, open_index
 
 
 class UsageFailure(click.ClickException):
@@ -94,8 +94,8 @@ def _require_article(searcher, article_id: str) -> None:
 
 
 def _matching_ids(searcher, query_text: str) -> list[str]:
-    from search.browse import matching_ids
-    from search.query import QueryError, parse_query
+    from newsfind.search.browse import matching_ids
+    from newsfind.search.query import QueryError, parse_query
 
     try:
         q = parse_query(query_text, searcher.schema)
@@ -280,7 +280,7 @@ kind_argument = click.argument("kind", type=click.Choice(KINDS), metavar="KIND")
 def _require_value(searcher, kind: str, value: str, article_id: str | None = None) -> None:
     from whoosh import query as wq
 
-    from index.curation.apply import fields_of
+    from newsfind.index.curation.apply import fields_of
 
     q = wq.Or([wq.Term(f, value) for f in fields_of(kind)])
     if article_id is not None:

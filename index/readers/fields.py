@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from index.readers import ReadFailure, SourceArticle
+from newsfind.index.readers import ReadFailure, SourceArticle
 
 FIELDS = ("id", "title", "body", "outlet", "date", "url", "author")
 DEFAULT_KEYS: dict[str, tuple[str, ...]] = {

@@ -19,7 +19,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from index.names import (
+from newsfind.index.nlp.names import (
     core_tokens,
     is_female_first_name,
     is_first_name,

@@ -7,7 +7,7 @@ fields files whole: ~130 MB at 6,400 articles, ~0.15 s of a cold `newsfind query
 every searcher the web server opens (its resident memory grew by that much per searcher).
 
 `install()` gives `BufferFile` a reader that serves `read`/`seek`/`tell` from the view itself, so
-only the bytes a query touches are read. It is idempotent and applied by `index.store` on import.
+only the bytes a query touches are read. It is idempotent and applied by `newsfind.index.store` on import.
 """
 
 from __future__ import annotations

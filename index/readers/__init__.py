@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from index.schema import PIPELINE_VERSION
+from newsfind.index.schema import PIPELINE_VERSION
 
 if TYPE_CHECKING:
-    from index.readers_fields import FieldMap
+    from newsfind.index.readers.fields import FieldMap
 
 # Suffix -> reader kind. `.warc.gz` is matched on the whole name (see `input_kind`).
 KINDS = {
@@ -229,7 +229,7 @@ def _read_file(path: Path, report: ReadReport, options: ReadOptions) -> Iterator
         yield ReadFailure(str(path), "empty file")
         return
     if kind == "warc":  # streamed record by record; the limit applies to each record
-        from index.readers_warc import read_warc
+        from newsfind.index.readers.warc import read_warc
 
         yield from read_warc(path, report, options)
         return
@@ -249,11 +249,11 @@ def _read_file(path: Path, report: ReadReport, options: ReadOptions) -> Iterator
         yield ReadFailure(str(path), f"cannot read: {exc.strerror or exc}")
         return
     if kind == "html":
-        from index.readers_html import read_html_file
+        from newsfind.index.readers.webpage import read_html_file
 
         yield read_html_file(path, raw)
         return
-    from index.readers_decode import decode_text
+    from newsfind.index.readers.decode import decode_text
 
     try:
         text = decode_text(raw)
@@ -265,7 +265,7 @@ def _read_file(path: Path, report: ReadReport, options: ReadOptions) -> Iterator
     elif kind == "jsonl":
         yield from read_jsonl(path, text, options)
     elif kind == "csv":
-        from index.readers_csv import read_csv
+        from newsfind.index.readers.delimited import read_csv
 
         yield from read_csv(path, text, options.fields)
     else:
@@ -284,7 +284,7 @@ def read_text_article(path: Path, text: str) -> SourceArticle | ReadFailure:
 
 def article_from_record(record: object, where: str, fields: FieldMap | None = None
                         ) -> SourceArticle | ReadFailure:
-    from index.readers_fields import article_from_record as from_record
+    from newsfind.index.readers.fields import article_from_record as from_record
 
     return from_record(record, where, fields)
 
@@ -309,7 +309,7 @@ def read_jsonl(path: Path, text: str, options: ReadOptions | None = None) -> Ite
 def read_jsonl_stream(stream: BinaryIO, name: str, options: ReadOptions) -> Iterator[SourceArticle | ReadFailure]:
     """JSON Lines from a stream (stdin), line by line: memory is bounded by one record, and a
     record over the size limit is refused without being held."""
-    from index.readers_decode import decode_text
+    from newsfind.index.readers.decode import decode_text
 
     lineno = 0
     while True:

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import click
 
-from index.store import IndexNotFoundError, open_index, resolve_index_dir
-from search import highlight
-from search.facets import DEFAULT_FACETS, FACETS_BY_NAME
-from search.faults import FaultReportingGroup
-from search.query import HELP as QUERY_HELP
-from search.query import QueryError
-from search.searcher import SORTS, SearchRequest, get_article, iter_articles, public_data, search
+from newsfind.cli.faults import FaultReportingGroup
+from newsfind.index.store import IndexNotFoundError, open_index, resolve_index_dir
+from newsfind.search import highlight
+from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
+from newsfind.search.query import HELP as QUERY_HELP
+from newsfind.search.query import QueryError
+from newsfind.search.searcher import SORTS, SearchRequest, get_article, iter_articles, public_data, search
 
 
 class UsageFailure(click.ClickException):
@@ -69,7 +69,7 @@ class NewsfindGroup(FaultReportingGroup):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in CURATION_COMMAND_NAMES and cmd_name not in self.commands:
-            from search.curate_cli import CURATION_COMMANDS
+            from newsfind.cli.curation import CURATION_COMMANDS
 
             for command in CURATION_COMMANDS:
                 self.add_command(command)
@@ -103,7 +103,7 @@ class ByteSize(click.ParamType):
     def convert(self, value, param, ctx) -> int:
         if isinstance(value, int):
             return value
-        from index.readers import parse_size
+        from newsfind.index.readers import parse_size
 
         try:
             return parse_size(str(value))
@@ -146,11 +146,11 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
         newsfind index --prune archive/          # also delete what vanished from archive/
         cat records.jsonl | newsfind index -
     """
-    from index.nlp import ModelMissingError
-    from index.progress import progress_for
-    from index.readers import ReadOptions
-    from index.readers_fields import FieldMap, FieldMapError
-    from index.writer import COMMIT_EVERY, IndexBusyError, index_paths
+    from newsfind.index.ingest.progress import progress_for
+    from newsfind.index.ingest.writer import COMMIT_EVERY, IndexBusyError, index_paths
+    from newsfind.index.nlp.pipeline import ModelMissingError
+    from newsfind.index.readers import ReadOptions
+    from newsfind.index.readers.fields import FieldMap, FieldMapError
 
     try:
         fields = FieldMap.parse(field_map)
@@ -400,8 +400,8 @@ def serve_command(settings: Settings, host: str, port: int, threads: int, worker
     Example:
         newsfind --index ./my-index serve --port 8080
     """
-    from web import create_app  # the web stack loads only here: `query` stays light
-    from web.serving import default_workers, serve
+    from newsfind.web import create_app  # the web stack loads only here: `query` stays light
+    from newsfind.web.serving import default_workers, serve
 
     try:
         app = create_app({"NEWSFIND_INDEX": str(settings.index_dir), "NEWSFIND_SEARCHERS": threads})

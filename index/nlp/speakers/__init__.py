@@ -39,10 +39,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy
-
-from index.canonical import known_kind
-from index.entities import NOT_NAMES, PERSON_TITLE_NOUNS, ArticlePersons, LazyLowerWords, Mention
-from index.names import (
+from newsfind.index.nlp.canonical import known_kind
+from newsfind.index.nlp.entities import NOT_NAMES, PERSON_TITLE_NOUNS, ArticlePersons, LazyLowerWords, Mention
+from newsfind.index.nlp.names import (
     MEDIA_NAMES,
     TITLE_WORDS,
     clean_name,
@@ -53,9 +52,9 @@ from index.names import (
     person_key,
     strip_possessive,
 )
-from index.quotes import QuoteSpan
-from index.sentences import Sentences
-from index.tags import is_noun, is_proper_noun, is_verb
+from newsfind.index.nlp.postags import is_noun, is_proper_noun, is_verb
+from newsfind.index.nlp.quotes import QuoteSpan
+from newsfind.index.nlp.sentences import Sentences
 
 
 def _forms(spec: str) -> dict[str, str]:

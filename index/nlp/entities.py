@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.canonical import CanonicalTable, known_kind
-from index.names import (
+from newsfind.index.nlp.canonical import CanonicalTable, known_kind
+from newsfind.index.nlp.names import (
     MEDIA_NAMES,
     PRONOUNS,
     TITLE_WORDS,
@@ -28,8 +28,8 @@ from index.names import (
     person_key,
     surname_key,
 )
-from index.sentences import Sentences
-from index.tags import is_verb_aux_or_preposition
+from newsfind.index.nlp.postags import is_verb_aux_or_preposition
+from newsfind.index.nlp.sentences import Sentences
 
 # Nouns that, right before a name, say the name is a person's.
 PERSON_TITLE_NOUNS = frozenset(
@@ -334,7 +334,7 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
 def _headline_word(tok, body_words: LazyLowerWords) -> bool:
     """A word of a headline that is no part of a name: a possessive, a form of a speech verb ('Slams',
     'Tells', 'Says') or a word the body writes in lower case that is no first name ('Email', 'Should')."""
-    from index.speakers import CUE_FORMS  # imported here: speakers builds on this module
+    from newsfind.index.nlp.speakers import CUE_FORMS  # imported here: speakers builds on this module
 
     if is_first_name(tok.text):
         return False

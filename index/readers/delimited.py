@@ -14,8 +14,8 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.readers import ReadFailure, SourceArticle
-from index.readers_fields import FieldMap, article_from_record
+from newsfind.index.readers import ReadFailure, SourceArticle
+from newsfind.index.readers.fields import FieldMap, article_from_record
 
 DELIMITERS = ",;\t|"
 

@@ -19,9 +19,9 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, too_large
-from index.readers_decode import DecodeError
-from index.readers_html import PageRefused, decode_html, extract_page
+from newsfind.index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, too_large
+from newsfind.index.readers.decode import DecodeError
+from newsfind.index.readers.webpage import PageRefused, decode_html, extract_page
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from index.readers import STDIN, ReadReport, input_kind, iter_input_files
+from newsfind.index.readers import STDIN, ReadReport, input_kind, iter_input_files
 
 OUTCOMES = ("added", "replaced", "unchanged", "failed")
 

@@ -17,8 +17,8 @@ back to Whoosh's own full decoding, so the result is always what Whoosh would ha
 Two more hot spots of Whoosh's posting reader get the same treatment: a block's document numbers
 are delta-decoded with `itertools.accumulate` instead of a Python generator, and `skip_to` finds
 its target inside a block by bisection instead of stepping one posting at a time (intersections
-and the ranking of fastscore's candidates skip a lot). Idempotent; applied by `index.store` on
-import, like `index.zerocopy`.
+and the ranking of fastscore's candidates skip a lot). Idempotent; applied by `newsfind.index.store` on
+import, like `newsfind.index.whoosh_ext.zerocopy`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ an indexing run, on the same two cores as the parsing workers. `install()` gives
 expression, lowercased, stop words dropped with Whoosh's positions (renumbered or not), stems
 from a dict; the same (word, frequency, weight, encoded positions) in the same order (tested
 against Whoosh's own on random and real texts). Any other analyzer or value goes through Whoosh.
-It is idempotent and applied by `index.writer` on import.
+It is idempotent and applied by `newsfind.index.ingest.writer` on import.
 """
 
 from __future__ import annotations

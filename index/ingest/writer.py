@@ -15,17 +15,16 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsfind.index.curation.apply import IndexCuration
+from newsfind.index.ingest.commits import BackgroundWriter
+from newsfind.index.ingest.dedup import STORE_FILE, GroupStore, fingerprint
+from newsfind.index.ingest.incremental import StopRequests, prune_roots, source_file, vanished
+from newsfind.index.nlp.canonical import TABLE_FILE, CanonicalTable
+from newsfind.index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
+from newsfind.index.schema import FACETS, build_schema, join_searchable, join_values
+from newsfind.index.whoosh_ext import fastanalysis, fastflush
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
-
-from index import fastanalysis, fastflush
-from index.canonical import TABLE_FILE, CanonicalTable
-from index.commits import BackgroundWriter
-from index.curation.apply import IndexCuration
-from index.dedup import STORE_FILE, GroupStore, fingerprint
-from index.incremental import StopRequests, prune_roots, source_file, vanished
-from index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
-from index.schema import FACETS, build_schema, join_searchable, join_values
 
 fastanalysis.install()  # text fields' words indexed without a generator chain per word (index/fastanalysis.py)
 fastflush.install()  # segments written with less Python per posting (index/fastflush.py)
@@ -183,7 +182,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     `commit_every` documents (groups, canonical names, then Whoosh); a first Ctrl-C or SIGTERM
     stops between two documents and commits what is done (`summary.interrupted`); a second one,
     or SIGKILL, loses only the uncommitted documents: the next run skips what was committed."""
-    from index.enrich import enrich_many  # spaCy only loads when there is something to enrich
+    from newsfind.index.nlp.enrich import enrich_many  # spaCy only loads when there is something to enrich
 
     summary = IndexSummary()
     ix = open_or_create(index_dir)

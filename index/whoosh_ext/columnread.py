@@ -4,7 +4,7 @@ Stored fields live in such a column (`VarBytesColumn`). When the writer did not 
 the reader derives them from the lengths in a Python loop, one `array.append` per document of the
 segment: ~8 ms per segment of 19,000 articles, paid by every cold `newsfind query` that shows a hit
 (and by every searcher the web server opens). `install()` derives them with `itertools.accumulate`
-instead: the same `array("L")`, built in C. It is idempotent and applied by `index.store` on import.
+instead: the same `array("L")`, built in C. It is idempotent and applied by `newsfind.index.store` on import.
 """
 
 from __future__ import annotations
