@@ -30,6 +30,7 @@ from newsfind.index.nlp.names import (
 )
 from newsfind.index.nlp.postags import is_verb_aux_or_preposition
 from newsfind.index.nlp.sentences import Sentences
+from newsfind.index.nlp.speakers.lexicon import CUE_FORMS
 
 # Nouns that, right before a name, say the name is a person's.
 PERSON_TITLE_NOUNS = frozenset(
@@ -334,8 +335,6 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
 def _headline_word(tok, body_words: LazyLowerWords) -> bool:
     """A word of a headline that is no part of a name: a possessive, a form of a speech verb ('Slams',
     'Tells', 'Says') or a word the body writes in lower case that is no first name ('Email', 'Should')."""
-    from newsfind.index.nlp.speakers import CUE_FORMS  # imported here: speakers builds on this module
-
     if is_first_name(tok.text):
         return False
     if tok.lower_.endswith("ing") and not body_words.written_capitalised(tok.text):

@@ -1,0 +1,193 @@
+"""Speech events that a line's layout makes, quoting rather than reporting: an interview transcript's
+labels ("PENCE: ..."), a name right before a colon that opens a quote ("Carl Bialik: “...”"), and a
+dash line after a quote ("“...”\n― Maria Lopez, 34, Phoenix")."""
+
+from __future__ import annotations
+
+import re
+
+from newsfind.index.nlp.canonical import known_kind
+from newsfind.index.nlp.entities import NOT_NAMES, Mention
+from newsfind.index.nlp.names import TITLE_WORDS, clean_name, looks_female, names_no_person, strip_possessive
+from newsfind.index.nlp.postags import is_proper_noun
+from newsfind.index.nlp.speakers.article import ParsedArticle
+from newsfind.index.nlp.speakers.events import SpeechEvent, correct_non_person
+from newsfind.index.nlp.speakers.lexicon import CUES_BEFORE_COLON
+
+# A transcript line: "PENCE: ...", "Mike Pence: ...", "Alex Seitz-Wald: ...", "Mr. Trump: ...", also opening a quote.
+_LABEL_WORD = r"(?:Ma?c|O[’']|De|La)?[A-Z][a-z’']+(?:-[A-Z]?[a-z’']+)?"
+TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*[\"“]?(?P<name>(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov)\.[ ])?"
+                             rf"(?:[A-Z][A-Z.'’ -]{{1,40}}[A-Z]|[A-Z][a-z]+(?: {_LABEL_WORD}){{0,2}}))"
+                             r":[ \t]+(?P<said>\S[^\n]*)$")
+# Labels of a line that name no speaker, however much the line looks like a transcript's.
+NOT_SPEAKER_LABELS = frozenset("""
+    q a update updated note correction clarification editor editors byline transcript source sources
+    watch read related breaking exclusive video audio photo photos poll report developing live caption
+    """.split())
+# Words that show a label is a phrase, not a name: "STAT OF THE WEEK:", "WHAT TO WATCH:".
+LABEL_FUNCTION_WORDS = frozenset({"of", "the", "to", "for", "and", "in", "on", "at", "what", "how", "why", "this"})
+# A dash that attributes a quote: at a line start or right after a closing quote mark, before a name.
+DASH_LINE = re.compile(r"(?:^|(?<=[”\"])[.,]?)[ \t\u00a0]*(?P<dash>―|—|–|--)[ \t\u00a0]*(?=[A-Z])", re.MULTILINE)
+_ALNUM = re.compile(r"[^\W_]")
+
+
+class LayoutReader:
+    def __init__(self, article: ParsedArticle) -> None:
+        self.doc, self.text, self.sentences = article.doc, article.text, article.sentences
+        self.mentions, self.by_token, self.persons = article.mentions, article.by_token, article.persons
+        self.quotes, self.inside_quote, self.table = article.quotes, article.inside_quote, article.table
+
+    def events(self) -> list[SpeechEvent]:
+        """Transcript lines, then name-and-colon lines (not a transcript label's own colon), then dash lines."""
+        transcript = self.transcript_events()
+        label_colons = {e.content[0] for e in transcript}  # a transcript line's words start after its colon
+        colons = [e for e in self.colon_events() if not any(0 < c - self.doc[e.cue_i].idx <= 3 for c in label_colons)]
+        return [*transcript, *colons, *self.dash_events()]
+
+    def transcript_events(self) -> list[SpeechEvent]:
+        """Interview transcripts: a paragraph opening with "PENCE:", "Mike Pence:" or "Mr. Pence:" is
+        that person speaking, resolved to the article's full name ("Chris Wallace" for "WALLACE:").
+        A label that resolves to nobody counts only when it is a full name in capitals, or a
+        one-word name in capitals in an article with at least two such labelled lines (a transcript);
+        "Q:", "UPDATE:" or a place or organisation never speaks."""
+        every = list(TRANSCRIPT_LINE.finditer(self.text))
+        for m in every:  # "KATE BOULDUAN: Why not debate?" tells who a later "BOULDUAN:" is
+            raw = m.group("name").strip()
+            if raw.isupper() and m.start() > 0 and len(clean_name(raw.title()).split()) >= 2 \
+                    and raw.lower() not in NOT_NAMES \
+                    and not self._labelled_non_person(m.start("name"), m.end("name")):
+                self.persons.add(clean_name(raw.title()), m.start())
+        lines = [m for m in every if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) >= 4]  # "Clinton: 1,769."
+        capital_labels = sum(1 for m in lines if m.group("name").isupper() and m.start() > 0)
+        out = []
+        for m in lines:
+            event = self._transcript_event(m, capital_labels >= 2)
+            if event is not None:
+                correct_non_person(event, self.table)
+                out.append(event)
+        return out
+
+    def _transcript_event(self, m: re.Match, in_transcript: bool) -> SpeechEvent | None:
+        raw = m.group("name").strip()
+        name = clean_name(raw.title() if raw.isupper() else raw)
+        words = [strip_possessive(w).lower() for w in raw.split()]
+        if not name or name.lower() in NOT_NAMES or any(w in NOT_SPEAKER_LABELS or w in LABEL_FUNCTION_WORDS
+                                                        for w in words):
+            return None  # 'See Also: ...' is page furniture
+        if self._labelled_non_person(m.start("name"), m.end("name")):
+            return None
+        titles = {w.lower().rstrip(".") for w in raw.split()} & TITLE_WORDS
+        full = self.persons.resolve(name, m.start(), looks_female(titles, name))
+        if full is None:
+            capitals = raw.isupper() and m.start() > 0
+            if not (capitals and (len(name.split()) >= 2 or in_transcript)):
+                return None  # a headline in capitals ('FIX IS IN: PBS Moderators ...') names nobody
+        full = full or name
+        canonical = self.table.person(full)
+        tok = self.doc.char_span(m.start("name"), m.end("name"), alignment_mode="expand")
+        if tok is None:
+            return None
+        self.mentions.append(Mention("person", name, m.start("name"), m.end("name"), tok.start, tok.end,
+                                     "TRANSCRIPT", titles, canonical))
+        return SpeechEvent(tok.start, ":", canonical, "person", "transcript", 0.9,
+                           (m.start("said"), m.end("said")), m.start())
+
+    def _labelled_non_person(self, start: int, end: int) -> bool:
+        """A place or a known organisation inside [start, end): 'WASHINGTON: ...' is a dateline, 'NATO: ...'
+        a headline; an ORG label alone proves nothing on a name in capitals ('FALLIN')."""
+        return any(m.start < end and start < m.end and (m.kind == "place" or known_kind(m.name) == "org")
+                   for m in self.mentions)
+
+    def colon_events(self) -> list[SpeechEvent]:
+        """'- Carl Bialik: “One of the biggest lessons ...”', 'Continued Stone: “...”': a person named right
+        before a colon that opens a quote speaks it, when no speech verb before the colon (in its
+        sentence) already says who speaks ('Trump told Clinton: “...”' is Trump's)."""
+        out = []
+        for q in self.quotes:
+            colon = self._colon_before(q.start)
+            if colon is None or self.inside_quote[self.doc[colon].idx]:
+                continue
+            speaker = self._person_ending_at(colon - 1)
+            if speaker is None or self.doc[colon - 1].dep_ in ("dobj", "pobj", "dative"):
+                continue
+            sent = self.sentences.of(colon)
+            line_start = self.text.rfind("\n", 0, self.doc[colon].idx) + 1
+            if any(t.lower_ in CUES_BEFORE_COLON for t in self.doc[sent.start:colon] if t.idx >= line_start):
+                continue
+            out.append(SpeechEvent(colon, ":", speaker, "person", "colon-name", 0.8, (q.start, q.end),
+                                   sent.start_char, subject_i=colon - 1))
+        return out
+
+    def _colon_before(self, pos: int) -> int | None:
+        """The token index of a colon that stands right before `pos` (an opening mark between), if any."""
+        j = pos - 1
+        while j >= 0 and (self.text[j].isspace() and self.text[j] != "\n" or self.text[j] in "“\"«'"):
+            j -= 1
+        if j < 0 or self.text[j] != ":":
+            return None
+        tok = self.doc.char_span(j, j + 1, alignment_mode="expand")
+        return tok.start if tok is not None and tok.text == ":" and tok.start > 0 else None
+
+    def _person_ending_at(self, i: int) -> str | None:
+        """The canonical person whose name ends at token `i`: a person mention, or a capitalised
+        word the article names as a person elsewhere ('Clinton: “...” Bush: “...”')."""
+        mention = self.by_token.get(i)
+        if mention is not None:
+            ok = mention.kind == "person" and mention.token_end == i + 1 and mention.canonical
+            return mention.canonical if ok and not names_no_person(mention.canonical) else None
+        tok = self.doc[i]
+        if not is_proper_noun(tok) or not tok.text[:1].isupper():
+            return None
+        full = self.persons.resolve(clean_name(tok.text) or tok.text, tok.idx)
+        return self.table.person(full) if full is not None else None
+
+    def dash_events(self) -> list[SpeechEvent]:
+        """'“...”\n― Maria Lopez, 34, Phoenix', '“...” — Sen. Tim Kaine': a dash that opens a line or
+        follows a closing quote mark, then a person's name (and at most a short description) to the end
+        of the line, attributes the quoted paragraph just before it (on its line, else the paragraph
+        before) to that person. The quoted paragraph must hold nothing but quotes, so a reporter's
+        sign-off after a reported statement ('... "still the No. 1 force in Spain."--Kim Hjelmgaard.')
+        and a subhead ('– Old hands –.') name no speaker."""
+        out = []
+        text = self.text
+        for m in DASH_LINE.finditer(text):
+            speaker = self._person_opening_at(m.end())
+            if speaker is None:
+                continue
+            name, tail_start = speaker
+            line_end = text.find("\n", m.end())
+            tail = text[tail_start:line_end if line_end >= 0 else len(text)]
+            if tail.strip() and (tail.lstrip()[:1] not in ",.(;" or len(tail) > 80):
+                continue
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if text[line_start:m.start()].strip():
+                lo, hi = line_start, m.start()  # the quote is on the dash's own line
+            else:
+                hi = line_start - 1
+                while hi > 0 and not text[text.rfind("\n", 0, hi) + 1:hi].strip():
+                    hi = text.rfind("\n", 0, hi)
+                if hi <= 0:
+                    continue
+                lo = text.rfind("\n", 0, hi) + 1
+            inside = [q for q in self.quotes if lo <= q.start and q.end <= hi]
+            if not inside:
+                continue
+            gaps = [(lo, inside[0].start), *((a.end, b.start) for a, b in zip(inside, inside[1:], strict=False)),
+                    (inside[-1].end, hi)]
+            rest = "".join(text[a:b] for a, b in gaps)
+            if _ALNUM.search(rest):
+                continue  # prose around the quotes: they have their own cue
+            tok = self.doc.char_span(m.start("dash"), m.end("dash"), alignment_mode="expand")
+            if tok is None:
+                continue
+            out.append(SpeechEvent(tok.start, m.group("dash"), name, "person", "dash-line", 0.85,
+                                   (inside[0].start, inside[-1].end), line_start))
+        return out
+
+    def _person_opening_at(self, pos: int) -> tuple[str, int] | None:
+        """The canonical person whose mention starts at character `pos`, and where the mention ends."""
+        for mention in self.mentions:
+            if mention.start == pos and mention.kind == "person" and mention.canonical \
+                    and not names_no_person(mention.canonical):
+                return mention.canonical, mention.end
+        return None
