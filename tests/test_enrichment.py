@@ -713,8 +713,8 @@ def test_a_medium_or_a_possessive_phrase_the_model_calls_a_person_is_none():
     ("John Smith", "John Smith"),
 ])
 def test_names_the_model_tags_as_persons_are_cleaned(surface, name):
-    from newsfind.index.nlp.entities import _person_name
-    assert _person_name(surface) == name
+    from newsfind.index.nlp.entity_names import person_name
+    assert person_name(surface) == name
 
 
 def test_a_lone_surname_goes_to_the_full_name_the_index_names_far_more_often():
@@ -761,5 +761,5 @@ def test_state_abbreviations_and_federal_initials_are_one_value_each():
 
 @pytest.mark.parametrize("surface", ["LLC", "Copyright", "Privacy Policy", "Daily Newsletters Manage Newsletters"])
 def test_page_furniture_is_no_organisation(surface):
-    from newsfind.index.nlp.entities import _proper_name
-    assert _proper_name(surface) == ""
+    from newsfind.index.nlp.entity_names import proper_name
+    assert proper_name(surface) == ""

@@ -13,8 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
+from newsfind.index.nlp.article_persons import ArticlePersons, canonicalise
 from newsfind.index.nlp.canonical import CanonicalTable
-from newsfind.index.nlp.entities import ArticlePersons, canonicalise, extract_mentions, values_by_kind
+from newsfind.index.nlp.entities import extract_mentions, values_by_kind
 from newsfind.index.nlp.metadata import Metadata, infer_metadata
 from newsfind.index.nlp.parallel import parse
 from newsfind.index.nlp.pipeline import load_pipeline

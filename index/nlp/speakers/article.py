@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from newsfind.index.nlp.article_persons import ArticlePersons
 from newsfind.index.nlp.canonical import CanonicalTable
-from newsfind.index.nlp.entities import ArticlePersons, Mention
+from newsfind.index.nlp.entities import Mention
 from newsfind.index.nlp.quotes import QuoteSpan
 from newsfind.index.nlp.sentences import Sentences
 

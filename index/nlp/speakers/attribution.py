@@ -13,8 +13,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from newsfind.index.nlp.article_persons import ArticlePersons
 from newsfind.index.nlp.canonical import CanonicalTable
-from newsfind.index.nlp.entities import ArticlePersons, Mention
+from newsfind.index.nlp.entities import Mention
 from newsfind.index.nlp.quotes import QuoteSpan
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.article import ParsedArticle

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 from newsfind.index.nlp.canonical import known_kind
-from newsfind.index.nlp.entities import NOT_NAMES, Mention
+from newsfind.index.nlp.entities import Mention
+from newsfind.index.nlp.entity_names import NOT_NAMES
 from newsfind.index.nlp.names import TITLE_WORDS, clean_name, looks_female, names_no_person, strip_possessive
 from newsfind.index.nlp.postags import is_proper_noun
 from newsfind.index.nlp.speakers.article import ParsedArticle

@@ -14,7 +14,8 @@
 
 from __future__ import annotations
 
-from newsfind.index.nlp.entities import PERSON_TITLE_NOUNS, LazyLowerWords, Mention
+from newsfind.index.nlp.entities import PERSON_TITLE_NOUNS, Mention
+from newsfind.index.nlp.lower_words import LazyLowerWords
 from newsfind.index.nlp.names import TITLE_WORDS, clean_name, core_tokens, names_no_person, person_key
 from newsfind.index.nlp.postags import is_noun, is_proper_noun
 from newsfind.index.nlp.speakers.article import ParsedArticle

@@ -1,0 +1,117 @@
+"""Entity spans repaired before their names are read.
+
+The model runs one entity across a line break ("Title\n\nSergey Lavrov") or a dateline into a name
+('CLEVELAND - Donald Trump'), takes epithets and verbs into a PERSON span ("Crooked Hillary
+Clinton", "Maria Hinojosa Explained Why") and, in a headline, capitalised words before a name ('Miss
+Universe Alicia Machado'). Each is cut or split here; a span that names nobody becomes None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from newsfind.index.nlp.lower_words import LazyLowerWords
+from newsfind.index.nlp.names import is_first_name
+
+# Insults and epithets that the model takes into a PERSON span when capitalised ("Crooked Hillary
+# Clinton", "Fascist Trump", "Lyin' Ted"): tagged NNP, so only a word list tells them from a first name.
+EPITHETS = frozenset(
+    """
+    crooked fascist lyin lyin' lyin’ lying little crazy sleepy goofy nasty racist dictator comrade
+    low-energy liddle pocahontas
+    """.split()
+)
+# Tags that never begin a name: adjectives, adverbs and verbs ("Injecting Clinton", "Conceding Obama").
+_NOT_NAME_START = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
+# Finite verbs that end a headline's name run ("Maria Hinojosa Explained Why ...", "Bush Says ...").
+_NOT_NAME_END = frozenset({"VBD", "VBZ", "VBP"})
+# Name prefixes before an inner capital ("McCain", "DeSantis", "LaHood", "MacArthur", "O'Rourke",
+# "VandeHei", "D’Allesandro").
+_CAMEL_PREFIXES = frozenset({"mc", "mac", "de", "di", "du", "la", "le", "van", "von", "o'", "o’", "st", "da",
+                             "jo", "fitz", "vande", "vander", "d'", "d’"})
+# Second parts of double first names written as one ("RoseAnn", "KellyAnne", "MaryAnn").
+_CAMEL_SUFFIXES = frozenset({"ann", "anne"})
+_CAMEL = re.compile(r"[a-z’'](?=[A-Z])")
+# Dashes with spaces around them, between a dateline and a name.
+_SPACED_DASHES = frozenset({"-", "--", "—", "–", "―"})
+
+
+def _glued_words(token: str) -> bool:
+    """Words run together without a space, as live-blog UI text glued to names is
+    ("CarterFlagShareLikeReplySara", "EgyptAir"): an inner capital not after a name prefix nor
+    opening the second part of a double first name."""
+    return any(token[:m.end()].lower() not in _CAMEL_PREFIXES and token[m.end():].lower() not in _CAMEL_SUFFIXES
+               for m in _CAMEL.finditer(token))
+
+
+def person_span(doc, ent):
+    """The part of a PERSON entity that is a name, or None: epithets, adjectives and verbs before
+    the name go ("Crooked Hillary Clinton", "Injecting Clinton"); a finite verb ends it ("Maria
+    Hinojosa Explained Why"); a span opening with a present-tense verb ("Wants Girl Scout") or
+    holding words glued together ("FlagShareLikeReplySara Bondioli") names nobody."""
+    first, end = ent.start, ent.end
+    if doc[first].tag_ in ("VBZ", "VBP"):
+        return None
+    if any(_glued_words(doc[i].text) for i in range(first, end)):
+        return None
+    while first < end - 1 and (doc[first].tag_ in _NOT_NAME_START or doc[first].lower_ in EPITHETS):
+        first += 1
+    for i in range(first + 1, end):
+        if doc[i].tag_ in _NOT_NAME_END:
+            end = i
+            break
+    if (first, end) == (ent.start, ent.end):
+        return ent
+    span = doc[first:end]
+    span.label_ = "PERSON"
+    return span
+
+
+def without_headline_words(doc, ent, body_words: LazyLowerWords):
+    """A headline's PERSON span without the capitalised words before the name that the body writes in
+    lower case and that are no first names ('Miss Universe Alicia Machado' -> 'Alicia Machado', 'Rip
+    Donald Trump' -> 'Donald Trump', 'Hacker Guccifer' -> 'Guccifer')."""
+    first = ent.start
+    while first < ent.end - 1 and doc[first].is_title and doc[first].lower_ in body_words \
+            and not is_first_name(doc[first].text):
+        first += 1
+    if first == ent.start or doc[first].lower_ in body_words:  # 'Bellwether County' names no person 'County'
+        return ent
+    span = doc[first:ent.end]
+    span.label_ = "PERSON"
+    return span
+
+
+def _dash_parts(doc, ent):
+    """An entity split at a dash with spaces around it, where the model ran a dateline into the name after
+    it ('CLEVELAND - Donald Trump' tagged ORG): the dateline in capitals is a place, and a part that opens
+    with a first name and has a surname is a person, whatever the label of the whole."""
+    dashes = [i for i in range(ent.start + 1, ent.end - 1) if doc[i].text in _SPACED_DASHES
+              and doc[i - 1].whitespace_ and doc[i].whitespace_]
+    if not dashes:
+        yield ent
+        return
+    for lo, hi in zip([ent.start, *(i + 1 for i in dashes)], [*dashes, ent.end], strict=True):
+        part = doc[lo:hi]
+        label = ent.label_
+        if lo == ent.start and part.text.isupper() and part.text[:1].isalpha():
+            label = "GPE"
+        elif lo > ent.start and len(part) >= 2 and is_first_name(part[0].text) and part[-1].text[:1].isupper():
+            label = "PERSON"
+        yield doc.char_span(part.start_char, part.end_char, label=label)
+
+
+def line_parts(doc):
+    """Entities, split where the model ran one across a line break ("Title\n\nSergey Lavrov") or ran a
+    dateline into a name ('CLEVELAND - Donald Trump')."""
+    for ent in doc.ents:
+        if "\n" not in ent.text:
+            yield from _dash_parts(doc, ent)
+            continue
+        start = ent.start
+        for i in range(ent.start, ent.end + 1):
+            if i == ent.end or "\n" in doc[i].text or "\n" in doc[i].whitespace_:
+                end = i if i == ent.end or doc[i].is_space else i + 1
+                if end > start and not doc[start:end].text.isspace():
+                    yield doc.char_span(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), label=ent.label_)
+                start = i + 1
