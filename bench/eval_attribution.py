@@ -65,7 +65,7 @@ from newsfind.index.nlp.enrich import analysed_text, enrich_doc  # noqa: E402
 from newsfind.index.nlp.entities import ORG_WORDS  # noqa: E402
 from newsfind.index.nlp.names import PRONOUNS, TITLE_WORDS, core_tokens, looks_female, person_key, surname_key  # noqa: E402
 from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
-from newsfind.index.readers import SourceArticle  # noqa: E402
+from newsfind.index.readers.types import SourceArticle  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "polnear_traindev.jsonl.gz"
 CACHE_DIR = Path.home() / ".cache" / "newsfind-eval"

@@ -127,7 +127,7 @@ def bench_nlp_ceiling(slice_path: Path, jobs: int, limit: int) -> dict:
 import json, time, itertools
 from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.nlp.enrich import analysed_text
-from newsfind.index.readers import read_articles
+from newsfind.index.readers.files import read_articles
 arts = [a for a in itertools.islice(read_articles([{str(slice_path)!r}]), {limit}) if hasattr(a, 'body')]
 texts = [analysed_text(a)[0] for a in arts]
 nlp = load_pipeline()

@@ -7,7 +7,7 @@ from newsfind.index.nlp.enrich import analysed_text, enrich_doc
 from newsfind.index.nlp.entities import extract_mentions
 from newsfind.index.nlp.names import HONORIFICS, PRONOUNS
 from newsfind.index.nlp.pipeline import load_pipeline
-from newsfind.index.readers import SourceArticle
+from newsfind.index.readers.types import SourceArticle
 
 LAVROV = "Sergei Lavrov"
 

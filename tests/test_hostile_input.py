@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from newsfind.index.readers import ReadFailure, valid_text
+from newsfind.index.readers.types import ReadFailure, valid_text
 from newsfind.index.store import open_index
 
 from tests import hostile
@@ -77,7 +77,8 @@ def test_five_thousand_hostile_inputs_index_without_a_crash(tmp_path):
 
 
 def test_html_attribute_bombs_are_refused_quickly_and_deep_nesting_yields_no_text(tmp_path):
-    from newsfind.index.readers import ReadReport, read_articles
+    from newsfind.index.readers.files import read_articles
+    from newsfind.index.readers.types import ReadReport
 
     bomb = tmp_path / "attributes.html"
     bomb.write_text("<html><body><p " + " ".join(f"a{i}='{i}'" for i in range(100_000)) + ">x</p></body></html>")

@@ -16,7 +16,7 @@ from pathlib import Path
 import newsfind.index.nlp.parallel
 from newsfind.index.ingest.incremental import source_file, vanished
 from newsfind.index.ingest.progress import Progress, count_articles, format_duration
-from newsfind.index.readers import ReadFailure
+from newsfind.index.readers.types import ReadFailure
 
 from tests.conftest import ROOT, SEED_IDS, SEEDS, Runner, write_jsonl
 

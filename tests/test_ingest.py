@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from newsfind.index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, parse_size, read_articles
 from newsfind.index.readers.fields import FieldMap, FieldMapError
+from newsfind.index.readers.files import read_articles
+from newsfind.index.readers.types import ReadFailure, ReadOptions, ReadReport, SourceArticle, parse_size
 from newsfind.index.readers.warc import warc_id
 
 from newsfind.cli.main import cli

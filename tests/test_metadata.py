@@ -1,5 +1,5 @@
 from newsfind.index.nlp.metadata import infer_metadata, parse_date
-from newsfind.index.readers import read_articles
+from newsfind.index.readers.files import read_articles
 
 from tests.conftest import SEEDS
 

@@ -1,6 +1,7 @@
 import json
 
-from newsfind.index.readers import ReadFailure, ReadReport, SourceArticle, read_articles
+from newsfind.index.readers.files import read_articles
+from newsfind.index.readers.types import ReadFailure, ReadReport, SourceArticle
 
 from tests.conftest import SEEDS, write_jsonl
 
@@ -71,7 +72,7 @@ def test_content_hash_changes_with_content():
 
 
 def test_a_large_jsonl_file_is_read_record_by_record(tmp_path):
-    from newsfind.index.readers import ReadOptions
+    from newsfind.index.readers.types import ReadOptions
 
     path = write_jsonl(tmp_path / "big.jsonl", [{"id": f"r{i}", "title": "T", "body": "x" * 200} for i in range(50)]
                        + [{"id": "huge", "title": "T", "body": "y" * 5000}])

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
-from newsfind.index.readers import STDIN, ReadFailure
+from newsfind.index.readers.types import STDIN, ReadFailure
 
 _RECORD_SUFFIX = re.compile(r"(?::\d+|\[\d+\])$")
 

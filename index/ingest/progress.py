@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
-from newsfind.index.readers import STDIN, ReadReport, input_kind, iter_input_files
+from newsfind.index.readers.files import input_kind, iter_input_files
+from newsfind.index.readers.types import STDIN, ReadReport
 
 OUTCOMES = ("added", "replaced", "unchanged", "failed")
 

@@ -20,7 +20,8 @@ from newsfind.index.ingest.commits import BackgroundWriter
 from newsfind.index.ingest.dedup import STORE_FILE, GroupStore, fingerprint
 from newsfind.index.ingest.incremental import StopRequests, prune_roots, source_file, vanished
 from newsfind.index.nlp.canonical import TABLE_FILE, CanonicalTable
-from newsfind.index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
+from newsfind.index.readers.files import read_articles
+from newsfind.index.readers.types import ReadFailure, ReadOptions, ReadReport, SourceArticle
 from newsfind.index.schema import FACETS, build_schema, join_searchable, join_values
 from newsfind.index.whoosh_ext import fastanalysis, fastflush
 from whoosh import index as whoosh_index

@@ -22,7 +22,7 @@ from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.nlp.quotes import find_quote_spans, quote_index
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
-from newsfind.index.readers import SourceArticle
+from newsfind.index.readers.types import SourceArticle
 
 # Parts of a line that are credits or page furniture, not reporting.
 BOILERPLATE = [

@@ -1,6 +1,6 @@
 """CSV and TSV exports: a header row, then one article per row.
 
-Columns are found by name like JSON keys (`index/readers_fields.py`: `id, title, body|text, outlet,
+Columns are found by name like JSON keys (`fields`: `id, title, body|text, outlet,
 date, url, author|authors`, case-insensitive, or as named by `--map`). The delimiter of a `.csv`
 is the one of `, ; <tab> |` that the header row holds most of; `.tsv` is tab-separated. Quoted
 fields may hold line breaks. Rows without an id column get the id "stem:N" (N counts data rows
@@ -14,8 +14,9 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsfind.index.readers import ReadFailure, SourceArticle
-from newsfind.index.readers.fields import FieldMap, article_from_record
+from newsfind.index.readers.fields import FieldMap
+from newsfind.index.readers.records import article_from_record
+from newsfind.index.readers.types import ReadFailure, SourceArticle
 
 DELIMITERS = ",;\t|"
 

@@ -19,8 +19,8 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from newsfind.index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, too_large
 from newsfind.index.readers.decode import DecodeError
+from newsfind.index.readers.types import ReadFailure, ReadOptions, ReadReport, SourceArticle, too_large
 from newsfind.index.readers.webpage import PageRefused, decode_html, extract_page
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}

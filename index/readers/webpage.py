@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsfind.index.readers import ReadFailure, SourceArticle
 from newsfind.index.readers.decode import DecodeError, decode_text
+from newsfind.index.readers.types import ReadFailure, SourceArticle
 
 HEAD_BYTES = 4096  # where a <meta charset> or XML declaration may stand
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)

@@ -103,7 +103,7 @@ class ByteSize(click.ParamType):
     def convert(self, value, param, ctx) -> int:
         if isinstance(value, int):
             return value
-        from newsfind.index.readers import parse_size
+        from newsfind.index.readers.types import parse_size
 
         try:
             return parse_size(str(value))
@@ -149,8 +149,8 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
     from newsfind.index.ingest.progress import progress_for
     from newsfind.index.ingest.writer import COMMIT_EVERY, IndexBusyError, index_paths
     from newsfind.index.nlp.pipeline import ModelMissingError
-    from newsfind.index.readers import ReadOptions
     from newsfind.index.readers.fields import FieldMap, FieldMapError
+    from newsfind.index.readers.types import ReadOptions
 
     try:
         fields = FieldMap.parse(field_map)
