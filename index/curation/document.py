@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsfind.index.curation.rules import EntityRule, apply_rules
-from newsfind.index.nlp.metadata import ArticleDate, make_date
+from newsfind.index.nlp.metadata import ArticleDate, make_date, split_authors
 from newsfind.index.schema import ENTITY_KINDS, FACETS, join_searchable, join_values, split_values
 
 # Stored values that extraction produced and curation may change.
@@ -64,14 +64,6 @@ def parse_date_value(text: str) -> ArticleDate:
     if parsed is None:
         raise ValueError(f"{text!r} is not a date; write YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD")
     return parsed
-
-
-def split_authors(author: str | None) -> list[str]:
-    from newsfind.index.ingest.writer import (
-        split_authors as split,  # the indexer's own rule; imported late (it imports us)
-    )
-
-    return split(author)
 
 
 def original_base(doc: dict) -> dict:

@@ -9,7 +9,6 @@ One bad file or record is reported and never stops the rest.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from newsfind.index.ingest.commits import BackgroundWriter
 from newsfind.index.ingest.dedup import STORE_FILE, GroupStore, fingerprint
 from newsfind.index.ingest.incremental import StopRequests, prune_roots, source_file, vanished
 from newsfind.index.nlp.canonical import TABLE_FILE, CanonicalTable
+from newsfind.index.nlp.metadata import split_authors
 from newsfind.index.readers.files import read_articles
 from newsfind.index.readers.types import ReadFailure, ReadOptions, ReadReport, SourceArticle
 from newsfind.index.schema import FACETS, build_schema, join_searchable, join_values
@@ -100,12 +100,6 @@ def existing_hashes(ix) -> dict[str, str]:
         for docnum in reader.all_doc_ids():
             out[ids[docnum]] = hashes[docnum]
     return out
-
-
-def split_authors(author: str | None) -> list[str]:
-    if not author:
-        return []
-    return [a.strip() for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", author) if a.strip()]
 
 
 def metadata_sources(article: SourceArticle, meta) -> dict[str, str]:

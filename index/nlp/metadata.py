@@ -132,6 +132,14 @@ def looks_like_person(value: str) -> bool:
     return 2 <= len(tokens) <= 4 and all(t[0].isupper() for t in tokens)
 
 
+
+def split_authors(author: str | None) -> list[str]:
+    """The people of an author string ("A, B and C", "A; B", "A & B"), each a value of the author facet:
+    what the indexer stores and what a corrected author becomes."""
+    if not author:
+        return []
+    return [a.strip() for a in re.split(r"\s*(?:,|;|\band\b|&)\s*", author) if a.strip()]
+
 def make_date(year: int | None, month: int | None, day: int | None) -> ArticleDate | None:
     try:
         if year and month and day:
