@@ -247,7 +247,8 @@ ARCHIVIST_PASSWORD = "archive-all-the-things"
 def curation_server(tmp_path_factory, seed_index):
     """`newsfind serve` on its own copy of the seeds, with an archivist: tagging there must not change
     what the other tests see."""
-    from newsfind.index.curation.store import CurationStore, hash_password
+    from newsfind.index.curation.accounts import hash_password
+    from newsfind.index.curation.store import CurationStore
 
     from tests.conftest import copy_index
 

@@ -11,7 +11,8 @@ from html import unescape
 from urllib.parse import quote
 
 import pytest
-from newsfind.index.curation.store import CurationStore, hash_password
+from newsfind.index.curation.accounts import hash_password
+from newsfind.index.curation.store import CurationStore
 from newsfind.web import create_app
 
 from tests.conftest import SEED_IDS, copy_index

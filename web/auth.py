@@ -26,7 +26,8 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
-from newsfind.index.curation.store import CurationStore, User
+from newsfind.index.curation.accounts import User
+from newsfind.index.curation.store import CurationStore
 from newsfind.web.errors import wants_json
 from werkzeug.security import check_password_hash, generate_password_hash
 

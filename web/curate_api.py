@@ -15,9 +15,10 @@ made (`change`, null when nothing changed) and whether it is in the index yet (`
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, request
+from newsfind.index.curation.changes import Change, CurationError
 from newsfind.index.curation.document import CORRECTABLE
 from newsfind.index.curation.rules import EntityRule
-from newsfind.index.curation.store import Change, CurationError, UndoError
+from newsfind.index.curation.store import UndoError
 from newsfind.index.curation.tags import search_context
 from newsfind.search.query import QueryError
 from newsfind.web.auth import current_user, requires, store

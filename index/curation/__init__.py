@@ -6,7 +6,9 @@ index, and are applied to the index on every change and on every indexing run: d
 Whoosh files and indexing the sources again restores all of it.
 
 * `db`, `migrations`: opening the database (WAL, foreign keys, busy timeout) and its versioned schema
-* `store`: changes, each one transaction with its audit row; undo; users, API tokens, login limits
+* `changes`: the audit log, written in the transaction of each change
+* `accounts`: users, roles, password hashes, API tokens, login limits
+* `store`: tags, corrections and entity rules, each change one transaction; undo
 * `tags`, `rules`, `document`: tag normalisation; entity rules; one document curated
 * `apply`: curation into the Whoosh index (pending changes, indexing runs, `check`)
 """

@@ -1,4 +1,5 @@
-"""The curation store: tags, metadata corrections, entity rules, accounts and the audit log.
+"""The curation store: tags, metadata corrections and entity rules, on top of accounts (`accounts`) and
+the audit log (`changes`).
 
 Every change is one SQLite transaction that writes the curation rows, the audit row (`changes`:
 who, when, action, target, before, after) and a `pending` row saying which documents of the
@@ -13,104 +14,22 @@ Undo is a change like any other: it writes the inverse of the change it undoes, 
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
-import secrets
 import sqlite3
-import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any
 
-from newsfind.index.curation.db import Database, now_text
+from newsfind.index.curation.accounts import AccountStore
+from newsfind.index.curation.changes import Change, CurationError
 from newsfind.index.curation.document import CORRECTABLE, ArticleCuration, Correction, parse_date_value
 from newsfind.index.curation.rules import EntityRule
 from newsfind.index.curation.tags import normalise_tag, sort_labels
 
-ROLES = ("reader", "archivist", "admin")
-ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
-USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 MAX_VALUE_CHARS = {"title": 1000, "outlet": 300, "author": 300, "date": 20}
-TOKEN_PREFIX = "nf_"
-MIN_PASSWORD = 8
 CHUNK = 500  # ids per `IN (...)` query
-
-
-class CurationError(ValueError):
-    """A change that cannot be made as asked (bad tag, unknown user, ...): a usage error."""
 
 
 class UndoError(RuntimeError):
     """A change that cannot be undone (already undone, changed again since, ...)."""
-
-
-@dataclass
-class Change:
-    id: int
-    at: str
-    who: str
-    action: str
-    target: str
-    before: Any
-    after: Any
-    undoes: int | None = None
-    undone_by: int | None = None
-
-    @classmethod
-    def from_row(cls, row) -> Change:
-        return cls(id=row["id"], at=row["at"], who=row["who"], action=row["action"], target=row["target"],
-                   before=json.loads(row["before"]) if row["before"] else None,
-                   after=json.loads(row["after"]) if row["after"] else None,
-                   undoes=row["undoes"], undone_by=row["undone_by"])
-
-    def as_dict(self) -> dict:
-        return {**asdict(self), "summary": self.summary()}
-
-    def summary(self) -> str:
-        """One line for people: what changed."""
-        before, after = self.before or {}, self.after or {}
-        prefix = f"undo #{self.undoes}: " if self.undoes else ""
-        if self.action in ("tag", "untag"):
-            sign = "+" if self.action == "tag" else "-"
-            changed = after.get("tags") or []
-            articles = after.get("articles") or {}
-            where = next(iter(articles)) if len(articles) == 1 else f"{len(articles)} articles"
-            text = f"{' '.join(sign + t for t in changed)} on {where}"
-            if after.get("context"):
-                text += f" ({after['context']})"
-            return prefix + text
-        if self.action == "correct":
-            def shown(value):
-                return "(extracted)" if value is None else repr(value) if value else "(none)"
-
-            parts = [f"{name} {shown(before.get(name))} -> {shown(value)}" for name, value in after.items()]
-            return prefix + f"{self.target}: " + "; ".join(parts)
-        if self.action.startswith("entity."):
-            rule = after.get("rule") or before.get("rule")
-            text = EntityRule.from_dict(rule).describe() if rule else self.target
-            return prefix + ("removed rule: " + text if self.action == "entity.remove" else text)
-        if self.action.startswith("user."):
-            return prefix + f"{self.action.removeprefix('user.')} {self.target}" + (
-                f" ({', '.join(f'{k}={v}' for k, v in after.items())})" if after else "")
-        return prefix + self.target
-
-
-@dataclass
-class User:
-    id: int
-    name: str
-    role: str
-    session_version: int
-    created_at: str
-    password_hash: str = ""
-
-    def can(self, role: str) -> bool:
-        return ROLE_RANK[self.role] >= ROLE_RANK[role]
-
-    def public(self) -> dict:
-        return {"name": self.name, "role": self.role, "created_at": self.created_at}
 
 
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
@@ -118,82 +37,9 @@ def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[i:i + size]
 
 
-def _dumps(value) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def hash_password(password: str) -> str:
-    """A salted scrypt hash (n=2**15, r=8, p=1) of a password, as werkzeug writes and checks them."""
-    from werkzeug.security import generate_password_hash  # only account commands need it
-
-    if len(password) < MIN_PASSWORD:
-        raise CurationError(f"a password has at least {MIN_PASSWORD} characters")
-    return generate_password_hash(password, method="scrypt")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-class CurationStore:
-    def __init__(self, index_dir: Path) -> None:
-        self.db = Database(Path(index_dir))
-
-    def exists(self) -> bool:
-        return self.db.exists()
-
-    # -- the audit log --------------------------------------------------------------------------
-
-    def _log(self, conn: sqlite3.Connection, who: str, action: str, target: str, before=None, after=None,
-             undoes: int | None = None, articles: Iterable[str] = (), scope: dict | None = None,
-             change_id: int | None = None) -> Change:
-        """Append an audit row (and its articles, and a pending row when it changes the index).
-        `change_id`: the id rows written earlier in this transaction already refer to."""
-        at = now_text()
-        change_id = change_id or self._next_change_id(conn)
-        conn.execute(
-            "INSERT INTO changes (id, at, who, action, target, before, after, undoes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (change_id, at, who, action, target, _dumps(before), _dumps(after), undoes))
-        conn.executemany("INSERT OR IGNORE INTO change_articles (article_id, change_id) VALUES (?, ?)",
-                         [(a, change_id) for a in articles])
-        if scope is not None:
-            conn.execute("INSERT INTO pending (change_id, scope) VALUES (?, ?)", (change_id, _dumps(scope)))
-        return Change(change_id, at, who, action, target, before, after, undoes)
-
-    @staticmethod
-    def _next_change_id(conn: sqlite3.Connection) -> int:
-        return conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM changes").fetchone()[0]
-
-    def change(self, change_id: int) -> Change | None:
-        with self.db.read() as conn:
-            return self._change(conn, change_id)
-
-    @staticmethod
-    def _change(conn: sqlite3.Connection, change_id: int) -> Change | None:
-        if not 0 < change_id < 2**63:  # SQLite integers: a larger id is no change (not an OverflowError)
-            return None
-        row = conn.execute("SELECT c.*, (SELECT u.id FROM changes u WHERE u.undoes = c.id) AS undone_by "
-                           "FROM changes c WHERE c.id = ?", (change_id,)).fetchone()
-        return Change.from_row(row) if row else None
-
-    def history(self, article_id: str | None = None, limit: int | None = None) -> list[Change]:
-        """Changes, oldest first (the last `limit` of them); only those touching `article_id` if given."""
-        sql = "SELECT c.*, (SELECT u.id FROM changes u WHERE u.undoes = c.id) AS undone_by FROM changes c"
-        params: list = []
-        if article_id is not None:
-            sql += " WHERE c.id IN (SELECT change_id FROM change_articles WHERE article_id = ?)"
-            params.append(article_id)
-        sql += " ORDER BY c.id DESC"
-        if limit is not None:
-            sql += " LIMIT ?"
-            params.append(limit)
-        with self.db.read() as conn:
-            rows = conn.execute(sql, params).fetchall()
-        return [Change.from_row(r) for r in reversed(rows)]
-
-    def revision(self) -> int:
-        with self.db.read() as conn:
-            return conn.execute("SELECT COALESCE(MAX(id), 0) FROM changes").fetchone()[0]
+class CurationStore(AccountStore):
+    """The curation of one index: tags, corrections and entity rules, their undo, and what applying them to
+    the index reads; accounts and the audit log come with it."""
 
     # -- tags -----------------------------------------------------------------------------------
 
@@ -507,137 +353,3 @@ class CurationStore:
     def pending_count(self) -> int:
         with self.db.read() as conn:
             return conn.execute("SELECT COUNT(*) FROM pending").fetchone()[0]
-
-    # -- users and tokens -------------------------------------------------------------------------
-
-    @staticmethod
-    def _user(row) -> User | None:
-        if row is None:
-            return None
-        return User(row["id"], row["name"], row["role"], row["session_version"], row["created_at"],
-                    row["password_hash"])
-
-    def user(self, name: str) -> User | None:
-        with self.db.read() as conn:
-            return self._user(conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone())
-
-    def user_by_id(self, user_id: int) -> User | None:
-        with self.db.read() as conn:
-            return self._user(conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone())
-
-    def users(self) -> list[User]:
-        with self.db.read() as conn:
-            return [self._user(r) for r in conn.execute("SELECT * FROM users ORDER BY name COLLATE NOCASE")]
-
-    @staticmethod
-    def check_user_name(name: str) -> str:
-        if not USER_NAME.match(name or ""):
-            raise CurationError(f"{name!r} is not a user name: letters, digits and _ . @ - (at most 64)")
-        return name
-
-    @staticmethod
-    def check_role(role: str) -> str:
-        if role not in ROLES:
-            raise CurationError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
-        return role
-
-    def add_user(self, name: str, role: str, password_hash: str, who: str) -> User:
-        self.check_user_name(name)
-        self.check_role(role)
-        with self.db.write() as conn:
-            if conn.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-                raise CurationError(f"there is already a user {name!r}")
-            conn.execute("INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
-                         (name, role, password_hash, now_text()))
-            self._log(conn, who, "user.add", name, None, {"role": role})
-            return self._user(conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone())
-
-    def _existing(self, conn, name: str) -> User:
-        user = self._user(conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone())
-        if user is None:
-            raise CurationError(f"there is no user {name!r}")
-        return user
-
-    def _last_admin_check(self, conn, user: User, new_role: str | None) -> None:
-        if user.role == "admin" and new_role != "admin":
-            admins = conn.execute("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetchone()[0]
-            if admins <= 1:
-                raise CurationError(f"{user.name} is the last admin; make another admin first")
-
-    def remove_user(self, name: str, who: str) -> None:
-        with self.db.write() as conn:
-            user = self._existing(conn, name)
-            self._last_admin_check(conn, user, None)
-            conn.execute("DELETE FROM users WHERE id = ?", (user.id,))
-            self._log(conn, who, "user.remove", user.name, {"role": user.role}, None)
-
-    def set_role(self, name: str, role: str, who: str) -> None:
-        self.check_role(role)
-        with self.db.write() as conn:
-            user = self._existing(conn, name)
-            if user.role == role:
-                return
-            self._last_admin_check(conn, user, role)
-            conn.execute("UPDATE users SET role = ?, session_version = session_version + 1 WHERE id = ?",
-                         (role, user.id))
-            self._log(conn, who, "user.role", user.name, {"role": user.role}, {"role": role})
-
-    def set_password(self, name: str, password_hash: str, who: str) -> None:
-        with self.db.write() as conn:
-            user = self._existing(conn, name)
-            conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
-                         (password_hash, user.id))
-            conn.execute("DELETE FROM api_tokens WHERE user_id = ?", (user.id,))
-            self._log(conn, who, "user.password", user.name, None, {"tokens": "revoked"})
-
-    def create_token(self, name: str, label: str, who: str) -> str:
-        """A new API token for the user: returned once, stored only as its hash."""
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        with self.db.write() as conn:
-            user = self._existing(conn, name)
-            conn.execute("INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (?, ?, ?, ?)",
-                         (user.id, hash_token(token), label[:100], now_text()))
-            self._log(conn, who, "user.token", user.name, None, {"label": label[:100]})
-        return token
-
-    def revoke_tokens(self, name: str, who: str) -> int:
-        with self.db.write() as conn:
-            user = self._existing(conn, name)
-            count = conn.execute("DELETE FROM api_tokens WHERE user_id = ?", (user.id,)).rowcount
-            self._log(conn, who, "user.revoke-tokens", user.name, None, {"revoked": count})
-        return count
-
-    def user_for_token(self, token: str) -> User | None:
-        if not token.startswith(TOKEN_PREFIX) or not self.exists():
-            return None
-        with self.db.write() as conn:
-            row = conn.execute("SELECT u.*, t.id AS token_id FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                               "WHERE t.token_hash = ?", (hash_token(token),)).fetchone()
-            if row is None:
-                return None
-            conn.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (now_text(), row["token_id"]))
-            return self._user(row)
-
-    def token_count(self, name: str) -> int:
-        with self.db.read() as conn:
-            return conn.execute("SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id "
-                                "WHERE u.name = ?", (name,)).fetchone()[0]
-
-    # -- login rate limit -------------------------------------------------------------------------
-
-    def recent_failures(self, name: str, ip: str, window: float) -> int:
-        if not self.exists():
-            return 0
-        with self.db.read() as conn:
-            return conn.execute("SELECT COUNT(*) FROM login_failures WHERE name = ? AND ip = ? AND at > ?",
-                                (name.casefold(), ip, time.time() - window)).fetchone()[0]
-
-    def login_failed(self, name: str, ip: str, window: float) -> None:
-        with self.db.write() as conn:
-            conn.execute("DELETE FROM login_failures WHERE at < ?", (time.time() - window,))
-            conn.execute("INSERT INTO login_failures (name, ip, at) VALUES (?, ?, ?)",
-                         (name.casefold(), ip, time.time()))
-
-    def login_succeeded(self, name: str, ip: str) -> None:
-        with self.db.write() as conn:
-            conn.execute("DELETE FROM login_failures WHERE name = ? AND ip = ?", (name.casefold(), ip))

@@ -17,18 +17,12 @@ from contextlib import contextmanager
 
 import click
 
+from newsfind.index.curation.accounts import MIN_PASSWORD, ROLES, hash_password
 from newsfind.index.curation.apply import IndexBusyError, apply_changes, check
+from newsfind.index.curation.changes import Change, CurationError
 from newsfind.index.curation.document import CORRECTABLE
 from newsfind.index.curation.rules import KINDS, EntityRule
-from newsfind.index.curation.store import (
-    MIN_PASSWORD,
-    ROLES,
-    Change,
-    CurationError,
-    CurationStore,
-    UndoError,
-    hash_password,
-)
+from newsfind.index.curation.store import CurationStore, UndoError
 from newsfind.index.curation.tags import search_context
 from newsfind.index.store import IndexNotFoundError, open_index
 
