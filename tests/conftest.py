@@ -1,5 +1,6 @@
-"""Shared fixtures: the seeds indexed once per session with the real spaCy model into a real
-on-disk Whoosh index, and a CLI runner bound to an index directory."""
+"""Shared fixtures: Whoosh's extensions installed for the whole session, as the entry points install
+them; the seeds indexed once per session with the real spaCy model into a real on-disk Whoosh index,
+and a CLI runner bound to an index directory."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from newsfind.index import whoosh_ext
 from newsfind.index.ingest.writer import index_paths
 
 from newsfind.cli.main import cli
@@ -16,6 +18,16 @@ from newsfind.cli.main import cli
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_IDS = sorted(p.stem for p in SEEDS.glob("*.txt"))
+
+# The tests of the patches themselves: skipped by `make test-stock`, which runs on stock Whoosh.
+needs_patches = pytest.mark.skipif(whoosh_ext.stock_requested(),
+                                   reason=f"{whoosh_ext.STOCK_ENV} is set: Whoosh runs without newsfind's patches")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def whoosh_extensions() -> whoosh_ext.Installation:
+    """The tests run what the product runs: the patches installed (none with NEWSFIND_STOCK_WHOOSH=1)."""
+    return whoosh_ext.install()
 
 
 @pytest.fixture(scope="session")

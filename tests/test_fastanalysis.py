@@ -1,11 +1,21 @@
-"""index/fastanalysis.py: a text field's words, frequencies, weights and encoded positions are exactly
+"""index/whoosh_ext/fastanalysis.py: a text field's words, frequencies, weights and encoded positions are exactly
 Whoosh's own, in the same order; other analyzers and values still go through Whoosh."""
 import random
 
-import newsfind.index.ingest.writer  # noqa: F401  (installs the fast path)
+import pytest
+from newsfind.index import whoosh_ext
 from newsfind.index.schema import build_schema
 from newsfind.index.whoosh_ext import fastanalysis
 from whoosh.analysis import StemmingAnalyzer
+
+from tests.conftest import needs_patches
+
+pytestmark = needs_patches
+
+
+@pytest.fixture(autouse=True)
+def installed():
+    assert "fastanalysis" in whoosh_ext.install().patches
 
 WORDS = ["The", "the", "a", "I", "U.S.", "u.s.a.", "Health-care", "caring", "Cares", "of", "and", "in", "to",
          "İstanbul", "ΟΔΟΣ", "naïve", "3.14", "2015", "x", "don't", "Lavrov’s", "e-mail", "__init__", "Σ",

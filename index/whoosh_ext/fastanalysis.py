@@ -9,7 +9,7 @@ an indexing run, on the same two cores as the parsing workers. `install()` gives
 expression, lowercased, stop words dropped with Whoosh's positions (renumbered or not), stems
 from a dict; the same (word, frequency, weight, encoded positions) in the same order (tested
 against Whoosh's own on random and real texts). Any other analyzer or value goes through Whoosh.
-It is idempotent and applied by `newsfind.index.ingest.writer` on import.
+Installed by `newsfind.index.whoosh_ext.install()`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, 
 from whoosh.formats import Positions
 
 _STEM_CACHE_LIMIT = 200_000  # distinct words remembered per analyzer before starting afresh
+# Whoosh's own (this module is imported before anything is replaced)
 _original_word_values = Positions.word_values
 _original_encode = Positions.encode
 _SINGLE_POSITIONS: dict[int, bytes] = {}  # position -> Whoosh's encoding of [position]
@@ -76,7 +77,3 @@ def word_values(self, value, analyzer, **kwargs):
         else:
             encoded = encode(poslist)
         yield (word, len(poslist), float(len(poslist)) * boost, encoded)
-
-
-def install() -> None:
-    Positions.word_values = word_values  # type: ignore[method-assign]

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from newsfind.cli.faults import FaultReportingGroup
+from newsfind.index import whoosh_ext
 from newsfind.index.store import IndexNotFoundError, open_index, resolve_index_dir
 from newsfind.search import highlight
 from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
@@ -89,6 +90,7 @@ def cli(ctx: click.Context, index_dir: str | None) -> None:
         newsfind index seeds/
         newsfind query 'Syria speaker:Lavrov'
     """
+    whoosh_ext.install()  # before any command opens an index: Whoosh's patches (index/whoosh_ext)
     ctx.obj = Settings(index_dir=resolve_index_dir(index_dir))
 
 
