@@ -21,7 +21,7 @@ _STEM_CACHE_LIMIT = 200_000  # distinct words remembered per analyzer before sta
 # Whoosh's own (this module is imported before anything is replaced)
 _original_word_values = Positions.word_values
 _original_encode = Positions.encode
-_SINGLE_POSITIONS: dict[int, bytes] = {}  # position -> Whoosh's encoding of [position]
+_SINGLE_POSITIONS: dict[int, tuple[bytes, bytes]] = {}  # position -> Whoosh's encoding of [position], in two
 _SINGLE_LIMIT = 1 << 16  # positions past this (very long documents) are encoded each time
 _plans: dict[tuple, tuple] = {}  # the analyzer's settings -> plan: equal analyzers share one stem cache
 
@@ -71,9 +71,14 @@ def word_values(self, value, analyzer, **kwargs):
     single = _SINGLE_POSITIONS if type(self).encode is _original_encode else None
     for word, poslist in poses.items():
         if single is not None and len(poslist) == 1 and poslist[0] < _SINGLE_LIMIT:
-            encoded = single.get(poslist[0])
-            if encoded is None:
-                encoded = single[poslist[0]] = encode(poslist)
+            parts = single.get(poslist[0])
+            if parts is None:
+                encoded = encode(poslist)
+                parts = single[poslist[0]] = (encoded[:4], encoded[4:])
+            # joined anew: a new object for every posting, as Whoosh's encode gives. The postings
+            # writer pickles a block's values, and pickle writes an object it has seen before in the
+            # block as a back-reference: one shared object made the blocks differ from Whoosh's
+            encoded = parts[0] + parts[1]
         else:
             encoded = encode(poslist)
         yield (word, len(poslist), float(len(poslist)) * boost, encoded)
