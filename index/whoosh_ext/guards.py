@@ -38,7 +38,7 @@ def resolve(target: str) -> tuple[object, str]:
 def fingerprint(obj: object) -> str | None:
     """The fingerprint of a function, method, property or cached property (16 hex digits of the
     sha256 of its source); None when it is none of these or its source cannot be read."""
-    for unwrap in ("__func__", "fget", "func"):  # class methods, properties, cached properties
+    for unwrap in ("__func__", "fget", "func", "__wrapped__"):  # methods, properties, cached properties, caches
         obj = getattr(obj, unwrap, obj)
     if not isinstance(obj, types.FunctionType):
         return None
