@@ -22,6 +22,7 @@ from newsfind.index.ingest.incremental import StopRequests, prune_roots, source_
 from newsfind.index.nlp.canonical import TABLE_FILE, CanonicalTable
 from newsfind.index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
 from newsfind.index.schema import FACETS, build_schema, join_searchable, join_values
+from newsfind.index.store import IndexBusyError
 from newsfind.index.whoosh_ext import fastanalysis, fastflush
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
@@ -31,10 +32,6 @@ fastflush.install()  # segments written with less Python per posting (index/fast
 
 COMMIT_EVERY = 200
 WRITER_TIMEOUT = 10.0  # seconds to wait for another run's lock
-
-
-class IndexBusyError(RuntimeError):
-    pass
 
 
 @dataclass
