@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from newsfind.cli.main import cli
@@ -87,6 +88,7 @@ def test_export_all_and_by_query(run_seed):
     assert lavrov == ["002_a2b3b58d53712aaf", "004_2064c722ad5b44e7"]
 
 
+@pytest.mark.model
 def test_index_incremental_and_broken_files(seed_copy, fresh_index):
     run = Runner(fresh_index)
     (seed_copy / "broken.jsonl").write_text('{"id": "good1", "title": "Fine", "body": "Kerry said so."}\n{oops\n')
@@ -110,6 +112,7 @@ def test_index_incremental_and_broken_files(seed_copy, fresh_index):
     assert run.json("query", "")["total"] == 6  # replaced, not duplicated
 
 
+@pytest.mark.model
 def test_jsonl_ingestion_uses_record_metadata(tmp_path, fresh_index):
     path = write_jsonl(tmp_path / "records.jsonl", [
         {"id": "r1", "title": "Talks resume", "body": "“We are ready,” said Josh Earnest on Monday.",
@@ -157,6 +160,7 @@ def test_query_process_imports_neither_spacy_nor_the_web_stack(seed_index):
     assert '"total"' in out.stdout
 
 
+@pytest.mark.model
 def test_an_index_from_an_older_schema_is_upgraded_not_refused(tmp_path, seed_copy):
     from newsfind.index.schema import build_schema
     from whoosh import index as whoosh_index
@@ -172,6 +176,7 @@ def test_an_index_from_an_older_schema_is_upgraded_not_refused(tmp_path, seed_co
     assert run.json("query", "speaker:Putin quote:agenda")["total"] == 2
 
 
+@pytest.mark.model
 def test_a_pre_grouping_index_still_answers_and_is_re_enriched(tmp_path, seed_copy):
     from newsfind.index.schema import build_schema
     from whoosh import index as whoosh_index
