@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from queries import QUERIES  # noqa: E402
+from whoosh_reference import whoosh_facet  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "allsides.jsonl.gz"
 NEWSFIND = Path(sys.executable).with_name("newsfind")
@@ -191,8 +192,7 @@ def bench_queries(index_dir: Path, repeats: int) -> dict:
                 query, _ = build_query(s, SearchRequest(query=q))
                 groupedby = {}
                 for name in DEFAULT_FACETS:
-                    facet = FACETS_BY_NAME[name]
-                    groupedby[name] = facet.whoosh_facet()
+                    groupedby[name] = whoosh_facet(FACETS_BY_NAME[name])
                 results = s.search(query, limit=10, groupedby=groupedby, maptype=sorting.Count, terms=True)
                 for hit in results[:10]:
                     hit.highlights("body", top=2)

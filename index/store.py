@@ -18,6 +18,12 @@ class IndexNotFoundError(RuntimeError):
     pass
 
 
+class IndexBusyError(RuntimeError):
+    """Another writer holds the index's write lock (an indexing run, a curation change, another
+    thread of `newsfind serve`). Defined here, below both the indexing run and curation, so that
+    either can raise it and every caller catches one class."""
+
+
 def default_index_dir() -> Path:
     data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data_home) / "newsfind" / "index"

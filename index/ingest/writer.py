@@ -22,15 +22,12 @@ from newsfind.index.ingest.incremental import StopRequests, prune_roots, source_
 from newsfind.index.nlp.canonical import TABLE_FILE, CanonicalTable
 from newsfind.index.readers import ReadFailure, ReadOptions, ReadReport, SourceArticle, read_articles
 from newsfind.index.schema import FACETS, build_schema, join_searchable, join_values
+from newsfind.index.store import IndexBusyError
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 COMMIT_EVERY = 200
 WRITER_TIMEOUT = 10.0  # seconds to wait for another run's lock
-
-
-class IndexBusyError(RuntimeError):
-    pass
 
 
 @dataclass
