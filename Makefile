@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 PORT ?= 5000
 
-.PHONY: run test test-long load audit lint bench eval clean browser bytecode
+.PHONY: run test test-fast test-stock test-long wheel-smoke load audit lint bench eval clean browser bytecode
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,26 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+	$(MAKE) --no-print-directory test-stock
 	$(BIN)/ruff check .
+
+# The search and ingestion tests again on stock Whoosh: NEWSFIND_STOCK_WHOOSH=1 installs none of
+# newsfind's patches of Whoosh (index/whoosh_ext), so the product is known to answer the same without
+# them (~45 s). The tests of the patches themselves skip there.
+STOCK_TESTS := $(addprefix tests/test_,search.py query.py facet_counts.py browse.py fastscore.py highlight.py \
+	cli.py ingest.py incremental.py dedup.py commits.py)
+test-stock: $(STAMP)
+	NEWSFIND_STOCK_WHOOSH=1 $(BIN)/python -m pytest -q $(STOCK_TESTS)
+
+# While developing: the tests that need neither the spaCy model nor chromium nor root (markers in
+# pyproject.toml). A test that loads the model without its marker fails here (tests/conftest.py).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m 'not long and not browser and not model and not root'
+
+# The wheel as users get it: built from this checkout, installed into a fresh venv outside it, and
+# run (index, query, show, tag, tags, serve); part of CI (.ci/run). See .ci/wheel_smoke.py.
+wheel-smoke: $(STAMP)
+	$(BIN)/python .ci/wheel_smoke.py
 
 # The long variants of the reliability tests (marker `long`, left out of `make test`): many SIGKILLs,
 # 100,000 fuzzed queries, the large hostile corpus, concurrency over a longer indexing run.

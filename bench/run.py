@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from queries import QUERIES  # noqa: E402
+from whoosh_reference import whoosh_facet  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "allsides.jsonl.gz"
 NEWSFIND = Path(sys.executable).with_name("newsfind")
@@ -150,8 +151,8 @@ print(json.dumps({{"docs": len(texts), "seconds": time.perf_counter() - t}}))
 
 
 def bench_queries(index_dir: Path, repeats: int) -> dict:
+    from newsfind.index import whoosh_ext
     from newsfind.index.store import open_index
-    from newsfind.index.whoosh_ext import blockdecode
     from newsfind.search import postings_cache
     from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
     from newsfind.search.searcher import SearchRequest, build_query, search
@@ -184,22 +185,21 @@ def bench_queries(index_dir: Path, repeats: int) -> dict:
                 search(s, SearchRequest(query=q))
                 uncached.append(time.perf_counter() - t)
             # the reference: the same queries and facets through Whoosh's own groupedby, with
-            # Whoosh's own posting reader (index/blockdecode.py off)
-            blockdecode.uninstall()
+            # Whoosh's own posting reader (index/whoosh_ext/blockdecode.py off)
+            whoosh_ext.uninstall("blockdecode")
             for q in QUERIES:
                 t = time.perf_counter()
                 query, _ = build_query(s, SearchRequest(query=q))
                 groupedby = {}
                 for name in DEFAULT_FACETS:
-                    facet = FACETS_BY_NAME[name]
-                    groupedby[name] = facet.whoosh_facet()
+                    groupedby[name] = whoosh_facet(FACETS_BY_NAME[name])
                 results = s.search(query, limit=10, groupedby=groupedby, maptype=sorting.Count, terms=True)
                 for hit in results[:10]:
                     hit.highlights("body", top=2)
                 for name in groupedby:
                     results.groups(name)
                 whoosh_ref.append(time.perf_counter() - t)
-            blockdecode.install()
+            whoosh_ext.install()
         out["top10_snippets"] = percentiles(plain)
         out["top10_snippets_facets"] = percentiles(faceted)
         out["top10_snippets_facets_uncached"] = percentiles(uncached)
@@ -272,10 +272,12 @@ def doc_count(index_dir: Path) -> int:
 def _copy_documents(source_dir: Path, target_dir: Path, copy: int) -> int:
     """Copy number `copy` (1 or more) of every live document of `source_dir`, under new ids and
     new syndication groups, rebuilt from its stored fields (no NLP) into a new index."""
+    from newsfind.index import whoosh_ext
     from newsfind.index.ingest.writer import open_or_create
     from newsfind.index.schema import FACETS, join_searchable, split_values
     from newsfind.index.store import open_index
 
+    whoosh_ext.install()  # a worker process: forked with the patches, or started without them
     shutil.rmtree(target_dir, ignore_errors=True)
     ix_target = open_or_create(target_dir)
     source = open_index(source_dir)
@@ -355,7 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--replica", type=int, default=0, help="also build an N-times replica of the largest index")
     ap.add_argument("--no-web", action="store_true")
     args = ap.parse_args(argv)
+    from newsfind.index import whoosh_ext
 
+    whoosh_ext.install()  # this process opens and writes indexes itself, as newsfind does
     results: dict = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "jobs": args.jobs, "runs": []}
     WORK.mkdir(parents=True, exist_ok=True)
     indexes: list[tuple[str, Path, dict]] = []

@@ -9,17 +9,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from newsfind.index.whoosh_ext import blockdecode, columnread, zerocopy
 from whoosh import index as whoosh_index
 
-zerocopy.install()  # segments are read from their mmap, not copied whole on every open (index/zerocopy.py)
-blockdecode.install()  # posting blocks decoded without positions unless asked (index/blockdecode.py)
-columnread.install()  # stored fields' offsets accumulated in C (index/columnread.py)
 ENV_VAR = "NEWSFIND_INDEX"
 
 
 class IndexNotFoundError(RuntimeError):
     pass
+
+
+class IndexBusyError(RuntimeError):
+    """Another writer holds the index's write lock (an indexing run, a curation change, another
+    thread of `newsfind serve`). Defined here, below both the indexing run and curation, so that
+    either can raise it and every caller catches one class."""
 
 
 def default_index_dir() -> Path:

@@ -1,10 +1,9 @@
 """Facets: small classes, one per kind, that the CLI and the web both iterate.
 
-Each facet names the Whoosh facet to count in the search pass (`whoosh_facet`), turns Whoosh's
+Each facet names the field it counts (counting itself is `search/facet_counts.py`), turns the
 counts into a plain `FacetResult`, and builds the exact filter query for selected values.
-Multi-valued facets (speaker, person, ...) count every value of a document
-(`allow_overlap=True`, read from the list column of the facet field); histogram facets (year,
-month) are single-valued and ordered by time, not by count.
+Multi-valued facets (speaker, person, ...) count every value of a document; histogram facets
+(year, month, date) are ordered by time, not by count, and never cut.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from dataclasses import asdict, dataclass, field
 from newsfind.index.schema import FACETS
 from newsfind.search.query import QueryError, date_bounds
 from whoosh import query as wq
-from whoosh import sorting
 
 
 @dataclass
@@ -40,17 +38,12 @@ class Facet:
     label: str
     field: str
 
-    def whoosh_facet(self) -> sorting.FacetType:
-        return sorting.FieldFacet(self.field, maptype=sorting.Count)
-
     def order(self, counts: dict[str, int]) -> list[tuple[str, int]]:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
 
     def result(self, groups: dict, size: int | None, selected: list[str] = ()) -> FacetResult:
         counts: dict[str, int] = {}
         for key, count in groups.items():
-            if isinstance(key, bytes):
-                key = key.decode("utf-8")
             if key in (None, ""):
                 continue
             counts[key] = counts.get(key, 0) + count
@@ -75,9 +68,6 @@ class ValuesFacet(Facet):
         self.name, self.label = name, label
         self.field = FACETS[name][1]
 
-    def whoosh_facet(self) -> sorting.FacetType:
-        return sorting.FieldFacet(self.field, allow_overlap=True, maptype=sorting.Count)
-
 
 class HistogramFacet(Facet):
     """Counts per year or per month ("2015", "2015-09"), in time order."""
@@ -92,20 +82,6 @@ class HistogramFacet(Facet):
         return super().result(groups, None, selected)  # a histogram is never cut
 
 
-class _DayCategorizer(sorting.ColumnCategorizer):
-    """Days ("2015-09-07") from the `date` column; undated documents (the column's default) have no key."""
-
-    def key_to_name(self, key):
-        if key == self._column_type.default_value():
-            return None
-        return self._fieldobj.from_column_value(key).strftime("%Y-%m-%d")
-
-
-class _DayFacetType(sorting.FieldFacet):
-    def categorizer(self, global_searcher):
-        return _DayCategorizer(global_searcher, self.fieldname)
-
-
 class DateFacet(HistogramFacet):
     """Counts per day of the dated articles (the finest histogram; coarser bars are sums of days).
 
@@ -116,9 +92,6 @@ class DateFacet(HistogramFacet):
 
     def __init__(self, name: str = "date", label: str = "Date") -> None:
         self.name, self.label, self.field = name, label, "date"
-
-    def whoosh_facet(self) -> sorting.FacetType:
-        return _DayFacetType(self.field, maptype=sorting.Count)
 
     def result(self, groups: dict, size: int | None, selected: list[str] = ()) -> FacetResult:
         return Facet.result(self, groups, None, ())  # selected ranges are not days: never listed as values

@@ -25,25 +25,20 @@ is left to Whoosh entirely (`evaluate` returns None).
 
 from __future__ import annotations
 
-from array import array
 from datetime import datetime
 from itertools import chain
-from pickle import loads
 
 import numpy as np
+from newsfind.index.whoosh_ext import columns, postings, queries
 from newsfind.search import postings_cache
 from whoosh import matching
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.columns import NumericColumn
 from whoosh.fields import DATETIME
 from whoosh.formats import Positions
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
-# byte -> field length, as Whoosh decodes its length column
-_BYTE_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
@@ -99,23 +94,6 @@ class _Evaluator:
 
     # -- leaves ---------------------------------------------------------------------------------
 
-    def _lengths(self, sub, fieldname: str) -> np.ndarray | None:
-        reader = sub.reader()
-        cache = reader.__dict__.setdefault("_newsfind_lengths", {})
-        if fieldname not in cache:
-            perdoc = getattr(reader, "_perdoc", None)
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
-            if column is None:
-                cache[fieldname] = None
-            else:
-                if type(column) is not type(LENGTHS_COLUMN).Reader or column._fixedlen != 1:
-                    raise Unsupported("length column")
-                raw = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
-                lengths = np.zeros(reader.doc_count_all(), dtype=np.uint8)
-                lengths[:len(raw)] = raw[:len(lengths)]
-                cache[fieldname] = lengths
-        return cache[fieldname]
-
     def term(self, q: wq.Term):
         if q.fieldname not in self.searcher.schema:
             return _EMPTY
@@ -135,7 +113,9 @@ class _Evaluator:
         field = searcher.schema[fieldname]
         scorable = field.scorable
         if scorable:
-            B = self.weighting._field_B.get(fieldname, self.weighting.B)
+            B = queries.field_b(self.weighting, fieldname)
+            if B is None:
+                raise Unsupported("weighting")
             K1 = self.weighting.K1
             idf = searcher.idf(fieldname, text)
             avgfl = searcher.avg_field_length(fieldname) or 1
@@ -158,28 +138,16 @@ class _Evaluator:
 
     def _decode(self, sub, fieldname: str, text: bytes, scorable: bool):
         """(local docnums, weights, field lengths) of a term in one segment, deleted documents out."""
-        m = sub.reader().postings(fieldname, text)
-        deleted = None
-        if isinstance(m, matching.FilterMatcher):
-            deleted, m = m._ids, m.child
-        if type(m) is not W3LeafMatcher:
+        reader = sub.reader()
+        found = postings.term_postings(reader, fieldname, text)
+        if found is None:
             raise Unsupported("codec")
-        ids, weights = [], []
-        while m.is_active():
-            ids.append(_block_ids(m))
-            weights.append(_block_weights(m))
-            m._next_block()
-        local = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int64)
-        w = np.concatenate(weights).astype(np.float64) if weights else np.zeros(0)
-        if deleted:
-            keep = ~np.isin(local, np.fromiter(deleted, dtype=np.int64))
-            local, w = local[keep], w[keep]
+        local, w = found
         fl = np.zeros(0)
         if scorable:
-            lbytes = self._lengths(sub, fieldname)
-            if lbytes is None:
+            fl = columns.field_lengths(reader, fieldname, local)
+            if fl is None:
                 raise Unsupported("lengths")
-            fl = _BYTE_LENGTH[lbytes[local]]
         return local, w, fl
 
     def expanded(self, q: wq.MultiTerm):
@@ -189,9 +157,11 @@ class _Evaluator:
         is skipped in a segment with one expansion, so only boost 1 is modelled."""
         if q.boost != 1.0 or q.fieldname not in self.searcher.schema:
             raise _Exact
+        expanded = queries.expansions(q, self.searcher.reader())
+        if expanded is None:
+            raise _Exact
         # bytes, as the index stores them (a fuzzy term's automaton gives str)
-        texts = sorted({t.encode("utf-8") if isinstance(t, str) else t for t in q._btexts(self.searcher.reader())
-                        if t})
+        texts = sorted({t.encode("utf-8") if isinstance(t, str) else t for t in expanded if t})
         parts = [self.postings(q.fieldname, text) for text in texts]
         self._leaf_terms = [(text, docs) for text, (docs, _) in zip(texts, parts, strict=True)]
         return _union(parts) if parts else _EMPTY
@@ -205,7 +175,9 @@ class _Evaluator:
         field = dict(self.searcher.schema.items()).get(q.fieldname)
         if isinstance(field, DATETIME) and isinstance(field.column_type, NumericColumn):
             return self._date_column_range(q, field)
-        compiled = q._compile_query(self.searcher.reader())
+        compiled = queries.compiled_range(q, self.searcher.reader())
+        if compiled is None:
+            raise _Exact
         if isinstance(compiled, wq.ConstantScoreQuery):
             docs, scores = self.node(compiled.child)
             return docs, (scores if self.needs_current else np.full(len(docs), compiled.score))
@@ -230,27 +202,10 @@ class _Evaluator:
     def _column(self, sub, fieldname: str, column_type) -> np.ndarray:
         """A segment's numeric column as an array (the default where a value is missing); deleted
         documents excluded by setting them to the default."""
-        reader = sub.reader()
-        cache = reader.__dict__.setdefault("_newsfind_columns", {})
-        if fieldname not in cache:
-            count = reader.doc_count_all()
-            default = column_type.default_value()
-            dtype = np.dtype(">" + column_type._typecode)
-            values = np.full(count, default, dtype=dtype.newbyteorder("="))
-            if reader.has_column(fieldname):
-                column = reader.column_reader(fieldname, translate=False)
-                if type(column) is not NumericColumn.Reader:
-                    raise _Exact
-                stored = min(column._count, count)
-                raw = column._dbfile.get(column._basepos, stored * column._fixedlen)
-                values[:stored] = np.frombuffer(raw, dtype=dtype)
-            if reader.has_deletions():
-                deleted = getattr(reader, "deleted_docs_set", None)
-                if deleted is None:
-                    raise _Exact
-                values[np.fromiter(deleted, dtype=np.int64)] = default
-            cache[fieldname] = values
-        return cache[fieldname]
+        values = columns.numeric_values(sub.reader(), fieldname, column_type)
+        if values is None:
+            raise _Exact
+        return values
 
     def phrase(self, q: wq.Phrase):
         """Documents with the words at consecutive positions (slop 1, the only phrase the query
@@ -386,55 +341,15 @@ def _holds(docs: np.ndarray, docnum: int) -> bool:
     return i < len(docs) and int(docs[i]) == docnum
 
 
-def _values_at(reader, fieldname: str, text: bytes, local_docs: np.ndarray) -> list[bytes]:
-    """The posting values (encoded positions) of a term for some of its documents (sorted local
-    docnums that all hold the term); blocks without one of them are skipped undecoded."""
-    m = reader.postings(fieldname, text)
-    if isinstance(m, matching.FilterMatcher):
-        m = m.child
-    if type(m) is not W3LeafMatcher:
-        raise _Exact
-    values: list[bytes] = []
-    i, n = 0, len(local_docs)
-    while i < n and m.is_active():
-        if m._maxid < local_docs[i]:
-            m._next_block()
-            continue
-        ids = _block_ids(m)
-        j = int(np.searchsorted(local_docs, m._maxid, side="right"))
-        m._read_values()
-        block_values = m._values
-        values.extend(block_values[k] for k in np.searchsorted(ids, local_docs[i:j]).tolist())
-        i = j
-        m._next_block()
-    if i < n:
-        raise _Exact  # a document without the term: not what the caller promised
-    return values
-
-
-def _positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """(index of the value, position) for every position in `values`, each one Whoosh's
-    `Positions` encoding (a 4-byte count and a protocol-2 pickle of position deltas): unpickled
-    all in one call as a tuple of lists."""
-    bodies = [v[6:-1] if v.endswith(b".") else v[6:] for v in values]
-    deltas = loads(b"\x80\x02(" + b"".join(bodies) + b"t.")
-    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    flat = np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum()))
-    owner = np.repeat(np.arange(len(deltas), dtype=np.int64), counts)
-    positions = np.cumsum(flat)
-    starts = np.cumsum(counts) - counts
-    nonempty = counts > 0
-    base = np.zeros(len(deltas), dtype=np.int64)
-    base[nonempty] = positions[starts[nonempty]] - flat[starts[nonempty]]
-    return owner, positions - base[owner]
-
-
 def _consecutive(reader, fieldname: str, words: list[bytes], local_docs: np.ndarray) -> np.ndarray:
     """For each of `local_docs` (each holds every word): do the words occur at consecutive
     positions, word i at p + i? Keys doc * 2**32 + p, intersected word by word."""
     keys = None
     for i, word in enumerate(words):
-        owner, positions = _positions(_values_at(reader, fieldname, word, local_docs))
+        found = postings.term_positions(reader, fieldname, word, local_docs)
+        if found is None:
+            raise _Exact
+        owner, positions = found
         word_keys = np.unique(owner * 2**32 + (positions - i))
         keys = word_keys if keys is None else keys[np.isin(keys, word_keys, assume_unique=True)]
         if not len(keys):
@@ -443,28 +358,6 @@ def _consecutive(reader, fieldname: str, words: list[bytes], local_docs: np.ndar
     if keys is not None and len(keys):
         found[np.unique(keys >> 32)] = True
     return found
-
-
-def _block_ids(m: W3LeafMatcher) -> np.ndarray:
-    """The block's document numbers, as `W3LeafMatcher._read_ids` decodes them (deltas summed)."""
-    if m._data is None:
-        m._read_data()
-    raw = np.asarray(m._data[0], dtype=np.int64)
-    return raw if m._byteids else np.cumsum(raw)
-
-
-def _block_weights(m: W3LeafMatcher) -> np.ndarray:
-    """The block's weights, as `W3LeafMatcher._read_weights` decodes them (float32 when stored so)."""
-    if m._data is None:
-        m._read_data()
-    raw = m._data[1]
-    if raw is None:
-        return np.ones(m._blocklength, dtype=np.float32)
-    if isinstance(raw, float):
-        return np.full(m._blocklength, raw, dtype=np.float32)
-    if isinstance(raw, array) and raw.typecode == "f":
-        return np.frombuffer(raw, dtype=np.float32)
-    return np.asarray(raw, dtype=np.float64)
 
 
 def _union(parts):

@@ -1,20 +1,31 @@
-"""index/blockdecode.py: posting blocks decoded lazily must give exactly what Whoosh's own decoding
+"""index/whoosh_ext/blockdecode.py: posting blocks decoded lazily must give exactly what Whoosh's own decoding
 gives (ids, weights, values), for every term of an index with blocks of every size."""
 
 import random
 
 import pytest
+from newsfind.index import whoosh_ext
 from newsfind.index.ingest.writer import open_or_create
 from newsfind.index.store import open_index
 from newsfind.index.whoosh_ext import blockdecode
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import FilterMatcher
 
+from tests.conftest import needs_patches
+
+pytestmark = needs_patches
+WHOOSHS = "whoosh.codec.whoosh3:W3LeafMatcher."  # Whoosh's own methods: whoosh_ext.original(WHOOSHS + name)
+
+
+@pytest.fixture(autouse=True)
+def installed():
+    assert "blockdecode" in whoosh_ext.install().patches
+
 
 def whooshs_block(m: W3LeafMatcher):
     saved = m._data
     m._data = None
-    blockdecode._whoosh_read_data(m)
+    whoosh_ext.original(WHOOSHS + "_read_data")(m)
     full, m._data = m._data, saved
     return full
 
@@ -62,7 +73,7 @@ def test_skip_to_lands_where_whooshs_own_skip_to_lands(tmp_path):
         while ours.is_active():
             target += rng.choice((0, 1, 2, 5, 40, 130, 300))
             ours.skip_to(target)
-            blockdecode._whoosh_skip_to(theirs, target)
+            whoosh_ext.original(WHOOSHS + "skip_to")(theirs, target)
             assert ours.is_active() == theirs.is_active()
             if ours.is_active():
                 assert ours.id() == theirs.id() >= target

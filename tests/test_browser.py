@@ -17,7 +17,7 @@ import pytest
 from newsfind.web.served import served
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.conftest import ROOT, SEED_IDS
+from tests.conftest import ROOT, SEED_IDS, needs
 from tests.webdata import XSS_ID, build_web_index
 
 CHROMIUM = "/usr/bin/chromium"
@@ -36,6 +36,7 @@ def server(tmp_path_factory, seed_index):
 
 
 @pytest.fixture(scope="session")
+@needs("browser")
 def browser():
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: run `make test` (it installs Debian's chromium)"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

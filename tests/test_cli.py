@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from newsfind.cli.main import cli
@@ -87,6 +88,7 @@ def test_export_all_and_by_query(run_seed):
     assert lavrov == ["002_a2b3b58d53712aaf", "004_2064c722ad5b44e7"]
 
 
+@pytest.mark.model
 def test_index_incremental_and_broken_files(seed_copy, fresh_index):
     run = Runner(fresh_index)
     (seed_copy / "broken.jsonl").write_text('{"id": "good1", "title": "Fine", "body": "Kerry said so."}\n{oops\n')
@@ -110,6 +112,7 @@ def test_index_incremental_and_broken_files(seed_copy, fresh_index):
     assert run.json("query", "")["total"] == 6  # replaced, not duplicated
 
 
+@pytest.mark.model
 def test_jsonl_ingestion_uses_record_metadata(tmp_path, fresh_index):
     path = write_jsonl(tmp_path / "records.jsonl", [
         {"id": "r1", "title": "Talks resume", "body": "“We are ready,” said Josh Earnest on Monday.",
@@ -157,6 +160,7 @@ def test_query_process_imports_neither_spacy_nor_the_web_stack(seed_index):
     assert '"total"' in out.stdout
 
 
+@pytest.mark.model
 def test_an_index_from_an_older_schema_is_upgraded_not_refused(tmp_path, seed_copy):
     from newsfind.index.schema import build_schema
     from whoosh import index as whoosh_index
@@ -172,6 +176,7 @@ def test_an_index_from_an_older_schema_is_upgraded_not_refused(tmp_path, seed_co
     assert run.json("query", "speaker:Putin quote:agenda")["total"] == 2
 
 
+@pytest.mark.model
 def test_a_pre_grouping_index_still_answers_and_is_re_enriched(tmp_path, seed_copy):
     from newsfind.index.schema import build_schema
     from whoosh import index as whoosh_index
@@ -189,13 +194,16 @@ def test_a_pre_grouping_index_still_answers_and_is_re_enriched(tmp_path, seed_co
     assert data["total"] == 6 and {h["id"] for h in data["hits"]} >= {"legacy", "002_a2b3b58d53712aaf"}
 
 
-def test_curation_commands_load_lazily_and_all_are_listed():
-    from newsfind.cli.curation import CURATION_COMMANDS
-    from newsfind.cli.main import CURATION_COMMAND_NAMES
+def test_commands_load_lazily_and_all_are_listed():
+    from importlib import import_module
 
-    assert sorted(CURATION_COMMAND_NAMES) == sorted(c.name for c in CURATION_COMMANDS)
+    from newsfind.cli.main import COMMAND_MODULES
+
+    for module in set(COMMAND_MODULES.values()):  # each module defines exactly the commands mapped to it
+        defined = sorted(c.name for c in import_module(f"newsfind.cli.{module}").COMMANDS)
+        assert defined == sorted(name for name, where in COMMAND_MODULES.items() if where == module)
     output = CliRunner().invoke(cli, ["--help"]).output
-    for name in CURATION_COMMAND_NAMES:
+    for name in COMMAND_MODULES:
         assert f"  {name} " in output
     assert "--repair" in CliRunner().invoke(cli, ["check", "-h"]).output
 
@@ -205,9 +213,10 @@ def test_query_process_imports_only_what_a_query_needs(seed_index):
         "import sys\n"
         "from newsfind.cli.main import cli\n"
         f"cli(['--index', {str(seed_index)!r}, 'query', 'Syria', '--json'], standalone_mode=False)\n"
-        "print(sorted(m for m in ('newsfind.cli.curation', 'newsfind.index.curation.store',\n"
-        "                          'newsfind.index.readers', 'newsfind.index.ingest.progress')"
-        " if m in sys.modules))\n"
+        "print(sorted(m for m in ('newsfind.cli.curation', 'newsfind.cli.entities', 'newsfind.cli.users',\n"
+        "                          'newsfind.cli.changes', 'newsfind.cli.indexing', 'newsfind.cli.serving',\n"
+        "                          'newsfind.index.curation.store', 'newsfind.index.readers',\n"
+        "                          'newsfind.index.ingest.progress') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("[]")

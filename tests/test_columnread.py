@@ -1,11 +1,13 @@
-"""index/columnread.py: a variable-length column's offsets derived in C, the same as Whoosh's loop."""
+"""index/whoosh_ext/columnread.py: a variable-length column's offsets derived in C, the same as Whoosh's loop."""
 from array import array
 
-import newsfind.index.store  # noqa: F401  (installs the reader)
 import pytest
+from newsfind.index import whoosh_ext
 from newsfind.index.whoosh_ext import columnread
 from whoosh.columns import VarBytesColumn
 from whoosh.filedb.filestore import RamStorage
+
+from tests.conftest import needs_patches
 
 
 def _written(values: list[tuple[int, bytes]], doccount: int, cutoff: int):
@@ -21,8 +23,10 @@ def _written(values: list[tuple[int, bytes]], doccount: int, cutoff: int):
     return storage.open_file("col"), length
 
 
+@needs_patches
 @pytest.mark.parametrize("cutoff", [10**6, 0], ids=["offsets derived", "offsets saved"])
 def test_column_reads_every_value_at_its_offset(cutoff):
+    assert "columnread" in whoosh_ext.install().patches
     values = [(d, f"value {d} ".encode() * (d % 5)) for d in range(0, 300, 1)]
     values = [(d, v) for d, v in values if d % 7]  # gaps: documents without a value
     dbfile, length = _written(values, 302, cutoff)  # the last two documents have no value

@@ -20,6 +20,9 @@ from tests.generate import articles, write_articles
 from tests.serving import get
 from tests.test_crash import newsfind_cmd
 
+# Both runs index generated articles with the real pipeline.
+pytestmark = pytest.mark.model
+
 QUERIES = ["Token", "talks", 'speaker:"Sergei Lavrov"', "", "Syria OR Vienna", "discuss -sanctions", "person:Kerry",
            "date:2015", "Revision"]
 

@@ -22,7 +22,7 @@ from newsfind.index.schema import build_schema
 from newsfind.index.store import open_index
 from whoosh import index as whoosh_index
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, needs
 from tests.generate import articles, write_articles
 
 KILL_SEED = 20150907
@@ -163,6 +163,7 @@ def report(name: str, run: KillRun) -> None:
           f"documents in the index after each: {run.history}")
 
 
+@pytest.mark.model
 def test_indexing_killed_at_random_moments_keeps_what_was_committed(tmp_path):
     run = kill_indexing_runs(tmp_path, docs=50, kills=3, commit_every=5, revise=15, window=(0.3, 3.0))
     report("indexing", run)
@@ -170,6 +171,7 @@ def test_indexing_killed_at_random_moments_keeps_what_was_committed(tmp_path):
 
 
 @pytest.mark.long
+@pytest.mark.model
 def test_indexing_killed_many_times_keeps_what_was_committed(tmp_path):
     run = kill_indexing_runs(tmp_path, docs=400, kills=25, commit_every=10, revise=40, window=(0.3, 4.0))
     report("indexing (long)", run)
@@ -199,6 +201,7 @@ def test_a_live_writer_keeps_its_lock_and_the_run_says_the_index_is_busy(tmp_pat
 
 
 @pytest.fixture(scope="module")
+@needs("model")
 def curation_template(tmp_path_factory) -> Path:
     """An index of 40 generated articles (enriched once; tests copy it)."""
     from newsfind.index.ingest.writer import index_paths
@@ -384,6 +387,7 @@ class Tmpfs:
 
 
 @pytest.fixture
+@needs("root")
 def tmpfs(tmp_path):
     mounts: list[Tmpfs] = []
 
@@ -415,6 +419,7 @@ def assert_clear_cli_failure(result, *phrases: str) -> None:
     assert any(p in result.output for p in phrases), result.output
 
 
+@pytest.mark.model
 def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, tmpfs):
     """Most steps run in this process; the indexing run that meets the full disk is the real command."""
     from tests.conftest import Runner
@@ -456,6 +461,7 @@ def test_a_full_disk_is_a_clear_error_and_loses_nothing(tmp_path, tmpfs):
     print(f"\nfull disk: {committed - 10} of 40 documents committed before the disk filled; none partial")
 
 
+@pytest.mark.model
 def test_a_read_only_index_directory_can_be_read_but_not_changed(tmp_path, tmpfs):
     from tests.conftest import Runner
 

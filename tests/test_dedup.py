@@ -11,7 +11,7 @@ from newsfind.index.ingest.dedup import THRESHOLD, GroupStore, fingerprint
 from newsfind.index.store import open_index
 from newsfind.search.searcher import SearchRequest, get_article, search
 
-from tests.conftest import Runner, write_jsonl
+from tests.conftest import Runner, needs, write_jsonl
 
 STORY = [
     "GENEVA (AP) -- Diplomats from the warring parties returned to the negotiating table on Friday after a "
@@ -163,6 +163,7 @@ def test_sync_with_index_drops_unknown_rows_and_rebuilds_missing_ones(tmp_path):
 
 
 @pytest.fixture(scope="module")
+@needs("model")
 def wire_index(tmp_path_factory):
     folder = tmp_path_factory.mktemp("wire")
     index_dir = folder / "index"
@@ -233,6 +234,7 @@ def test_export_marks_the_group(wire_index):
     assert "other_versions" not in by_id["ap-1"]
 
 
+@pytest.mark.model
 def test_groups_survive_reindexing_and_follow_a_replaced_article(tmp_path):
     path = write_jsonl(tmp_path / "wire.jsonl", WIRE)
     run = Runner(tmp_path / "index")

@@ -9,6 +9,9 @@ from newsfind.index.nlp.names import HONORIFICS, PRONOUNS
 from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.readers.types import SourceArticle
 
+# Nearly every test here parses with the real pipeline; the few that test name tables alone go with them.
+pytestmark = pytest.mark.model
+
 LAVROV = "Sergei Lavrov"
 
 

@@ -1,11 +1,22 @@
-"""index/fastanalysis.py: a text field's words, frequencies, weights and encoded positions are exactly
+"""index/whoosh_ext/fastanalysis.py: a text field's words, frequencies, weights and encoded positions are exactly
 Whoosh's own, in the same order; other analyzers and values still go through Whoosh."""
+import pickle
 import random
 
-import newsfind.index.ingest.writer  # noqa: F401  (installs the fast path)
+import pytest
+from newsfind.index import whoosh_ext
 from newsfind.index.schema import build_schema
 from newsfind.index.whoosh_ext import fastanalysis
 from whoosh.analysis import StemmingAnalyzer
+
+from tests.conftest import needs_patches
+
+pytestmark = needs_patches
+
+
+@pytest.fixture(autouse=True)
+def installed():
+    assert "fastanalysis" in whoosh_ext.install().patches
 
 WORDS = ["The", "the", "a", "I", "U.S.", "u.s.a.", "Health-care", "caring", "Cares", "of", "and", "in", "to",
          "İstanbul", "ΟΔΟΣ", "naïve", "3.14", "2015", "x", "don't", "Lavrov’s", "e-mail", "__init__", "Σ",
@@ -62,3 +73,14 @@ def test_equal_analyzers_of_separately_opened_indexes_share_one_plan(tmp_path):
     before = len(fastanalysis._plans)
     plans = {id(fastanalysis._plan_for(open_index(tmp_path).schema["body"].analyzer)) for _ in range(5)}
     assert len(plans) == 1 and len(fastanalysis._plans) <= before + 1
+
+
+def test_a_block_of_values_pickles_as_whooshs_does():
+    """The postings writer pickles a block's values together: equal values must be separate objects,
+    as Whoosh's are, or pickle writes back-references and the segment's bytes differ."""
+    body = build_schema()["body"]
+    texts = ["Lavrov met Kerry", "Lavrov said nothing", "Lavrov again"]  # "lavrov" at position 0 in each
+    ours, whooshs = zip(*(both(body, text, mode="index") for text in texts), strict=True)
+    values = [value for words in ours for _, _, _, value in words]
+    assert [v for words in whooshs for _, _, _, v in words] == values
+    assert pickle.dumps(values, 2) == pickle.dumps([bytes(bytearray(v)) for v in values], 2)

@@ -1,12 +1,16 @@
-"""index/fastflush.py: segments written with the fast `add_postings` are byte for byte Whoosh's own,
+"""index/whoosh_ext/fastflush.py: segments written with the fast `add_postings` are byte for byte Whoosh's own,
 through commits, merges and deletions."""
 import random
 from pathlib import Path
 
-import newsfind.index.ingest.writer  # noqa: F401  (installs the fast paths)
+from newsfind.index import whoosh_ext
 from newsfind.index.schema import build_schema
 from newsfind.index.whoosh_ext import fastflush
 from whoosh import index as whoosh_index
+
+from tests.conftest import needs_patches
+
+pytestmark = needs_patches
 
 WORDS = ("Lavrov Kerry Syria talks Moscow Geneva ceasefire said the of and rebels Assad Putin "
          "opposition agenda quote “meeting” U.S. Russia’s 2015 naïve İstanbul").split()
@@ -25,7 +29,10 @@ def _documents(rng: random.Random, n: int) -> list[dict]:
 
 
 def _build(directory: Path, docs: list[dict], fast: bool) -> dict[str, bytes]:
-    (fastflush.install if fast else fastflush.uninstall)()
+    if fast:
+        assert "fastflush" in whoosh_ext.install().patches
+    else:
+        whoosh_ext.uninstall("fastflush")
     try:
         random.seed(7)  # Whoosh names segments with `random`: the same names in both builds
         directory.mkdir()
@@ -44,7 +51,7 @@ def _build(directory: Path, docs: list[dict], fast: bool) -> dict[str, bytes]:
         files.update(_files(directory))  # and all merged into one
         ix.close()
     finally:
-        fastflush.install()
+        whoosh_ext.install()
     return files
 
 
@@ -61,7 +68,18 @@ def test_segments_are_byte_for_byte_whooshs(tmp_path):
         assert ours[name] == whooshs[name], name
 
 
-def test_fast_path_is_installed_by_the_writer():
+def test_fast_paths_are_installed_by_install_and_uninstalled_alone():
     from whoosh.codec.whoosh3 import W3FieldWriter
+    from whoosh.writing import PostingPool
 
+    whoosh_ext.install()
+    assert W3FieldWriter.add_postings is fastflush.add_postings and PostingPool.add is fastflush.pool_add
+    try:
+        whoosh_ext.uninstall("fastflush")
+        assert W3FieldWriter.add_postings is whoosh_ext.original("whoosh.codec.base:FieldWriter.add_postings")
+        assert "add_postings" not in vars(W3FieldWriter)  # inherited again, as Whoosh has it
+        assert "fastflush" not in whoosh_ext.installation().patches
+        assert "fastanalysis" in whoosh_ext.installation().patches
+    finally:
+        whoosh_ext.install()
     assert W3FieldWriter.add_postings is fastflush.add_postings

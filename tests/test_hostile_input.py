@@ -67,11 +67,13 @@ def index_hostile_corpus(tmp_path: Path, count: int, seed: int) -> dict:
     return summary
 
 
+@pytest.mark.model
 def test_a_thousand_hostile_inputs_index_without_a_crash(tmp_path):
     index_hostile_corpus(tmp_path, count=1000, seed=1)
 
 
 @pytest.mark.long
+@pytest.mark.model
 def test_five_thousand_hostile_inputs_index_without_a_crash(tmp_path):
     index_hostile_corpus(tmp_path, count=5000, seed=2)
 
@@ -92,6 +94,7 @@ def test_html_attribute_bombs_are_refused_quickly_and_deep_nesting_yields_no_tex
         "no article text found in the HTML"]
 
 
+@pytest.mark.model
 def test_odd_file_names_and_lone_surrogates_are_indexed_with_printable_ids(tmp_path, fresh_index):
     from newsfind.index.ingest.writer import index_paths
 

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import newsfind.index.nlp.parallel
+import pytest
 from newsfind.index.ingest.incremental import source_file, vanished
 from newsfind.index.ingest.progress import Progress, count_articles, format_duration
 from newsfind.index.readers.types import ReadFailure
@@ -56,6 +57,7 @@ def test_source_file_strips_record_suffixes_only_for_existing_files(tmp_path):
     assert vanished(members, {"b"}, roots, [ReadFailure(f"{jsonl}:2", "invalid JSON")]) == []
 
 
+@pytest.mark.model
 def test_prune_removes_only_vanished_articles_under_the_given_paths(tmp_path):
     archive, other = tmp_path / "archive", tmp_path / "other"
     (archive / "sub").mkdir(parents=True)
@@ -90,6 +92,7 @@ def test_prune_removes_only_vanished_articles_under_the_given_paths(tmp_path):
     assert ids(run) == [] and run.json("query", "")["total"] == 0  # an empty index still answers
 
 
+@pytest.mark.model
 def test_a_file_that_fails_to_read_keeps_its_articles(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
@@ -180,6 +183,7 @@ def committed_count(index_dir: Path) -> int:
     return whoosh_index.open_dir(str(index_dir)).doc_count()
 
 
+@pytest.mark.model
 def test_sigkill_mid_run_then_rerun_completes_with_every_article_once(tmp_path):
     records = [article(n) for n in range(100)]
     records[97] = dict(records[97], body=records[3]["body"])  # an exact copy of a003, after the kill point
@@ -231,6 +235,7 @@ def test_sigkill_mid_run_then_rerun_completes_with_every_article_once(tmp_path):
     assert len(set(groups.values())) == 99
 
 
+@pytest.mark.model
 def test_first_ctrl_c_commits_what_is_done(tmp_path):
     records = [article(n) for n in range(40)]
     path = write_jsonl(tmp_path / "r.jsonl", records)

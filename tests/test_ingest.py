@@ -125,6 +125,7 @@ def test_html_page_text_title_and_metadata(tmp_path):
         "The Daily Planet", "Lois Lane", "2016-03-04", DATED_URL)
 
 
+@pytest.mark.model
 def test_html_page_metadata_wins_over_text_inference(tmp_path, fresh_index):
     (tmp_path / "with_meta.htm").write_text(page_html("Ceasefire talks resume in Geneva", PARAGRAPHS, PAGE_META))
     # The same text without page metadata: the dateline and byline are all there is.
@@ -190,6 +191,7 @@ def test_warc_gz_html_responses_become_articles_and_the_rest_is_counted(tmp_path
         (str(path), "2 of 4 WARC records are not HTML pages: 1 image/png response, 1 request record")]
 
 
+@pytest.mark.model
 def test_warc_is_indexed_with_url_and_date_sources(tmp_path, fresh_index):
     path = write_warc(tmp_path / "crawl.warc.gz", CRAWL)
     run = Runner(fresh_index)
@@ -249,6 +251,7 @@ CSV_MAPPED = (
 CSV_MAP = "title=headline,body=text,outlet=source,date=published,url=link,author=byline"
 
 
+@pytest.mark.model
 def test_csv_with_custom_columns_and_map(tmp_path, fresh_index):
     path = tmp_path / "export.csv"
     path.write_bytes(CSV_MAPPED.encode("utf-8"))
@@ -317,6 +320,7 @@ def test_map_errors_are_usage_errors(tmp_path, fresh_index):
     assert not fresh_index.exists()  # refused before anything was written
 
 
+@pytest.mark.model
 def test_stdin_json_lines(fresh_index):
     lines = [json.dumps({"id": "s1", "headline": "From stdin", "text": "Piped in. Kerry said so."}),
              "{not json",
@@ -335,6 +339,7 @@ def test_stdin_json_lines(fresh_index):
     assert run.json("show", "s2")["title"] == ""  # a mapped field is read from its key only
 
 
+@pytest.mark.model
 def test_stdin_record_over_the_limit_is_refused_and_the_rest_read(fresh_index):
     big = json.dumps({"id": "big", "title": "Big", "body": "x" * 5000})
     small = json.dumps({"id": "small", "title": "Small", "body": "Fine."})
@@ -371,6 +376,7 @@ def test_legacy_encodings_boms_and_windows_line_ends(tmp_path):
     assert all("\r" not in a.body and "\ufeff" not in a.title for a in articles.values())
 
 
+@pytest.mark.model
 def test_empty_binary_and_over_limit_inputs_are_reported_with_reasons(tmp_path, fresh_index):
     (tmp_path / "empty.html").write_bytes(b"")
     (tmp_path / "blank.csv").write_text("  \n\n")
@@ -409,6 +415,7 @@ def test_sizes_are_read_with_units():
 # -- everything at once -------------------------------------------------------------------------
 
 
+@pytest.mark.model
 def test_mixed_folder_in_one_run(tmp_path, fresh_index):
     folder = tmp_path / "archive"
     (folder / "seeds").mkdir(parents=True)

@@ -80,6 +80,7 @@ def test_top_n_agrees_with_the_full_ranking(seed_searcher):
         assert top == full[:2], query
 
 
+@pytest.mark.model
 def test_snippets_mark_matches_and_escape_everything_else(tmp_path):
     index_dir = tmp_path / "ix"
     write_jsonl(tmp_path / "x.jsonl", [{

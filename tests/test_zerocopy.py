@@ -1,9 +1,11 @@
-"""index/zerocopy.py: Whoosh's in-segment files read straight from the mapped segment."""
+"""index/whoosh_ext/zerocopy.py: Whoosh's in-segment files read straight from the mapped segment."""
 import pickle
 
-import newsfind.index.store  # noqa: F401  (installs the reader)
+from newsfind.index import whoosh_ext
 from newsfind.index.whoosh_ext.zerocopy import ViewReader
 from whoosh.filedb.structfile import BufferFile
+
+from tests.conftest import needs_patches
 
 
 def test_view_reader_reads_seeks_and_reads_lines_like_a_file():
@@ -22,7 +24,9 @@ def test_view_reader_reads_seeks_and_reads_lines_like_a_file():
     assert reader.read(4) == b" lin"
 
 
+@needs_patches
 def test_buffer_files_do_not_copy_their_buffer():
+    assert "zerocopy" in whoosh_ext.install().patches
     buf = memoryview(bytearray(b"\x00\x00\x00\x07hello world"))
     f = BufferFile(buf, name="x")
     assert isinstance(f.file, ViewReader)

@@ -9,6 +9,7 @@ Run it with `newsfind serve` (waitress). Pages and API render the data of the se
 from __future__ import annotations
 
 from flask import Flask
+from newsfind.index import whoosh_ext
 from newsfind.index.store import resolve_index_dir
 
 # Content-Security-Policy: no inline scripts or styles, nothing from other origins.
@@ -17,6 +18,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def create_app(test_config: dict | None = None) -> Flask:
+    # before any index is opened; `newsfind serve`'s worker processes are forked from the process
+    # that created the app, so they run with the same patches (index/whoosh_ext)
+    whoosh_ext.install()
     app = Flask(__name__)
     app.config.from_mapping(
         NEWSFIND_INDEX=None,  # default: --index / $NEWSFIND_INDEX / ~/.local/share/newsfind/index

@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from newsfind.index.curation.accounts import ROLES, hash_password
-from newsfind.index.curation.apply import IndexBusyError, apply_changes
+from newsfind.index.curation.apply import apply_changes
 from newsfind.index.curation.changes import Change, CurationError
 from newsfind.index.curation.document import CORRECTABLE
 from newsfind.index.curation.rules import KINDS, EntityRule
 from newsfind.index.curation.store import UndoError
 from newsfind.index.curation.tags import search_context
+from newsfind.index.store import IndexBusyError
 from newsfind.search.query import QueryError
 from newsfind.search.searcher import get_article
 from newsfind.web.auth import current_user, requires, store

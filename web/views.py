@@ -18,7 +18,7 @@ from newsfind.search.entities import entity_data
 from newsfind.search.facets import date_range
 from newsfind.search.query import QueryError
 from newsfind.search.searcher import SORTS, get_article, search
-from newsfind.web import histogram
+from newsfind.web.histogram import build as build_histogram
 from newsfind.web.index import get_searcher, pool
 from newsfind.web.markup import mark_text
 from newsfind.web.params import MAX_QUERY_CHARS, SORT_LABELS, State
@@ -59,7 +59,7 @@ def search_page():
         "search.html", state=state, error=None, data=data,
         facets=facet_panels(state, data, expanded),
         chips=chip_links(state),
-        hist=histogram.build(data["facets"]["date"], state.filters.get("date", []),
+        hist=build_histogram(data["facets"]["date"], state.filters.get("date", []),
                              lambda key: search_url(state.with_date(key))),
         sort_links=[(label, search_url(state.sorted_by(sort)), sort == state.sort)
                     for sort, label in _sort_labels()],
@@ -174,7 +174,7 @@ def entity(kind: str, name: str):
     articles = State(filters={kind: [name]})
     return render_template(
         "entity.html", ent=data, search_href=search_url(articles),
-        hist=histogram.build(data["timeline"], [], lambda key: search_url(articles.with_date(key))),
+        hist=build_histogram(data["timeline"], [], lambda key: search_url(articles.with_date(key))),
         speaker_href=search_url(State(filters={"speaker" if kind == "person" else "speaker_org": [name]}))
         if kind in ("person", "org") else None,
     )

@@ -26,6 +26,7 @@ from pathlib import Path
 from newsfind.index.curation.document import ArticleCuration, curate, needs_update
 from newsfind.index.curation.rules import LIST_FIELDS, SPEAKER_FIELDS, EntityRule
 from newsfind.index.curation.store import CurationStore
+from newsfind.index.store import IndexBusyError
 from whoosh import query as wq
 from whoosh.index import LockError
 
@@ -33,10 +34,6 @@ WRITER_TIMEOUT = 30.0  # seconds to wait for another process's Whoosh writer
 DEFAULT_BATCH = 500
 # One Whoosh writer per process at a time (threads of `newsfind serve` queue here, processes on the lock file).
 _WRITE_LOCK = threading.Lock()
-
-
-class IndexBusyError(RuntimeError):
-    pass
 
 
 @dataclass

@@ -23,19 +23,12 @@ from newsfind.index.nlp.metadata import split_authors
 from newsfind.index.readers.files import read_articles
 from newsfind.index.readers.types import ReadFailure, ReadOptions, ReadReport, SourceArticle
 from newsfind.index.schema import FACETS, build_schema, join_searchable, join_values
-from newsfind.index.whoosh_ext import fastanalysis, fastflush
+from newsfind.index.store import IndexBusyError
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-fastanalysis.install()  # text fields' words indexed without a generator chain per word (index/fastanalysis.py)
-fastflush.install()  # segments written with less Python per posting (index/fastflush.py)
-
 COMMIT_EVERY = 200
 WRITER_TIMEOUT = 10.0  # seconds to wait for another run's lock
-
-
-class IndexBusyError(RuntimeError):
-    pass
 
 
 @dataclass

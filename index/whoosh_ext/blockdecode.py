@@ -17,8 +17,7 @@ back to Whoosh's own full decoding, so the result is always what Whoosh would ha
 Two more hot spots of Whoosh's posting reader get the same treatment: a block's document numbers
 are delta-decoded with `itertools.accumulate` instead of a Python generator, and `skip_to` finds
 its target inside a block by bisection instead of stepping one posting at a time (intersections
-and the ranking of fastscore's candidates skip a lot). Idempotent; applied by `newsfind.index.store` on
-import, like `newsfind.index.whoosh_ext.zerocopy`.
+and the ranking of fastscore's candidates skip a lot). Installed by `newsfind.index.whoosh_ext.install()`.
 """
 
 from __future__ import annotations
@@ -112,27 +111,6 @@ def _goto(self, position) -> None:
     _whoosh_goto(self, position)
 
 
-_whoosh_read_data = W3LeafMatcher._read_data
+# Whoosh's own, which the replacements call (this module is imported before anything is replaced)
 _whoosh_read_values = W3LeafMatcher._read_values
 _whoosh_goto = W3LeafMatcher._goto
-_whoosh_read_ids = W3LeafMatcher._read_ids
-_whoosh_skip_to = W3LeafMatcher.skip_to
-
-
-def uninstall() -> None:
-    """Whoosh's own reader back (the benchmark's bare-Whoosh reference runs without this module)."""
-    W3LeafMatcher._read_data = _whoosh_read_data  # type: ignore[method-assign]
-    W3LeafMatcher._read_values = _whoosh_read_values  # type: ignore[method-assign]
-    W3LeafMatcher._goto = _whoosh_goto  # type: ignore[method-assign]
-    W3LeafMatcher._read_ids = _whoosh_read_ids  # type: ignore[method-assign]
-    W3LeafMatcher.skip_to = _whoosh_skip_to  # type: ignore[method-assign]
-
-
-def install() -> None:
-    if W3LeafMatcher._read_data is _read_data:
-        return
-    W3LeafMatcher._read_data = _read_data  # type: ignore[method-assign]
-    W3LeafMatcher._read_values = _read_values  # type: ignore[method-assign]
-    W3LeafMatcher._goto = _goto  # type: ignore[method-assign]
-    W3LeafMatcher._read_ids = _read_ids  # type: ignore[method-assign]
-    W3LeafMatcher.skip_to = _skip_to  # type: ignore[method-assign]

@@ -4,7 +4,7 @@ Stored fields live in such a column (`VarBytesColumn`). When the writer did not 
 the reader derives them from the lengths in a Python loop, one `array.append` per document of the
 segment: ~8 ms per segment of 19,000 articles, paid by every cold `newsfind query` that shows a hit
 (and by every searcher the web server opens). `install()` derives them with `itertools.accumulate`
-instead: the same `array("L")`, built in C. It is idempotent and applied by `newsfind.index.store` on import.
+instead: the same `array("L")`, built in C. Installed by `newsfind.index.whoosh_ext.install()`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from __future__ import annotations
 import struct
 from array import array
 from itertools import accumulate
-
-from whoosh.columns import VarBytesColumn
 
 
 def _read_offsets_and_lengths(self) -> None:
@@ -35,7 +33,3 @@ def _read_offsets_and_lengths(self) -> None:
         offsets.pop()  # accumulate's last value is the end of the data, not a document's start
     self._offsets = offsets
     self._lengths = lengths
-
-
-def install() -> None:
-    VarBytesColumn.Reader._read_offsets_and_lengths = _read_offsets_and_lengths  # type: ignore[method-assign]

@@ -9,7 +9,7 @@ an indexing run, on the same two cores as the parsing workers. `install()` gives
 expression, lowercased, stop words dropped with Whoosh's positions (renumbered or not), stems
 from a dict; the same (word, frequency, weight, encoded positions) in the same order (tested
 against Whoosh's own on random and real texts). Any other analyzer or value goes through Whoosh.
-It is idempotent and applied by `newsfind.index.ingest.writer` on import.
+Installed by `newsfind.index.whoosh_ext.install()`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, 
 from whoosh.formats import Positions
 
 _STEM_CACHE_LIMIT = 200_000  # distinct words remembered per analyzer before starting afresh
+# Whoosh's own (this module is imported before anything is replaced)
 _original_word_values = Positions.word_values
 _original_encode = Positions.encode
-_SINGLE_POSITIONS: dict[int, bytes] = {}  # position -> Whoosh's encoding of [position]
+_SINGLE_POSITIONS: dict[int, tuple[bytes, bytes]] = {}  # position -> Whoosh's encoding of [position], in two
 _SINGLE_LIMIT = 1 << 16  # positions past this (very long documents) are encoded each time
 _plans: dict[tuple, tuple] = {}  # the analyzer's settings -> plan: equal analyzers share one stem cache
 
@@ -70,13 +71,14 @@ def word_values(self, value, analyzer, **kwargs):
     single = _SINGLE_POSITIONS if type(self).encode is _original_encode else None
     for word, poslist in poses.items():
         if single is not None and len(poslist) == 1 and poslist[0] < _SINGLE_LIMIT:
-            encoded = single.get(poslist[0])
-            if encoded is None:
-                encoded = single[poslist[0]] = encode(poslist)
+            parts = single.get(poslist[0])
+            if parts is None:
+                encoded = encode(poslist)
+                parts = single[poslist[0]] = (encoded[:4], encoded[4:])
+            # joined anew: a new object for every posting, as Whoosh's encode gives. The postings
+            # writer pickles a block's values, and pickle writes an object it has seen before in the
+            # block as a back-reference: one shared object made the blocks differ from Whoosh's
+            encoded = parts[0] + parts[1]
         else:
             encoded = encode(poslist)
         yield (word, len(poslist), float(len(poslist)) * boost, encoded)
-
-
-def install() -> None:
-    Positions.word_values = word_values  # type: ignore[method-assign]

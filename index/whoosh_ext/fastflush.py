@@ -12,18 +12,14 @@ in an indexing run, on the same two cores as the parsing workers.
 runs) and Whoosh's W3 field writer an `add_postings` that does the same with each (field,
 document) length looked up once and the posting appended in place: the same calls to
 `start_field`/`start_term`/`finish_term`/`finish_field` in the same order, the same block buffers,
-so the same bytes on disk (tested against Whoosh's own, file by file). Idempotent; applied by
-`newsfind.index.ingest.writer` on import.
+so the same bytes on disk (tested against Whoosh's own, file by file). Installed by
+`newsfind.index.whoosh_ext.install()`.
 """
 
 from __future__ import annotations
 
-from whoosh.codec.base import FieldWriter, OutOfOrderError
-from whoosh.codec.whoosh3 import W3FieldWriter
-from whoosh.writing import PostingPool
+from whoosh.codec.base import OutOfOrderError
 
-_original_add_postings = FieldWriter.add_postings
-_original_pool_add = PostingPool.add
 # Whoosh's estimate of a posting's size in memory, without the lengths of its three strings
 _POSTING_OVERHEAD = 28 + 4 * 5 + 21 + 26 + 18 + 16 + 21
 _UNKNOWN = object()
@@ -97,14 +93,3 @@ def pool_add(self, item) -> None:
     if self.currentsize > self.limit:
         self.save()
     self.current.append(item)
-
-
-def install() -> None:
-    W3FieldWriter.add_postings = add_postings  # type: ignore[method-assign]
-    PostingPool.add = pool_add  # type: ignore[method-assign]
-
-
-def uninstall() -> None:
-    """Back to Whoosh's own (for the tests that compare the two)."""
-    W3FieldWriter.add_postings = _original_add_postings  # type: ignore[method-assign]
-    PostingPool.add = _original_pool_add  # type: ignore[method-assign]

@@ -7,12 +7,10 @@ fields files whole: ~130 MB at 6,400 articles, ~0.15 s of a cold `newsfind query
 every searcher the web server opens (its resident memory grew by that much per searcher).
 
 `install()` gives `BufferFile` a reader that serves `read`/`seek`/`tell` from the view itself, so
-only the bytes a query touches are read. It is idempotent and applied by `newsfind.index.store` on import.
+only the bytes a query touches are read. Installed by `newsfind.index.whoosh_ext.install()`.
 """
 
 from __future__ import annotations
-
-from whoosh.filedb import structfile
 
 
 class ViewReader:
@@ -97,7 +95,3 @@ def _buffer_file_init(self, buf, name=None, onclose=None) -> None:
     self.onclose = onclose
     self.is_real = False
     self.is_closed = False
-
-
-def install() -> None:
-    structfile.BufferFile.__init__ = _buffer_file_init  # type: ignore[method-assign]

@@ -1,0 +1,121 @@
+"""`newsfind index`: read files, directories and standard input, enrich the articles with spaCy,
+write them to the index, and report what was indexed, skipped or failed.
+
+The readers, the NLP pipeline and the indexing run are imported inside the command: spaCy takes
+seconds to import, and no other command needs it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import click
+
+from newsfind.cli.common import Settings, UsageFailure, emit_json
+from newsfind.index.store import IndexBusyError
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes: 50000000, 50MB, 2GB, 512KiB."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        from newsfind.index.readers.types import parse_size
+
+        try:
+            return parse_size(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+@click.command("index")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1, 64),
+              help="Processes for the NLP pipeline (1: parse in this process).")
+@click.option("--prune", is_flag=True,
+              help="Delete indexed articles whose file lies under one of the PATHs but that this run did not see.")
+@click.option("--commit-every", type=click.IntRange(1), metavar="N",
+              help="Commit after every N new or replaced articles (default 200); an interrupted run keeps them.")
+@click.option("--map", "field_map", multiple=True, metavar="FIELD=COLUMN,...",
+              help="Read article fields from other columns/keys of CSV, JSON and JSON Lines records "
+                   "(repeatable), e.g. body=text,outlet=source. Fields: id, title, body, outlet, date, url, author.")
+@click.option("--max-bytes", type=ByteSize(), default="50MB", show_default=True,
+              help="Refuse larger files (for WARC: larger record payloads; for stdin: larger lines).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_obj
+def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: bool, commit_every: int | None,
+                  field_map: tuple[str, ...], max_bytes: int, as_json: bool) -> None:
+    """Index articles from files and directories, recursively: .txt, .json, .jsonl, .csv, .tsv,
+    saved web pages (.html, .htm) and web crawls (.warc, .warc.gz); `-` reads JSON Lines from
+    standard input.
+
+    Unchanged articles are skipped, changed ones replaced, and with --prune articles whose file
+    under PATH is gone are deleted. Copies of one story (exact, or near: another headline, byline
+    or paragraph) join one group. A file that cannot be read is reported with its reason and the
+    rest are indexed; the exit code is then 1. Files of other types in directories, and WARC
+    records that are not HTML pages, are listed as skipped. Ctrl-C stops after the current
+    article and keeps everything done (exit code 130); run the same command again to go on.
+
+    \b
+    Example:
+        newsfind --index ./my-index index seeds/ extra/articles.jsonl crawl.warc.gz
+        newsfind index export.csv --map body=text,outlet=source
+        newsfind index --prune archive/          # also delete what vanished from archive/
+        cat records.jsonl | newsfind index -
+    """
+    from newsfind.index.ingest.progress import progress_for
+    from newsfind.index.ingest.writer import COMMIT_EVERY, index_paths
+    from newsfind.index.nlp.pipeline import ModelMissingError
+    from newsfind.index.readers.fields import FieldMap, FieldMapError
+    from newsfind.index.readers.types import ReadOptions
+
+    try:
+        fields = FieldMap.parse(field_map)
+    except FieldMapError as exc:
+        raise UsageFailure(str(exc)) from None
+    read_options = ReadOptions(fields=fields, max_bytes=max_bytes)  # `-` reads sys.stdin.buffer
+    progress = progress_for(sys.stderr if sys.stderr.isatty() and not as_json else None, paths)
+    started = time.monotonic()
+    try:
+        summary = index_paths(list(paths), settings.index_dir, progress=progress, n_process=jobs,
+                              commit_every=commit_every or COMMIT_EVERY, read_options=read_options, prune=prune)
+    except (ModelMissingError, IndexBusyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # unwritable index directory, disk full: say so, no traceback
+        raise click.ClickException(f"cannot write the index at {settings.index_dir}: {exc}") from None
+    finally:
+        progress.close()
+    elapsed = time.monotonic() - started
+    rate = summary.indexed / elapsed if elapsed > 0 else 0.0
+    if as_json:
+        emit_json({"index": str(settings.index_dir), "seconds": round(elapsed, 2),
+                   "docs_per_second": round(rate, 2), **summary.as_dict()})
+    else:
+        click.echo(f"indexed {summary.indexed} ({len(summary.added)} new, {len(summary.replaced)} replaced), "
+                   f"unchanged {summary.unchanged}, failed {len(summary.failed)} "
+                   f"in {elapsed:.1f}s -> {settings.index_dir}")
+        extra = [f"{summary.grouped} joined a group of copies"] if summary.grouped else []
+        if prune:
+            extra.append(f"pruned {len(summary.pruned)}")
+        if summary.indexed:
+            extra.append(f"{rate:.1f} docs/s")
+        if extra:
+            click.echo("  " + ", ".join(extra))
+        for failure in summary.failed:
+            click.echo(f"  failed: {failure.path}: {failure.reason}")
+        for skipped in summary.skipped:
+            click.echo(f"  skipped: {skipped.path}: {skipped.reason}")
+        if summary.interrupted:
+            click.echo("  interrupted: everything above is committed; run the same command again to go on")
+    if summary.interrupted:
+        sys.exit(130)
+    if summary.failed:
+        sys.exit(1)
+
+
+COMMANDS = [index_command]
