@@ -1,0 +1,89 @@
+"""search/engine.py: one matching set per request, whatever the path (relevance, date sorts, pages,
+facets, export, downloads, bulk tagging). Pinned on a fixture written so that Whoosh's AND NOT
+matcher (index/whoosh_ext/andnot.py) kept articles the query excludes: `"health care" -Obama`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from newsfind.index.ingest.writer import open_or_create
+from newsfind.index.store import open_index
+from newsfind.index.whoosh_ext import andnot
+from newsfind.search.browse import iter_hits, matching_ids
+from newsfind.search.searcher import SearchRequest, build_query, iter_articles, search
+
+# (id, title, body, person); one list per segment, in docnum order. In each segment an article naming
+# Obama comes before the first "health care" article that names him too: Whoosh's AND NOT kept that one.
+SEGMENTS = [
+    [("obama-only", "Senate vote", "Obama spoke on Monday.", ""),
+     ("both", "Reform", "The health care costs rose, said Obama.", ""),
+     ("care-only", "Budget", "The health care bill passed.", ""),
+     ("words-apart", "Care", "Care for your health.", "")],
+    [("obama-body", "Visit", "Obama visited Ohio.", ""),
+     ("obama-title", "Obama plan", "Health care again, in detail.", ""),
+     ("care-title", "Health care", "Nothing else here.", ""),
+     ("obama-person", "Costs", "Health care costs.", "Barack Obama"),
+     ("deleted", "Gone", "Health care, deleted.", ""),
+     ("replaced", "Old", "Health care before.", "")],
+]
+REPLACEMENT = ("replaced", "New", "Health care after Obama.", "")
+# Neither Obama in a searched field (title, body) nor deleted, and the phrase itself: `person:` is
+# not searched by default, words apart are no phrase.
+EXPECTED = ["care-only", "care-title", "obama-person"]
+QUERY = '"health care" -Obama'
+
+
+def _doc(article_id: str, title: str, body: str, person: str, day: int) -> dict:
+    doc = {"id": article_id, "title": title, "body": body, "date": datetime(2016, 3, day), "dated": 1}
+    if person:
+        doc.update(person=person, facet_person=person)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    index_dir = tmp_path_factory.mktemp("engine")
+    ix = open_or_create(index_dir)
+    day = 0
+    for segment in SEGMENTS:
+        writer = ix.writer()
+        for article in segment:
+            day += 1
+            writer.add_document(**_doc(*article, day=day))
+        writer.commit(merge=False)
+    with ix.writer() as writer:
+        writer.delete_by_term("id", "deleted")
+        writer.update_document(**_doc(*REPLACEMENT, day=20))
+        writer.mergetype = None
+    with open_index(index_dir).searcher() as s:
+        assert len(s.leaf_searchers()) == 3 and s.reader().has_deletions()
+        yield s
+
+
+def _ids(hits) -> list[str]:
+    return sorted(hit["id"] for hit in hits)
+
+
+def test_health_care_without_obama_is_the_same_set_on_every_path(searcher):
+    for sort in ("relevance", "date", "-date"):
+        data = search(searcher, SearchRequest(query=QUERY, sort=sort, per_page=100, expand=True))
+        assert _ids(data["hits"]) == EXPECTED and data["total"] == len(EXPECTED), sort
+        assert _ids(iter_hits(searcher, SearchRequest(query=QUERY, sort=sort))) == EXPECTED, sort
+    assert sorted(article["id"] for article in iter_articles(searcher, QUERY)) == EXPECTED
+    assert matching_ids(searcher, build_query(searcher, SearchRequest(query=QUERY))[0]) == EXPECTED
+
+
+def test_whooshs_and_not_matcher_kept_the_first_excluded_match_of_a_segment(searcher):
+    q = build_query(searcher, SearchRequest(query=QUERY))[0]
+    ids = searcher.reader().column_reader("id")
+
+    def whooshs() -> list[str]:
+        return sorted(ids[docnum] for docnum in searcher.docs_for_query(q))
+
+    assert whooshs() == EXPECTED
+    andnot.uninstall()
+    try:
+        assert whooshs() == sorted([*EXPECTED, "both", "obama-title"])
+    finally:
+        andnot.install()
