@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from newsfind.index.whoosh_ext import andnot, blockdecode, columnread, zerocopy
+from newsfind.index.whoosh_ext import blockdecode, columnread, negation, zerocopy
 from whoosh import index as whoosh_index
 
 zerocopy.install()  # segments are read from their mmap, not copied whole on every open (index/zerocopy.py)
 blockdecode.install()  # posting blocks decoded without positions unless asked (index/blockdecode.py)
 columnread.install()  # stored fields' offsets accumulated in C (index/columnread.py)
-andnot.install()  # AND NOT excludes from a segment's first match too (index/whoosh_ext/andnot.py)
+negation.install()  # AND NOT and NOT exclude what they should (index/whoosh_ext/negation.py)
 ENV_VAR = "NEWSFIND_INDEX"
 
 

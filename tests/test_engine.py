@@ -1,6 +1,7 @@
 """search/engine.py: one matching set per request, whatever the path (relevance, date sorts, pages,
-facets, export, downloads, bulk tagging). Pinned on a fixture written so that Whoosh's AND NOT
-matcher (index/whoosh_ext/andnot.py) kept articles the query excludes: `"health care" -Obama`."""
+facets, export, downloads, bulk tagging). Pinned on a fixture written so that Whoosh's negation
+matchers (index/whoosh_ext/negation.py) kept articles the query excludes: `"health care" -Obama`
+kept articles naming Obama, `NOT Obama` a deleted one."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from datetime import datetime
 import pytest
 from newsfind.index.ingest.writer import open_or_create
 from newsfind.index.store import open_index
-from newsfind.index.whoosh_ext import andnot
+from newsfind.index.whoosh_ext import negation
 from newsfind.search.browse import iter_hits, matching_ids
 from newsfind.search.searcher import SearchRequest, build_query, iter_articles, search
 
 # (id, title, body, person); one list per segment, in docnum order. In each segment an article naming
 # Obama comes before the first "health care" article that names him too: Whoosh's AND NOT kept that one.
+# The last article naming Obama in the second segment is followed by a deleted one: Whoosh's NOT kept that.
 SEGMENTS = [
     [("obama-only", "Senate vote", "Obama spoke on Monday.", ""),
      ("both", "Reform", "The health care costs rose, said Obama.", ""),
@@ -24,6 +26,7 @@ SEGMENTS = [
      ("obama-title", "Obama plan", "Health care again, in detail.", ""),
      ("care-title", "Health care", "Nothing else here.", ""),
      ("obama-person", "Costs", "Health care costs.", "Barack Obama"),
+     ("obama-last", "Again", "Obama, once more.", ""),
      ("deleted", "Gone", "Health care, deleted.", ""),
      ("replaced", "Old", "Health care before.", "")],
 ]
@@ -32,6 +35,7 @@ REPLACEMENT = ("replaced", "New", "Health care after Obama.", "")
 # not searched by default, words apart are no phrase.
 EXPECTED = ["care-only", "care-title", "obama-person"]
 QUERY = '"health care" -Obama'
+WITHOUT_OBAMA = ["care-only", "care-title", "obama-person", "words-apart"]  # NOT Obama: not "deleted"
 
 
 def _doc(article_id: str, title: str, body: str, person: str, day: int) -> dict:
@@ -65,25 +69,36 @@ def _ids(hits) -> list[str]:
     return sorted(hit["id"] for hit in hits)
 
 
-def test_health_care_without_obama_is_the_same_set_on_every_path(searcher):
+def _every_path(searcher, query: str) -> list[list[str]]:
+    """The ids each path gives for `query` (sorted): every sort of the search page, the downloads,
+    `export`, bulk tagging."""
+    found = []
     for sort in ("relevance", "date", "-date"):
-        data = search(searcher, SearchRequest(query=QUERY, sort=sort, per_page=100, expand=True))
-        assert _ids(data["hits"]) == EXPECTED and data["total"] == len(EXPECTED), sort
-        assert _ids(iter_hits(searcher, SearchRequest(query=QUERY, sort=sort))) == EXPECTED, sort
-    assert sorted(article["id"] for article in iter_articles(searcher, QUERY)) == EXPECTED
-    assert matching_ids(searcher, build_query(searcher, SearchRequest(query=QUERY))[0]) == EXPECTED
+        data = search(searcher, SearchRequest(query=query, sort=sort, per_page=100, expand=True))
+        assert data["total"] == len(data["hits"])
+        found += [_ids(data["hits"]), _ids(iter_hits(searcher, SearchRequest(query=query, sort=sort)))]
+    found.append(sorted(article["id"] for article in iter_articles(searcher, query)))
+    found.append(matching_ids(searcher, build_query(searcher, SearchRequest(query=query))[0]))
+    return found
 
 
-def test_whooshs_and_not_matcher_kept_the_first_excluded_match_of_a_segment(searcher):
-    q = build_query(searcher, SearchRequest(query=QUERY))[0]
+@pytest.mark.parametrize("query, expected", [(QUERY, EXPECTED), ("NOT Obama", WITHOUT_OBAMA)])
+def test_the_same_set_on_every_path(searcher, query, expected):
+    assert _every_path(searcher, query) == [expected] * 8
+
+
+@pytest.mark.parametrize("query, expected, whooshs", [(QUERY, EXPECTED, ["both", "obama-title"]),
+                                                      ("NOT Obama", WITHOUT_OBAMA, ["deleted"])])
+def test_whooshs_negations_kept_excluded_and_deleted_documents(searcher, query, expected, whooshs):
+    q = build_query(searcher, SearchRequest(query=query))[0]
     ids = searcher.reader().column_reader("id")
 
-    def whooshs() -> list[str]:
+    def whooshs_matches() -> list[str]:
         return sorted(ids[docnum] for docnum in searcher.docs_for_query(q))
 
-    assert whooshs() == EXPECTED
-    andnot.uninstall()
+    assert whooshs_matches() == expected
+    negation.uninstall()
     try:
-        assert whooshs() == sorted([*EXPECTED, "both", "obama-title"])
+        assert whooshs_matches() == sorted([*expected, *whooshs])
     finally:
-        andnot.install()
+        negation.install()

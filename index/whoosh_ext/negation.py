@@ -1,0 +1,59 @@
+"""Whoosh's negation matchers (AND NOT, NOT) exclude what they should.
+
+`AndNotMatcher._find_first` (whoosh/matching/binary.py) moves past the first positive document
+only when the excluded matcher already sits on that very document. When the excluded matcher
+starts on an earlier document, the first positive document is kept even if the excluded part
+holds it too: `"health care" -Obama` kept, in each segment, the first article with "health care"
+if it named Obama and an article naming Obama came before it (the date sorts, `export` and bulk
+tagging listed articles naming Obama that the relevance ranking, evaluated with numpy, left out).
+
+`InverseMatcher._find_next` (whoosh/matching/wrappers.py, the matcher of `NOT x`) skips deleted
+documents only before it looks at the child matcher: when the child's last match is followed by a
+deleted document, that document is matched. `NOT x` listed the old version of a replaced article
+next to the new one.
+
+Membership no longer depends on Whoosh's boolean matchers (`newsfind.search.engine` decides it),
+but Whoosh still scores and ranks a given set where fastscore does not model a query part (`NOT x`
+inside a query, a phrase with slop): there a wrong inclusion became a wrong exclusion or a wrong
+score. `install()` replaces both methods; idempotent, applied by `newsfind.index.store` on import.
+"""
+
+from __future__ import annotations
+
+from whoosh.matching.binary import AndNotMatcher
+from whoosh.matching.wrappers import InverseMatcher
+
+_WHOOSHS = {AndNotMatcher: AndNotMatcher._find_first, InverseMatcher: InverseMatcher._find_next}
+
+
+def _and_not_find_first(self) -> None:
+    """Whoosh's `_find_first` without its `a.id() == b.id()` condition: `_find_next` itself moves
+    the excluded matcher up to the positive one before comparing them."""
+    if self.a.is_active() and self.b.is_active():
+        self._find_next()
+
+
+def _inverse_find_next(self) -> None:
+    """From the current document on, the first that is neither deleted (`missing`) nor matched by
+    the child matcher."""
+    child, missing = self.child, self.missing
+    while self._id < self.limit:
+        if missing(self._id):
+            self._id += 1
+            continue
+        if child.is_active() and child.id() < self._id:
+            child.skip_to(self._id)
+        if child.is_active() and child.id() == self._id:
+            self._id += 1
+            continue
+        return
+
+
+def uninstall() -> None:
+    for cls, method in _WHOOSHS.items():
+        setattr(cls, method.__name__, method)
+
+
+def install() -> None:
+    AndNotMatcher._find_first = _and_not_find_first
+    InverseMatcher._find_next = _inverse_find_next
