@@ -57,30 +57,34 @@ def matching(searcher, q: wq.Query, filter_q: wq.Query | None = None, needs_curr
     """Every live document matching `q` and `filter_q` (facet values, dates). `needs_current`: the
     ranking will ask for matched terms (fastscore then scores date ranges as Whoosh does then)."""
     found = fastscore.evaluate(searcher, q, needs_current)
-    docs = found.docs if found is not None and not found.whoosh_scored else members(searcher, q)
+    docs = found.docs if found is not None and not found.whoosh_scored else members(searcher, q, found)
     if filter_q is not None:
         docs = _intersect(docs, members(searcher, filter_q))
     return Matches(q, docs, found)
 
 
-def members(searcher, q: wq.Query) -> np.ndarray:
+def members(searcher, q: wq.Query, found: fastscore.Evaluation | None = None) -> np.ndarray:
     """The live documents matching `q` (sorted global docnums), by the query language's set
-    semantics; the leaves' documents from fastscore where it models them, else from their own
-    Whoosh matcher. Boosts change scores, never membership."""
+    semantics; a leaf's documents from `found` (fastscore's evaluation of the whole query) or from
+    fastscore alone where it models the leaf, else from the leaf's own Whoosh matcher. Boosts
+    change scores, never membership."""
     kind = type(q)
     if kind is type(wq.NullQuery):
         return _NO_DOCS
     if kind is wq.Every and q.fieldname is None:
         return live_docs(searcher)
     if kind is wq.Not:
-        return np.setdiff1d(live_docs(searcher), members(searcher, q.query), assume_unique=True)
+        return np.setdiff1d(live_docs(searcher), members(searcher, q.query, found), assume_unique=True)
     if kind in (wq.And, wq.Or) and not getattr(q, "minmatch", 0):
-        parts = [members(searcher, sub) for sub in q.subqueries]
+        parts = [members(searcher, sub, found) for sub in q.subqueries]
         return reduce(_intersect if kind is wq.And else np.union1d, parts) if parts else _NO_DOCS
     if kind is wq.AndNot:
-        return np.setdiff1d(members(searcher, q.a), members(searcher, q.b), assume_unique=True)
+        return np.setdiff1d(members(searcher, q.a, found), members(searcher, q.b, found), assume_unique=True)
     if kind is wq.AndMaybe:
-        return members(searcher, q.a)
+        return members(searcher, q.a, found)
+    docs = found.part_docs(q) if found is not None else None
+    if docs is not None:
+        return docs
     found = fastscore.evaluate(searcher, q)  # a leaf: Whoosh's own matcher scores what is not modelled
     if found is not None:
         return found.docs
@@ -117,6 +121,9 @@ def ranked_hits(searcher, matches: Matches, n: int, terms: bool) -> list:
     From fastscore's scores; where Whoosh scored part of the query, Whoosh ranks the candidates
     near the N-th best, and every match of a query fastscore does not model."""
     found = matches.found
+    if found is None and type(matches.q) in (wq.Every, wq.Not):
+        # Whoosh scores every match of `*` and of a NOT alone 1.0 (ListMatcher, InverseMatcher): docnum order
+        return [RankedHit(searcher, docnum, 1.0, None) for docnum in matches.docs[:n].tolist()]
     if found is not None:
         positions = (np.arange(len(found.docs)) if matches.docs is found.docs
                      else np.flatnonzero(np.isin(found.docs, matches.docs, assume_unique=True)))

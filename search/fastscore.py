@@ -4,11 +4,10 @@ Whoosh scores a match with several Python calls (matcher id/next, weight, field 
 collecting every match of a broad query ("Obama", "Trump OR Clinton") at 37.5k articles cost most
 of a query. Here the query tree is evaluated with numpy: each term's postings are read block by
 block as arrays and scored with the same BM25F formula, compound queries are unions/intersections
-of those arrays. That gives every matching document and its score: Whoosh's to within rounding
-(the same formula summed in another order: at most 1e-9 apart, relative), so the engine ranks by
-it (`newsfind.search.engine`), and what each hit matched (for its snippet) is read from the same
-arrays. Where part of the query was scored by Whoosh's own matcher (`whoosh_scored`), Whoosh ranks
-the candidates near the top N (`newsfind.search.whoosh_rank`).
+of those arrays. That gives every matching document and its score, Whoosh's to within rounding
+(the same formula summed in another order: at most 1e-9 apart, relative): the engine ranks by it
+(`newsfind.search.engine`), or Whoosh ranks the candidates near the top N where it scored part of
+the query (`whoosh_scored`); what each hit matched, for its snippet, comes from the same arrays.
 
 Modelled: terms, AND/OR/AND NOT/ANDMAYBE, phrases (slop 1: positions decoded for the documents that
 hold every word, all at once), prefixes, wildcards and fuzzy terms (the union of the terms they
@@ -466,6 +465,11 @@ class Evaluation:
         """(field, text) of each query term by which `docnum` matched, as Whoosh's `Hit.matched_terms`
         gives them (without a date range's trie terms)."""
         return self._evaluator.matched_terms(self.q, docnum) or []
+
+    def part_docs(self, part: wq.Query) -> np.ndarray | None:
+        """The documents (sorted) that `part`, a node of the query, matched; None if not evaluated."""
+        memo = self._evaluator.memo.get(id(part))
+        return memo[1] if memo is not None else None
 
 
 def evaluate(searcher, q: wq.Query, needs_current: bool = False) -> Evaluation | None:

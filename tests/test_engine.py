@@ -11,8 +11,10 @@ import pytest
 from newsfind.index.ingest.writer import open_or_create
 from newsfind.index.store import open_index
 from newsfind.index.whoosh_ext import negation
+from newsfind.search import engine, fastscore
 from newsfind.search.browse import iter_hits, matching_ids
 from newsfind.search.searcher import SearchRequest, build_query, iter_articles, search
+from whoosh import query as wq
 
 # (id, title, body, person); one list per segment, in docnum order. In each segment an article naming
 # Obama comes before the first "health care" article that names him too: Whoosh's AND NOT kept that one.
@@ -31,15 +33,19 @@ SEGMENTS = [
      ("replaced", "Old", "Health care before.", "")],
 ]
 REPLACEMENT = ("replaced", "New", "Health care after Obama.", "")
+SEGMENT_ORDER = [article[0] for segment in SEGMENTS for article in segment]
 # Neither Obama in a searched field (title, body) nor deleted, and the phrase itself: `person:` is
 # not searched by default, words apart are no phrase.
 EXPECTED = ["care-only", "care-title", "obama-person"]
 QUERY = '"health care" -Obama'
 WITHOUT_OBAMA = ["care-only", "care-title", "obama-person", "words-apart"]  # NOT Obama: not "deleted"
+UNDATED = {"obama-only", "words-apart"}
 
 
 def _doc(article_id: str, title: str, body: str, person: str, day: int) -> dict:
-    doc = {"id": article_id, "title": title, "body": body, "date": datetime(2016, 3, day), "dated": 1}
+    doc = {"id": article_id, "title": title, "body": body, "dated": 0}
+    if article_id not in UNDATED:
+        doc.update(date=datetime(2016, 3, day), dated=1)
     if person:
         doc.update(person=person, facet_person=person)
     return doc
@@ -49,12 +55,12 @@ def _doc(article_id: str, title: str, body: str, person: str, day: int) -> dict:
 def searcher(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("engine")
     ix = open_or_create(index_dir)
-    day = 0
+    n = 0
     for segment in SEGMENTS:
         writer = ix.writer()
         for article in segment:
-            day += 1
-            writer.add_document(**_doc(*article, day=day))
+            n += 1
+            writer.add_document(**_doc(*article, day=1 + n // 2))  # two articles a day: ties
         writer.commit(merge=False)
     with ix.writer() as writer:
         writer.delete_by_term("id", "deleted")
@@ -102,3 +108,29 @@ def test_whooshs_negations_kept_excluded_and_deleted_documents(searcher, query, 
         assert whooshs_matches() == sorted([*expected, *whooshs])
     finally:
         negation.install()
+
+
+@pytest.mark.parametrize("query", ["*", "NOT Obama"])
+def test_a_query_scoring_every_match_alike_ranks_as_whoosh_ranks_it(searcher, query):
+    q = build_query(searcher, SearchRequest(query=query))[0]
+    assert fastscore.evaluate(searcher, q) is None  # ranked by the engine's shortcut, not by fastscore
+    whooshs = [(searcher.stored_fields(docnum)["id"], round(score, 4))
+               for score, docnum in searcher.search(q, limit=None).top_n]
+    data = search(searcher, SearchRequest(query=query, expand=True, per_page=100, facets=[]))
+    assert [(hit["id"], hit["score"]) for hit in data["hits"]] == whooshs
+
+
+def test_the_date_orders_are_whooshs_sorts(searcher, monkeypatch):
+    """Whoosh's sorting collector (the fallback when a column cannot be read as an array) and the
+    numpy sort of the raw columns order alike: undated last, ties by docnum."""
+    docs = engine.matching(searcher, wq.Every()).docs
+    orders = {sort: engine.by_date(searcher, docs, sort).tolist() for sort in ("date", "-date")}
+
+    def unsupported(searcher, fieldname):
+        raise fastscore.Unsupported(fieldname)
+
+    monkeypatch.setattr(fastscore, "column_values", unsupported)
+    for sort, order in orders.items():
+        assert engine.by_date(searcher, docs, sort).tolist() == order
+        ids = [searcher.stored_fields(docnum)["id"] for docnum in order]
+        assert set(ids[-len(UNDATED):]) == UNDATED and ids[-2:] == sorted(ids[-2:], key=SEGMENT_ORDER.index)

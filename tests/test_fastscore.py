@@ -27,7 +27,9 @@ QUERIES = ["syria", "syria russia", "syria OR russia OR talks", "talks -military
            "date:2016", "date:[2016-01-01 to 2016-06-30] vote", "date:2017-03 OR aid",
            "date:[2016-06-01 to 2017-02-01]", "syria -date:2016",
            # a boosted expansion is scored by Whoosh's matcher: Whoosh then ranks the candidates
-           "heal*^2 court", "wall ANDMAYBE tax", "(syria OR \"health care\") ANDMAYBE heal*"]
+           "heal*^2 court", "wall ANDMAYBE tax", "(syria OR \"health care\") ANDMAYBE heal*",
+           # NOT x and * (every match scores 1.0), and NOT inside a query (Whoosh's matcher scores it)
+           "NOT talks", "*", "syria OR NOT russia", "wall (NOT tax)"]
 
 
 @pytest.fixture(scope="module")
