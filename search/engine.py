@@ -5,7 +5,7 @@ only here. The search page (hits, pages, totals, facet counts, snippets) in ever
 the CSV and JSON Lines downloads, bulk tagging (`tag --query`, "Tag all N"), entity pages and
 more-like-this all take their documents from `matching`. When relevance came from numpy and the
 other paths from Whoosh's collector, the two disagreed: Whoosh's AND NOT matcher kept documents
-the query excludes (`"health care" -Obama`: index/whoosh_ext/andnot.py).
+the query excludes (`"health care" -Obama`: index/whoosh_ext/negation.py).
 
 The set is fastscore's evaluation of the query when fastscore models every part of it (its
 documents are then exact by construction); otherwise `members`: the query language's set
@@ -171,8 +171,8 @@ def by_date(searcher, docs: np.ndarray, sort: str) -> np.ndarray:
     return docs[np.lexsort((date if sort == "date" else ~date, ~dated))]
 
 
-def ordered_hits(searcher, matches: Matches, sort: str, terms: bool = False) -> list:
-    """Every match as a hit, in the order of `sort` (relevance, date, -date)."""
+def ordered_hits(searcher, matches: Matches, sort: str) -> list:
+    """Every match as a hit (without matched terms), in the order of `sort` (relevance, date, -date)."""
     if sort == "relevance":
-        return ranked_hits(searcher, matches, len(matches.docs), terms)
-    return hits_at(searcher, matches, by_date(searcher, matches.docs, sort), terms)
+        return ranked_hits(searcher, matches, len(matches.docs), terms=False)
+    return hits_at(searcher, matches, by_date(searcher, matches.docs, sort), terms=False)

@@ -10,11 +10,12 @@ ScoredSet = tuple[np.ndarray, np.ndarray]
 
 
 def union(parts: list[ScoredSet]) -> ScoredSet:
-    """Documents in any part (sorted), each with the sum of its scores in the parts."""
+    """Documents in any part (sorted), each with the sum of its scores in the parts. (`bincount` of
+    nothing gives integers, whatever its weights: an empty OR then broke an ANDMAYBE's sum.)"""
     docs = np.concatenate([d for d, _ in parts])
     scores = np.concatenate([s for _, s in parts])
     unique, inverse = np.unique(docs, return_inverse=True)
-    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
+    return unique, np.bincount(inverse, weights=scores, minlength=len(unique)).astype(np.float64, copy=False)
 
 
 def intersection(parts: list[ScoredSet]) -> ScoredSet:

@@ -112,7 +112,7 @@ def _ranked_page(searcher, request: SearchRequest, matches: engine.Matches, firs
         if request.expand:
             return hits[first:need], len(matches.docs)
         kept, _ = collapse(searcher, (hit.docnum for hit in hits))
-        if len(kept) >= need or len(hits) == len(matches.docs):
+        if len(kept) >= need or n >= len(matches.docs):
             return [hits[i] for i in kept[first:need]], count_stories(searcher, matches.docs)
         n *= 4
 
