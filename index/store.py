@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from newsfind.index.whoosh_ext import blockdecode, columnread, negation, zerocopy
+from newsfind.index.whoosh_ext import blockdecode, boolean_matchers, columnread, zerocopy
 from whoosh import index as whoosh_index
 
 zerocopy.install()  # segments are read from their mmap, not copied whole on every open (index/zerocopy.py)
 blockdecode.install()  # posting blocks decoded without positions unless asked (index/blockdecode.py)
 columnread.install()  # stored fields' offsets accumulated in C (index/columnread.py)
-negation.install()  # AND NOT and NOT exclude what they should (index/whoosh_ext/negation.py)
+boolean_matchers.install()  # AND NOT, NOT and ANDMAYBE fixed (index/whoosh_ext/boolean_matchers.py)
 ENV_VAR = "NEWSFIND_INDEX"
 
 

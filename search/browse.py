@@ -94,7 +94,7 @@ def similar_articles(searcher, article_id: str, top: int = 5, numterms: int = 12
         return []
     q = wq.Or([wq.Term("body", t, boost=w) for t, w in terms])
     out = []
-    for hit in engine.ranked_hits(searcher, engine.matching(searcher, q).without(docnum), top, terms=False):
+    for hit in engine.ranked_hits(searcher, engine.matching(searcher, q).without(docnum), top):
         data = hit_data(hit, hit.fields())
         del data["snippet"]
         out.append(data)

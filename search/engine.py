@@ -5,7 +5,7 @@ only here. The search page (hits, pages, totals, facet counts, snippets) in ever
 the CSV and JSON Lines downloads, bulk tagging (`tag --query`, "Tag all N"), entity pages and
 more-like-this all take their documents from `matching`. When relevance came from numpy and the
 other paths from Whoosh's collector, the two disagreed: Whoosh's AND NOT matcher kept documents
-the query excludes (`"health care" -Obama`: index/whoosh_ext/negation.py).
+the query excludes (`"health care" -Obama`: index/whoosh_ext/boolean_matchers.py).
 
 The set is fastscore's evaluation of the query when fastscore models every part of it (its
 documents are then exact by construction); otherwise `members`: the query language's set
@@ -53,10 +53,11 @@ class Matches:
         return replace(self, docs=self.docs[self.docs != docnum])
 
 
-def matching(searcher, q: wq.Query, filter_q: wq.Query | None = None, needs_current: bool = False) -> Matches:
-    """Every live document matching `q` and `filter_q` (facet values, dates). `needs_current`: the
-    ranking will ask for matched terms (fastscore then scores date ranges as Whoosh does then)."""
-    found = fastscore.evaluate(searcher, q, needs_current)
+def matching(searcher, q: wq.Query, filter_q: wq.Query | None = None) -> Matches:
+    """Every live document matching `q` and `filter_q` (facet values, dates). Scored as Whoosh scores
+    without recording matched terms, whether snippets are asked or not (Whoosh scores a boosted date
+    range by its trie terms when it records them): the order never depends on the snippets."""
+    found = fastscore.evaluate(searcher, q)
     docs = found.docs if found is not None and not found.whoosh_scored else members(searcher, q, found)
     if filter_q is not None:
         docs = _intersect(docs, members(searcher, filter_q))
@@ -101,25 +102,28 @@ def live_docs(searcher) -> np.ndarray:
 
 
 class RankedHit:
-    """A hit from the engine: what the rendering asks of Whoosh's `Hit`; matched terms from
-    fastscore's evaluation (none without one: asked only for snippets, which need one)."""
+    """A hit from the engine: what the rendering asks of Whoosh's `Hit`. Matched terms are given
+    (`with_terms`), or read from fastscore's evaluation of the whole query."""
 
-    __slots__ = ("searcher", "docnum", "score", "_found")
+    __slots__ = ("searcher", "docnum", "score", "_found", "_terms")
 
-    def __init__(self, searcher, docnum: int, score: float | None, found: fastscore.Evaluation | None) -> None:
-        self.searcher, self.docnum, self.score, self._found = searcher, docnum, score, found
+    def __init__(self, searcher, docnum: int, score: float | None, found: fastscore.Evaluation | None,
+                 terms: list[tuple[str, bytes]] | None = None) -> None:
+        self.searcher, self.docnum, self.score, self._found, self._terms = searcher, docnum, score, found, terms
 
     def fields(self) -> dict:
         return self.searcher.stored_fields(self.docnum)
 
     def matched_terms(self) -> list[tuple[str, bytes]]:
+        if self._terms is not None:
+            return self._terms
         return self._found.matched_terms(self.docnum) if self._found is not None else []
 
 
-def ranked_hits(searcher, matches: Matches, n: int, terms: bool) -> list:
-    """The best `n` matches in ranking order, as hits (`terms`: with matched terms, for snippets).
-    From fastscore's scores; where Whoosh scored part of the query, Whoosh ranks the candidates
-    near the N-th best, and every match of a query fastscore does not model."""
+def ranked_hits(searcher, matches: Matches, n: int) -> list[RankedHit]:
+    """The best `n` matches in ranking order, as hits. From fastscore's scores; where Whoosh scored
+    part of the query, Whoosh ranks the candidates near the N-th best, and every match of a query
+    fastscore does not model."""
     found = matches.found
     if found is None and type(matches.q) in (wq.Every, wq.Not):
         # Whoosh scores every match of `*` and of a NOT alone 1.0 (ListMatcher, InverseMatcher): docnum order
@@ -133,24 +137,30 @@ def ranked_hits(searcher, matches: Matches, n: int, terms: bool) -> list:
         chosen = candidates(found.docs[positions], found.scores[positions], n)
     else:
         chosen = matches.docs
-    results = _whoosh_results(searcher, matches.q, chosen, terms)
-    return [results[i] for i in range(min(n, results.scored_length()))]
+    results = _whoosh_results(searcher, matches.q, chosen, terms=False)
+    return [RankedHit(searcher, hit.docnum, hit.score, found) for hit in results[:n]]
 
 
-def hits_at(searcher, matches: Matches, docnums: np.ndarray, terms: bool) -> list:
-    """Hits for `docnums` (matches), in that order: a page of a date sort. Matched terms come from
-    fastscore's evaluation, or from Whoosh's matchers on these documents where it scored part of
-    the query."""
+def hits_at(searcher, matches: Matches, docnums: np.ndarray) -> list[RankedHit]:
+    """Hits for `docnums` (matches), in that order: a page of a date sort, without a score."""
+    return [RankedHit(searcher, docnum, None, matches.found) for docnum in docnums.tolist()]
+
+
+def with_terms(searcher, matches: Matches, hits: list[RankedHit]) -> list[RankedHit]:
+    """`hits` with the terms each matched, for snippets: fastscore's, or where Whoosh scored part of
+    the query (or all of it), the terms Whoosh's matchers record on these documents alone."""
     found = matches.found
-    if not terms or (found is not None and not found.whoosh_scored):
-        return [RankedHit(searcher, docnum, None, found) for docnum in docnums.tolist()]
-    by_docnum = {hit.docnum: hit for hit in _whoosh_results(searcher, matches.q, docnums, terms)}
-    return [by_docnum[docnum] for docnum in docnums.tolist()]
+    if found is not None and not found.whoosh_scored:
+        return hits  # read from fastscore's evaluation
+    docnums = np.asarray([hit.docnum for hit in hits], dtype=np.int64)
+    recorded = {hit.docnum: hit.matched_terms() for hit in _whoosh_results(searcher, matches.q, docnums, terms=True)}
+    return [RankedHit(searcher, hit.docnum, hit.score, None, recorded[hit.docnum]) for hit in hits]
 
 
 def _whoosh_results(searcher, q: wq.Query, docnums: np.ndarray, terms: bool):
-    """Whoosh's results of `q` on `docnums` only, best first (its scores and matched terms).
-    optimize=False and no limit: Whoosh's block-quality shortcuts can return a lower-scoring top N."""
+    """Whoosh's results of `q` on `docnums` only, best first (its scores; its matched terms with
+    `terms`). optimize=False and no limit: Whoosh's block-quality shortcuts can return a
+    lower-scoring top N."""
     top = searcher.collector(limit=None, terms=terms, optimize=False)
     searcher.search_with_collector(restricted(searcher, q, docnums), top)
     return top.results()
@@ -174,5 +184,5 @@ def by_date(searcher, docs: np.ndarray, sort: str) -> np.ndarray:
 def ordered_hits(searcher, matches: Matches, sort: str) -> list:
     """Every match as a hit (without matched terms), in the order of `sort` (relevance, date, -date)."""
     if sort == "relevance":
-        return ranked_hits(searcher, matches, len(matches.docs), terms=False)
-    return hits_at(searcher, matches, by_date(searcher, matches.docs, sort), terms=False)
+        return ranked_hits(searcher, matches, len(matches.docs))
+    return hits_at(searcher, matches, by_date(searcher, matches.docs, sort))

@@ -108,7 +108,7 @@ def _ranked_page(searcher, request: SearchRequest, matches: engine.Matches, firs
     need = first + request.per_page
     n = need if request.expand else 2 * need
     while True:
-        hits = engine.ranked_hits(searcher, matches, n, request.snippets)
+        hits = engine.ranked_hits(searcher, matches, n)
         if request.expand:
             return hits[first:need], len(matches.docs)
         kept, _ = collapse(searcher, (hit.docnum for hit in hits))
@@ -125,7 +125,7 @@ def _dated_page(searcher, request: SearchRequest, matches: engine.Matches, first
     else:
         kept, _ = collapse(searcher, order.tolist())
         total, shown = len(kept), order[kept[first:first + request.per_page]]
-    return engine.hits_at(searcher, matches, shown, request.snippets), total
+    return engine.hits_at(searcher, matches, shown), total
 
 
 def search(searcher, request: SearchRequest) -> dict:
@@ -135,15 +135,15 @@ def search(searcher, request: SearchRequest) -> dict:
     q, filter_q = build_query(searcher, request)
     facet_names = DEFAULT_FACETS if request.facets is None else request.facets
     first = (request.page - 1) * request.per_page
-    matches = engine.matching(searcher, q, filter_q, needs_current=request.snippets)
+    matches = engine.matching(searcher, q, filter_q)
     page = _ranked_page if request.sort == "relevance" else _dated_page
     shown, total = page(searcher, request, matches, first)
+    if request.snippets:
+        shown = engine.with_terms(searcher, matches, shown)
     hits = []
     for hit in shown:
         stored = hit.fields()
         data = hit_data(hit, stored)
-        if request.sort != "relevance":
-            data["score"] = None  # no score in a date order (Whoosh's, where it gave the snippet's terms)
         if request.snippets:
             data["snippet"] = snippet_for(hit, stored, q)
         data.update(versions_fields(searcher, stored, docnum=hit.docnum))

@@ -1,6 +1,6 @@
 """search/engine.py: one matching set per request, whatever the path (relevance, date sorts, pages,
-facets, export, downloads, bulk tagging). Pinned on a fixture written so that Whoosh's negation
-matchers (index/whoosh_ext/negation.py) kept articles the query excludes: `"health care" -Obama`
+facets, export, downloads, bulk tagging). Pinned on a fixture written so that Whoosh's boolean
+matchers (index/whoosh_ext/boolean_matchers.py) kept articles the query excludes: `"health care" -Obama`
 kept articles naming Obama, `NOT Obama` a deleted one."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from newsfind.index.ingest.writer import open_or_create
 from newsfind.index.store import open_index
-from newsfind.index.whoosh_ext import negation
+from newsfind.index.whoosh_ext import boolean_matchers
 from newsfind.search import engine, fastscore
 from newsfind.search.browse import iter_hits, matching_ids
 from newsfind.search.searcher import SearchRequest, build_query, iter_articles, search
@@ -103,11 +103,11 @@ def test_whooshs_negations_kept_excluded_and_deleted_documents(searcher, query, 
         return sorted(ids[docnum] for docnum in searcher.docs_for_query(q))
 
     assert whooshs_matches() == expected
-    negation.uninstall()
+    boolean_matchers.uninstall()
     try:
         assert whooshs_matches() == sorted([*expected, *whooshs])
     finally:
-        negation.install()
+        boolean_matchers.install()
 
 
 @pytest.mark.parametrize("query", ["*", "NOT Obama"])

@@ -239,9 +239,10 @@ def run_property(searcher, client, docs: Documents, examples: int) -> None:
     @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck), print_blob=True)
     @given(queries, filters, st.sampled_from(SORTS), st.sampled_from([7, 1000]))
-    @example('"health care" -Obama', {}, "date", 7)  # Whoosh's AND NOT (index/whoosh_ext/negation.py)
+    @example('"health care" -Obama', {}, "date", 7)  # Whoosh's AND NOT (index/whoosh_ext/boolean_matchers.py)
     @example("NOT votes -health", {}, "relevance", 7)  # Whoosh's NOT matched a deleted article
     @example('("health health health" ANDMAYBE health)', {}, "relevance", 7)  # an empty OR's scores were integers
+    @example("(health date:2016^2 ANDMAYBE health)", {}, "relevance", 7)  # ranked alike with and without snippets
     @example('NOT ("health care" -Obama) OR "care care"~3', {}, "relevance", 7)  # Whoosh scores it all
     @example("lavrov~ -syria", {}, "relevance", 1000)  # a transposition is two edits, in every segment
     @example("*", {"date": ["2016"], "outlet": ["CNN"]}, "-date", 7)

@@ -1,4 +1,4 @@
-"""Whoosh's negation matchers (AND NOT, NOT) exclude what they should.
+"""Whoosh's boolean matchers (AND NOT, NOT, ANDMAYBE) match and score what they should.
 
 `AndNotMatcher._find_first` (whoosh/matching/binary.py) moves past the first positive document
 only when the excluded matcher already sits on that very document. When the excluded matcher
@@ -12,18 +12,27 @@ documents only before it looks at the child matcher: when the child's last match
 deleted document, that document is matched. `NOT x` listed the old version of a replaced article
 next to the new one.
 
+`AndMaybeMatcher.skip_to` moves the optional matcher to the target, not to where the required one
+landed (past the target when it does not hold it): the optional part's score was then left out
+of the document landed on. An AND around an ANDMAYBE skips, so Whoosh's score of
+`health (date:2016^2 ANDMAYBE health)` for a document depended on which other documents it was
+asked about: the search page and the download ranked some articles differently.
+
 Membership no longer depends on Whoosh's boolean matchers (`newsfind.search.engine` decides it),
 but Whoosh still scores and ranks a given set where fastscore does not model a query part (`NOT x`
-inside a query, a phrase with slop): there a wrong inclusion became a wrong exclusion or a wrong
-score. `install()` replaces both methods; idempotent, applied by `newsfind.index.store` on import.
+inside a query, a phrase with slop, a boosted date range): there a wrong inclusion became a wrong
+exclusion or a wrong score. `install()` replaces the three methods; idempotent, applied by
+`newsfind.index.store` on import.
 """
 
 from __future__ import annotations
 
-from whoosh.matching.binary import AndNotMatcher
+from whoosh.matching import ReadTooFar
+from whoosh.matching.binary import AndMaybeMatcher, AndNotMatcher
 from whoosh.matching.wrappers import InverseMatcher
 
-_WHOOSHS = {AndNotMatcher: AndNotMatcher._find_first, InverseMatcher: InverseMatcher._find_next}
+_WHOOSHS = {AndNotMatcher: AndNotMatcher._find_first, InverseMatcher: InverseMatcher._find_next,
+            AndMaybeMatcher: AndMaybeMatcher.skip_to}
 
 
 def _and_not_find_first(self) -> None:
@@ -49,6 +58,17 @@ def _inverse_find_next(self) -> None:
         return
 
 
+def _and_maybe_skip_to(self, id: int) -> bool:
+    """Whoosh's `skip_to` with the optional matcher moved to where the required one landed."""
+    if not self.a.is_active():
+        raise ReadTooFar
+    ra = self.a.skip_to(id)
+    rb = False
+    if self.a.is_active() and self.b.is_active():
+        rb = self.b.skip_to(self.a.id())
+    return ra or rb
+
+
 def uninstall() -> None:
     for cls, method in _WHOOSHS.items():
         setattr(cls, method.__name__, method)
@@ -57,3 +77,4 @@ def uninstall() -> None:
 def install() -> None:
     AndNotMatcher._find_first = _and_not_find_first
     InverseMatcher._find_next = _inverse_find_next
+    AndMaybeMatcher.skip_to = _and_maybe_skip_to
