@@ -55,9 +55,10 @@ class Matches:
 
 def matching(searcher, q: wq.Query, filter_q: wq.Query | None = None) -> Matches:
     """Every live document matching `q` and `filter_q` (facet values, dates). Scored as Whoosh scores
-    without recording matched terms, whether snippets are asked or not (Whoosh scores a boosted date
-    range by its trie terms when it records them): the order never depends on the snippets."""
-    found = fastscore.evaluate(searcher, q)
+    when it records matched terms (for snippets), snippets asked or not: Whoosh scores a boosted
+    date range by its trie terms then, by a constant otherwise, and the order must not depend on
+    whether a page shows snippets."""
+    found = fastscore.evaluate(searcher, q, True)  # needs_current: scored as when terms are recorded
     docs = found.docs if found is not None and not found.whoosh_scored else members(searcher, q, found)
     if filter_q is not None:
         docs = _intersect(docs, members(searcher, filter_q))
@@ -103,7 +104,7 @@ def live_docs(searcher) -> np.ndarray:
 
 class RankedHit:
     """A hit from the engine: what the rendering asks of Whoosh's `Hit`. Matched terms are given
-    (`with_terms`), or read from fastscore's evaluation of the whole query."""
+    (recorded by Whoosh), or read from fastscore's evaluation of the whole query."""
 
     __slots__ = ("searcher", "docnum", "score", "_found", "_terms")
 
@@ -137,31 +138,26 @@ def ranked_hits(searcher, matches: Matches, n: int) -> list[RankedHit]:
         chosen = candidates(found.docs[positions], found.scores[positions], n)
     else:
         chosen = matches.docs
-    results = _whoosh_results(searcher, matches.q, chosen, terms=False)
-    return [RankedHit(searcher, hit.docnum, hit.score, found) for hit in results[:n]]
+    results = _whoosh_results(searcher, matches.q, chosen)
+    return [RankedHit(searcher, hit.docnum, hit.score, found, hit.matched_terms()) for hit in results[:n]]
 
 
-def hits_at(searcher, matches: Matches, docnums: np.ndarray) -> list[RankedHit]:
-    """Hits for `docnums` (matches), in that order: a page of a date sort, without a score."""
-    return [RankedHit(searcher, docnum, None, matches.found) for docnum in docnums.tolist()]
-
-
-def with_terms(searcher, matches: Matches, hits: list[RankedHit]) -> list[RankedHit]:
-    """`hits` with the terms each matched, for snippets: fastscore's, or where Whoosh scored part of
-    the query (or all of it), the terms Whoosh's matchers record on these documents alone."""
+def hits_at(searcher, matches: Matches, docnums: np.ndarray, terms: bool) -> list[RankedHit]:
+    """Hits for `docnums` (matches), in that order, without a score: a page of a date sort. Matched
+    terms (`terms`, for snippets) come from fastscore's evaluation, or where Whoosh scored part of
+    the query (or all of it), from Whoosh's matchers on these documents alone."""
     found = matches.found
-    if found is not None and not found.whoosh_scored:
-        return hits  # read from fastscore's evaluation
-    docnums = np.asarray([hit.docnum for hit in hits], dtype=np.int64)
-    recorded = {hit.docnum: hit.matched_terms() for hit in _whoosh_results(searcher, matches.q, docnums, terms=True)}
-    return [RankedHit(searcher, hit.docnum, hit.score, None, recorded[hit.docnum]) for hit in hits]
+    if not terms or (found is not None and not found.whoosh_scored):
+        return [RankedHit(searcher, docnum, None, found) for docnum in docnums.tolist()]
+    recorded = {hit.docnum: hit.matched_terms() for hit in _whoosh_results(searcher, matches.q, docnums)}
+    return [RankedHit(searcher, docnum, None, None, recorded[docnum]) for docnum in docnums.tolist()]
 
 
-def _whoosh_results(searcher, q: wq.Query, docnums: np.ndarray, terms: bool):
-    """Whoosh's results of `q` on `docnums` only, best first (its scores; its matched terms with
-    `terms`). optimize=False and no limit: Whoosh's block-quality shortcuts can return a
-    lower-scoring top N."""
-    top = searcher.collector(limit=None, terms=terms, optimize=False)
+def _whoosh_results(searcher, q: wq.Query, docnums: np.ndarray):
+    """Whoosh's results of `q` on `docnums` only, best first, with the terms each matched (scored
+    as `matching` says). optimize=False and no limit: Whoosh's block-quality shortcuts can return
+    a lower-scoring top N."""
+    top = searcher.collector(limit=None, terms=True, optimize=False)
     searcher.search_with_collector(restricted(searcher, q, docnums), top)
     return top.results()
 
@@ -185,4 +181,4 @@ def ordered_hits(searcher, matches: Matches, sort: str) -> list:
     """Every match as a hit (without matched terms), in the order of `sort` (relevance, date, -date)."""
     if sort == "relevance":
         return ranked_hits(searcher, matches, len(matches.docs))
-    return hits_at(searcher, matches, by_date(searcher, matches.docs, sort))
+    return hits_at(searcher, matches, by_date(searcher, matches.docs, sort), terms=False)

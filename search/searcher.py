@@ -125,7 +125,7 @@ def _dated_page(searcher, request: SearchRequest, matches: engine.Matches, first
     else:
         kept, _ = collapse(searcher, order.tolist())
         total, shown = len(kept), order[kept[first:first + request.per_page]]
-    return engine.hits_at(searcher, matches, shown), total
+    return engine.hits_at(searcher, matches, shown, request.snippets), total
 
 
 def search(searcher, request: SearchRequest) -> dict:
@@ -138,8 +138,6 @@ def search(searcher, request: SearchRequest) -> dict:
     matches = engine.matching(searcher, q, filter_q)
     page = _ranked_page if request.sort == "relevance" else _dated_page
     shown, total = page(searcher, request, matches, first)
-    if request.snippets:
-        shown = engine.with_terms(searcher, matches, shown)
     hits = []
     for hit in shown:
         stored = hit.fields()
