@@ -1,6 +1,7 @@
 """Answering queries: one function computes the data (hits, total, facets) that the CLI and the
-web render as text, JSON or HTML. Filters on facet values are exact query objects applied with
-`filter=`, never edits of the user's query text.
+web render as text, JSON or HTML; the documents it pages, counts and ranks come from
+`newsfind.search.engine`, as every other path's do. Filters on facet values are exact query
+objects whose matches the engine intersects with the query's, never edits of the user's query text.
 
 Syndicated copies (search/versions.py): by default each group of versions shows as its best-ranked
 hit, with `group`, `group_size` and `other_versions`; `expand=True` shows every version. `total`
