@@ -1,17 +1,19 @@
 """Browsing helpers on top of `search()`: all values of one facet (optionally only those containing
-some text), every hit of a request for export, and the articles most like a given one.
+some text), every hit of a request for export, the ids a bulk change applies to, and the articles
+most like a given one.
 
-They reuse `build_query` / `search` from `newsfind.search.searcher`, so filters, dates and query errors
-behave exactly as in a search."""
+They reuse `build_query` / `search` from `newsfind.search.searcher` and take their documents from
+`newsfind.search.engine`, so filters, dates, query errors and the matching set are exactly a search's."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
 
+from newsfind.search import engine
 from newsfind.search.facets import FACETS_BY_NAME, FacetResult, FacetValue
 from newsfind.search.query import QueryError
-from newsfind.search.searcher import SearchRequest, _sortedby, article_data, build_query, hit_data, search
+from newsfind.search.searcher import SearchRequest, article_data, build_query, hit_data, search
 from newsfind.search.versions import group_sizes
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
@@ -56,9 +58,9 @@ def iter_hits(searcher, request: SearchRequest, full: bool = False) -> Iterator[
 
 
 def _iter_hits(searcher, q, filter_q, sort: str, full: bool) -> Iterator[dict]:
-    results = searcher.search(q, filter=filter_q, limit=None, sortedby=_sortedby(sort), optimize=False)
+    hits = engine.ordered_hits(searcher, engine.matching(searcher, q, filter_q), sort)
     sizes = group_sizes(searcher) if full else {}
-    for hit in results:
+    for hit in hits:
         stored = hit.fields()
         if full:  # as `newsfind export` writes it, syndication group included
             group = stored.get("group")
@@ -73,11 +75,11 @@ def _iter_hits(searcher, q, filter_q, sort: str, full: bool) -> Iterator[dict]:
 
 def matching_ids(searcher, q, filter_q=None) -> list[str]:
     """The ids of every document matching `q` (and `filter_q`), sorted: what a bulk change applies to."""
-    if not searcher.doc_count():
+    docs = engine.matching(searcher, q, filter_q).docs.tolist()
+    if not docs:
         return []
-    results = searcher.search(q, filter=filter_q, limit=None, optimize=False)
     ids = searcher.reader().column_reader("id")
-    return sorted(ids[docnum] for docnum in results.docs())
+    return sorted(ids[docnum] for docnum in docs)
 
 
 def similar_articles(searcher, article_id: str, top: int = 5, numterms: int = 12) -> list[dict]:
@@ -91,9 +93,8 @@ def similar_articles(searcher, article_id: str, top: int = 5, numterms: int = 12
     if not terms:
         return []
     q = wq.Or([wq.Term("body", t, boost=w) for t, w in terms])
-    results = searcher.search(q, limit=top, mask={docnum}, optimize=False)
     out = []
-    for hit in results:
+    for hit in engine.ranked_hits(searcher, engine.matching(searcher, q).without(docnum), top):
         data = hit_data(hit, hit.fields())
         del data["snippet"]
         out.append(data)

@@ -7,7 +7,8 @@ counts of a search page."""
 from __future__ import annotations
 
 from newsfind.index.schema import ENTITY_KINDS, FACETS
-from newsfind.search.searcher import SearchRequest, _sortedby, search
+from newsfind.search import engine
+from newsfind.search.searcher import SearchRequest, search
 from whoosh import query as wq
 
 # The facet whose values are this kind's speakers: quotes "by" an entity come from there.
@@ -50,11 +51,10 @@ def quotes_by(searcher, kind: str, name: str, limit: int) -> tuple[list[dict], i
     if speaker_facet is None:
         return [], 0
     q = wq.Term(FACETS[speaker_facet][1], name)
-    results = searcher.search(q, limit=None, sortedby=_sortedby("-date"), optimize=False)
     quotes: list[dict] = []
     total = 0
-    for hit in results:
-        stored = hit.fields()
+    for docnum in engine.by_date(searcher, engine.matching(searcher, q).docs, "-date").tolist():
+        stored = searcher.stored_fields(docnum)
         for quote in stored.get("quotes", []):
             if quote.get("speaker") != name:
                 continue

@@ -1,26 +1,20 @@
-"""Exact top N without scoring every match in Python.
+"""Every match of a query and its score, without scoring every match in Python.
 
 Whoosh scores a match with several Python calls (matcher id/next, weight, field length, BM25);
-collecting every match of a broad query ("Obama", "Trump OR Clinton") at 37.5k articles cost
-most of a query. Here the query tree is evaluated with numpy instead: each term's postings are
-read block by block as arrays and scored with the same BM25F formula, compound queries are
-unions/intersections of those arrays. That gives every matching document (for totals and facet
-counts) and a close estimate of its score.
+collecting every match of a broad query ("Obama", "Trump OR Clinton") at 37.5k articles cost most
+of a query. Here the query tree is evaluated with numpy: each term's postings are read block by
+block as arrays and scored with the same BM25F formula, compound queries are unions/intersections
+of those arrays. That gives every matching document and its score, Whoosh's to within rounding
+(the same formula summed in another order: at most 1e-9 apart, relative): the engine ranks by it
+(`newsfind.search.engine`), or Whoosh ranks the candidates near the top N where it scored part of
+the query (`whoosh_scored`); what each hit matched, for its snippet, comes from the same arrays.
 
-The scores are Whoosh's to within rounding (the same formula, summed in another order: at most
-1e-9 apart, relative), so the ranking is taken from them: by score, ties by docnum as Whoosh breaks
-them; what each shown hit matched (for its snippet) is read from the same arrays. Only when some
-part of the query was scored by Whoosh's own matcher (below) does Whoosh rank the candidates: the
-documents whose score is within a small margin of the N-th best, on the query restricted to them
-(`Require(query, candidates)`, which keeps the query's scores), so scores, order, ties and matched
-terms are Whoosh's there.
-
-Modelled: terms, AND/OR/NOT/ANDMAYBE, phrases (slop 1: positions decoded for the documents that
+Modelled: terms, AND/OR/AND NOT/ANDMAYBE, phrases (slop 1: positions decoded for the documents that
 hold every word, all at once), prefixes, wildcards and fuzzy terms (the union of the terms they
 expand to, as Whoosh scores them) and date ranges (the `date` column compared as an array; other
 numeric ranges through the trie terms Whoosh compiles them to). Other query parts are scored
 exactly by their own Whoosh matcher, document by document; a query that is such a part as a whole
-is left to Whoosh entirely (`evaluate` returns None).
+is left to the engine entirely (`evaluate` returns None).
 """
 
 from __future__ import annotations
@@ -31,7 +25,8 @@ from itertools import chain
 import numpy as np
 from newsfind.index.whoosh_ext import columns, postings, queries
 from newsfind.search import postings_cache
-from whoosh import matching
+from newsfind.search.scored_sets import intersection, union
+from newsfind.search.whoosh_rank import DocSet, candidates, restricted
 from whoosh import query as wq
 from whoosh.columns import NumericColumn
 from whoosh.fields import DATETIME
@@ -39,43 +34,13 @@ from whoosh.formats import Positions
 from whoosh.scoring import BM25F
 from whoosh.util.times import datetime_to_long
 
+__all__ = ["DocSet", "Evaluation", "Unsupported", "candidates", "column_values", "evaluate", "restricted"]
+
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
 class Unsupported(Exception):
     """The query (or the index) is outside what this module models exactly."""
-
-
-class DocSet(wq.Query):
-    """Matches a fixed set of global document numbers (score 1, never used: see `Require`)."""
-
-    def __init__(self, docnums: np.ndarray, offsets: dict[int, int]) -> None:
-        self.docnums = docnums  # sorted global docnums
-        self.offsets = offsets  # id(leaf searcher) -> docnum offset
-
-    def __eq__(self, other) -> bool:
-        return self is other
-
-    __hash__ = object.__hash__
-
-    def __repr__(self) -> str:
-        return f"DocSet({len(self.docnums)} docs)"
-
-    def estimate_size(self, ixreader) -> int:
-        return len(self.docnums)
-
-    def matcher(self, searcher, context=None):
-        offset = self.offsets.get(id(searcher), 0)
-        count = searcher.doc_count_all()
-        lo, hi = np.searchsorted(self.docnums, [offset, offset + count])
-        local = (self.docnums[lo:hi] - offset).tolist()
-        return matching.ListMatcher(local) if local else matching.NullMatcher()
-
-
-def restricted(searcher, q: wq.Query, docnums: np.ndarray) -> wq.Query:
-    """`q` limited to `docnums` with `q`'s own scores."""
-    offsets = {id(sub): offset for sub, offset in searcher.leaf_searchers()}
-    return wq.Require(q, DocSet(np.sort(docnums), offsets))
 
 
 class _Evaluator:
@@ -154,17 +119,22 @@ class _Evaluator:
         """Prefix, wildcard, fuzzy term, term range: Whoosh ORs the terms it expands to in each
         segment and scores them with the searcher's weighting (its `constantscore` only sets the
         weighting to None, which `searcher.postings` replaces with the default). The OR's boost
-        is skipped in a segment with one expansion, so only boost 1 is modelled."""
+        is skipped in a segment with one expansion, so only boost 1 is modelled. Expanded segment by
+        segment, as Whoosh's matcher does: a fuzzy term's edit distance is the plain Levenshtein of a
+        segment's automaton, never the Damerau-Levenshtein (transpositions) of a multi-segment reader."""
         if q.boost != 1.0 or q.fieldname not in self.searcher.schema:
             raise _Exact
-        expanded = queries.expansions(q, self.searcher.reader())
-        if expanded is None:
-            raise _Exact
-        # bytes, as the index stores them (a fuzzy term's automaton gives str)
-        texts = sorted({t.encode("utf-8") if isinstance(t, str) else t for t in expanded if t})
+        found: set[bytes] = set()
+        for sub, _ in self.leaves:
+            expanded = queries.expansions(q, sub.reader())
+            if expanded is None:
+                raise _Exact
+            # bytes, as the index stores them (a fuzzy term's automaton gives str)
+            found.update(t.encode("utf-8") if isinstance(t, str) else t for t in expanded if t)
+        texts = sorted(found)
         parts = [self.postings(q.fieldname, text) for text in texts]
         self._leaf_terms = [(text, docs) for text, (docs, _) in zip(texts, parts, strict=True)]
-        return _union(parts) if parts else _EMPTY
+        return union(parts) if parts else _EMPTY
 
     def date_range(self, q: wq.NumericRange):
         """A range on the sortable `date` column: its raw values (microseconds, Whoosh's
@@ -221,7 +191,7 @@ class _Evaluator:
             words = [field.to_bytes(word) for word in q.words]
         except ValueError:
             return _EMPTY
-        docs, scores = _intersection([self.postings(q.fieldname, word) for word in words])
+        docs, scores = intersection([self.postings(q.fieldname, word) for word in words])
         if not len(docs):
             return _EMPTY
         keep = np.zeros(len(docs), dtype=bool)
@@ -299,7 +269,7 @@ class _Evaluator:
             parts = [self.node(sub) for sub in q.subqueries]
             if not parts:
                 return _EMPTY
-            docs, scores = (_union if kind is wq.Or else _intersection)(parts)
+            docs, scores = (union if kind is wq.Or else intersection)(parts)
             return docs, (scores * q.boost if q.boost != 1.0 else scores)
         if kind is wq.AndNot and q.boost == 1.0:
             docs, scores = self.node(q.a)
@@ -360,23 +330,6 @@ def _consecutive(reader, fieldname: str, words: list[bytes], local_docs: np.ndar
     return found
 
 
-def _union(parts):
-    docs = np.concatenate([d for d, _ in parts])
-    scores = np.concatenate([s for _, s in parts])
-    unique, inverse = np.unique(docs, return_inverse=True)
-    return unique, np.bincount(inverse, weights=scores, minlength=len(unique))
-
-
-def _intersection(parts):
-    docs, scores = parts[0]
-    order = np.argsort(docs, kind="stable")
-    docs, scores = docs[order], scores[order]
-    for other_docs, other_scores in parts[1:]:
-        order = np.argsort(other_docs, kind="stable")
-        other_docs, other_scores = other_docs[order], other_scores[order]
-        common, ia, ib = np.intersect1d(docs, other_docs, assume_unique=True, return_indices=True)
-        docs, scores = common, scores[ia] + other_scores[ib]
-    return docs, scores
 
 
 def _modelled(q: wq.Query) -> bool:
@@ -410,6 +363,11 @@ class Evaluation:
         gives them (without a date range's trie terms)."""
         return self._evaluator.matched_terms(self.q, docnum) or []
 
+    def part_docs(self, part: wq.Query) -> np.ndarray | None:
+        """The documents (sorted) that `part`, a node of the query, matched; None if not evaluated."""
+        memo = self._evaluator.memo.get(id(part))
+        return memo[1] if memo is not None else None
+
 
 def evaluate(searcher, q: wq.Query, needs_current: bool = False) -> Evaluation | None:
     """Every match of `q` with its score, or None when the query as a whole is not modelled here
@@ -426,22 +384,13 @@ def evaluate(searcher, q: wq.Query, needs_current: bool = False) -> Evaluation |
     return Evaluation(q, docs[order], scores[order], evaluator)
 
 
-def candidates(docs: np.ndarray, scores: np.ndarray, n: int) -> np.ndarray:
-    """The documents that can be in the top `n`: estimate within a margin of the n-th best.
-
-    When every estimate in that margin is the same number (a date range or another constant
-    score: thousands of ties), the documents tie exactly for Whoosh too, and Whoosh breaks ties by
-    docnum: only the lowest docnums needed to fill the top `n` are kept."""
-    if n >= len(docs):
-        return docs
-    nth = np.partition(scores, len(scores) - n)[len(scores) - n]
-    margin = 1e-7 * max(1.0, abs(float(nth)))
-    chosen = scores >= nth - margin
-    band = chosen & (scores <= nth + margin)
-    band_scores = scores[band]
-    if len(band_scores) > 1 and band_scores.min() == band_scores.max():
-        above = chosen & ~band
-        needed = n - int(above.sum())
-        band_docs = np.sort(docs[band])[:needed]
-        return np.sort(np.concatenate([docs[above], band_docs]))
-    return docs[chosen]
+def column_values(searcher, fieldname: str) -> np.ndarray:
+    """The raw values of a numeric column for every document by global docnum (the column's default
+    where a document has none or is deleted), as date ranges compare them: date sorts order by them."""
+    evaluator = _Evaluator(searcher, needs_current=False)
+    column_type = searcher.schema[fieldname].column_type
+    try:
+        parts = [evaluator._column(sub, fieldname, column_type) for sub, _ in evaluator.leaves]
+    except _Exact:
+        raise Unsupported(f"{fieldname} column") from None
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)

@@ -1,6 +1,7 @@
 """Answering queries: one function computes the data (hits, total, facets) that the CLI and the
-web render as text, JSON or HTML. Filters on facet values are exact query objects applied with
-`filter=`, never edits of the user's query text.
+web render as text, JSON or HTML; the documents it pages, counts and ranks come from
+`newsfind.search.engine`, as every other path's do. Filters on facet values are exact query
+objects whose matches the engine intersects with the query's, never edits of the user's query text.
 
 Syndicated copies (search/versions.py): by default each group of versions shows as its best-ranked
 hit, with `group`, `group_size` and `other_versions`; `expand=True` shows every version. `total`
@@ -12,13 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import numpy as np
 from newsfind.index.schema import split_values
-from newsfind.search import facet_counts, fastscore, highlight
+from newsfind.search import engine, facet_counts, highlight
 from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from newsfind.search.query import QueryError, parse_query
 from newsfind.search.versions import collapse, count_stories, group_sizes, versions_fields
-from whoosh import collectors, sorting
 from whoosh import query as wq
 
 SORTS = ("relevance", "date", "-date")
@@ -54,31 +53,6 @@ def build_query(searcher, request: SearchRequest) -> tuple[wq.Query, wq.Query | 
     q = parse_query(request.query, searcher.schema)
     parts = [FACETS_BY_NAME[name].filter_query(values) for name, values in request.filters.items() if values]
     return q, (wq.And(parts) if parts else None)
-
-
-class MatchRecorder(collectors.WrappingCollector):
-    """Passes every match on to the wrapped collector and remembers its global docnum."""
-
-    def __init__(self, child) -> None:
-        super().__init__(child)
-        self.docs: list[int] = []
-
-    def collect(self, sub_docnum):
-        self.docs.append(self.offset + sub_docnum)
-        return self.child.collect(sub_docnum)
-
-    def matched(self, doc_count: int) -> np.ndarray:
-        mask = np.zeros(doc_count, dtype=bool)
-        mask[np.asarray(self.docs, dtype=np.int64)] = True
-        return mask
-
-
-def _sortedby(sort: str):
-    if sort == "relevance":
-        return None
-    # Undated articles last either way, then by date.
-    return sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True),
-                               sorting.FieldFacet("date", reverse=sort == "-date")])
 
 
 def hit_data(hit, stored: dict) -> dict:
@@ -129,86 +103,30 @@ def snippet_for(hit, stored: dict, q: wq.Query | None = None) -> str:
     return highlight.to_html(raw)
 
 
-def _ranked_whoosh(searcher, request: SearchRequest, q, filter_q, first: int):
-    """Whoosh collects (and scores) every match: the hits (all of them when versions are
-    collapsed), and, recorded on the way, every matching docnum for the facet counts.
-    optimize=False: Whoosh's block-quality shortcuts can return a lower-scoring top N."""
-    limit = request.page * request.per_page if request.expand else None
-    if limit is not None and request.sort == "relevance":
-        # replace=0: with a limit, Whoosh's collector otherwise drops sub-matchers whose maximum
-        # possible score is below the current N-th score, and that maximum is underestimated
-        # (field lengths are stored rounded): the top N missed documents and the total came out low.
-        top = collectors.TopCollector(limit=limit, usequality=False, replace=0)
-        if request.snippets:
-            top = collectors.TermsCollector(top)
-    else:
-        top = searcher.collector(limit=limit, sortedby=_sortedby(request.sort), terms=request.snippets,
-                                 optimize=False)
-    recorder = MatchRecorder(top)
-    outer = collectors.FilterCollector(recorder, allow=filter_q) if filter_q is not None else recorder
-    searcher.search_with_collector(q, outer)
-    results = outer.results()
-    if request.expand:
-        total = total_versions = len(results)
-        shown = range(first, min(first + request.per_page, results.scored_length()))
-    else:
-        positions, total_versions = collapse(searcher, (docnum for _, docnum in results.top_n))
-        total = len(positions)
-        shown = positions[first:first + request.per_page]
-    return results, recorder.matched(searcher.doc_count_all()), total, total_versions, shown
-
-
-class RankedHit:
-    """A hit ranked from fastscore's scores: what the rendering asks of Whoosh's `Hit`."""
-
-    __slots__ = ("searcher", "docnum", "score", "_found")
-
-    def __init__(self, searcher, docnum: int, score: float, found: fastscore.Evaluation) -> None:
-        self.searcher, self.docnum, self.score, self._found = searcher, docnum, score, found
-
-    def fields(self) -> dict:
-        return self.searcher.stored_fields(self.docnum)
-
-    def matched_terms(self) -> list[tuple[str, bytes]]:
-        return self._found.matched_terms(self.docnum)
-
-
-def _top_hits(searcher, request: SearchRequest, q, found: fastscore.Evaluation, positions: np.ndarray,
-              n: int) -> list:
-    """The best `n` of the matches at `positions`, in ranking order, as hits."""
-    if not found.whoosh_scored:
-        best = found.ranked(positions, n)
-        return [RankedHit(searcher, int(found.docs[i]), float(found.scores[i]), found) for i in best.tolist()]
-    # part of the query was scored by Whoosh's own matcher: Whoosh ranks the candidates
-    chosen = fastscore.candidates(found.docs[positions], found.scores[positions], n)
-    top = searcher.collector(limit=None, terms=request.snippets, optimize=False)
-    searcher.search_with_collector(fastscore.restricted(searcher, q, chosen), top)
-    results = top.results()
-    return [results[i] for i in range(min(n, results.scored_length()))]
-
-
-def _ranked_fast(searcher, request: SearchRequest, q, filter_q, found: fastscore.Evaluation, first: int):
-    """Relevance ranking from fastscore: every match and its score without Whoosh's collector
-    (Whoosh ranks only the candidates when part of the query was scored by its own matcher).
-    With versions collapsed, N grows until the ranked prefix holds enough stories."""
-    positions = np.arange(len(found.docs))
-    if filter_q is not None:
-        allowed = np.fromiter(searcher.docs_for_query(filter_q), dtype=np.int64)
-        positions = np.flatnonzero(np.isin(found.docs, allowed))
-    docs = found.docs[positions]
-    matched = np.zeros(searcher.doc_count_all(), dtype=bool)
-    matched[docs] = True
+def _ranked_page(searcher, request: SearchRequest, matches: engine.Matches, first: int) -> tuple[list, int]:
+    """The page's hits by relevance, and the total. With versions collapsed, N grows until the
+    ranked prefix holds enough stories."""
     need = first + request.per_page
     n = need if request.expand else 2 * need
     while True:
-        hits = _top_hits(searcher, request, q, found, positions, n)
+        hits = engine.ranked_hits(searcher, matches, n)
         if request.expand:
-            return hits, matched, len(docs), len(docs), range(first, min(need, len(hits)))
+            return hits[first:need], len(matches.docs)
         kept, _ = collapse(searcher, (hit.docnum for hit in hits))
-        if len(kept) >= need or len(hits) == len(docs):
-            total = count_stories(searcher, matched)
-            return hits, matched, total, len(docs), kept[first:need]
+        if len(kept) >= need or n >= len(matches.docs):
+            return [hits[i] for i in kept[first:need]], count_stories(searcher, matches.docs)
         n *= 4
+
+
+def _dated_page(searcher, request: SearchRequest, matches: engine.Matches, first: int) -> tuple[list, int]:
+    """The page's hits in date order, and the total."""
+    order = engine.by_date(searcher, matches.docs, request.sort)
+    if request.expand:
+        total, shown = len(order), order[first:first + request.per_page]
+    else:
+        kept, _ = collapse(searcher, order.tolist())
+        total, shown = len(kept), order[kept[first:first + request.per_page]]
+    return engine.hits_at(searcher, matches, shown, request.snippets), total
 
 
 def search(searcher, request: SearchRequest) -> dict:
@@ -218,18 +136,13 @@ def search(searcher, request: SearchRequest) -> dict:
     q, filter_q = build_query(searcher, request)
     facet_names = DEFAULT_FACETS if request.facets is None else request.facets
     first = (request.page - 1) * request.per_page
-    found = fastscore.evaluate(searcher, q, request.snippets) if request.sort == "relevance" else None
-    if found is not None:
-        results, matched, total, total_versions, shown = _ranked_fast(searcher, request, q, filter_q, found, first)
-    else:
-        results, matched, total, total_versions, shown = _ranked_whoosh(searcher, request, q, filter_q, first)
+    matches = engine.matching(searcher, q, filter_q)
+    page = _ranked_page if request.sort == "relevance" else _dated_page
+    shown, total = page(searcher, request, matches, first)
     hits = []
-    for pos in shown:
-        hit = results[pos]
+    for hit in shown:
         stored = hit.fields()
         data = hit_data(hit, stored)
-        if request.sort != "relevance":
-            data["score"] = None  # Whoosh puts the sort key there
         if request.snippets:
             data["snippet"] = snippet_for(hit, stored, q)
         data.update(versions_fields(searcher, stored, docnum=hit.docnum))
@@ -238,15 +151,16 @@ def search(searcher, request: SearchRequest) -> dict:
     if facet_names:
         chosen = [FACETS_BY_NAME[name] for name in facet_names]
         tables = facet_counts.tables_for(searcher, chosen)
-        docs = np.flatnonzero(matched)
+        matched = matches.mask(searcher.doc_count_all())
         for facet in chosen:
             selected = request.filters.get(facet.name, [])
-            groups = facet_counts.count(tables[facet.name], matched, facet, request.facet_size, selected, docs)
+            groups = facet_counts.count(tables[facet.name], matched, facet, request.facet_size, selected,
+                                        matches.docs)
             facets[facet.name] = facet.result(groups, request.facet_size, selected)
     return {
         "query": request.query,
         "total": total,
-        "total_versions": total_versions,
+        "total_versions": len(matches.docs),
         "expand": request.expand,
         "page": request.page,
         "per_page": request.per_page,
@@ -295,9 +209,12 @@ def iter_articles(searcher, query_text: str = "") -> Iterator[dict]:
     """Every article matching `query_text` (all when empty), in id order, for export; each marked
     with its syndication `group` and `group_size` (1: no other version in the index)."""
     q = parse_query(query_text, searcher.schema)
-    results = searcher.search(q, limit=None, sortedby="id")
+    docs = engine.matching(searcher, q).docs.tolist()
+    if not docs:
+        return
+    ids = searcher.reader().column_reader("id")
     sizes = group_sizes(searcher)
-    for docnum in results.docs():
+    for docnum in sorted(docs, key=ids.__getitem__):
         stored = searcher.stored_fields(docnum)
         group = stored.get("group")
         yield {**article_data(stored), "group": group, "group_size": sizes.get(group, 1)}

@@ -49,10 +49,10 @@ def _group_ordinal_list(searcher) -> list[int]:
     return cached
 
 
-def count_stories(searcher, matched: np.ndarray) -> int:
-    """What `collapse` counts as kept for the `matched` documents (a boolean array over docnums):
-    one per group, plus every document without a group."""
-    ords = group_ordinals(searcher)[matched]
+def count_stories(searcher, docs: np.ndarray) -> int:
+    """What `collapse` counts as kept for the documents `docs` (docnums): one per group, plus
+    every document without a group."""
+    ords = group_ordinals(searcher)[docs]
     grouped = ords >= 0
     # not np.unique: in numpy 2 it imports numpy.ma (~35 ms of a cold query) to check for masks
     return int(np.count_nonzero(~grouped)) + int(np.count_nonzero(np.bincount(ords[grouped])))

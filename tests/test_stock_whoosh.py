@@ -108,7 +108,7 @@ def test_stock_whoosh_writes_and_finds_what_the_patched_whoosh_does(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
     ours = built_and_searched(tmp_path / "patched", corpus, stock=False)
     stocks = built_and_searched(tmp_path / "stock", corpus, stock=True)
-    assert ours["patches"] == ["zerocopy", "blockdecode", "columnread", "fastanalysis", "fastflush"]
+    assert ours["patches"] == ["zerocopy", "blockdecode", "columnread", "boolean_matchers", "fastanalysis", "fastflush"]
     assert stocks["patches"] == []
     # what the comparison covers: several segments, deletions, hits with snippets, facet counts
     assert len(ours["segments"]) >= 2 and any(s["deleted"] for s in ours["segments"])

@@ -21,7 +21,7 @@ from newsfind.cli.main import cli
 from tests.conftest import ROOT, needs_patches
 
 pytestmark = needs_patches  # stock Whoosh on request installs nothing: tested here, not run by test-stock
-PATCH_MODULES = ("zerocopy", "blockdecode", "columnread", "fastanalysis", "fastflush")
+PATCH_MODULES = ("zerocopy", "blockdecode", "columnread", "boolean_matchers", "fastanalysis", "fastflush")
 REPLACED = [g for g in whoosh_ext.GUARDS if g.replacement is not None]
 
 

@@ -2,7 +2,8 @@
 
 newsfind is pinned to whoosh-reloaded 2.7.5 and goes past Whoosh's public API in two ways, both here:
 - patches replace some of Whoosh's functions with faster ones that give the same results: reading
-  (`zerocopy`, `blockdecode`, `columnread`) and writing (`fastanalysis`, `fastflush`);
+  (`zerocopy`, `blockdecode`, `columnread`) and writing (`fastanalysis`, `fastflush`); and three
+  matchers with ones that give the right results (`boolean_matchers`: AND NOT, NOT, ANDMAYBE);
 - readers (`postings`, `columns`, `queries`) read Whoosh's private state for the query engine
   (search/fastscore.py), which also computes Whoosh's BM25F formula itself.
 
@@ -56,6 +57,13 @@ GUARDS: tuple[Guard, ...] = (
     Guard("blockdecode", "whoosh.util.numlists:delta_decode", "9b1f20aeaac4e656"),  # done by accumulate
     Guard("columnread", "whoosh.columns:VarBytesColumn.Reader._read_offsets_and_lengths", "9ec2fa8dfc518ef5",
           "_read_offsets_and_lengths"),
+    # correctness: Whoosh's AND NOT, NOT and ANDMAYBE matchers match and score what they should
+    Guard("boolean_matchers", "whoosh.matching.binary:AndNotMatcher._find_first", "32985cab39167f96",
+          "_and_not_find_first"),
+    Guard("boolean_matchers", "whoosh.matching.wrappers:InverseMatcher._find_next", "b115dcf08bf2157d",
+          "_inverse_find_next"),
+    Guard("boolean_matchers", "whoosh.matching.binary:AndMaybeMatcher.skip_to", "368654204d096219",
+          "_and_maybe_skip_to"),
     # writing: a text field's words analysed in one loop; postings pooled and flushed with less Python
     Guard("fastanalysis", "whoosh.formats:Positions.word_values", "3959ba2aa8f97b89", "word_values"),
     Guard("fastanalysis", "whoosh.formats:Positions.encode", "b6e9a8ce4fe97853"),  # its results are cached
