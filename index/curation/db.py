@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -83,6 +84,22 @@ def _statements(script: str) -> Iterator[str]:
         yield buffer.strip()
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the database to WAL, waiting for another process that holds it. SQLite does not call
+    the busy handler for a journal-mode change, so two processes creating the database at once got
+    "database is locked" at once (seen as a failing command when two curators tagged together)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 class Database:
     """Connections to one curation database. A connection per operation (cheap for SQLite), so any
     thread or process may use the store; `write()` is one `BEGIN IMMEDIATE` transaction."""
@@ -107,8 +124,7 @@ class Database:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         try:
             _configure(conn)
-            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             if not self._migrated:
                 migrate(conn)
                 self._migrated = True
