@@ -166,10 +166,10 @@ def main() -> None:
     if not 0 <= args.soak <= 900:
         parser.error("--soak is at most 900 seconds")
     from newsfind.index import whoosh_ext
-    from whoosh import index as whoosh_index
+    from newsfind.index.store import open_index
 
     whoosh_ext.install()
-    with whoosh_index.open_dir(args.index).searcher() as s:
+    with open_index(Path(args.index)).searcher() as s:
         docs = s.doc_count()
     results: dict = {"index": args.index, "documents": docs, "server_threads": args.threads,
                      "query": search_path("<q>"), "levels": []}

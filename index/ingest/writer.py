@@ -23,7 +23,7 @@ from newsfind.index.nlp.metadata import split_authors
 from newsfind.index.readers.files import read_articles
 from newsfind.index.readers.types import ReadFailure, ReadOptions, ReadReport, SourceArticle
 from newsfind.index.schema import FACETS, build_schema, join_searchable, join_values
-from newsfind.index.store import IndexBusyError
+from newsfind.index.store import IndexBusyError, index_exists, open_whoosh_index
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
@@ -62,23 +62,12 @@ class IndexSummary:
 
 
 def open_or_create(index_dir: Path):
+    """The index in `index_dir`, created when there is none. An index from an older newsfind opens
+    with this newsfind's schema (`open_whoosh_index`): its new fields are there at once, and the
+    first commit writes them to disk."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    if whoosh_index.exists_in(str(index_dir)):
-        ix = whoosh_index.open_dir(str(index_dir))
-        schema = build_schema()
-        missing = sorted(set(schema.names()) - set(ix.schema.names()))
-        if missing:
-            # An index from an older newsfind: add the new fields. Documents get them when they are
-            # re-enriched, which a new PIPELINE_VERSION (part of every content hash) forces.
-            try:
-                writer = ix.writer(timeout=WRITER_TIMEOUT)
-            except LockError:
-                raise IndexBusyError(f"another newsfind run is writing to {index_dir}") from None
-            for name in missing:
-                writer.add_field(name, schema[name])
-            writer.commit()
-            ix = whoosh_index.open_dir(str(index_dir))
-        return ix
+    if index_exists(index_dir):
+        return open_whoosh_index(index_dir)
     return whoosh_index.create_in(str(index_dir), build_schema())
 
 
