@@ -30,6 +30,7 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
+from newsfind.index.whoosh_ext import columns
 from newsfind.search.facets import DateFacet, Facet, HistogramFacet, ValuesFacet
 
 _CACHE: dict[tuple[str, str], dict[str, FacetTable]] = {}
@@ -267,8 +268,7 @@ def build_column_table(reader, field: str) -> FacetTable:
 def _tables(searcher, builders: dict[str, Callable[[object], FacetTable]]) -> dict[str, FacetTable]:
     """The tables named in `builders` for the searcher's index generation: from memory, else from
     the generation's file beside the index, else built (and the file rewritten)."""
-    storage = getattr(searcher._ix, "storage", None) if hasattr(searcher, "_ix") else None
-    folder = getattr(storage, "folder", None)
+    folder = columns.index_folder(searcher)
     reader = searcher.reader()
     # The generation alone is not enough: an index re-created in the same directory counts its
     # generations again. The segments' random ids tell one index's docnums from another's.

@@ -86,6 +86,7 @@ GUARDS: tuple[Guard, ...] = (
     Guard("columns", f"{_W3}:W3PerDocReader.doc_field_length", "6f6c39c338eb61dc"),
     Guard("columns", "whoosh.reading:SegmentReader.__init__", "960bfd925f5f8794"),
     Guard("columns", "whoosh.reading:SegmentReader.deleted_docs_set", "4f9a5a800c6a7636"),
+    Guard("columns", "whoosh.searching:Searcher.__init__", "b587d325976a8985"),  # keeps its index in _ix
     Guard("columns", "whoosh.columns:NumericColumn.__init__", "06dbaf2c051f5ea3"),
     Guard("columns", "whoosh.columns:NumericColumn.Reader.__init__", "d6775fae99775693"),
     Guard("columns", "whoosh.columns:FixedBytesColumn.Reader.__getitem__", "243a7c65629e70f8"),

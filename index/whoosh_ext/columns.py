@@ -23,6 +23,14 @@ from whoosh.util.numeric import byte_to_length
 _BYTE_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
+def index_folder(searcher) -> str | None:
+    """The directory of the index a searcher reads (Whoosh keeps its index in `Searcher._ix`, with
+    no public accessor); None where that cannot be read: the facet tables are then not cached on disk."""
+    if not verified():
+        return None
+    return getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
+
+
 def field_lengths(reader, fieldname: str, local_docs: np.ndarray) -> np.ndarray | None:
     """The field's length in each of the documents (local docnums of one segment's reader), as
     Whoosh's BM25F reads it: rounded to what the length column's one byte holds."""
