@@ -6,11 +6,14 @@ import random
 from datetime import datetime, timedelta
 
 import pytest
+from newsfind.index import whoosh_ext
 from newsfind.index.ingest.writer import open_or_create
 from newsfind.index.store import open_index
 from newsfind.search import fastscore
 from newsfind.search.searcher import SearchRequest, build_query, search
 from whoosh import query as wq
+
+from tests.conftest import needs_patches
 
 WORDS = ["syria", "russia", "talks", "military", "aid", "health", "care", "court", "supreme", "wall",
          "election", "vote", "tax", "reform", "growth", "economy", "nuclear", "iran", "email", "gun"]
@@ -32,6 +35,12 @@ QUERIES = ["syria", "syria russia", "syria OR russia OR talks", "talks -military
            "NOT talks", "*", "syria OR NOT russia", "wall (NOT tax)",
            # an ANDMAYBE inside an AND: Whoosh skips it to documents (index/whoosh_ext/boolean_matchers.py)
            "tax (date:2016^2 ANDMAYBE tax)", "tax (vote ANDMAYBE tax)"]
+# Whoosh's own answer to these is right only with newsfind's fixes of its AND NOT and ANDMAYBE
+# matchers (index/whoosh_ext/boolean_matchers.py): the comparisons with Whoosh skip them on stock
+# Whoosh (`make test-stock`), where Whoosh answers them wrongly.
+FIXED_BY_PATCHES = {"talks -military", "election -vote -aid", "syria -date:2016", "tax (date:2016^2 ANDMAYBE tax)",
+                    "tax (vote ANDMAYBE tax)"}
+AGAINST_WHOOSH = [pytest.param(q, marks=needs_patches) if q in FIXED_BY_PATCHES else q for q in QUERIES]
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +75,8 @@ def searcher(tmp_path_factory):
 
 def requests():
     for q in QUERIES:
+        if q in FIXED_BY_PATCHES and whoosh_ext.stock_requested():
+            continue
         yield SearchRequest(query=q)
         yield SearchRequest(query=q, page=2, per_page=3)
         yield SearchRequest(query=q, page=4, per_page=2, snippets=False, expand=True)
@@ -84,7 +95,7 @@ def test_fast_path_gives_whooshs_results(searcher, monkeypatch):
     assert used > len(QUERIES) * 2  # the fast path really ran
 
 
-@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("query", AGAINST_WHOOSH)
 def test_ranking_is_the_brute_force_full_ranking(searcher, query):
     q, _ = build_query(searcher, SearchRequest(query=query))
     full = searcher.search(q, limit=None, optimize=False)
@@ -106,7 +117,7 @@ def test_ranking_is_the_brute_force_full_ranking(searcher, query):
     assert data["total"] == len(stories) and data["total_versions"] == len(expected)
 
 
-@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("query", AGAINST_WHOOSH)
 def test_matched_terms_are_whooshs_for_every_match(searcher, query):
     """Whoosh records the terms whose leaf matchers sit on the document, which can include the words
     of a phrase that does not match it (its words' matchers were moved there); ours are the terms
@@ -146,7 +157,7 @@ def test_candidates_break_exact_ties_by_docnum_and_keep_near_ties():
 
 
 @pytest.mark.parametrize("needs_current", [False, True])
-@pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.parametrize("query", AGAINST_WHOOSH)
 def test_estimates_match_whooshs_scores_well_inside_the_margin(searcher, query, needs_current):
     q, _ = build_query(searcher, SearchRequest(query=query))
     found = fastscore.evaluate(searcher, q, needs_current)
