@@ -2,7 +2,9 @@
 
 The text given to spaCy is the title, a blank line and the body with boilerplate masked out
 (photo credits, "Author :" / "Source :" lines, comment prompts): masking replaces characters with
-spaces, so every offset still points into the body as stored.
+spaces, so every offset still points into the body as stored. A hard-wrapped body (wire archives,
+old `.txt` files) is read unwrapped, its soft line breaks made spaces (`unwrap`), one character for one
+as well.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.nlp.quotes import find_quote_spans, quote_index
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
+from newsfind.index.nlp.unwrap import unwrap
 from newsfind.index.readers.types import SourceArticle
 
 # Parts of a line that are credits or page furniture, not reporting.
@@ -69,9 +72,10 @@ def mask_boilerplate(body: str) -> str:
 
 
 def analysed_text(article: SourceArticle) -> tuple[str, int]:
-    """The text spaCy reads, and the offset at which the body starts in it."""
+    """The text spaCy reads, and the offset at which the body starts in it: offsets into it past
+    that point are offsets into the body as stored."""
     prefix = f"{article.title}\n\n" if article.title else ""
-    return prefix + mask_boilerplate(article.body), len(prefix)
+    return prefix + unwrap(article.body, mask_boilerplate(article.body)), len(prefix)
 
 
 def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_process: int = 1,
