@@ -9,7 +9,7 @@ import pytest
 from newsfind.index.nlp.canonical import CanonicalTable
 from newsfind.index.nlp.enrich import analysed_text, enrich_doc, mask_boilerplate
 from newsfind.index.nlp.pipeline import load_pipeline
-from newsfind.index.nlp.unwrap import soft_breaks, unwrap
+from newsfind.index.nlp.unwrap import soft_breaks, unwrap, unwrapped
 from newsfind.index.readers.files import read_articles
 from newsfind.index.readers.types import SourceArticle
 
@@ -27,6 +27,7 @@ PARAGRAPHS = [
 ]
 WRAPPED = "\n".join(textwrap.fill(p, 65, initial_indent="    ") for p in PARAGRAPHS)
 UNWRAPPED = "\n\n".join(PARAGRAPHS)
+PADDED = WRAPPED.replace("\n", "   \n")  # fixed-width records: lines padded with spaces
 
 
 def enrich(body: str):
@@ -48,6 +49,14 @@ def test_soft_breaks_become_spaces_one_for_one_and_paragraphs_stay():
     assert unwrap(blank_separated).split("\n\n") == PARAGRAPHS
 
 
+def test_spaces_ending_a_wrapped_line_go_with_its_break_and_offsets_map_back():
+    text, positions = unwrapped(PADDED)
+    assert text == unwrap(WRAPPED).replace("\n", "   \n")  # the spaces ending a paragraph stay
+    assert "Secretary Richard Lyng said" in text and len(positions) == len(text)
+    assert all(PADDED[at] == char for at, char in zip(positions, text, strict=True) if char != " ")
+    assert unwrapped(WRAPPED)[1] is None  # one character for one: no mapping needed
+
+
 @pytest.mark.parametrize("body", [
     UNWRAPPED,  # one paragraph per line
     "\n".join(PARAGRAPHS),
@@ -66,8 +75,9 @@ def test_the_seeds_are_not_hard_wrapped():
 
 
 @pytest.mark.model
-def test_a_wrapped_article_gives_the_entities_speakers_and_quotes_of_its_unwrapped_twin():
-    wrapped, twin = enrich(WRAPPED), enrich(UNWRAPPED)
+@pytest.mark.parametrize("body", [WRAPPED, PADDED], ids=["wrapped", "padded"])
+def test_a_wrapped_article_gives_the_entities_speakers_and_quotes_of_its_unwrapped_twin(body):
+    wrapped, twin = enrich(body), enrich(UNWRAPPED)
     assert "Richard Lyng" in wrapped.persons and "Richard" not in wrapped.persons
     for name in ("persons", "orgs", "places", "speakers", "speaker_orgs"):
         assert getattr(wrapped, name) == getattr(twin, name), name
@@ -77,7 +87,7 @@ def test_a_wrapped_article_gives_the_entities_speakers_and_quotes_of_its_unwrapp
     assert said(wrapped) == said(twin)
     assert any(speaker == "Richard Lyng" and "family farmer" in text for speaker, text, *_ in said(wrapped))
     for q in wrapped.quotes:  # offsets point into the body as written
-        assert " ".join(WRAPPED[q["start"]:q["end"]].split()) == " ".join(q["text"].split())
+        assert " ".join(body[q["start"]:q["end"]].split()) == " ".join(q["text"].split())
     for m in wrapped.mentions:
         if m["field"] == "body":
-            assert " ".join(WRAPPED[m["start"]:m["end"]].split()) == m["text"]
+            assert " ".join(body[m["start"]:m["end"]].split()) == m["text"]

@@ -2,9 +2,10 @@
 
 Wire archives and old `.txt` files break lines at ~65 characters and indent paragraphs; spaCy
 reads such a line break as a boundary ("Secretary Richard\\nLyng said" gives the persons "Richard"
-and "Richard Lyng"). `unwrap` turns each soft line break into a space: one character for one, so
-every offset into the unwrapped text is the same offset into the body as stored (the article page
-and `show` keep the text as written; quote and mention offsets need no mapping).
+and "Richard Lyng"). `unwrap` turns each soft line break, with the spaces that end its line, into
+one space. The article page and `show` keep the text as written: `unwrapped` also gives, for every
+character of the unwrapped text, its offset in the body as stored, to which quote and mention
+offsets are mapped back (None when no line ended in spaces: then the offsets are the same).
 
 Detection is conservative, by the shape of the lines alone (no sentence punctuation needed): the
 body's longest line is 40 to 100 characters, and at 80 % or more of the line breaks inside a
@@ -45,14 +46,26 @@ def soft_breaks(body: str) -> list[int]:
     return wraps
 
 
-def unwrap(body: str, text: str | None = None) -> str:
+def unwrapped(body: str, text: str | None = None) -> tuple[str, list[int] | None]:
     """`text` (the body itself, or a same-length copy of it such as the body with boilerplate
-    masked) with the soft line breaks of `body` made spaces."""
+    masked) with the soft line breaks of `body` and the spaces before them made one space; and the
+    offset in `body` of each character of the result, or None when every offset is its own."""
     text = body if text is None else text
     breaks = soft_breaks(body)
     if not breaks:
-        return text
-    chars = list(text)
-    for at in breaks:
-        chars[at] = " "
-    return "".join(chars)
+        return text, None
+    parts, positions, done = [], [], 0
+    for newline in breaks:
+        end = len(body[:newline].rstrip())  # the spaces that end the line go with its break
+        parts += [text[done:end], " "]
+        positions += [*range(done, end), newline]
+        done = newline + 1
+    parts.append(text[done:])
+    positions += range(done, len(text))
+    result = "".join(parts)
+    return result, (None if len(result) == len(text) else positions)
+
+
+def unwrap(body: str, text: str | None = None) -> str:
+    """The text of `unwrapped`."""
+    return unwrapped(body, text)[0]
