@@ -13,7 +13,7 @@ from newsfind.index.nlp.unwrap import soft_breaks, unwrap, unwrapped
 from newsfind.index.readers.files import read_articles
 from newsfind.index.readers.types import SourceArticle
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, Runner
 
 PARAGRAPHS = [
     "WASHINGTON, February 12 - U.S. Agriculture Secretary Richard Lyng said on Thursday that the "
@@ -91,3 +91,16 @@ def test_a_wrapped_article_gives_the_entities_speakers_and_quotes_of_its_unwrapp
     for m in wrapped.mentions:
         if m["field"] == "body":
             assert " ".join(body[m["start"]:m["end"]].split()) == m["text"]
+
+
+@pytest.mark.model
+def test_an_indexed_wrapped_file_is_shown_as_written_and_found_by_the_whole_name(tmp_path, fresh_index):
+    (tmp_path / "wire.txt").write_text(f"Lyng rules out new farm cuts\n\n{PADDED}\n", encoding="utf-8")
+    run = Runner(fresh_index)
+    assert run("index", str(tmp_path)).exit_code == 0
+    shown = run.json("show", "wire")
+    assert shown["body"] == PADDED.rstrip()
+    assert "Richard Lyng" in shown["persons"] and "Richard" not in shown["persons"]
+    assert [h["id"] for h in run.json("query", 'speaker:"Richard Lyng"')["hits"]] == ["wire"]
+    for q in shown["quotes"]:
+        assert " ".join(shown["body"][q["start"]:q["end"]].split()) == " ".join(q["text"].split())
