@@ -5,6 +5,7 @@ path, line, row or WARC record); the good records beside a bad one are still rea
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from newsfind.index.readers.files import read_articles
 from newsfind.index.readers.types import ReadFailure, ReadOptions, SourceArticle
 
+from tests.conftest import Runner
 from tests.test_ingest import CRAWL, PARAGRAPHS, UNDATED_URL, page_html, write_warc
 
 GOOD = b'{"id": "good", "title": "T", "body": "B"}'
@@ -128,3 +130,14 @@ def test_the_table_mirrors_readme_one_for_one():
                    "JSON nested too deeply", "numbers too long to read", "over 1,000 attributes",
                    "neither title nor body"):
         assert phrase in promise, phrase
+
+
+def test_a_broken_csv_is_listed_as_failed_in_the_index_summary(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "broken.csv").write_bytes(b'id,title,body\nx1,"broken\n')
+    result = Runner(tmp_path / "index")("index", str(tmp_path / "in"), "--json")
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.output)
+    assert summary["added"] == 0
+    assert summary["failed"] == [{"path": f"{tmp_path}/in/broken.csv:2", "reason": "invalid CSV: a quoted field is "
+                                  "not closed before the end of the file (the rest of the file is that field)"}]
