@@ -36,7 +36,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 # 9: stances (endorsed, opposed, called for, believes that) make speakers; coordinated and
 #    'including' members; gerunds after by/before; promises with an infinitive; name tails
 #    (PolNeAR dev P 0.905, speaker-match 0.894 with the v2 pronoun gold; P 0.895, 0.898 with v1)
-PIPELINE_VERSION = "9"
+# 10: hard-wrapped bodies (wire archives, old .txt files) are analysed unwrapped: a name or quote
+#    broken across lines is one (PolNeAR train unchanged: its texts are not wrapped)
+PIPELINE_VERSION = "10"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {

@@ -2,7 +2,9 @@
 
 The text given to spaCy is the title, a blank line and the body with boilerplate masked out
 (photo credits, "Author :" / "Source :" lines, comment prompts): masking replaces characters with
-spaces, so every offset still points into the body as stored.
+spaces, so every offset still points into the body as stored. A hard-wrapped body (wire archives,
+old `.txt` files) is read unwrapped, its soft line breaks made spaces (`unwrap`); where that removes
+spaces ending a line, quote and mention offsets are mapped back to the body as stored.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.nlp.quotes import find_quote_spans, quote_index
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
+from newsfind.index.nlp.unwrap import unwrap, unwrapped
 from newsfind.index.readers.types import SourceArticle
 
 # Parts of a line that are credits or page furniture, not reporting.
@@ -69,9 +72,10 @@ def mask_boilerplate(body: str) -> str:
 
 
 def analysed_text(article: SourceArticle) -> tuple[str, int]:
-    """The text spaCy reads, and the offset at which the body starts in it."""
+    """The text spaCy reads, and the offset at which the body starts in it (`enrich_doc` maps
+    offsets past it back to the body as stored)."""
     prefix = f"{article.title}\n\n" if article.title else ""
-    return prefix + mask_boilerplate(article.body), len(prefix)
+    return prefix + unwrap(article.body, mask_boilerplate(article.body)), len(prefix)
 
 
 def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_process: int = 1,
@@ -135,9 +139,18 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
         if value not in values["org"]:
             values["org"].append(value)
 
+    positions = unwrapped(article.body)[1]  # None: analysed offsets are body offsets
+
+    def in_body(start: int, end: int) -> tuple[int, int]:
+        start, end = start - body_offset, end - body_offset
+        if positions is None or end <= start:
+            return start, end
+        return positions[start], positions[end - 1] + 1
+
     def to_body(start: int, end: int) -> dict:
         if start >= body_offset:
-            return {"field": "body", "start": start - body_offset, "end": end - body_offset}
+            start, end = in_body(start, end)
+            return {"field": "body", "start": start, "end": end}
         return {"field": "title", "start": start, "end": end}
 
     quote_dicts = []
@@ -145,7 +158,7 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
         if q.start < body_offset:
             continue
         d = q.as_dict()
-        d["start"], d["end"] = q.start - body_offset, q.end - body_offset
+        d["start"], d["end"] = in_body(q.start, q.end)
         quote_dicts.append(d)
     mention_dicts = [
         {"kind": m.kind, "value": m.canonical, "text": text[m.start:m.end], **to_body(m.start, m.end)}

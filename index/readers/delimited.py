@@ -5,6 +5,12 @@ date, url, author|authors`, case-insensitive, or as named by `--map`). The delim
 is the one of `, ; <tab> |` that the header row holds most of; `.tsv` is tab-separated. Quoted
 fields may hold line breaks. Rows without an id column get the id "stem:N" (N counts data rows
 from 1); failures are located as "path:LINE", the line the row starts on.
+
+Quoting is read strictly: a quoted field still open at the end of the file, or a closing quote
+followed by more text (`"a"b`), is invalid CSV: that row is refused with its line and the rows after
+it are read (an unclosed quote runs to the end of the file, so it refuses the rest of the file rather
+than silently making one article of every later row). Rows with
+more or fewer fields than the header are read: missing fields are empty, extra ones are ignored.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from newsfind.index.readers.records import article_from_record
 from newsfind.index.readers.types import ReadFailure, SourceArticle
 
 DELIMITERS = ",;\t|"
+UNCLOSED = "unexpected end of data"  # csv's message for a quoted field open at the end of the file
 
 
 def header_delimiter(text: str) -> str:
@@ -28,19 +35,29 @@ def header_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
+def csv_error(exc: csv.Error) -> str:
+    """The csv module's message, said as what is wrong with the file."""
+    message = str(exc)
+    if message == UNCLOSED:
+        return "a quoted field is not closed before the end of the file (the rest of the file is that field)"
+    if message.endswith("expected after '\"'"):
+        return f"text after the closing quote of a field ({message})"
+    return message
+
+
 def read_csv(path: Path, text: str, fields: FieldMap | None = None) -> Iterator[SourceArticle | ReadFailure]:
     fields = fields or FieldMap()
     delimiter = "\t" if path.suffix.lower() == ".tsv" else header_delimiter(text)
     # A field may be as long as the file (which is under --max-bytes already); csv's default is 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         yield ReadFailure(str(path), "empty file")
         return
     except csv.Error as exc:
-        yield ReadFailure(f"{path}:1", f"invalid CSV header: {exc}")
+        yield ReadFailure(f"{path}:1", f"invalid CSV header: {csv_error(exc)}")
         return
     columns = {h.lower() for h in header if h}
     shown = ", ".join(repr(h) for h in header)
@@ -62,8 +79,11 @@ def read_csv(path: Path, text: str, fields: FieldMap | None = None) -> Iterator[
         except StopIteration:
             return
         except csv.Error as exc:
-            yield ReadFailure(f"{path}:{line}", f"invalid CSV: {exc}; the rest of the file was not read")
-            return
+            yield ReadFailure(f"{path}:{line}", f"invalid CSV: {csv_error(exc)}")
+            if str(exc) == UNCLOSED:
+                return
+            rowno, line = rowno + 1, reader.line_num + 1  # the bad row keeps its number: later ids stay put
+            continue
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue

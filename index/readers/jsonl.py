@@ -5,6 +5,7 @@ bounded by one record, and the size limit applies per record."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -14,13 +15,24 @@ from newsfind.index.readers.records import article_from_record
 from newsfind.index.readers.types import ReadFailure, ReadOptions, SourceArticle, too_large
 
 
+def unreadable_json(exc: ValueError | RecursionError) -> str:
+    """What a decoding error that is not a syntax error means, said plainly: arrays or objects
+    nested deeper than Python's recursion limit, or an integer over its digit limit."""
+    if isinstance(exc, RecursionError):
+        return "invalid JSON: nested too deeply"
+    digits = re.search(r"limit \((\d+) digits\).*value has (\d+) digits", str(exc))
+    if digits:
+        return f"invalid JSON: a number of {int(digits[2]):,} digits (at most {int(digits[1]):,})"
+    return f"invalid JSON: {exc}"
+
+
 def parse_json_line(line: str, where: str, options: ReadOptions) -> SourceArticle | ReadFailure:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         return ReadFailure(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number; arrays nested 100,000 deep
-        return ReadFailure(where, f"invalid JSON: {exc}")
+        return ReadFailure(where, unreadable_json(exc))
     return article_from_record(record, where, options.fields)
 
 
@@ -64,7 +76,7 @@ def read_json(path: Path, text: str, options: ReadOptions | None = None) -> Iter
         yield ReadFailure(str(path), f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
         return
     except (ValueError, RecursionError) as exc:
-        yield ReadFailure(str(path), f"invalid JSON: {exc}")
+        yield ReadFailure(str(path), unreadable_json(exc))
         return
     records = data if isinstance(data, list) else [data]
     for i, record in enumerate(records):
