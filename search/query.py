@@ -18,6 +18,7 @@ import calendar
 import re
 from datetime import datetime, timedelta
 
+from newsfind.index.curation.tags import TagError, normalise_tag
 from newsfind.index.schema import DEFAULT_SEARCH_FIELDS, FACETS, QUERY_FIELDS
 from whoosh import query as wq
 from whoosh.fields import ID, Schema
@@ -156,6 +157,22 @@ def _convert_dates(q: wq.Query) -> wq.Query:
     raise QueryError("date: takes a date or a range, as date:2015-09 or date:[2015-09-01 to 2015-09-30]")
 
 
+TAG_FIELDS = (FACETS["tag"][0], FACETS["tag"][1])
+
+
+def _normalise_tags(q: wq.Query) -> wq.Query:
+    """`tag:"lavrov  talks"` (or `facet_tag:...`) is the tag "Lavrov Talks": tags match by their key
+    (index/curation/tags.py), which the search field `tag` holds."""
+    if getattr(q, "fieldname", None) not in TAG_FIELDS or not isinstance(q, wq.Term | wq.Phrase):
+        return q
+    text = " ".join(q.words) if isinstance(q, wq.Phrase) else str(q.text)
+    try:
+        key = normalise_tag(text)[0]
+    except TagError as exc:
+        raise QueryError(f"tag:{text!r}: {exc}") from None
+    return wq.Term(TAG_FIELDS[0], key, boost=q.boost)
+
+
 def _check_limits(q: wq.Query) -> wq.Query:
     if isinstance(q, wq.FuzzyTerm) and q.maxdist > MAX_FUZZY_EDITS:
         raise QueryError(f"a fuzzy term allows at most {MAX_FUZZY_EDITS} edits ({q.text}~{MAX_FUZZY_EDITS}), "
@@ -195,7 +212,7 @@ def parse_query(text: str, schema) -> wq.Query:
         q = parser.parse(text)
     except Exception as exc:  # Whoosh raises assorted errors on odd input
         raise QueryError(f"cannot parse query: {exc}") from None
-    q = q.accept(_convert_dates).accept(_check_limits)
+    q = q.accept(_convert_dates).accept(_normalise_tags).accept(_check_limits)
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return q
     return q.normalize()

@@ -153,7 +153,7 @@ def search(searcher, request: SearchRequest) -> dict:
         tables = facet_counts.tables_for(searcher, chosen)
         matched = matches.mask(searcher.doc_count_all())
         for facet in chosen:
-            selected = request.filters.get(facet.name, [])
+            selected = facet.selected_values(request.filters.get(facet.name, []), tables[facet.name].values)
             groups = facet_counts.count(tables[facet.name], matched, facet, request.facet_size, selected,
                                         matches.docs)
             facets[facet.name] = facet.result(groups, request.facet_size, selected)

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from newsfind.index.schema import ENTITY_KINDS
 from newsfind.search.browse import facet_values, iter_hits, similar_articles
 from newsfind.search.entities import entity_data
-from newsfind.search.facets import date_range
+from newsfind.search.facets import date_range, same_value
 from newsfind.search.query import QueryError
 from newsfind.search.searcher import SORTS, get_article, search
 from newsfind.web.histogram import build as build_histogram
@@ -98,7 +98,7 @@ def chip_links(state: State) -> list[dict]:
 def facet_panels(state: State, data: dict, expanded) -> list[dict]:
     panels = []
     for name in SIDEBAR_FACETS:
-        selected = set(state.filters.get(name, []))
+        selected = state.filters.get(name, [])
         if expanded is not None and expanded.name == name:
             values = [{"value": v.value, "count": v.count} for v in expanded.values]
             truncated, is_expanded = expanded.truncated, True
@@ -109,7 +109,8 @@ def facet_panels(state: State, data: dict, expanded) -> list[dict]:
         panels.append({
             "name": name,
             "entries": [{
-                "value": v["value"], "count": v["count"], "selected": v["value"] in selected,
+                "value": v["value"], "count": v["count"],
+                "selected": any(same_value(name, v["value"], s) for s in selected),
                 "href": search_url(state.toggled(name, v["value"])), "entity": entity_url(name, v["value"]),
             } for v in values],
             "truncated": truncated,
