@@ -50,6 +50,7 @@ MAX_FUZZY_EDITS = 2
 MAX_STARS = 3  # `*` per word
 
 _FIELD_PREFIX = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):(?=[^\s:]|$)")
+_EMPTY_VALUE = re.compile(r'$|[\s)]|"\s*"')  # what follows `field:` that gives it no value
 _DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 ALLOWED_FIELDS = frozenset(QUERY_FIELDS) | {facet_field for _, facet_field in FACETS.values()}
 
@@ -98,6 +99,11 @@ def check_syntax(text: str) -> None:
         if name not in ALLOWED_FIELDS:
             known = ", ".join(f"{f}:" for f in QUERY_FIELDS)
             raise QueryError(f"unknown field '{name}:'; known fields are {known}", m.start(1))
+    for m in re.finditer(r"(?<![\w\\])([A-Za-z_]\w*):", masked):
+        name = m.group(1)
+        if name in ALLOWED_FIELDS and _EMPTY_VALUE.match(text, m.end()):
+            raise QueryError(f"the field '{name}:' has no value; write it right after the colon, "
+                             f"as in {name}:word or {name}:\"two words\"", m.start(1))
     for m in re.finditer(r"(?:(?<=\s)|(?<=^)|(?<=:))[*?]", masked):
         raise QueryError("a wildcard cannot start a word (it would scan the whole index); "
                          "put at least one letter before * or ?", m.start())

@@ -55,3 +55,38 @@ def test_tag_parameter_on_the_web_selects_the_tag_as_shown(tagged_client, spelli
     # The sidebar marks the tag selected, and its link removes the filter instead of adding another.
     entry = page.split('<span class="v">Lavrov Talks</span>')[0].rsplit("<li", 1)[1]
     assert 'class="selected"' in entry and "tag=" not in entry.split('href="', 1)[1].split('"', 1)[0]
+
+
+# -- 2. exit codes as README "Commands" gives them ---------------------------------------------------
+
+
+def test_an_unknown_article_id_exits_2_as_in_tag(run_seed):
+    shown, tagged = run_seed("show", "nope"), run_seed("tag", "nope", "x")
+    assert (shown.exit_code, tagged.exit_code) == (2, 2)
+    assert "no article with id 'nope'" in shown.output and "Traceback" not in shown.output
+
+
+@pytest.mark.parametrize("query", ["speaker:", "title:", "Syria speaker:", "(tag:)", 'tag:""', "speaker: Lavrov"])
+def test_a_field_without_a_value_is_a_query_error(run_seed, client_seed, query):
+    result = run_seed("query", query)
+    field = query.split(":")[0].strip("( ").split()[-1]
+    assert result.exit_code == 2, result.output
+    assert f"'{field}:' has no value" in result.output and len(result.output.strip().splitlines()) == 1
+    response = client_seed.get("/api/search", query_string={"q": query})
+    assert response.status_code == 400 and f"'{field}:' has no value" in response.get_json()["error"]["message"]
+    assert client_seed.get("/", query_string={"q": query}).status_code == 400
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--limit", "0"), "--limit must be between 1 and 1000, not 0"),
+    (("--limit", "1001"), "--limit must be between 1 and 1000, not 1001"),
+    (("--page", "0"), "--page must be 1 or more, not 0"),
+])
+def test_bad_limit_or_page_names_the_option_not_the_query(run_seed, args, message):
+    result = run_seed("query", "Syria", *args)
+    assert result.exit_code == 2 and message in result.output and "bad query" not in result.output
+
+
+@pytest.fixture
+def client_seed(seed_index):
+    return create_app({"NEWSFIND_INDEX": str(seed_index), "TESTING": True}).test_client()
