@@ -3,6 +3,7 @@ selecting a tag, exit codes of odd arguments, and the smaller things a search pa
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -90,3 +91,19 @@ def test_bad_limit_or_page_names_the_option_not_the_query(run_seed, args, messag
 @pytest.fixture
 def client_seed(seed_index):
     return create_app({"NEWSFIND_INDEX": str(seed_index), "TESTING": True}).test_client()
+
+
+# -- 3. the web pages ----------------------------------------------------------------------------
+
+
+def test_date_boxes_show_the_active_filter_not_the_extent_of_the_hits(client_seed):
+    page = client_seed.get("/?q=Syria&date_from=2015-09-01&date_to=2015-09-30", follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert 'name="date_from" size="10" placeholder="YYYY-MM-DD"' in text
+    box = lambda name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', text).group(1)  # noqa: E731
+    assert (box("date_from"), box("date_to")) == ("2015-09-01", "2015-09-30")
+    open_ended = client_seed.get("/?date=2015-09..").get_data(as_text=True)
+    assert re.search(r'name="date_to"[^>]*value=""', open_ended) and re.search(
+        r'name="date_from"[^>]*value="2015-09"', open_ended)
+    unfiltered = client_seed.get("/").get_data(as_text=True)  # no filter: the extent of the dated hits
+    assert re.search(r'name="date_from"[^>]*value="\d{4}', unfiltered)

@@ -59,14 +59,25 @@ def search_page():
         "search.html", state=state, error=None, data=data,
         facets=facet_panels(state, data, expanded),
         chips=chip_links(state),
-        hist=build_histogram(data["facets"]["date"], state.filters.get("date", []),
-                             lambda key: search_url(state.with_date(key))),
+        hist=(hist := build_histogram(data["facets"]["date"], state.filters.get("date", []),
+                                      lambda key: search_url(state.with_date(key)))),
+        date_box=date_box(state, hist),
         sort_links=[(label, search_url(state.sorted_by(sort)), sort == state.sort)
                     for sort, label in _sort_labels()],
         pages=pagination(state, data["total"]),
         exports={fmt: f"{url_for('ui.export', fmt=fmt)}?{urlencode(_export_pairs(state))}" for fmt in ("csv", "jsonl")},
         hidden=_form_state(state),
     )
+
+
+def date_box(state: State, hist) -> tuple[str, str]:
+    """What the From/To boxes show: the active date filter as typed ("2015-09-01..2015-09-30"), else
+    the extent of the dated hits."""
+    dates = state.filters.get("date", [])
+    if len(dates) == 1:
+        start, sep, end = dates[0].partition("..")
+        return (start, end) if sep else (start, start)
+    return (hist.first.key, hist.last.key) if hist else ("", "")
 
 
 def _form_state(state: State) -> list[tuple[str, str]]:
