@@ -97,7 +97,9 @@ def snippet_for(hit, stored: dict, q: wq.Query | None = None) -> str:
                 return found
     terms = {text.decode("utf-8") if isinstance(text, bytes) else text
              for field, text in (hit.matched_terms() or []) if field == "body"}
-    raw = highlight.body_snippet(stored.get("body", ""), terms, hit.searcher.schema["body"].analyzer)
+    phrases, phrase_only = highlight.phrase_parts(q, "body") if q is not None else ([], frozenset())
+    raw = highlight.body_snippet(stored.get("body", ""), terms, hit.searcher.schema["body"].analyzer,
+                                 phrases=phrases, phrase_only=phrase_only)
     if not raw or not highlight.has_marks(raw):
         return highlight.to_html(highlight.lead(stored.get("body", "")))
     return highlight.to_html(raw)

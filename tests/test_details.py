@@ -107,3 +107,20 @@ def test_date_boxes_show_the_active_filter_not_the_extent_of_the_hits(client_see
         r'name="date_from"[^>]*value="2015-09"', open_ended)
     unfiltered = client_seed.get("/").get_data(as_text=True)  # no filter: the extent of the dated hits
     assert re.search(r'name="date_from"[^>]*value="\d{4}', unfiltered)
+
+
+def lone_marks(snippet: str) -> list[str]:
+    """Marked words that are not part of a marked "military support"."""
+    return re.findall(r"<mark>[^<]*</mark>", re.sub(r"<mark>military</mark> <mark>support</mark>", "", snippet,
+                                                      flags=re.IGNORECASE))
+
+
+def test_a_phrase_query_marks_the_phrase_only(client_seed, run_seed):
+    data = client_seed.get("/api/search", query_string={"q": '"military support"', "per_page": 50}).get_json()
+    assert data["total"] >= 2
+    for hit in data["hits"]:
+        assert re.search(r"<mark>military</mark> <mark>support</mark>", hit["snippet"], re.IGNORECASE), hit["snippet"]
+        assert lone_marks(hit["snippet"]) == [], hit["snippet"]
+    # A word asked for on its own too is still marked on its own.
+    both = run_seed.json("query", 'military "military support"', "--limit", "50")
+    assert any("<mark>military</mark>" in lone_marks(h["snippet"]) for h in both["hits"])
