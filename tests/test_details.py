@@ -124,3 +124,46 @@ def test_a_phrase_query_marks_the_phrase_only(client_seed, run_seed):
     # A word asked for on its own too is still marked on its own.
     both = run_seed.json("query", 'military "military support"', "--limit", "50")
     assert any("<mark>military</mark>" in lone_marks(h["snippet"]) for h in both["hits"])
+
+
+@pytest.fixture(scope="module")
+def syndicated_client(tmp_path_factory, seed_index):
+    """The seed index plus one story in two versions, the second with no outlet."""
+    from newsfind.index.ingest.writer import index_paths
+
+    from tests.conftest import write_jsonl
+
+    root = tmp_path_factory.mktemp("details-syndicated")
+    index_dir = copy_index(seed_index, root / "index")
+    body = ("Russian Foreign Minister Sergei Lavrov said on Tuesday that talks with the United States on Syria "
+            "would continue next week in Montreux, despite deep disagreements over the future of President "
+            "Bashar al-Assad and the campaign of air strikes. ") * 3
+    write_jsonl(root / "wire.jsonl", [
+        {"id": "wire-a", "title": "Lavrov: talks go on", "body": body, "outlet": "Reuters", "date": "2015-09-08"},
+        {"id": "wire-b", "title": "Russia says Syria talks will continue", "body": body + " Extra paragraph.",
+         "date": "2015-09-09"},
+    ])
+    summary = index_paths([str(root / "wire.jsonl")], index_dir)
+    assert summary.failed == []
+    return create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
+
+
+def test_heading_shows_a_phrase_query_once_quoted(client_seed):
+    page = client_seed.get("/", query_string={"q": '"military support"'}).get_data(as_text=True)
+    heading = page.split('id="results-heading"', 1)[1].split("</h1>", 1)[0]
+    assert "<q>" not in heading and "&#34;military support&#34;" in heading
+    assert "<q>Syria</q>" in client_seed.get("/?q=Syria").get_data(as_text=True)  # no quotes of its own
+
+
+def test_facet_counts_say_they_count_every_version_and_versions_are_named(syndicated_client):
+    page = unescape(syndicated_client.get("/?q=Montreux").get_data(as_text=True))
+    assert "1 article" in page.split("</h1>", 1)[0]
+    assert "Facet counts include every version: 2 articles in 1 story." in page
+    hit = page.split('class="hit"', 1)[1].split("</li>", 1)[0]
+    assert "1 other version" in hit and ">wire-a</a>" not in hit and ">wire-b</a>" not in hit
+    assert re.search(r'title="[^"]+ · [^"]*2015[^"]*">(Reuters|outlet unknown)</a>', hit), hit
+    assert "Facet counts include every version" not in syndicated_client.get("/?q=Montreux&versions=all").get_data(
+        as_text=True)
+    article = unescape(syndicated_client.get("/articles/wire-a").get_data(as_text=True))
+    versions = article.split("Other versions of this story", 1)[1].split("</section>", 1)[0]
+    assert "Russia says Syria talks will continue" in versions and "outlet unknown" in versions
