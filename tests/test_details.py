@@ -167,3 +167,43 @@ def test_facet_counts_say_they_count_every_version_and_versions_are_named(syndic
     article = unescape(syndicated_client.get("/articles/wire-a").get_data(as_text=True))
     versions = article.split("Other versions of this story", 1)[1].split("</section>", 1)[0]
     assert "Russia says Syria talks will continue" in versions and "outlet unknown" in versions
+
+
+def test_an_anonymous_api_change_is_401_not_a_csrf_error(tmp_path, seed_index):
+    client = create_app({"NEWSFIND_INDEX": str(copy_index(seed_index, tmp_path / "index")), "TESTING": True,
+                         "SECRET_KEY": "test"}).test_client()
+    for url, body in [(f"/api/tag/{UPI}", {"add": ["x"]}), ("/api/bulk-tag", {"q": "Syria", "tags": ["x"]}),
+                      ("/api/undo/1", {})]:
+        response = client.post(url, json=body)
+        assert response.status_code == 401 and "Log in first" in response.get_json()["error"]["message"], url
+    # A page form without a token is still a CSRF refusal, and so is an API call from a session.
+    assert client.post(f"/curate/tag/{UPI}", data={"tags": "x"}).status_code == 400
+
+
+def test_articles_before_nouns_follow_the_sound():
+    from newsfind.index.curation.rules import EntityRule, indefinite
+
+    assert [indefinite(w) for w in ["person", "organisation", "archivist", "admin", "reader", "user", "hour",
+                                    "place", "org"]] == [
+        "a person", "an organisation", "an archivist", "an admin", "a reader", "a user", "an hour", "a place",
+        "an org"]
+    assert EntityRule("not-entity", "org", "Kremlin").describe() == "'Kremlin' is not an organisation"
+    assert EntityRule("retype", "place", "Tartus", "org").describe() == "'Tartus' is an organisation, not a place"
+    assert EntityRule("retype", "org", "Tartus", "person").describe() == "'Tartus' is a person, not an organisation"
+
+
+def test_role_refusals_and_entity_buttons_use_the_right_article(tmp_path, seed_index):
+    from newsfind.index.curation.accounts import hash_password
+    from newsfind.index.curation.store import CurationStore
+
+    from tests.test_curation_web import PASSWORD, logged_in, make_app
+
+    index_dir = copy_index(seed_index, tmp_path / "index")
+    CurationStore(index_dir).add_user("alice", "archivist", hash_password(PASSWORD), "test")
+    app = make_app(index_dir)
+    alice = logged_in(app, "alice")
+    refused = alice.get("/admin/users")
+    assert refused.status_code == 403 and "alice is an archivist" in unescape(refused.get_data(as_text=True))
+    page = unescape(alice.get("/entities/org/Foreign%20Ministry").get_data(as_text=True))
+    assert "Not an organisation" in page and "Not a organisation" not in page
+    assert ">a person</option>" in page and ">a place</option>" in page
