@@ -207,3 +207,13 @@ def test_role_refusals_and_entity_buttons_use_the_right_article(tmp_path, seed_i
     page = unescape(alice.get("/entities/org/Foreign%20Ministry").get_data(as_text=True))
     assert "Not an organisation" in page and "Not a organisation" not in page
     assert ">a person</option>" in page and ">a place</option>" in page
+
+
+def test_a_quote_without_a_cue_shows_no_empty_attribution(client_seed, seed_articles):
+    unattributed = [a for a in seed_articles.values() if any(not q["cue"] for q in a["quotes"])]
+    assert unattributed  # the seeds hold quotes no speech verb introduces
+    for art in unattributed:
+        page = client_seed.get(f"/articles/{art['id']}").get_data(as_text=True)
+        whys = re.findall(r'<span class="why">([^<]*)</span>', page)
+        assert all(not w.startswith(";") and w.strip() for w in whys), whys
+        assert len(whys) == sum(1 for q in art["quotes"] if q["cue"])
