@@ -36,15 +36,15 @@ def facet_values(searcher, request: SearchRequest, name: str, contains: str = ""
     counting = replace(request, page=1, per_page=1, facets=[name], facet_size=None, snippets=False)
     data = search(searcher, counting)
     needle = contains.strip().casefold()
-    chosen = set(request.filters.get(name, []))
+    facet = FACETS_BY_NAME[name]
+    chosen = {facet.key(v) for v in request.filters.get(name, [])}
     matching = [v for v in data["facets"][name] if needle in v["value"].casefold()]
     shown = matching[:size]
     # As in a search: a selected value stays listed (so it can be unselected) even outside the top `size`.
-    shown += [v for v in matching[size:] if v["value"] in chosen]
-    facet = FACETS_BY_NAME[name]
+    shown += [v for v in matching[size:] if facet.key(v["value"]) in chosen]
     return FacetResult(
         name, facet.label,
-        [FacetValue(v["value"], v["count"], v["value"] in chosen) for v in shown],
+        [FacetValue(v["value"], v["count"], facet.key(v["value"]) in chosen) for v in shown],
         truncated=len(matching) > size,
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from newsfind.index.curation.tags import TagError, normalise_tag
 from newsfind.index.schema import FACETS
 from newsfind.search.query import QueryError, date_bounds
 from whoosh import query as wq
@@ -60,6 +61,14 @@ class Facet:
         """Documents having any of `values` (values of one facet combine with OR)."""
         return wq.Or([wq.Term(self.field, v) for v in values])
 
+    def key(self, value: str) -> str:
+        """What two values of this facet that mean the same have in common (the value itself)."""
+        return value
+
+    def selected_values(self, selected: list[str], known) -> list[str]:
+        """The selected values as the index spells them (`known`: the facet's values)."""
+        return list(selected)
+
 
 class ValuesFacet(Facet):
     """A multi-valued facet of canonical values: speaker, person, org, place, outlet, author, tag."""
@@ -67,6 +76,33 @@ class ValuesFacet(Facet):
     def __init__(self, name: str, label: str) -> None:
         self.name, self.label = name, label
         self.field = FACETS[name][1]
+
+
+class TagFacet(ValuesFacet):
+    """Tags match by their key, as everywhere (index/curation/tags.py): `?tag=lavrov%20talks` and
+    `--filter "tag=lavrov  talks"` select the tag shown as "Lavrov Talks"."""
+
+    def key(self, value: str) -> str:
+        try:
+            return normalise_tag(value)[0]
+        except TagError:
+            return value
+
+    def filter_query(self, values: list[str]) -> wq.Query:
+        keys = []
+        for value in values:
+            try:
+                keys.append(normalise_tag(value)[0])
+            except TagError as exc:
+                raise QueryError(f"tag filter {value!r}: {exc}") from None
+        # The search field `tag` holds every tag's key (and its lowercased label).
+        return wq.Or([wq.Term(FACETS[self.name][0], k) for k in keys])
+
+    def selected_values(self, selected: list[str], known) -> list[str]:
+        labels: dict[str, str] = {}
+        for label in known:
+            labels.setdefault(self.key(label), label)
+        return list(dict.fromkeys(labels.get(self.key(v), v) for v in selected))
 
 
 class HistogramFacet(Facet):
@@ -122,10 +158,16 @@ ALL_FACETS: list[Facet] = [
     ValuesFacet("place", "Places"),
     ValuesFacet("outlet", "Outlets"),
     ValuesFacet("author", "Authors"),
-    ValuesFacet("tag", "Tags"),
+    TagFacet("tag", "Tags"),
     HistogramFacet("year", "Year"),
     HistogramFacet("month", "Month"),
     DateFacet(),
 ]
 FACETS_BY_NAME = {f.name: f for f in ALL_FACETS}
+
+
+def same_value(name: str, a: str, b: str) -> bool:
+    """Whether two values of facet `name` select the same thing ("Lavrov Talks", "lavrov  talks")."""
+    facet = FACETS_BY_NAME.get(name)
+    return a == b if facet is None else facet.key(a) == facet.key(b)
 DEFAULT_FACETS = ["speaker", "person", "org", "place", "outlet", "author", "year", "tag"]

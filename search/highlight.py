@@ -10,6 +10,7 @@ import operator
 import re
 
 from whoosh import highlight
+from whoosh import query as wq
 from whoosh.analysis import RegexTokenizer
 
 _OPEN, _CLOSE, _BETWEEN = "\ue000", "\ue001", "\ue002"
@@ -188,8 +189,81 @@ def _context_fragments(spans: list[tuple[int, int]], matched: dict[int, str], ma
         yield first, endchar, tks
 
 
+def phrase_parts(q: wq.Query, fieldname: str) -> tuple[list[tuple[str, ...]], frozenset[str]]:
+    """(the exact phrases `q` asks for in `fieldname`, as analysed words; the words that match only
+    inside one of them). `"military support"` marks "military" only where "support" follows it;
+    `military "military support"` marks it anywhere. Negated parts are not asked for."""
+    phrases: list[tuple[str, ...]] = []
+    lone: set[str] = set()
+    lone_prefixes: list[str] = []
+    expands = False
+
+    def walk(node: wq.Query) -> None:
+        nonlocal expands
+        if isinstance(node, wq.Not):
+            return
+        if isinstance(node, wq.AndNot):
+            walk(node.a)
+            return
+        if not node.is_leaf():
+            for child in node.children():
+                walk(child)
+            return
+        if getattr(node, "fieldname", None) != fieldname:
+            return
+        if isinstance(node, wq.Phrase):
+            if node.slop == 1 and len(node.words) > 1:
+                phrases.append(tuple(node.words))
+            else:
+                lone.update(node.words)
+        elif isinstance(node, wq.Prefix):
+            lone_prefixes.append(node.text)
+        elif isinstance(node, wq.Term) and type(node) is wq.Term:
+            lone.add(node.text)
+        else:  # wildcards, fuzzy terms: any word may be one of theirs
+            expands = True
+
+    walk(q)
+    if expands:
+        return phrases, frozenset()
+    only = {w for p in phrases for w in p if w not in lone and not w.startswith(tuple(lone_prefixes))}
+    return phrases, frozenset(only)
+
+
+def _phrase_tokens(text: str, spans: list[tuple[int, int]], first: int, phrase: tuple[str, ...], analyzer) -> list[int]:
+    """The token indexes of `phrase` starting at token `first` (stop words between are skipped as the
+    index skips them), or [] when the words that follow are not the phrase."""
+    found, k = [first], first + 1
+    for word in phrase[1:]:
+        while k < len(spans):
+            s, e = spans[k]
+            analysed = [t.text for t in analyzer(text[s:e], mode="query")]
+            k += 1
+            if analysed:
+                break
+        else:
+            return []
+        if analysed[0] != word:
+            return []
+        found.append(k - 1)
+    return found
+
+
+def _whole_phrases(text: str, spans: list[tuple[int, int]], matched: dict[int, str], analyzer,
+                   phrases: list[tuple[str, ...]], phrase_only: frozenset[str]) -> dict[int, str]:
+    """`matched` without the words that may match only inside a phrase and are not inside one here."""
+    kept = {i: term for i, term in matched.items() if term not in phrase_only}
+    for i, term in matched.items():
+        for phrase in phrases:
+            if term == phrase[0]:
+                run = _phrase_tokens(text, spans, i, phrase, analyzer)
+                kept.update({k: phrase[j] for j, k in enumerate(run)})
+    return dict(sorted(kept.items()))
+
+
 def _highlight(text: str, terms: frozenset[str], analyzer, prefixes: tuple[str, ...],
-               stems: dict[str, str | None]) -> str:
+               stems: dict[str, str | None],
+               phrases: list[tuple[str, ...]] = (), phrase_only: frozenset[str] = frozenset()) -> str:
     """`whoosh.highlight.highlight(text, terms, analyzer, ContextFragmenter, SentinelFormatter, top=1)`,
     with only the candidate words analysed and only the tokens near matches stepped through
     (same fragment, same marks)."""
@@ -199,6 +273,8 @@ def _highlight(text: str, terms: frozenset[str], analyzer, prefixes: tuple[str, 
         return highlight.highlight(text, terms, analyzer, fragmenter, SentinelFormatter(), top=1)
     spans = list(map(_span, pattern.finditer(text)))
     matched = _matched_terms(text, spans, terms, prefixes, analyzer, stems)
+    if phrase_only:
+        matched = _whole_phrases(text, spans, matched, analyzer, phrases, phrase_only)
     if not matched:
         return ""
     best, best_key = None, None
@@ -268,12 +344,14 @@ def _word_starts(text: str, prefixes: list[str]):
             yield start, end
 
 
-def body_snippet(text: str, terms: set[str], analyzer, top: int = 2) -> str:
+def body_snippet(text: str, terms: set[str], analyzer, top: int = 2, phrases: list[tuple[str, ...]] = (),
+                 phrase_only: frozenset[str] = frozenset()) -> str:
     """Best fragments of a long body with the query's terms marked (sentinel-marked raw text).
 
     Whoosh's highlighter analyses the whole stored body for every hit; news bodies run to tens of
     thousands of characters. Here a cheap scan finds words that may match (the first four letters
-    of each indexed term), and only windows around the first few are analysed and marked."""
+    of each indexed term), and only windows around the first few are analysed and marked. Words in
+    `phrase_only` are marked only inside one of `phrases` (see `phrase_parts`)."""
     if not terms or not text:
         return ""
     prefixes = sorted({t[:4] for t in terms if t}, key=len, reverse=True)
@@ -292,7 +370,7 @@ def body_snippet(text: str, terms: set[str], analyzer, top: int = 2) -> str:
     termset, stems = frozenset(terms), {}
     scored = []
     for start, end in windows:
-        raw = _highlight(text[start:end], termset, analyzer, gates, stems)
+        raw = _highlight(text[start:end], termset, analyzer, gates, stems, phrases, phrase_only)
         if raw and _OPEN in raw:
             scored.append((raw.count(_OPEN), -start, raw))
     best = sorted(scored, reverse=True)[:top]

@@ -18,6 +18,7 @@ import calendar
 import re
 from datetime import datetime, timedelta
 
+from newsfind.index.curation.tags import TagError, normalise_tag
 from newsfind.index.schema import DEFAULT_SEARCH_FIELDS, FACETS, QUERY_FIELDS
 from whoosh import query as wq
 from whoosh.fields import ID, Schema
@@ -49,6 +50,7 @@ MAX_FUZZY_EDITS = 2
 MAX_STARS = 3  # `*` per word
 
 _FIELD_PREFIX = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):(?=[^\s:]|$)")
+_EMPTY_VALUE = re.compile(r'$|[\s)]|"\s*"')  # what follows `field:` that gives it no value
 _DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
 ALLOWED_FIELDS = frozenset(QUERY_FIELDS) | {facet_field for _, facet_field in FACETS.values()}
 
@@ -97,6 +99,11 @@ def check_syntax(text: str) -> None:
         if name not in ALLOWED_FIELDS:
             known = ", ".join(f"{f}:" for f in QUERY_FIELDS)
             raise QueryError(f"unknown field '{name}:'; known fields are {known}", m.start(1))
+    for m in re.finditer(r"(?<![\w\\])([A-Za-z_]\w*):", masked):
+        name = m.group(1)
+        if name in ALLOWED_FIELDS and _EMPTY_VALUE.match(text, m.end()):
+            raise QueryError(f"the field '{name}:' has no value; write it right after the colon, "
+                             f"as in {name}:word or {name}:\"two words\"", m.start(1))
     for m in re.finditer(r"(?:(?<=\s)|(?<=^)|(?<=:))[*?]", masked):
         raise QueryError("a wildcard cannot start a word (it would scan the whole index); "
                          "put at least one letter before * or ?", m.start())
@@ -156,6 +163,22 @@ def _convert_dates(q: wq.Query) -> wq.Query:
     raise QueryError("date: takes a date or a range, as date:2015-09 or date:[2015-09-01 to 2015-09-30]")
 
 
+TAG_FIELDS = (FACETS["tag"][0], FACETS["tag"][1])
+
+
+def _normalise_tags(q: wq.Query) -> wq.Query:
+    """`tag:"lavrov  talks"` (or `facet_tag:...`) is the tag "Lavrov Talks": tags match by their key
+    (index/curation/tags.py), which the search field `tag` holds."""
+    if getattr(q, "fieldname", None) not in TAG_FIELDS or not isinstance(q, wq.Term | wq.Phrase):
+        return q
+    text = " ".join(q.words) if isinstance(q, wq.Phrase) else str(q.text)
+    try:
+        key = normalise_tag(text)[0]
+    except TagError as exc:
+        raise QueryError(f"tag:{text!r}: {exc}") from None
+    return wq.Term(TAG_FIELDS[0], key, boost=q.boost)
+
+
 def _check_limits(q: wq.Query) -> wq.Query:
     if isinstance(q, wq.FuzzyTerm) and q.maxdist > MAX_FUZZY_EDITS:
         raise QueryError(f"a fuzzy term allows at most {MAX_FUZZY_EDITS} edits ({q.text}~{MAX_FUZZY_EDITS}), "
@@ -195,7 +218,7 @@ def parse_query(text: str, schema) -> wq.Query:
         q = parser.parse(text)
     except Exception as exc:  # Whoosh raises assorted errors on odd input
         raise QueryError(f"cannot parse query: {exc}") from None
-    q = q.accept(_convert_dates).accept(_check_limits)
+    q = q.accept(_convert_dates).accept(_normalise_tags).accept(_check_limits)
     if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return q
     return q.normalize()

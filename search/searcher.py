@@ -97,7 +97,9 @@ def snippet_for(hit, stored: dict, q: wq.Query | None = None) -> str:
                 return found
     terms = {text.decode("utf-8") if isinstance(text, bytes) else text
              for field, text in (hit.matched_terms() or []) if field == "body"}
-    raw = highlight.body_snippet(stored.get("body", ""), terms, hit.searcher.schema["body"].analyzer)
+    phrases, phrase_only = highlight.phrase_parts(q, "body") if q is not None else ([], frozenset())
+    raw = highlight.body_snippet(stored.get("body", ""), terms, hit.searcher.schema["body"].analyzer,
+                                 phrases=phrases, phrase_only=phrase_only)
     if not raw or not highlight.has_marks(raw):
         return highlight.to_html(highlight.lead(stored.get("body", "")))
     return highlight.to_html(raw)
@@ -153,7 +155,7 @@ def search(searcher, request: SearchRequest) -> dict:
         tables = facet_counts.tables_for(searcher, chosen)
         matched = matches.mask(searcher.doc_count_all())
         for facet in chosen:
-            selected = request.filters.get(facet.name, [])
+            selected = facet.selected_values(request.filters.get(facet.name, []), tables[facet.name].values)
             groups = facet_counts.count(tables[facet.name], matched, facet, request.facet_size, selected,
                                         matches.docs)
             facets[facet.name] = facet.result(groups, request.facet_size, selected)

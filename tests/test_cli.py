@@ -76,7 +76,7 @@ def test_show_text_and_json(run_seed):
     assert (data["outlet"], data["date"], data["date_precision"]) == ("UPI", "--09-18", "month-day")
     assert {"body", "quotes", "mentions", "persons", "speakers"} <= set(data)
     assert all({"speaker", "text", "start", "end", "confidence", "rule"} <= set(q) for q in data["quotes"])
-    assert run_seed("show", "no-such-id").exit_code == 1
+    assert run_seed("show", "no-such-id").exit_code == 2  # README: an unknown article id is a usage error
 
 
 def test_export_all_and_by_query(run_seed):

@@ -253,7 +253,7 @@ def test_no_route_taking_an_id_or_path_reads_or_writes_files_it_names(tmp_path, 
 def test_cli_ids_with_paths_are_unknown_articles(run_seed):
     for bad in TRAVERSALS:
         result = run_seed("show", bad)
-        assert result.exit_code == 1 and "no article with id" in result.output, bad
+        assert result.exit_code == 2 and "no article with id" in result.output, bad  # README: an unknown id is exit 2
 
 
 # -- headers and cookies ----------------------------------------------------------------------------

@@ -9,7 +9,8 @@
   visitors, 403 for a role too low.
 * CSRF: every POST, PUT, PATCH and DELETE made with a session carries the token (Flask-WTF:
   the `csrf_token` form field or the `X-CSRFToken` header), or is refused with 400. Requests with a
-  bearer token carry no cookies a browser would add by itself, so they need none.
+  bearer token carry no cookies a browser would add by itself, so they need none. An anonymous
+  change through the API (`/api/...` POST) is 401 before any CSRF check: no token would allow it.
 * Login attempts: after `LOGIN_MAX_FAILURES` failures for one name from one address within
   `LOGIN_WINDOW` seconds, further attempts get 429 until the window has passed (kept in SQLite,
   so the limit holds across threads and restarts).
@@ -27,6 +28,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFProtect
 from newsfind.index.curation.accounts import User
+from newsfind.index.curation.rules import indefinite
 from newsfind.index.curation.store import CurationStore
 from newsfind.web.errors import wants_json
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -117,6 +119,8 @@ def load_user():
     else:
         g.user = _session_user()
         if request.method in UNSAFE_METHODS:
+            if g.user is None and request.blueprint == "curate_api":
+                return _login_required()  # 401 first: no CSRF token could make an anonymous change allowed
             csrf.protect()
     if current_app.config["NEWSFIND_PRIVATE"] and g.user is None and request.endpoint not in ("auth.login",
                                                                                                  "static"):
@@ -141,7 +145,7 @@ def requires(role: str):
             if user is None:
                 return _login_required()
             if not user.can(role):
-                abort(403, f"This needs the {role} role; {user.name} is a {user.role}.")
+                abort(403, f"This needs the {role} role; {user.name} is {indefinite(user.role)}.")
             return view(*args, **kwargs)
 
         guarded.required_role = role

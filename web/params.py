@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
-from newsfind.search.facets import FACETS_BY_NAME
+from newsfind.search.facets import FACETS_BY_NAME, same_value
 from newsfind.search.query import QueryError
 from newsfind.search.searcher import MAX_PER_PAGE, SearchRequest
 from werkzeug.datastructures import MultiDict
@@ -125,7 +125,8 @@ class State:
 
     def toggled(self, name: str, value: str) -> State:
         values = self.filters.get(name, [])
-        new = [v for v in values if v != value] if value in values else [*values, value]
+        kept = [v for v in values if not same_value(name, v, value)]
+        new = kept if len(kept) < len(values) else [*values, value]
         return self.with_filters({**self.filters, name: new})
 
     def without(self, name: str, value: str | None = None) -> State:

@@ -7,6 +7,7 @@ import textwrap
 from urllib.parse import urlsplit
 
 from flask import Flask, url_for
+from newsfind.index.curation.rules import KIND_NOUNS, indefinite
 from newsfind.search.facets import FACETS_BY_NAME
 from newsfind.search.query import HELP as QUERY_HELP
 from newsfind.web.params import SORT_LABELS
@@ -65,9 +66,9 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.autoescape = True  # also for .svg partials
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters.update(display_date=display_date, safe_link=safe_link)
+    app.jinja_env.filters.update(display_date=display_date, safe_link=safe_link, indefinite=indefinite)
     app.jinja_env.globals.update(
         QUERY_HELP=textwrap.dedent(QUERY_HELP).strip("\n"), SORT_LABELS=SORT_LABELS,
         FACET_LABELS={n: f.label for n, f in FACETS_BY_NAME.items()},
-        SINGULAR=SINGULAR, entity_url=entity_url, display_filter=display_filter,
+        SINGULAR=SINGULAR, KIND_NOUNS=KIND_NOUNS, entity_url=entity_url, display_filter=display_filter,
     )

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from newsfind.index.schema import ENTITY_KINDS
 from newsfind.search.browse import facet_values, iter_hits, similar_articles
 from newsfind.search.entities import entity_data
-from newsfind.search.facets import date_range
+from newsfind.search.facets import date_range, same_value
 from newsfind.search.query import QueryError
 from newsfind.search.searcher import SORTS, get_article, search
 from newsfind.web.histogram import build as build_histogram
@@ -59,14 +59,25 @@ def search_page():
         "search.html", state=state, error=None, data=data,
         facets=facet_panels(state, data, expanded),
         chips=chip_links(state),
-        hist=build_histogram(data["facets"]["date"], state.filters.get("date", []),
-                             lambda key: search_url(state.with_date(key))),
+        hist=(hist := build_histogram(data["facets"]["date"], state.filters.get("date", []),
+                                      lambda key: search_url(state.with_date(key)))),
+        date_box=date_box(state, hist),
         sort_links=[(label, search_url(state.sorted_by(sort)), sort == state.sort)
                     for sort, label in _sort_labels()],
         pages=pagination(state, data["total"]),
         exports={fmt: f"{url_for('ui.export', fmt=fmt)}?{urlencode(_export_pairs(state))}" for fmt in ("csv", "jsonl")},
         hidden=_form_state(state),
     )
+
+
+def date_box(state: State, hist) -> tuple[str, str]:
+    """What the From/To boxes show: the active date filter as typed ("2015-09-01..2015-09-30"), else
+    the extent of the dated hits."""
+    dates = state.filters.get("date", [])
+    if len(dates) == 1:
+        start, sep, end = dates[0].partition("..")
+        return (start, end) if sep else (start, start)
+    return (hist.first.key, hist.last.key) if hist else ("", "")
 
 
 def _form_state(state: State) -> list[tuple[str, str]]:
@@ -98,7 +109,7 @@ def chip_links(state: State) -> list[dict]:
 def facet_panels(state: State, data: dict, expanded) -> list[dict]:
     panels = []
     for name in SIDEBAR_FACETS:
-        selected = set(state.filters.get(name, []))
+        selected = state.filters.get(name, [])
         if expanded is not None and expanded.name == name:
             values = [{"value": v.value, "count": v.count} for v in expanded.values]
             truncated, is_expanded = expanded.truncated, True
@@ -109,7 +120,8 @@ def facet_panels(state: State, data: dict, expanded) -> list[dict]:
         panels.append({
             "name": name,
             "entries": [{
-                "value": v["value"], "count": v["count"], "selected": v["value"] in selected,
+                "value": v["value"], "count": v["count"],
+                "selected": any(same_value(name, v["value"], s) for s in selected),
                 "href": search_url(state.toggled(name, v["value"])), "entity": entity_url(name, v["value"]),
             } for v in values],
             "truncated": truncated,

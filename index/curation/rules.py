@@ -27,6 +27,22 @@ from dataclasses import asdict, dataclass, field
 from newsfind.index.schema import FACETS, join_values, split_values
 
 KINDS = ("person", "org", "place")
+KIND_NOUNS = {"person": "person", "org": "organisation", "place": "place"}
+# Words whose first letter does not say which article they take.
+_SOUNDS_CONSONANT = ("one", "once", "uni", "use", "usu", "uti", "eu", "ewe")
+_SOUNDS_VOWEL = ("hour", "honest", "honou", "heir")
+
+
+def indefinite(noun: str) -> str:
+    """The noun with "a" or "an" by how it sounds: "a person", "an organisation", "an archivist",
+    "a user", "an hour"."""
+    word = noun.strip().lower()
+    vowel = word[:1] in "aeiou" and not word.startswith(_SOUNDS_CONSONANT) or word.startswith(_SOUNDS_VOWEL)
+    return f"{'an' if vowel else 'a'} {noun}"
+
+
+def kind_noun(kind: str) -> str:
+    return KIND_NOUNS.get(kind, kind)
 ACTIONS = ("rename", "merge", "split", "not-entity", "not-speaker", "retype")
 SPEAKER_FIELDS = {"person": FACETS["speaker"][1], "org": FACETS["speaker_org"][1]}
 LIST_FIELDS = {kind: FACETS[kind][1] for kind in KINDS}
@@ -113,9 +129,9 @@ class EntityRule:
             spelled = f" (spelled {', '.join(repr(s) for s in self.spellings)})" if self.spellings else ""
             text = f"split {self.target!r}{spelled} off {self.kind} {self.value!r}"
         elif self.action == "retype":
-            text = f"{self.value!r} is a {self.target}, not a {self.kind}"
+            text = f"{self.value!r} is {indefinite(kind_noun(self.target))}, not {indefinite(kind_noun(self.kind))}"
         elif self.action == "not-entity":
-            text = f"{self.value!r} is not a {self.kind}"
+            text = f"{self.value!r} is not {indefinite(kind_noun(self.kind))}"
         else:
             text = f"{self.value!r} is not a speaker"
         return text + where

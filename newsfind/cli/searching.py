@@ -19,7 +19,7 @@ from newsfind.search import highlight
 from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from newsfind.search.query import HELP as QUERY_HELP
 from newsfind.search.query import QueryError
-from newsfind.search.searcher import SORTS, SearchRequest, get_article, iter_articles, public_data, search
+from newsfind.search.searcher import MAX_PER_PAGE, SORTS, SearchRequest, get_article, iter_articles, public_data, search
 
 
 def use_color(option: bool | None) -> bool:
@@ -105,8 +105,16 @@ def query_command(settings: Settings, query_text: str, limit: int, page: int, so
     show once, as the best-ranked version, with the number of other versions and their outlets;
     facet counts count every version."""
     chosen = None if not facets else [] if facets == ("none",) else list(facets)
+    if not 1 <= limit <= MAX_PER_PAGE:
+        raise UsageFailure(f"--limit must be between 1 and {MAX_PER_PAGE}, not {limit}")
+    if page < 1:
+        raise UsageFailure(f"--page must be 1 or more, not {page}")
     request = SearchRequest(query=query_text, filters=parse_filters(filters), page=page, per_page=limit,
                             sort=sort, facets=chosen, expand=expand)
+    try:
+        request.validate()  # an unknown --facet or --filter name: not the query's fault
+    except QueryError as exc:
+        raise UsageFailure(str(exc)) from None
     with opened_searcher(settings) as searcher:
         try:
             data = search(searcher, request)
@@ -176,7 +184,7 @@ def show_command(settings: Settings, article_id: str, as_json: bool, color: bool
     with opened_searcher(settings) as searcher:
         article = get_article(searcher, article_id)
     if article is None:
-        raise click.ClickException(f"no article with id {article_id!r} in {settings.index_dir}")
+        raise UsageFailure(f"no article with id {article_id!r} in {settings.index_dir}")
     if as_json:
         emit_json(article)
     else:
