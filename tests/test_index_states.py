@@ -111,8 +111,10 @@ def kill_before_first_commit(index_dir: Path) -> None:
     assert "_MAIN_0.toc" in names and "MAIN_WRITELOCK" in names and any(n.endswith(".trm") for n in names)
 
 
-def segment_files(index_dir: Path, suffix: str) -> list[Path]:
-    return sorted(index_dir.glob(f"MAIN_*{suffix}"))
+def segment_files(index_dir: Path) -> list[Path]:
+    """The segment files the index's TOC lists (compound files, one a segment)."""
+    ix = open_or_create(index_dir)
+    return [index_dir / f"{segment.segment_id()}.seg" for segment in ix._segments()]
 
 
 def make_state(state: str, templates: dict[str, Path], target: Path) -> Path:
@@ -122,11 +124,10 @@ def make_state(state: str, templates: dict[str, Path], target: Path) -> Path:
     source = templates["empty" if state == "empty" else "killed" if state == "killed" else "full"]
     shutil.copytree(source, target)
     if state == "truncated segment":
-        for path in segment_files(target, ".seg"):
+        for path in segment_files(target):
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     elif state == "deleted segment":
-        for path in segment_files(target, ".pst"):
-            path.unlink()
+        segment_files(target)[0].unlink()
     elif state.startswith("missing "):
         for path in target.glob(state.removeprefix("missing ")):
             path.unlink()
@@ -139,7 +140,8 @@ def make_state(state: str, templates: dict[str, Path], target: Path) -> Path:
 
 
 SIDE_FILES = ["canonical.json", "groups.sqlite", "facets-*.tables", "curation.sqlite3"]
-STATES = ["empty", "killed", "full"]
+STATES = ["absent", "empty", "killed", "full", "truncated segment", "deleted segment",
+          *(f"{how} {name}" for name in SIDE_FILES for how in ("missing", "corrupt"))]
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -154,6 +156,11 @@ def test_every_command_in_every_state_answers_or_says_what_is_wrong(state, comma
 @pytest.mark.parametrize("state", STATES)
 def test_every_page_in_every_state_answers_without_a_500(state, templates, tmp_path):
     index_dir = make_state(state, templates, tmp_path / "index")
+    if state == "absent":  # `newsfind serve` refuses to start, saying how to create the index
+        result = run(index_dir, "serve")
+        assert result.exit_code == 1 and "no newsfind index at" in result.output, result.output
+        assert_clear(result)
+        return
     client = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
     for route in ROUTES:
         response = client.get(route)
@@ -201,5 +208,55 @@ def test_the_template_answers(templates, tmp_path):
     assert result.exit_code == 0 and "2 articles match" in result.output, result.output
 
 
-# keep unused-import linters quiet about helpers used only by some cells
-_ = (os, threading)
+# -- damaged files: which, and how to repair; the repair works ------------------------------------
+
+
+def move_away(index_dir: Path, pattern: str) -> None:
+    aside = index_dir.parent / "aside"
+    aside.mkdir(exist_ok=True)
+    for path in index_dir.glob(pattern):
+        path.rename(aside / path.name)
+
+
+@pytest.mark.parametrize("state", ["truncated segment", "deleted segment"])
+def test_a_damaged_segment_says_how_to_rebuild_and_the_rebuild_keeps_curation(state, templates, tmp_path):
+    index_dir = make_state(state, templates, tmp_path / "index")
+    for args in (["query", "said"], ["show", "d1"], ["index", str(templates["nothing"])], ["tag", "d1", "x"]):
+        result = run(index_dir, *args)
+        assert result.exit_code == 1 and f"the index in {index_dir} is damaged" in result.output, result.output
+        assert "run `newsfind index` on the sources again" in result.output
+    client = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
+    response = client.get("/api/search?q=said")
+    assert response.status_code == 503 and "is damaged" in response.get_json()["error"]["message"]
+    move_away(index_dir, "*MAIN_*")
+    assert run(index_dir, "index", str(templates["nothing"])).exit_code == 0
+    assert run(index_dir, "query", "said").exit_code == 0
+    history = run(index_dir, "history")
+    assert history.exit_code == 0 and "seen" in history.output, history.output
+
+
+@pytest.mark.parametrize("name", ["groups.sqlite", "canonical.json"])
+def test_a_damaged_side_file_of_indexing_says_so_and_the_run_completes_without_it(name, templates, tmp_path):
+    index_dir = make_state(f"corrupt {name}", templates, tmp_path / "index")
+    assert run(index_dir, "query", "said").exit_code == 0  # reading does not need it
+    result = run(index_dir, "index", str(templates["nothing"]))
+    assert result.exit_code == 1 and f"{index_dir / name} is damaged" in result.output, result.output
+    assert "move it away and run the same" in result.output
+    move_away(index_dir, name)
+    assert run(index_dir, "index", str(templates["nothing"])).exit_code == 0
+    assert run(index_dir, "check").exit_code == 0
+
+
+def test_a_damaged_curation_database_says_so_and_reading_still_works(templates, tmp_path):
+    index_dir = make_state("corrupt curation.sqlite3", templates, tmp_path / "index")
+    for args in (["query", "said"], ["show", "d1"], ["export"]):
+        assert run(index_dir, *args).exit_code == 0
+    for args in (["tags"], ["history"], ["check"], ["tag", "d1", "x"]):
+        result = run(index_dir, *args)
+        assert result.exit_code == 1, result.output
+        assert f"{index_dir / 'curation.sqlite3'} is damaged" in result.output and "backup" in result.output
+    client = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
+    assert client.get("/?q=said").status_code == 200 and client.get("/history").status_code == 503
+    move_away(index_dir, "curation.sqlite3*")
+    assert run(index_dir, "tag", "d1", "again").exit_code == 0
+    assert "again" in run(index_dir, "tags").output
