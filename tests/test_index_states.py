@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,14 +18,16 @@ import newsfind.index.ingest.writer as ingest_writer
 import pytest
 from click.testing import CliRunner
 from newsfind.index.curation import apply
-from newsfind.index.ingest.writer import open_or_create
+from newsfind.index.ingest.writer import index_paths, open_or_create
 from newsfind.index.schema import PIPELINE_VERSION, join_searchable, join_values
 from newsfind.web import create_app
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT
+from whoosh.writing import SegmentWriter
 
 from newsfind.cli.main import cli
 from tests.conftest import ROOT, needs
+from tests.generate import articles, write_articles
 from tests.test_crash import Tmpfs
 
 ARTICLES = [("d1", "Lavrov said talks", "Sergei Lavrov said the talks on Syria went well.", "CNN"),
@@ -100,7 +103,7 @@ import os, signal, sys
 from pathlib import Path
 import newsfind.index.ingest.writer as ingest_writer
 from newsfind.index.curation import apply
-from newsfind.index.ingest.writer import open_or_create
+from newsfind.index.ingest.writer import index_paths, open_or_create
 writer = open_or_create(Path(sys.argv[1])).writer(limitmb=128)
 for n in range(50):
     writer.add_document(id=f"k{n}", title="killed", body="said talks " * 50)
@@ -349,3 +352,71 @@ def test_a_read_only_index_directory_serves_every_page(read_only_copy):
     client = create_app({"NEWSFIND_INDEX": str(read_only_copy), "TESTING": True}).test_client()
     for route in ROUTES:
         assert client.get(route).status_code != 500, route
+
+
+# -- a curation change takes the write lock between two commits of an indexing run ----------------
+
+
+class LockTaker:
+    """After the run's first Whoosh commit, another writer (as a curation change would) takes the
+    lock before the run re-opens its writer, and gives it back after `seconds` (None: at `release()`)."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.held: list = []
+        self.taken = 0
+
+    def take(self, segment_writer) -> None:
+        if self.taken:
+            return
+        self.taken += 1
+        ix = whoosh_index.open_dir(segment_writer.storage.folder, indexname=segment_writer.indexname)
+        self.held.append(ix.writer())
+        if self.seconds is not None:
+            threading.Timer(self.seconds, self.release).start()
+
+    def release(self) -> None:
+        while self.held:
+            self.held.pop().cancel()
+
+
+@pytest.fixture
+def lock_taker(monkeypatch):
+    taker = LockTaker(1.5)
+    real_commit = SegmentWriter.commit
+
+    def commit(self, *args, **kwargs):
+        real_commit(self, *args, **kwargs)
+        taker.take(self)
+
+    monkeypatch.setattr(SegmentWriter, "commit", commit)
+    monkeypatch.setattr(ingest_writer, "WRITER_TIMEOUT", 0.2)  # the wait that used to end the run
+    yield taker
+    taker.release()
+
+
+@pytest.mark.model
+def test_a_change_between_two_commits_of_a_run_is_waited_for(tmp_path, lock_taker):
+    source = write_articles(tmp_path / "a.jsonl", articles(6, seed=3, prefix="w"))
+    summary = index_paths([str(source)], tmp_path / "index", commit_every=2)
+    assert lock_taker.taken == 1 and len(summary.added) == 6 and not summary.failed
+    assert open_or_create(tmp_path / "index").doc_count() == 6
+
+
+@pytest.mark.model
+def test_a_lock_held_too_long_between_commits_is_one_line_and_keeps_what_was_committed(
+        tmp_path, lock_taker, monkeypatch):
+    lock_taker.seconds = None
+    monkeypatch.setattr(ingest_writer, "REOPEN_TIMEOUT", 0.3, raising=False)
+    source = write_articles(tmp_path / "a.jsonl", articles(6, seed=3, prefix="w"))
+    index_dir = tmp_path / "index"
+    result = run(index_dir, "index", str(source), "--commit-every", "2")
+    lock_taker.release()
+    assert_clear(result)
+    assert result.exit_code == 1 and "another newsfind run is writing to" in result.output, result.output
+    assert "run the same command again" in result.output
+    first = open_or_create(index_dir).doc_count()
+    assert first >= 2
+    monkeypatch.undo()
+    again = run(index_dir, "index", str(source))
+    assert again.exit_code == 0 and open_or_create(index_dir).doc_count() == 6, again.output
