@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from whoosh.writing import NO_MERGE, SegmentWriter
 from newsfind.cli.main import cli
 from tests.conftest import ROOT, needs
 from tests.generate import articles, write_articles
-from tests.test_crash import Tmpfs
+from tests.test_crash import Tmpfs, newsfind_cmd
 
 ARTICLES = [("d1", "Lavrov said talks", "Sergei Lavrov said the talks on Syria went well.", "CNN"),
             ("d2", "Kerry said", "John Kerry said it was a long day.", "UPI"),
@@ -254,6 +255,30 @@ def test_the_next_run_after_a_killed_first_run_completes(templates, tmp_path):
     names = {p.name for p in index_dir.iterdir()}
     assert "MAIN.tmp" not in names and not [n for n in names if n.endswith((".trm", ".pst"))], names
     assert run(index_dir, "query", "said").exit_code == 0
+
+
+@pytest.mark.model
+def test_a_real_first_run_killed_before_its_first_commit_reads_as_empty_and_the_next_run_completes(tmp_path):
+    """The same state from the real command: `newsfind index` SIGKILLed once its writer is open
+    (segment files created) and before its only commit."""
+    source = write_articles(tmp_path / "a.jsonl", articles(12, seed=5, prefix="r"))
+    index_dir = tmp_path / "index"
+    proc = subprocess.Popen(newsfind_cmd(index_dir, "index", str(source), commit_every=1000), cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list(index_dir.glob("MAIN_*.trm")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert not (index_dir / "_MAIN_1.toc").exists(), "the run committed before it was killed"
+    result = run(index_dir, "query", "said", "--facet", "outlet")
+    assert result.exit_code == 0 and "0 articles match" in result.output, result.output
+    client = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
+    assert all(client.get(route).status_code == 200 for route in ("/", "/?q=said", "/api/search?q=said"))
+    again = subprocess.run(newsfind_cmd(index_dir, "index", str(source)), cwd=ROOT, capture_output=True,
+                           text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert open_or_create(index_dir).doc_count() == 12
 
 
 def test_the_template_answers(templates, tmp_path):
