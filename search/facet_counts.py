@@ -272,8 +272,9 @@ def _tables(searcher, builders: dict[str, Callable[[object], FacetTable]]) -> di
     reader = searcher.reader()
     # The generation alone is not enough: an index re-created in the same directory counts its
     # generations again. The segments' random ids tell one index's docnums from another's.
-    segments = ",".join(str(seg.segment().segment_id()) for seg, _ in reader.leaf_readers()
-                        if hasattr(seg, "segment"))
+    # (An index of no documents reads through Whoosh's EmptyReader, whose segment() is None.)
+    leaves = (seg.segment() for seg, _ in reader.leaf_readers() if hasattr(seg, "segment"))
+    segments = ",".join(str(segment.segment_id()) for segment in leaves if segment is not None)
     key = (str(folder), f"{reader.generation()}-{hashlib.sha1(segments.encode()).hexdigest()[:10]}")
     with _LOCK:
         cached = _CACHE.setdefault(key, {})

@@ -82,7 +82,9 @@ class _Evaluator:
             if B is None:
                 raise Unsupported("weighting")
             K1 = self.weighting.K1
-            idf = searcher.idf(fieldname, text)
+            # idf only once the term is found, as Whoosh's term matcher does: Whoosh's idf is
+            # log(N / (n + 1)) + 1, a math domain error on an index of no documents (N = 0)
+            idf = None
             avgfl = searcher.avg_field_length(fieldname) or 1
         ids_parts, score_parts = [], []
         for sub, offset in self.leaves:
@@ -94,6 +96,8 @@ class _Evaluator:
                 found = self._decode(sub, fieldname, text, scorable)
                 postings_cache.CACHE.put(reader, fieldname, text, found)
             local, w, fl = found
+            if scorable and idf is None:
+                idf = searcher.idf(fieldname, text)
             s = idf * ((w * (K1 + 1)) / (w + K1 * ((1 - B) + B * fl / avgfl))) if scorable else w
             ids_parts.append(local + offset)
             score_parts.append(s)

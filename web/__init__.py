@@ -42,7 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     index_dir = resolve_index_dir(app.config["NEWSFIND_INDEX"])
     index.init_app(app, index_dir)
     init_templating(app)
-    errors.init_app(app)
+    errors.init_app(app, index_dir)
     auth.init_app(app, index_dir)  # accounts, sessions, CSRF (before any view runs)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)

@@ -1,9 +1,11 @@
 """One error handler: JSON under /api/, a page elsewhere. Query errors are 400 with their message;
-unknown articles or entities 404; nothing a client sends should ever become a 500."""
+unknown articles or entities 404; a damaged file of the index directory 503, saying which and how to
+repair it; nothing a client sends should ever become a 500."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from newsfind.index.damage import DAMAGE, damage_message
 from newsfind.search.query import QueryError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -28,6 +30,19 @@ def handle_http_error(exc: HTTPException):
     return error_response(exc.code or 500, exc.name, exc.description or exc.name)
 
 
-def init_app(app: Flask) -> None:
+def handle_damage(exc: Exception):
+    """A damaged file of the index directory (index/damage.py): 503 with what to do; anything else
+    of these classes is a bug and stays a 500."""
+    message = damage_message(exc, current_app.config.get("NEWSFIND_INDEX_DIR"))
+    if message is None:
+        raise exc
+    current_app.logger.error("damaged index: %s", message)
+    return error_response(503, "Index damaged", message)
+
+
+def init_app(app: Flask, index_dir=None) -> None:
+    app.config["NEWSFIND_INDEX_DIR"] = index_dir
+    for damage in DAMAGE:
+        app.register_error_handler(damage, handle_damage)
     app.register_error_handler(QueryError, handle_query_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -21,11 +21,14 @@ from collections.abc import Callable
 
 class BackgroundWriter:
     """`update_document`, `delete_by_term`, `commit` (started in a thread), `finish` (the last
-    commit, waited for) and `cancel`, over a writer that `open_writer()` opens again after each
-    commit."""
+    commit, waited for) and `cancel`, over a writer that `open_writer()` opens, and
+    `reopen_writer()` (default: `open_writer`) opens again after each commit. Each commit gives
+    the write lock up, so another writer (a curation change) may take it in between: what
+    reopening raises then comes out of the next call in the main thread."""
 
-    def __init__(self, open_writer: Callable[[], object]) -> None:
-        self._open_writer = open_writer
+    def __init__(self, open_writer: Callable[[], object],
+                 reopen_writer: Callable[[], object] | None = None) -> None:
+        self._open_writer = reopen_writer or open_writer  # after each commit: may wait longer
         self._writer = open_writer()
         self._thread: threading.Thread | None = None
         self._committed_writer = None  # the writer being committed by the thread

@@ -29,6 +29,10 @@ from whoosh.index import LockError
 
 COMMIT_EVERY = 200
 WRITER_TIMEOUT = 10.0  # seconds to wait for another run's lock
+# Seconds to wait, between two commits of a run, for a writer that took the lock in between (a curation
+# change applying itself, a bulk tag committing batch after batch): the run has started, so it waits
+# for the change rather than end half-way.
+REOPEN_TIMEOUT = 600.0
 
 
 @dataclass
@@ -69,6 +73,17 @@ def open_or_create(index_dir: Path):
     if index_exists(index_dir):
         return open_whoosh_index(index_dir)
     return whoosh_index.create_in(str(index_dir), build_schema())
+
+
+def reopen_writer(ix, index_dir: Path):
+    """The run's writer again after a commit. Another writer may have taken the lock in between:
+    wait for it (REOPEN_TIMEOUT), else say the index is busy (what the run committed is kept)."""
+    try:
+        return ix.writer(timeout=REOPEN_TIMEOUT, limitmb=128)
+    except LockError:
+        raise IndexBusyError(
+            f"another newsfind run is writing to {index_dir} and held it for {REOPEN_TIMEOUT:.0f} s; what this "
+            "run committed is kept: run the same command again to index the rest") from None
 
 
 def existing_hashes(ix) -> dict[str, str]:
@@ -193,7 +208,8 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
 
     try:
         # commits (and Whoosh's segment merges) run in a thread while parsing goes on (index/commits.py)
-        writer = BackgroundWriter(lambda: ix.writer(timeout=WRITER_TIMEOUT, limitmb=128))
+        writer = BackgroundWriter(lambda: ix.writer(timeout=WRITER_TIMEOUT, limitmb=128),
+                                  lambda: reopen_writer(ix, index_dir))
     except LockError:
         groups.close()
         raise IndexBusyError(

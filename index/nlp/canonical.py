@@ -19,6 +19,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from newsfind.index.damage import IndexDamagedError
 from newsfind.index.nlp.names import (
     core_tokens,
     is_female_first_name,
@@ -175,7 +176,7 @@ class CanonicalTable:
         self.articles: dict[str, int] = {}  # full-name person key -> articles that name the person
         self.dirty = False
         if path is not None and path.exists():
-            data = json.loads(path.read_text("utf-8"))
+            data = _load(path)
             self.persons = data.get("person", {})
             self.orgs = data.get("org", {})
             self.places = data.get("place", {})
@@ -274,3 +275,17 @@ class CanonicalTable:
             Path(tmp).unlink(missing_ok=True)
             raise
         self.dirty = False
+
+
+def _load(path: Path) -> dict:
+    """The saved table; a file that is not one (it is only ever replaced whole, so damaged from
+    outside) is one clear error that says how to go on."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        data = exc
+    if not isinstance(data, dict):
+        reason = f"{type(data).__name__}: {data}" if isinstance(data, Exception) else "not a JSON object"
+        raise IndexDamagedError(f"{path} is damaged ({reason}): move it away and run the same command again "
+                                "(names in the articles indexed next are then matched afresh)")
+    return data

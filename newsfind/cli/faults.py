@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from newsfind.index.damage import DAMAGE, damage_message
+
 FULL = "no space left on the device"
 READ_ONLY = "the file system is read-only"
 DENIED = "permission denied"
@@ -75,11 +77,17 @@ FAULTS = (OSError, sqlite3.OperationalError)
 
 class FaultReportingGroup(click.Group):
     """The `newsfind` group: a fault met by any command becomes a `ClickException` (exit 1, one
-    line, no traceback) naming the index directory."""
+    line, no traceback) naming the index directory; so does a damaged file (index/damage.py)."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except DAMAGE as exc:  # a damaged file of the index directory: which, and how to repair it
+            index_dir = getattr(ctx.obj, "index_dir", None)
+            message = damage_message(exc, index_dir)
+            if message is None and not isinstance(exc, FAULTS):
+                raise
+            raise click.ClickException(message or fault_message(exc, index_dir)) from None
         except FAULTS as exc:
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 raise  # `newsfind query ... | head`: click ends quietly

@@ -14,6 +14,7 @@ import time
 import click
 
 from newsfind.cli.common import Settings, UsageFailure, emit_json
+from newsfind.index.damage import damage_message
 from newsfind.index.store import IndexBusyError
 
 
@@ -87,6 +88,9 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
     except (ModelMissingError, IndexBusyError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # unwritable index directory, disk full: say so, no traceback
+        damage = damage_message(exc, settings.index_dir)  # a segment file deleted: how to rebuild
+        if damage:
+            raise click.ClickException(damage) from None
         raise click.ClickException(f"cannot write the index at {settings.index_dir}: {exc}") from None
     finally:
         progress.close()
