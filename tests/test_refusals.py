@@ -54,10 +54,15 @@ ROWS: list[tuple[str, Files, int | None, dict[str, str], list[str]]] = [
     ("invalid CSV: a quote left open to the end of the file", {"broken.csv": b'id,title,body\nx1,"broken\n'}, None,
      {"broken.csv:2": "invalid CSV: a quoted field is not closed before the end of the file "
                       "(the rest of the file is that field)"}, []),
-    ("invalid CSV (per row): text after a closing quote",
-     {"quotes.csv": b'id,title,body\nok,T,B\nx2,"a"b,c\nx3,T,B\n'}, None,
-     {"quotes.csv:3": "invalid CSV: text after the closing quote of a field (',' expected after '\"')"},
-     ["ok", "x3"]),
+    ("invalid CSV: text after a closing quote refuses the rest of the file",
+     {"quotes.csv": b'id,title,body\nok,T,B\nx2,"a"b,c\nx3,T,B\n',
+      # the bad row's quoted field runs over two lines: its second line is no article
+      "multiline.csv": b'id,title,body\n1,T1,"Body with "quoted" word\nsecond, paragraph here"\n2,T2,fine\n'}, None,
+     {"quotes.csv:3": "invalid CSV: text after the closing quote of a field (',' expected after '\"'); "
+                      "the rest of the file is not read",
+      "multiline.csv:2": "invalid CSV: text after the closing quote of a field (',' expected after '\"'); "
+                         "the rest of the file is not read"},
+     ["ok"]),
     ("files over --max-bytes", {"big.txt": b"Big\n" + b"word " * 400, "ok.txt": b"Fine\nA small file."}, 1000,
      {"big.txt": "file too large: 2,004 bytes, over the limit of 1,000 bytes (--max-bytes)"}, ["ok"]),
     ("files over --max-bytes (JSON Lines: per line)", {"big.jsonl": b'{"id": "big", "body": "' + b"x" * 2000

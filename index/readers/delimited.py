@@ -7,9 +7,10 @@ fields may hold line breaks. Rows without an id column get the id "stem:N" (N co
 from 1); failures are located as "path:LINE", the line the row starts on.
 
 Quoting is read strictly: a quoted field still open at the end of the file, or a closing quote
-followed by more text (`"a"b`), is invalid CSV: that row is refused with its line and the rows after
-it are read (an unclosed quote runs to the end of the file, so it refuses the rest of the file rather
-than silently making one article of every later row). Rows with
+followed by more text (`"a"b`), is invalid CSV, refused with its line together with the rest of the
+file. After such an error the reader may stand inside a quoted field, so where the next rows start
+cannot be told: reading on made articles of the middle of a field ("second, paragraph here" of a
+broken row's quoted body became an article). Rows with
 more or fewer fields than the header are read: missing fields are empty, extra ones are ignored.
 """
 
@@ -41,7 +42,7 @@ def csv_error(exc: csv.Error) -> str:
     if message == UNCLOSED:
         return "a quoted field is not closed before the end of the file (the rest of the file is that field)"
     if message.endswith("expected after '\"'"):
-        return f"text after the closing quote of a field ({message})"
+        return f"text after the closing quote of a field ({message}); the rest of the file is not read"
     return message
 
 
@@ -80,10 +81,7 @@ def read_csv(path: Path, text: str, fields: FieldMap | None = None) -> Iterator[
             return
         except csv.Error as exc:
             yield ReadFailure(f"{path}:{line}", f"invalid CSV: {csv_error(exc)}")
-            if str(exc) == UNCLOSED:
-                return
-            rowno, line = rowno + 1, reader.line_num + 1  # the bad row keeps its number: later ids stay put
-            continue
+            return
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
