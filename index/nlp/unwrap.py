@@ -56,7 +56,7 @@ def unwrapped(body: str, text: str | None = None) -> tuple[str, list[int] | None
         return text, None
     parts, positions, done = [], [], 0
     for newline in breaks:
-        end = len(body[:newline].rstrip())  # the spaces that end the line go with its break
+        end = done + len(body[done:newline].rstrip())  # the spaces that end the line go with its break
         parts += [text[done:end], " "]
         positions += [*range(done, end), newline]
         done = newline + 1
