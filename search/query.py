@@ -15,6 +15,7 @@ term or range into a `DateRange` built in code, or a `QueryError` that says what
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from datetime import datetime, timedelta
 
@@ -48,6 +49,7 @@ MAX_QUERY_CHARS = 2000
 MAX_NESTING = 20
 MAX_FUZZY_EDITS = 2
 MAX_STARS = 3  # `*` per word
+MAX_BOOST = 1_000_000
 
 _FIELD_PREFIX = re.compile(r"(?<![\w\\])([A-Za-z_][\w]*):(?=[^\s:]|$)")
 _EMPTY_VALUE = re.compile(r'$|[\s)]|"\s*"')  # what follows `field:` that gives it no value
@@ -180,6 +182,8 @@ def _normalise_tags(q: wq.Query) -> wq.Query:
 
 
 def _check_limits(q: wq.Query) -> wq.Query:
+    if not math.isfinite(q.boost) or abs(q.boost) > MAX_BOOST:  # an infinite score ranks nothing
+        raise QueryError(f"a boost (^) is at most {MAX_BOOST:,}, not {q.boost:g}")
     if isinstance(q, wq.FuzzyTerm) and q.maxdist > MAX_FUZZY_EDITS:
         raise QueryError(f"a fuzzy term allows at most {MAX_FUZZY_EDITS} edits ({q.text}~{MAX_FUZZY_EDITS}), "
                          f"not {q.maxdist}")

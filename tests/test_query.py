@@ -23,6 +23,8 @@ def parse(text):
     ("date:yesterday", "not a date"),
     ("date:[2015-10 to 2015-09]", "ends before it starts"),
     ("*ussia", "wildcard cannot start"),
+    ("health^" + "9" * 400 + " OR Syria", "a boost (^) is at most 1,000,000, not inf"),  # ranked nothing
+    ("health^2000000", "a boost (^) is at most 1,000,000"),  # two of these summed overflow alike
 ])
 def test_bad_queries_say_what_is_wrong(text, message):
     with pytest.raises(QueryError) as err:
