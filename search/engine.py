@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from functools import partial, reduce
 
 import numpy as np
+from newsfind.index.whoosh_ext import columns
 from newsfind.search import fastscore
 from newsfind.search.whoosh_rank import candidates, restricted
 from whoosh import query as wq
@@ -98,7 +99,12 @@ def live_docs(searcher) -> np.ndarray:
     docs = np.arange(searcher.doc_count_all(), dtype=np.int64)
     if not searcher.reader().has_deletions():
         return docs
-    deleted = [offset + d for sub, offset in searcher.leaf_searchers() for d in sub.reader().deleted_docs_set]
+    deleted = []
+    for sub, offset in searcher.leaf_searchers():
+        local = columns.deleted_docs(sub.reader())
+        if local is None:  # Whoosh's internals unreadable: its public (slower) list of live documents
+            return np.fromiter(searcher.reader().all_doc_ids(), dtype=np.int64)
+        deleted += [offset + d for d in local]
     return np.setdiff1d(docs, np.asarray(deleted, dtype=np.int64), assume_unique=True)
 
 

@@ -134,3 +134,13 @@ def test_the_date_orders_are_whooshs_sorts(searcher, monkeypatch):
         assert engine.by_date(searcher, docs, sort).tolist() == order
         ids = [searcher.stored_fields(docnum)["id"] for docnum in order]
         assert set(ids[-len(UNDATED):]) == UNDATED and ids[-2:] == sorted(ids[-2:], key=SEGMENT_ORDER.index)
+
+
+def test_live_documents_from_whooshs_public_api_where_its_internals_cannot_be_read(searcher, monkeypatch):
+    from newsfind.index.whoosh_ext import columns
+    from newsfind.search import engine
+
+    assert searcher.reader().has_deletions()
+    fast = engine.live_docs(searcher)
+    monkeypatch.setattr(columns, "verified", lambda: False)
+    assert engine.live_docs(searcher).tolist() == fast.tolist() == sorted(searcher.reader().all_doc_ids())

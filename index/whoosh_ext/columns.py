@@ -31,6 +31,14 @@ def index_folder(searcher) -> str | None:
     return getattr(getattr(getattr(searcher, "_ix", None), "storage", None), "folder", None)
 
 
+def deleted_docs(reader) -> set[int] | frozenset[int] | None:
+    """A segment reader's deleted documents (local docnums), from Whoosh's cached
+    `SegmentReader.deleted_docs_set`; None where that cannot be read (then ask the public API)."""
+    if not verified():
+        return None
+    return getattr(reader, "deleted_docs_set", None)
+
+
 def field_lengths(reader, fieldname: str, local_docs: np.ndarray) -> np.ndarray | None:
     """The field's length in each of the documents (local docnums of one segment's reader), as
     Whoosh's BM25F reads it: rounded to what the length column's one byte holds."""
