@@ -173,7 +173,7 @@ def test_an_anonymous_api_change_is_401_not_a_csrf_error(tmp_path, seed_index):
     client = create_app({"NEWSFIND_INDEX": str(copy_index(seed_index, tmp_path / "index")), "TESTING": True,
                          "SECRET_KEY": "test"}).test_client()
     for url, body in [(f"/api/tag/{UPI}", {"add": ["x"]}), ("/api/bulk-tag", {"q": "Syria", "tags": ["x"]}),
-                      ("/api/undo/1", {})]:
+                      ("/api/undo/1", {}), ("/api/no-such-route", {})]:
         response = client.post(url, json=body)
         assert response.status_code == 401 and "Log in first" in response.get_json()["error"]["message"], url
     # A page form without a token is still a CSRF refusal, and so is an API call from a session.

@@ -119,7 +119,7 @@ def load_user():
     else:
         g.user = _session_user()
         if request.method in UNSAFE_METHODS:
-            if g.user is None and request.blueprint == "curate_api":
+            if g.user is None and request.path.startswith("/api/"):
                 return _login_required()  # 401 first: no CSRF token could make an anonymous change allowed
             csrf.protect()
     if current_app.config["NEWSFIND_PRIVATE"] and g.user is None and request.endpoint not in ("auth.login",
