@@ -99,10 +99,15 @@ def check_serve(bin_dir: Path, index_dir: Path, work: Path, hit_id: str) -> None
     print("+", " ".join(command), "&", flush=True)
     server = subprocess.Popen(command, cwd=work, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        ready, _, _ = select.select([server.stdout], [], [], 120)  # the line comes once the socket listens
-        line = server.stdout.readline() if ready else ""
-        found = re.search(r"at (http://\S+/) ", line)
-        expect(found is not None, f"serve did not say where it listens: {line!r}")
+        said, found, deadline = [], None, time.monotonic() + 120
+        while found is None and time.monotonic() < deadline:  # the line comes once the socket listens;
+            ready, _, _ = select.select([server.stdout], [], [], deadline - time.monotonic())  # warnings may precede it
+            line = server.stdout.readline() if ready else ""
+            if not line:
+                break
+            said.append(line)
+            found = re.search(r"at (http://\S+/) ", line)
+        expect(found is not None, f"serve did not say where it listens: {''.join(said)!r}")
         base = found.group(1)
         pages = {path: fetch(base + path) for path in ("", "?q=Syria", "static/style.css")}
         expect('<form class="search" role="search"' in pages[""], "the start page has no search form")
@@ -111,7 +116,11 @@ def check_serve(bin_dir: Path, index_dir: Path, work: Path, hit_id: str) -> None
         expect("{" in pages["static/style.css"], "the stylesheet is empty")
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
 
 
 def fetch(url: str) -> str:

@@ -76,15 +76,15 @@ def corpus(tmp_path_factory):
             writer.add_document(**doc)
             live[doc["id"]] = doc
         writer.commit(merge=False)
-    with ix.writer() as writer:
-        for doc_id in rng.sample(sorted(live), 12):
-            if rng.random() < 0.5:
-                writer.delete_by_term("id", doc_id)
-                del live[doc_id]
-            else:
-                live[doc_id] = _article(rng, doc_id)
-                writer.update_document(**live[doc_id])
-        writer.mergetype = None  # keep the segments: deletions inside them
+    writer = ix.writer()
+    for doc_id in rng.sample(sorted(live), 12):
+        if rng.random() < 0.5:
+            writer.delete_by_term("id", doc_id)
+            del live[doc_id]
+        else:
+            live[doc_id] = _article(rng, doc_id)
+            writer.update_document(**live[doc_id])
+    writer.commit(merge=False)  # keep the segments: deletions inside them
     return index_dir, Documents(ix.schema, live)
 
 
