@@ -158,6 +158,11 @@ def make_state(state: str, templates: dict[str, Path], target: Path) -> Path:
             path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     elif state == "deleted segment":
         segment_files(target)[0].unlink()
+    elif state == "killed during a merge":
+        # A merge writes the merged segment under a new name and only then a new TOC: killed in
+        # between, the old TOC and segments stand beside a half-written segment no TOC lists.
+        first = segment_files(target)[0]
+        (target / ORPHAN).write_bytes(first.read_bytes()[: first.stat().st_size // 2])
     elif state == "all deleted":  # segments whose every document is deleted (none live)
         with open_or_create(target).writer() as writer:
             for doc_id, *_ in ARTICLES:
@@ -190,7 +195,9 @@ def write_future_documents(index_dir: Path) -> None:
 
 
 SIDE_FILES = ["canonical.json", "groups.sqlite", "facets-*.tables", "curation.sqlite3"]
-STATES = ["absent", "empty", "killed", "all deleted", "full", "locked", "future", "truncated segment",
+ORPHAN = "MAIN_killedduringmerg.seg"  # a segment name as Whoosh makes them: 16 letters and digits
+STATES = ["absent", "empty", "killed", "killed during a merge", "all deleted", "full", "locked", "future",
+          "truncated segment",
           "deleted segment", *(f"{how} {name}" for name in SIDE_FILES for how in ("missing", "corrupt"))]
 
 
@@ -452,3 +459,11 @@ def test_a_lock_held_too_long_between_commits_is_one_line_and_keeps_what_was_com
     monkeypatch.undo()
     again = run(index_dir, "index", str(source))
     assert again.exit_code == 0 and open_or_create(index_dir).doc_count() == 6, again.output
+
+
+def test_the_next_run_after_a_run_killed_during_a_merge_completes_and_clears_the_half_segment(templates, tmp_path):
+    index_dir = make_state("killed during a merge", templates, tmp_path / "index")
+    before = run(index_dir, "query", "said").output
+    assert run(index_dir, "index", str(templates["nothing"])).exit_code == 0
+    assert not (index_dir / ORPHAN).exists()  # the run's commit cleared what no TOC lists
+    assert run(index_dir, "query", "said").output == before
