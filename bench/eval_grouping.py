@@ -3,7 +3,7 @@
     .venv/bin/python bench/eval_grouping.py                     # score the grouping at several thresholds
     .venv/bin/python bench/eval_grouping.py --rebuild-labels    # rebuild bench/data/grouping_pairs.json
 
-Runs the grouping exactly as `newsfind index` does (index/dedup.py: `fingerprint`, then
+Runs the grouping exactly as `newsfind index` does (index/ingest/dedup.py: `fingerprint`, then
 `GroupStore.assign` in corpus order) and scores the pairs of articles it puts in one group.
 
 Labels (bench/data/grouping_pairs.json holds ids, labels and the measured values, no text). They

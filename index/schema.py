@@ -11,7 +11,7 @@ Every faceted attribute exists twice, on purpose:
   every posting. Drill-down filters are exact `Term(facet_field, value)` queries.
 
 `group` is the syndication group of the article (exact and near duplicates share one; see
-`index/dedup.py`); its size is counted from the index when shown, never stored, so it cannot go stale.
+`index/ingest/dedup.py`); its size is counted from the index when shown, never stored, so it cannot go stale.
 
 Dates: `date` (DATETIME, day precision, only when the year is known), `year` and `month`
 (histogram keys), and the stored `date_text` / `date_precision`, which keep a date that has no
@@ -111,7 +111,7 @@ def build_schema() -> Schema:
         "quote": TEXT(analyzer=body_analyzer),
         # Curation (index/curation): the extracted values of the fields archivists corrected.
         "extracted": STORED(),
-        # Syndication group (index/dedup.py): every version of one story holds the same id, an
+        # Syndication group (index/ingest/dedup.py): every version of one story holds the same id, an
         # article with no other version an id of its own. Sortable: search collapses on its column.
         "group": ID(stored=True, sortable=True),
     }

