@@ -61,7 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsfind.index.nlp.canonical import CanonicalTable, known_kind  # noqa: E402
-from newsfind.index.nlp.enrich import analysed_text, enrich_doc  # noqa: E402
+from newsfind.index.nlp.enrich import analysed, enrich_doc  # noqa: E402
 from newsfind.index.nlp.entities import ORG_WORDS  # noqa: E402
 from newsfind.index.nlp.names import PRONOUNS, TITLE_WORDS, core_tokens, looks_female, person_key, surname_key  # noqa: E402
 from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
@@ -471,13 +471,14 @@ def main(argv: list[str] | None = None) -> int:
     docs = load(args.corpus, args.split, args.limit)
     nlp = load_pipeline()
     table_ = CanonicalTable()
-    articles, offsets = [], []
+    articles, offsets, positions = [], [], []
     for d in docs:
         title, body, _ = split_title(d["text"])
         article = SourceArticle(id=d["doc_id"], title=title, body=body, source=d["doc_id"])
-        text, off = analysed_text(article)
+        text, off, where = analysed(article)
         articles.append((article, text))
         offsets.append(off)
+        positions.append(where)
 
     texts = [t for _, t in articles]
     cache = None if args.no_cache else cache_path(nlp, args.split, args.corpus, args.limit, texts)
@@ -485,9 +486,9 @@ def main(argv: list[str] | None = None) -> int:
     t_attr = 0.0
     scores: list[DocScore] = []
     unresolved = 0
-    for (article, _text), nlp_doc, off, d in zip(articles, parsed, offsets, docs, strict=True):
+    for (article, _text), nlp_doc, off, where, d in zip(articles, parsed, offsets, positions, docs, strict=True):
         t1 = time.process_time()
-        enrichment = enrich_doc(article, nlp_doc, off, table_)
+        enrichment = enrich_doc(article, nlp_doc, off, table_, positions=where)
         t_attr += time.process_time() - t1
         s, u = score_doc(d, enrichment, nlp_doc, off)
         unresolved += u

@@ -100,6 +100,20 @@ def test_tags_are_normalised_matched_case_insensitively_and_shown_as_first_spell
     assert run("tag", UPI).exit_code == 2
 
 
+def test_tags_count_only_articles_still_in_the_index(index_dir, run):
+    from newsfind.web import create_app
+    assert run("tag", UPI, "gone", "kept", "--user", "alice").exit_code == 0
+    assert run("tag", LAVROV_SPEAKS[0], "kept", "--user", "alice").exit_code == 0
+    writer = open_index(index_dir).writer()
+    writer.delete_by_term("id", UPI)  # as `index --prune` or an article re-read under another id does
+    writer.commit(merge=False)  # the deletion stays a mark in the segment
+    assert article(index_dir, UPI) is None
+    assert run("tags").output.splitlines() == ["kept  1"]
+    assert json.loads(run("tags", "--json").output) == [{"tag": "kept", "count": 1}]
+    client = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
+    assert client.get("/api/tags").get_json() == {"tags": [{"tag": "kept", "count": 1}]}
+
+
 def test_bulk_tag_counts_and_asks_unless_yes(index_dir, run):
     refused = run.runner.invoke(__import__("newsfind.cli.main", fromlist=["cli"]).cli,
                                 ["--index", str(index_dir), "tag", "--query", "speaker:Lavrov", "lavrov-talks"],

@@ -238,7 +238,7 @@ def test_an_index_without_documents_answers_every_command_with_nothing(state, te
                            (["query", '"said talks"~2 OR sa* OR said~'], "0 articles"),
                            (["tags"], "no tags yet"), (["history"], "no changes yet"),
                            (["check"], "0 articles checked"), (["entity", "rules"], "no entity corrections")]:
-        if state == "all deleted" and args[0] in ("tags", "history"):
+        if state == "all deleted" and args[0] == "history":
             continue  # the copy's curation still holds the tag it gave d2 before d2 was deleted
         result = run(index_dir, *args)
         assert result.exit_code == 0 and expected in result.output, (args, result.output)

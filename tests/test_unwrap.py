@@ -104,3 +104,20 @@ def test_an_indexed_wrapped_file_is_shown_as_written_and_found_by_the_whole_name
     assert [h["id"] for h in run.json("query", 'speaker:"Richard Lyng"')["hits"]] == ["wire"]
     for q in shown["quotes"]:
         assert " ".join(shown["body"][q["start"]:q["end"]].split()) == " ".join(q["text"].split())
+
+
+@pytest.mark.model
+def test_enriching_examines_each_body_for_wrapping_once_with_the_same_offsets(monkeypatch):
+    import newsfind.index.nlp.unwrap as unwrap_module
+    from newsfind.index.nlp.enrich import enrich_many
+    expected = [enrich(body) for body in (PADDED, UNWRAPPED)]  # offsets mapped back the long way
+    calls = []
+    real = unwrap_module.soft_breaks
+    monkeypatch.setattr(unwrap_module, "soft_breaks", lambda body: calls.append(body) or real(body))
+    articles = [SourceArticle(id=f"w{i}", title="Lyng rules out new farm cuts", body=body, source="test")
+                for i, body in enumerate((PADDED, UNWRAPPED))]
+    results = [result for _, result in enrich_many(articles, CanonicalTable())]
+    assert calls == [PADDED, UNWRAPPED]  # once each, not again for the offsets
+    assert [(r.mentions, r.quotes) for r in results] == [(e.mentions, e.quotes) for e in expected]
+    assert any(m["text"] == "Richard Lyng" and PADDED[m["start"]:m["end"]] == "Richard   \nLyng"
+               for m in results[0].mentions)

@@ -23,6 +23,7 @@ from newsfind.index.curation.tags import search_context
 from newsfind.search.query import QueryError
 from newsfind.web.auth import current_user, requires, store
 from newsfind.web.curate import _require_article, apply_now, matching_ids, refused_as_bad_request, who
+from newsfind.web.index import get_searcher
 from newsfind.web.params import State
 from werkzeug.datastructures import MultiDict
 
@@ -58,7 +59,9 @@ def me():
 
 @bp.get("/tags")
 def tags():
-    counts = store().tag_counts() if store().exists() else []
+    searcher = get_searcher()
+    counts = store().tag_counts(lambda article_id: searcher.document_number(id=article_id) is not None) \
+        if store().exists() else []
     return jsonify({"tags": [{"tag": label, "count": count} for label, count in counts]})
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from newsfind.index.curation.accounts import AccountStore
 from newsfind.index.curation.changes import Change, CurationError
@@ -117,12 +117,25 @@ class CurationStore(AccountStore):
         with self.db.read() as conn:
             return sort_labels(self._article_tags(conn, [article_id])[article_id].values())
 
-    def tag_counts(self) -> list[tuple[str, int]]:
-        """(label, number of articles) of every tag in use, most used first."""
+    def tag_counts(self, in_index: Callable[[str], bool] | None = None) -> list[tuple[str, int]]:
+        """(label, number of articles) of every tag in use, most used first. With `in_index` (article id ->
+        is it in the index), only the articles it accepts count: a tag whose articles were all deleted from
+        the index (pruned, re-read under another id) is not in use. One query, one pass, each article
+        asked once."""
         with self.db.read() as conn:
-            rows = conn.execute("SELECT t.label, COUNT(*) FROM article_tags a JOIN tags t ON t.id = a.tag_id "
-                                "GROUP BY t.id ORDER BY COUNT(*) DESC, t.key").fetchall()
-        return [(r[0], r[1]) for r in rows]
+            rows = conn.execute("SELECT a.article_id, t.id, t.label, t.key FROM article_tags a "
+                                "JOIN tags t ON t.id = a.tag_id").fetchall()
+        known: dict[str, bool] = {}
+        counts: dict[int, list] = {}
+        for article_id, tag_id, label, key in rows:
+            if in_index is not None:
+                if article_id not in known:
+                    known[article_id] = in_index(article_id)
+                if not known[article_id]:
+                    continue
+            counts.setdefault(tag_id, [label, key, 0])[2] += 1
+        ordered = sorted(counts.values(), key=lambda c: (-c[2], c[1]))
+        return [(label, count) for label, _, count in ordered]
 
     # -- metadata corrections -------------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
+from types import EllipsisType
+from typing import NamedTuple
 
 from newsfind.index.nlp.article_persons import ArticlePersons, canonicalise
 from newsfind.index.nlp.canonical import CanonicalTable
@@ -24,7 +26,7 @@ from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.nlp.quotes import find_quote_spans, quote_index
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
-from newsfind.index.nlp.unwrap import unwrap, unwrapped
+from newsfind.index.nlp.unwrap import unwrapped
 from newsfind.index.readers.types import SourceArticle
 
 # Parts of a line that are credits or page furniture, not reporting.
@@ -71,11 +73,28 @@ def mask_boilerplate(body: str) -> str:
     return "".join(parts)
 
 
+class Analysed(NamedTuple):
+    """The text spaCy reads, the offset at which the body starts in it, and the offset in the body
+    as stored of each character of the body's part (None when every offset is its own)."""
+
+    text: str
+    body_offset: int
+    positions: list[int] | None
+
+
+def analysed(article: SourceArticle) -> Analysed:
+    """`analysed_text` with the positions `enrich_doc` maps offsets back with: the body is examined
+    for hard wrapping once."""
+    prefix = f"{article.title}\n\n" if article.title else ""
+    text, positions = unwrapped(article.body, mask_boilerplate(article.body))
+    return Analysed(prefix + text, len(prefix), positions)
+
+
 def analysed_text(article: SourceArticle) -> tuple[str, int]:
     """The text spaCy reads, and the offset at which the body starts in it (`enrich_doc` maps
     offsets past it back to the body as stored)."""
-    prefix = f"{article.title}\n\n" if article.title else ""
-    return prefix + unwrap(article.body, mask_boilerplate(article.body)), len(prefix)
+    text, body_offset, _ = analysed(article)
+    return text, body_offset
 
 
 def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_process: int = 1,
@@ -89,26 +108,28 @@ def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_proc
     if first is None:  # nothing to enrich (an unchanged corpus): spaCy is never loaded
         return
     nlp = load_pipeline()
-    pending: deque[tuple[SourceArticle, str, int]] = deque()
+    pending: deque[tuple[SourceArticle, Analysed]] = deque()
 
     def texts():
         for article in chain([first], iterator):
-            text, offset = analysed_text(article)
-            pending.append((article, text, offset))
-            yield text
+            seen = analysed(article)
+            pending.append((article, seen))
+            yield seen.text
 
     for doc in parse(nlp, texts(), n_process=n_process, batch_size=batch_size):
-        article, text, offset = pending.popleft()
+        article, seen = pending.popleft()
         try:
-            result: Enrichment | Exception = enrich_doc(article, doc, offset, table, text)
+            result: Enrichment | Exception = enrich_doc(article, doc, seen.body_offset, table, seen.text,
+                                                        positions=seen.positions)
         except Exception as exc:  # one odd document must not stop the run; the caller reports it
             result = exc
         yield article, result
 
 
 def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTable,
-               text: str | None = None) -> Enrichment:
-    """`text`: the text `doc` was parsed from, when the caller has it (`doc.text` joins every token)."""
+               text: str | None = None, positions: list[int] | None | EllipsisType = ...) -> Enrichment:
+    """`text`: the text `doc` was parsed from, when the caller has it (`doc.text` joins every token);
+    `positions`: those of `analysed` (left out: the body is examined for hard wrapping again)."""
     text = doc.text if text is None else text
     metadata = infer_metadata(article.title, article.body, article.outlet, article.date, article.author)
     quote_spans = find_quote_spans(text)
@@ -139,7 +160,8 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
         if value not in values["org"]:
             values["org"].append(value)
 
-    positions = unwrapped(article.body)[1]  # None: analysed offsets are body offsets
+    if positions is ...:
+        positions = unwrapped(article.body)[1]  # None: analysed offsets are body offsets
 
     def in_body(start: int, end: int) -> tuple[int, int]:
         start, end = start - body_offset, end - body_offset

@@ -27,7 +27,7 @@ from newsfind.index.curation.changes import Change
 from newsfind.index.curation.document import CORRECTABLE
 from newsfind.index.curation.store import CurationStore
 from newsfind.index.curation.tags import search_context
-from newsfind.index.store import IndexBusyError
+from newsfind.index.store import IndexBusyError, IndexNotFoundError, open_index
 
 
 def _report(change: Change | None, documents: int, as_json: bool, nothing: str) -> None:
@@ -105,13 +105,21 @@ def tag_command(settings: Settings, args: tuple[str, ...], query_text: str | Non
 @json_option
 @click.pass_obj
 def tags_command(settings: Settings, as_json: bool) -> None:
-    """List the tags in use, with the number of articles of each.
+    """List the tags in use, with the number of articles of each (articles in the index: a deleted
+    article's tags do not count).
 
     \b
     Example:
         newsfind tags --json
     """
-    counts = CurationStore(settings.index_dir).tag_counts()
+    store = CurationStore(settings.index_dir)
+    try:
+        index = open_index(settings.index_dir)
+    except IndexNotFoundError:  # no index, no articles: nothing is in use
+        counts = store.tag_counts(lambda _id: False)
+    else:
+        with index.searcher() as searcher:
+            counts = store.tag_counts(lambda article_id: searcher.document_number(id=article_id) is not None)
     if as_json:
         emit_json([{"tag": label, "count": count} for label, count in counts])
         return
