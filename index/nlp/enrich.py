@@ -100,7 +100,7 @@ def analysed_text(article: SourceArticle) -> tuple[str, int]:
 def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_process: int = 1,
                 batch_size: int = BATCH_SIZE) -> Iterator[tuple[SourceArticle, Enrichment | Exception]]:
     """Enrich articles in order, streaming: memory is bounded by the batch, not the corpus.
-    With `n_process` > 1 spaCy parses in worker processes (index/parallel.py); the rest runs here,
+    With `n_process` > 1 spaCy parses in worker processes (index/nlp/parallel.py); the rest runs here,
     in order, against the one canonical table. An article whose enrichment fails comes back with
     the exception instead, and the run goes on."""
     iterator = iter(articles)
