@@ -268,3 +268,58 @@ def test_every_path_returns_the_brute_force_set(searcher, client, corpus):
 def test_every_path_returns_the_brute_force_set_long(searcher, client, corpus):
     run_property(searcher, client, corpus[1], LONG_EXAMPLES)
 
+
+# Pinned: literal answers from a hand-written corpus, so that the parser's date conversion and tag
+# folding (search/query.py) and the facet filters (search/facets.py) are checked against the
+# README's words, not against themselves. (id, day or None, outlet, tags); dates on month edges.
+PINNED = [("jan31", "2016-01-31", "CNN", ["Syria Talks"]), ("feb01", "2016-02-01", "UPI", []),
+          ("feb15", "2016-02-15", "Fox News", ["health"]), ("feb16", "2016-02-16", "CNN", ["Follow-up"]),
+          ("feb29", "2016-02-29", "UPI", ["Syria Talks", "health"]), ("mar01", "2016-03-01", "CNN", []),
+          ("mar31", "2016-03-31", "Fox News", ["Syria Talks"]), ("apr01", "2016-04-01", "CNN", []),
+          ("undated", None, "CNN", ["syria talks"])]
+
+
+@pytest.fixture(scope="module")
+def pinned(tmp_path_factory):
+    ix = open_or_create(tmp_path_factory.mktemp("engine-pinned"))
+    writer = ix.writer()
+    for doc_id, day, outlet, tags in PINNED:
+        doc = {"id": doc_id, "title": "talks", "body": "syria talks", "outlet": outlet,
+               "facet_outlet": join_values([outlet]), "tag": join_values(tags), "facet_tag": join_values(tags),
+               "dated": int(day is not None)}
+        if day:
+            doc["date"] = datetime.strptime(day, "%Y-%m-%d")
+        writer.add_document(**doc)
+    writer.commit()
+    with ix.searcher() as s:
+        yield s
+
+
+@pytest.mark.parametrize("text, chosen, expected", [
+    ("date:2016-02", {}, ["feb01", "feb15", "feb16", "feb29"]),  # a month: its first to its last day
+    ("date:2016-03-01", {}, ["mar01"]),
+    ("date:[2016-01-31 to 2016-02-15]", {}, ["feb01", "feb15", "jan31"]),  # both ends included
+    ("date:[2016-02-16 to]", {}, ["apr01", "feb16", "feb29", "mar01", "mar31"]),
+    ("date:[to 2016-01]", {}, ["jan31"]),
+    ("talks -date:2016", {}, ["undated"]),
+    ('tag:"  SYRIA   talks "', {}, ["feb29", "jan31", "mar31", "undated"]),  # tags fold case and spaces
+    ("tag:FOLLOW-UP", {}, ["feb16"]),
+    ("facet_tag:Health", {}, ["feb15", "feb29"]),
+    ("*", {"tag": ["syria  TALKS"]}, ["feb29", "jan31", "mar31", "undated"]),
+    ("*", {"tag": ["HEALTH", "follow-up"]}, ["feb15", "feb16", "feb29"]),
+    ("*", {"outlet": ["CNN"]}, ["apr01", "feb16", "jan31", "mar01", "undated"]),
+    ("*", {"outlet": ["cnn"]}, []),  # facet values are exact; only tags fold
+    ("*", {"outlet": ["UPI", "Fox News"]}, ["feb01", "feb15", "feb29", "mar31"]),
+    ("*", {"date": ["2016-02"]}, ["feb01", "feb15", "feb16", "feb29"]),
+    ("*", {"date": ["2016-02-16..2016-03-01"]}, ["feb16", "feb29", "mar01"]),
+    ("*", {"date": ["..2016-02-01", "2016-03-31.."]}, ["apr01", "feb01", "jan31", "mar31"]),
+    ("*", {"date": ["2016-02..2016-03"], "outlet": ["CNN"], "tag": ["follow-up"]}, ["feb16"]),
+])
+def test_pinned_filters_and_date_and_tag_terms(pinned, text, chosen, expected):
+    found = search(pinned, SearchRequest(query=text, filters=chosen, per_page=100, facets=[], snippets=False))
+    assert sorted(_ids(found["hits"])) == expected and found["total"] == len(expected)
+    docs = Documents(pinned.schema, {doc_id: {"date": datetime.strptime(day, "%Y-%m-%d") if day else None,
+                                               "facet_outlet": outlet, "facet_tag": join_values(tags)}
+                                     for doc_id, day, outlet, tags in PINNED})
+    # the brute force's filters agree with the literal answers too
+    assert sorted(docs.filter_matches(chosen)) == (expected if text == "*" else sorted(docs.docs))
