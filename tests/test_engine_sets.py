@@ -252,6 +252,9 @@ def run_property(searcher, client, docs: Documents, examples: int) -> None:
     @example("*", {"tag": [" SYRIA   talks"]}, "date", 1000)  # a tag spelled otherwise selects the stored one
     @example("*", {"outlet": ["cnn", "UPI"]}, "relevance", 1000)  # outlet values are exact
     @example("health", {"date": ["2015-09-07..2015-10"]}, "-date", 7)  # a day to the end of a month
+    # bounds on and next to days the corpus holds (seed 11): a bound one day off either way changes the set
+    @example("*", {"date": ["2015-09-14..2015-10-08"]}, "date", 1000)
+    @example("*", {"date": ["2015-09-15..2015-10-07", "2016-04-01"]}, "relevance", 1000)
     def every_path_returns_the_brute_force_set(text, chosen, sort, per_page):
         check(searcher, client, docs, text, chosen, sort, per_page)
 
