@@ -7,7 +7,9 @@ Queries come from a Hypothesis strategy over the grammar (terms, phrases with an
 AND/OR/NOT/-/+/ANDMAYBE, fields, dates, wildcards, fuzzy terms, boosts) with facet and date filters,
 on a generated corpus over a small vocabulary (so queries hit), committed in three segments, then
 some articles deleted and some replaced. Derandomized: the same examples every run; `-m long` runs
-many more."""
+many more. The facet and date filters' part of the expected set is read from the documents' values
+(brute_force.filter_matches), never from the search package's filter queries; the query part comes
+from the parser, so `date:` and `tag:` terms are pinned with literal answers at the end."""
 
 from __future__ import annotations
 
