@@ -9,7 +9,14 @@ that field; a prefix or wildcard (`*` any characters, `?` one) any term it fits;
 `word~k/p` any term with the same first p characters and at most k single-character insertions,
 deletions or substitutions after them (Levenshtein); a phrase `"a b c"~s` words in that order, each
 1 to s positions after the one before (s = 1: next to each other); a date range every dated
-document from its first to its last moment. Boosts change scores, never what matches."""
+document from its first to its last moment. Boosts change scores, never what matches.
+
+Facet and date filters (`filter_matches`) are read straight from the documents' stored values, as
+README states them, without the search package's filter queries: a document passes a facet when one
+of its values is one of the chosen ones (values of one facet OR, facets AND); tags compare after
+trimming, collapsing spaces and ignoring case; a date filter `FROM..TO` (either side may be empty;
+`X` alone is `X..X`) passes the dated documents whose day, written YYYY-MM-DD, is at or after FROM
+and whose first len(TO) characters are at or before TO."""
 
 from __future__ import annotations
 
@@ -83,6 +90,11 @@ class Documents:
             return {i for i, doc in self.docs.items() if doc.get("date") and _within(doc["date"], q)}
         return {i for i in self.docs if self._leaf_matches(q, i)}
 
+    def filter_matches(self, chosen: dict[str, list[str]]) -> set[str]:
+        """The ids of the documents that pass every chosen facet filter (see the module's docstring)."""
+        return {i for i, doc in self.docs.items()
+                if all(_passes(doc, name, values) for name, values in chosen.items() if values)}
+
     def _leaf_matches(self, q: wq.Query, doc_id: str) -> bool:
         tokens = self.tokens(doc_id, q.fieldname)
         terms = {text for text, _ in tokens}
@@ -108,3 +120,24 @@ def _within(date: datetime, q: wq.DateRange) -> bool:
     if start is not None and (date < start or (q.startexcl and date == start)):
         return False
     return end is None or (date < end or (date == end and not q.endexcl))
+
+
+def _fold_tag(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _passes(doc: dict, name: str, values: list[str]) -> bool:
+    if name == "date":
+        if not doc.get("date"):
+            return False
+        day = doc["date"].strftime("%Y-%m-%d")
+        for value in values:
+            start, sep, end = value.partition("..")
+            end = end if sep else start
+            if (not start or day >= start) and (not end or day[:len(end)] <= end):
+                return True
+        return False
+    held = [v for v in (doc.get(f"facet_{name}") or "").split(",") if v]
+    if name == "tag":
+        return bool({_fold_tag(v) for v in held} & {_fold_tag(v) for v in values})
+    return any(v in held for v in values)
