@@ -26,6 +26,7 @@ from pathlib import Path
 from newsfind.index.curation.document import ArticleCuration, curate, needs_update
 from newsfind.index.curation.rules import LIST_FIELDS, SPEAKER_FIELDS, EntityRule
 from newsfind.index.curation.store import CurationStore
+from newsfind.index.curation.watches import journal_written
 from newsfind.index.store import IndexBusyError
 from whoosh import query as wq
 from whoosh.index import LockError
@@ -110,7 +111,7 @@ def _apply(ix, store: CurationStore, extra: list[dict], timeout: float, report: 
         for start in range(0, len(ids), batch):
             if writer is None:
                 writer = acquire_writer(ix, timeout)
-            written = False
+            written: list[str] = []
             with writer.searcher() as searcher:
                 for article_id in ids[start:start + batch]:
                     stored = searcher.document(id=article_id)
@@ -123,10 +124,11 @@ def _apply(ix, store: CurationStore, extra: list[dict], timeout: float, report: 
                     if needs_update(stored, doc):
                         writer.update_document(**doc)
                         updated.add(article_id)
-                        written = True
+                        written.append(article_id)
                     if delay:
                         time.sleep(delay)
             if written:
+                journal_written(store.db.index_dir, written)  # for watches: before the commit (watches.py)
                 writer.commit()
             else:
                 writer.cancel()

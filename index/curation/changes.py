@@ -67,6 +67,10 @@ class Change:
             rule = after.get("rule") or before.get("rule")
             text = EntityRule.from_dict(rule).describe() if rule else self.target
             return prefix + ("removed rule: " + text if self.action == "entity.remove" else text)
+        if self.action.startswith("watch."):
+            watch = after or before
+            query = f" {watch['query']!r}" if watch.get("query") else ""
+            return prefix + f"{self.action.removeprefix('watch.')} {self.target}{query}"
         if self.action.startswith("user."):
             return prefix + f"{self.action.removeprefix('user.')} {self.target}" + (
                 f" ({', '.join(f'{k}={v}' for k, v in after.items())})" if after else "")

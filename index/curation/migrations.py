@@ -98,4 +98,34 @@ MIGRATIONS: list[str] = [
         scope TEXT NOT NULL  -- JSON: {"articles": [...], "values": [[kind, value], ...], "rules": [id, ...]}
     );
     """,
+    # 2: saved searches that watch the archive (index/curation/watches.py).
+    """
+    CREATE TABLE watches (
+        id INTEGER PRIMARY KEY,
+        owner TEXT NOT NULL COLLATE NOCASE,  -- a user name (need not be an account: the CLI's $USER)
+        name TEXT NOT NULL,
+        query TEXT NOT NULL,
+        filters TEXT NOT NULL DEFAULT '{}',  -- JSON: facet name -> [values]
+        sort TEXT NOT NULL DEFAULT '-date',
+        notify_url TEXT,
+        created_at TEXT NOT NULL,
+        seen_up_to INTEGER NOT NULL DEFAULT 0,      -- hits numbered up to this are seen by the owner
+        notified_up_to INTEGER NOT NULL DEFAULT 0,  -- ... and were POSTed to notify_url
+        UNIQUE (owner, name)
+    );
+    -- The articles that match a watch as far as matching has looked, each numbered when it began to
+    -- match (AUTOINCREMENT: a number is never given twice, so `seen_up_to` never hides a later hit).
+    CREATE TABLE watch_matches (
+        hit INTEGER PRIMARY KEY AUTOINCREMENT,
+        watch_id INTEGER NOT NULL REFERENCES watches (id) ON DELETE CASCADE,
+        article_id TEXT NOT NULL,
+        at TEXT NOT NULL,
+        UNIQUE (watch_id, article_id)
+    );
+    -- Articles written to the Whoosh index (or deleted from it) that watches have not looked at yet:
+    -- written before the Whoosh commit that writes them, deleted in the transaction recording the hits.
+    CREATE TABLE watch_journal (
+        article_id TEXT PRIMARY KEY
+    ) WITHOUT ROWID;
+    """,
 ]

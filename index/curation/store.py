@@ -254,6 +254,9 @@ class CurationStore(AccountStore):
                 return self._undo_correction(conn, change, who)
             if change.action.startswith("entity."):
                 return self._undo_rule(conn, change, who)
+            if change.action.startswith("watch."):
+                raise UndoError(f"change #{change_id} ({change.action}) changed a watch: "
+                                "use `newsfind watch add` or `newsfind watch remove` instead")
             raise UndoError(f"change #{change_id} ({change.action}) is an account change: "
                             "change accounts with `newsfind user` instead")
 

@@ -48,9 +48,12 @@ class BackgroundWriter:
         self._take_next_writer()
         self._writer.delete_by_term(fieldname, text)
 
-    def commit(self) -> None:
-        """Start committing everything added so far (after the previous commit is done)."""
+    def commit(self, before: Callable[[], None] | None = None) -> None:
+        """Start committing everything added so far (after the previous commit is done). `before` runs
+        first, holding the write lock (the watches' journal: index/curation/watches.py)."""
         self._take_next_writer()
+        if before is not None:
+            before()
         writer = self._committed_writer = self._writer
         self._writer = None
 
@@ -64,9 +67,11 @@ class BackgroundWriter:
         self._thread = threading.Thread(target=run, name="newsfind-commit", daemon=True)
         self._thread.start()
 
-    def finish(self) -> None:
-        """Commit everything and wait until it is written."""
+    def finish(self, before: Callable[[], None] | None = None) -> None:
+        """Commit everything and wait until it is written (`before`: as for `commit`)."""
         self._take_next_writer()
+        if before is not None:
+            before()
         self._writer.commit()
         self._writer = None
 

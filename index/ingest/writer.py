@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsfind.index.curation.apply import IndexCuration
+from newsfind.index.curation.watches import WrittenJournal
 from newsfind.index.ingest.commits import BackgroundWriter
 from newsfind.index.ingest.dedup import STORE_FILE, GroupStore, fingerprint
 from newsfind.index.ingest.incremental import StopRequests, prune_roots, source_file, vanished
@@ -187,6 +188,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     seen: dict[str, str] = {}
     tick = progress or (lambda outcome: None)
     curation = IndexCuration(index_dir)  # tags and corrections go into every document written
+    journal = WrittenJournal(index_dir)  # what watches must look at: journaled before each commit
 
     def to_enrich() -> Iterator[SourceArticle]:
         for item in read_articles(paths, report, read_options):
@@ -218,7 +220,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     def commit() -> None:
         groups.commit()  # first: a row without its document is dropped by the next sync
         table.save()
-        writer.commit()
+        writer.commit(before=journal.flush)  # under the write lock, before the commit
 
     pending = 0
     try:
@@ -232,6 +234,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
                     assignment = groups.assign(article.id, article.content_hash, fp, source_file(article.source))
                     fields = {**document_fields(article, enrichment), "group": assignment.group}
                     writer.update_document(**curation.curate(fields))
+                    journal.add(article.id)
                     outcome = "replaced" if article.id in known else "added"
                     (summary.replaced if outcome == "replaced" else summary.added).append(article.id)
                     if assignment.match is not None:
@@ -248,11 +251,12 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
                 members = ((m.id, m.file) for m in groups.iter_members())
                 for doc_id in vanished(list(members), set(seen), prune_roots(paths), summary.failed):
                     writer.delete_by_term("id", doc_id)
+                    journal.add(doc_id)
                     groups.remove(doc_id)
                     summary.pruned.append(doc_id)
         groups.commit()
         table.save()
-        writer.finish()
+        writer.finish(before=journal.flush)
     except BaseException:
         writer.cancel()
         groups.rollback()

@@ -1,0 +1,227 @@
+"""Watches (saved searches that watch the archive): validating, matching and listing what is new.
+
+The storage, and the design that makes every new article count exactly once (a journal of written
+articles, per-watch rows of the articles that match, a seen-up-to number), are in
+`newsfind.index.curation.watches`; read its docstring first. This module evaluates: a watch's
+matching set is `engine.matching` of its query and filters, exactly what `newsfind query QUERY
+--filter ...` matches, so a watch and a search never disagree.
+
+The API (the CLI's `newsfind watch`, the index run's summary and the web use these):
+
+* `add_watch(ix, store, owner, name, query, filters, sort, notify_url, who)`: validate the query and
+  filters as `newsfind query` does (`QueryError` with the parser's message), then save the watch with
+  everything that matches it now as seen (a new watch starts with nothing new).
+* `match_pending(ix, store)`: look at the articles journaled since the last look (those an index run
+  or a curation change wrote or deleted), holding the Whoosh write lock; record new hits. Called
+  after every index run and before `watch new`. Returns a `MatchReport`; a busy index is
+  `report.busy` (the journal waits for the next look), never an error.
+* `new_matches(ix, store, watch, limit)`: the new hits of a watch as data (newest first by the
+  watch's sort, collapsed by syndication group with the other new versions named), and `up_to`,
+  the hit number to hand to `store.mark_seen` so that hits recorded meanwhile stay new.
+
+Cost: the work after an index run is one engine evaluation per distinct (query, filters) of the
+watches (numpy over posting lists: the term lookups do not grow with the run, and the postings
+cache keeps them warm), intersected with the journaled documents, plus SQLite rows for the journaled
+articles only. Nothing is evaluated when the journal is empty. `make bench` measures it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from newsfind.index.curation.apply import _WRITE_LOCK
+from newsfind.index.curation.changes import Change
+from newsfind.index.curation.watches import Watch, WatchStore
+from newsfind.index.store import IndexBusyError
+from newsfind.search import engine
+from newsfind.search.query import QueryError
+from newsfind.search.searcher import SearchRequest, build_query, hit_data, snippet_for
+from newsfind.search.versions import group_ordinals, version_data, versions_fields
+
+LOCK_TIMEOUT = 10.0  # seconds to wait for another writer before leaving the journal for later
+MAX_SHOWN = 1000
+ID_LOOKUPS = 2000  # up to this many ids are looked up one by one; more: the whole id column is read
+
+
+@dataclass
+class MatchReport:
+    looked_at: int = 0  # journaled articles looked at
+    new: dict[int, int] = field(default_factory=dict)  # watch id -> hits recorded now
+    watches: list[Watch] = field(default_factory=list)  # every watch (with its count of unseen hits)
+    busy: bool = False  # the index was busy: the journal is left for the next look
+    errors: dict[int, str] = field(default_factory=dict)  # watch id -> why it could not be evaluated
+    seconds: float = 0.0
+
+    def with_new(self) -> list[tuple[Watch, int]]:
+        return [(w, self.new[w.id]) for w in self.watches if self.new.get(w.id)]
+
+
+def request_for(watch_query: str, filters: dict[str, list[str]], sort: str = "relevance") -> SearchRequest:
+    return SearchRequest(query=watch_query, filters={k: list(v) for k, v in filters.items()},
+                         sort=sort if sort in ("relevance", "date", "-date") else "relevance", snippets=False)
+
+
+def validate(searcher, watch_query: str, filters: dict[str, list[str]], sort: str = "-date") -> None:
+    """`QueryError` (the message `newsfind query` gives) unless the query and filters can be run."""
+    request = request_for(watch_query, filters, sort)
+    request.validate()
+    build_query(searcher, request)
+
+
+def add_watch(ix, store: WatchStore, owner: str, name: str, watch_query: str, filters: dict[str, list[str]],
+              sort: str = "-date", notify_url: str | None = None, who: str | None = None) -> tuple[Watch, Change]:
+    """Validate and save a watch; what matches it now is seen. QueryError for a bad query or filter,
+    CurationError for a bad name, URL or a name the owner already uses."""
+    with ix.searcher() as searcher:
+        validate(searcher, watch_query, filters, sort)
+
+    def baseline() -> list[str]:  # inside the transaction that adds the watch: see watches.py
+        with ix.searcher() as searcher:
+            return _matching_ids(searcher, watch_query, filters)
+
+    return store.add(owner, name, watch_query, filters, sort, notify_url, who or owner, baseline)
+
+
+def _matching_ids(searcher, watch_query: str, filters: dict[str, list[str]],
+                  among: np.ndarray | None = None) -> list[str]:
+    q, filter_q = build_query(searcher, request_for(watch_query, filters))
+    docs = engine.matching(searcher, q, filter_q).docs
+    if among is not None:
+        docs = np.intersect1d(docs, among, assume_unique=True)
+    if not len(docs):
+        return []
+    ids = searcher.reader().column_reader("id")
+    return [ids[d] for d in docs.tolist()]
+
+
+def docnums_of(searcher, article_ids: list[str]) -> dict[str, int]:
+    """article id -> live docnum, for the ids in the index."""
+    if not article_ids or not searcher.doc_count():
+        return {}
+    if len(article_ids) <= ID_LOOKUPS:
+        found = {a: searcher.document_number(id=a) for a in article_ids}
+        return {a: d for a, d in found.items() if d is not None}
+    wanted = set(article_ids)
+    reader = searcher.reader()
+    ids = reader.column_reader("id")
+    return {ids[d]: d for d in reader.all_doc_ids() if ids[d] in wanted}
+
+
+@contextmanager
+def write_lock(ix, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """The Whoosh write lock (and this process's writer lock), without opening a writer: while it is
+    held no journaled document can be committed under the matcher. IndexBusyError after `timeout`."""
+    if not _WRITE_LOCK.acquire(timeout=timeout):
+        raise IndexBusyError("the index is busy (this process is writing to it)")
+    try:
+        lock = ix.lock("WRITELOCK")
+        deadline = time.monotonic() + timeout
+        while not lock.acquire(blocking=False):
+            if time.monotonic() >= deadline:
+                raise IndexBusyError("the index is busy (another newsfind run is writing to it)")
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            lock.release()
+    finally:
+        _WRITE_LOCK.release()
+
+
+def match_pending(ix, store: WatchStore, timeout: float = LOCK_TIMEOUT) -> MatchReport:
+    """Look at every journaled article for every watch; record what began to match. See the module
+    docstring. Never raises for a busy index (`report.busy`)."""
+    started = time.monotonic()
+    report = MatchReport()
+    if not store.exists():
+        return report
+    try:
+        with write_lock(ix, timeout):
+            report.new = {watch_id: len(hits) for watch_id, hits in
+                          store.match_journal(lambda ids, watches: _evaluate(ix, ids, watches, report)).items()}
+    except IndexBusyError:
+        report.busy = True
+    report.watches = store.watches()
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _evaluate(ix, article_ids: list[str], watches: list[Watch], report: MatchReport) -> dict[int, set[str]]:
+    report.looked_at = len(article_ids)
+    out: dict[int, set[str]] = {}
+    with ix.searcher() as searcher:
+        present = docnums_of(searcher, article_ids)
+        if not present:
+            return out
+        among = np.sort(np.fromiter(present.values(), dtype=np.int64, count=len(present)))
+        done: dict[tuple, set[str]] = {}
+        for watch in watches:
+            key = (watch.query, tuple(sorted((k, tuple(v)) for k, v in watch.filters.items())))
+            if key not in done:
+                try:
+                    done[key] = set(_matching_ids(searcher, watch.query, watch.filters, among))
+                except QueryError as exc:  # a query that no longer parses (a newer query language)
+                    report.errors[watch.id] = str(exc)
+                    done[key] = set()
+            out[watch.id] = done[key]
+    return out
+
+
+def new_matches(ix, store: WatchStore, watch: Watch, limit: int = MAX_SHOWN, since: int | None = None) -> dict:
+    """The new hits of `watch` (above `since`, default its seen-up-to) as data:
+    {watch, new, new_articles, shown, up_to, hits}. `hits`: one per story (syndication group), in the
+    watch's order (`-date`: newest first, undated last), each as a
+    search hit (id, title, outlet, date, speakers, snippet, group, group_size, other_versions) with
+    `new_versions` (the other new articles of its group), `hit` and `matched_at`. `new`: stories;
+    `new_articles`: articles; `up_to`: the largest hit number included, for `store.mark_seen`."""
+    rows = store.new_hits(watch, since)
+    up_to = max((h.hit for h in rows), default=since if since is not None else watch.seen_up_to)
+    data = {"watch": watch.public(), "new": 0, "new_articles": 0, "shown": 0, "up_to": up_to, "hits": []}
+    if not rows:
+        return data
+    by_id = {h.article_id: h for h in rows}
+    with ix.searcher() as searcher:
+        present = docnums_of(searcher, list(by_id))
+        q, filter_q = build_query(searcher, request_for(watch.query, watch.filters))
+        matches = engine.matching(searcher, q, filter_q)
+        docs = np.intersect1d(matches.docs, np.fromiter(present.values(), dtype=np.int64, count=len(present)),
+                              assume_unique=True)
+        matches = replace(matches, docs=docs)
+        hits = _ordered(searcher, matches, watch.sort)
+        groups = group_ordinals(searcher)
+        stories: dict[int, list] = {}
+        order: list[int] = []
+        for hit in hits:
+            key = int(groups[hit.docnum]) if groups[hit.docnum] >= 0 else -1 - hit.docnum
+            if key not in stories:
+                stories[key] = []
+                order.append(key)
+            stories[key].append(hit)
+        data["new"], data["new_articles"] = len(order), len(hits)
+        for key in order[:limit]:
+            first, *others = stories[key]
+            stored = first.fields()
+            item = hit_data(first, stored)
+            item["score"] = None
+            item["snippet"] = snippet_for(first, stored, q)
+            item.update(versions_fields(searcher, stored, docnum=first.docnum))
+            item["new_versions"] = [version_data(h.fields()) for h in others]
+            row = by_id[stored["id"]]
+            item["hit"], item["matched_at"] = row.hit, row.at
+            data["hits"].append(item)
+        data["shown"] = len(data["hits"])
+    return data
+
+
+def _ordered(searcher, matches: engine.Matches, sort: str) -> list:
+    """Hits (with matched terms, for snippets) of `matches` in the watch's order, as a search orders
+    them: by relevance, or by date (undated last, equal dates in index order)."""
+    if not len(matches.docs):
+        return []
+    if sort == "relevance":
+        return engine.ranked_hits(searcher, matches, len(matches.docs))
+    return engine.hits_at(searcher, matches, engine.by_date(searcher, matches.docs, sort), terms=True)
