@@ -27,6 +27,7 @@ articles only. Nothing is evaluated when the journal is empty. `make bench` meas
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,7 +53,7 @@ class MatchReport:
     looked_at: int = 0  # journaled articles looked at
     new: dict[int, int] = field(default_factory=dict)  # watch id -> hits recorded now
     watches: list[Watch] = field(default_factory=list)  # every watch (with its count of unseen hits)
-    busy: bool = False  # the index was busy: the journal is left for the next look
+    busy: str = ""  # why the journal could not be looked at now (the index busy, read-only); left for later
     errors: dict[int, str] = field(default_factory=dict)  # watch id -> why it could not be evaluated
     seconds: float = 0.0
 
@@ -132,9 +133,11 @@ def write_lock(ix, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         _WRITE_LOCK.release()
 
 
-def match_pending(ix, store: WatchStore, timeout: float = LOCK_TIMEOUT) -> MatchReport:
+def match_pending(ix, store: WatchStore, timeout: float | None = None) -> MatchReport:
     """Look at every journaled article for every watch; record what began to match. See the module
-    docstring. Never raises for a busy index (`report.busy`)."""
+    docstring. A busy index (waited for `timeout`, default LOCK_TIMEOUT) or one whose lock cannot be
+    taken (a read-only directory) is `report.busy`: the journal waits for the next look."""
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     started = time.monotonic()
     report = MatchReport()
     if not store.exists():
@@ -143,8 +146,12 @@ def match_pending(ix, store: WatchStore, timeout: float = LOCK_TIMEOUT) -> Match
         with write_lock(ix, timeout):
             report.new = {watch_id: len(hits) for watch_id, hits in
                           store.match_journal(lambda ids, watches: _evaluate(ix, ids, watches, report)).items()}
-    except IndexBusyError:
-        report.busy = True
+    except (IndexBusyError, PermissionError) as exc:
+        report.busy = str(exc)
+    except OSError as exc:  # the lock file cannot be made: a read-only index directory
+        if exc.errno not in (errno.EROFS, errno.EACCES):
+            raise
+        report.busy = str(exc)
     report.watches = store.watches()
     report.seconds = time.monotonic() - started
     return report

@@ -13,7 +13,7 @@ import time
 
 import click
 
-from newsfind.cli.common import Settings, UsageFailure, emit_json
+from newsfind.cli.common import Settings, UsageFailure, emit_json, index_of
 from newsfind.index.damage import damage_message
 from newsfind.index.store import IndexBusyError
 
@@ -95,10 +95,13 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
     finally:
         progress.close()
     elapsed = time.monotonic() - started
+    watched = _after_run(settings)
     rate = summary.indexed / elapsed if elapsed > 0 else 0.0
     if as_json:
         emit_json({"index": str(settings.index_dir), "seconds": round(elapsed, 2),
-                   "docs_per_second": round(rate, 2), **summary.as_dict()})
+                   "docs_per_second": round(rate, 2), **summary.as_dict(),
+                   "watches": [{"owner": w.owner, "name": w.name, "query": w.query, "new": n}
+                               for w, n in (watched.matching.with_new() if watched else [])]})
     else:
         click.echo(f"indexed {summary.indexed} ({len(summary.added)} new, {len(summary.replaced)} replaced), "
                    f"unchanged {summary.unchanged}, failed {len(summary.failed)} "
@@ -114,12 +117,30 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
             click.echo(f"  failed: {failure.path}: {failure.reason}")
         for skipped in summary.skipped:
             click.echo(f"  skipped: {skipped.path}: {skipped.reason}")
+        for watch, n in watched.matching.with_new() if watched else []:
+            click.echo(f"  watch {watch.name} ({watch.owner}): {n} new  {watch.query!r}")
         if summary.interrupted:
             click.echo("  interrupted: everything above is committed; run the same command again to go on")
     if summary.interrupted:
         sys.exit(130)
     if summary.failed:
         sys.exit(1)
+
+
+def _after_run(settings: Settings):
+    """Watches look at what the run wrote and notify (search/watch_runs.py). Whatever goes wrong there
+    is one line on stderr and never fails the run: what the run wrote stays journaled for the next look."""
+    from newsfind.search.watch_runs import after_index_run
+
+    try:
+        report = after_index_run(index_of(settings), settings.index_dir)
+    except Exception as exc:  # noqa: BLE001 - the index run itself succeeded
+        click.echo(f"warning: watches were not matched ({exc}); the next index run or `newsfind watch new` "
+                   "will match them", err=True)
+        return None
+    for line in report.failures:
+        click.echo(f"warning: {line}", err=True)
+    return report
 
 
 COMMANDS = [index_command]

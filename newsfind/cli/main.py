@@ -34,6 +34,7 @@ COMMAND_MODULES = {
     "check": "curation",
     "entity": "entities",
     "user": "users",
+    "watch": "watches",
 }
 
 
