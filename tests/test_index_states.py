@@ -21,11 +21,13 @@ from click.testing import CliRunner
 from newsfind.index.curation import apply
 from newsfind.index.ingest.writer import index_paths, open_or_create
 from newsfind.index.schema import PIPELINE_VERSION, join_searchable, join_values
+from newsfind.search import watches as search_watches
 from newsfind.web import create_app
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT
 from whoosh.writing import NO_MERGE, SegmentWriter
 
+import newsfind.cli.watches as cli_watches
 from newsfind.cli.main import cli
 from tests.conftest import ROOT, needs
 from tests.generate import articles, write_articles
@@ -47,6 +49,10 @@ COMMANDS = {
     "correct": ["correct", "d1", "--outlet", "Reuters"],
     "entity": ["entity", "rules"],
     "entity-rename": ["entity", "rename", "person", "Sergei Lavrov", "S. Lavrov"],
+    "watch-add": ["watch", "add", "w2", "said", "--filter", "outlet=CNN"],
+    "watch-list": ["watch", "list"],
+    "watch-new": ["watch", "new", "w1", "--mark-seen"],
+    "watch-remove": ["watch", "remove", "w1"],
 }
 ROUTES = ["/", "/?q=said", "/?q=said&sort=date", "/api/search?q=said&facet=outlet", "/articles/d1",
           "/api/articles/d1", "/entities/person/Sergei%20Lavrov", "/export.csv?q=said", "/history"]
@@ -89,7 +95,8 @@ def templates(tmp_path_factory) -> dict[str, Path]:
     empty_folder.mkdir()
     full = root / "full"
     write_documents(full)
-    for args in (["index", str(empty_folder)], ["tag", "d2", "seen"], ["query", "said", "--facet", "outlet"]):
+    for args in (["index", str(empty_folder)], ["tag", "d2", "seen"], ["watch", "add", "w1", "tag:seen"],
+                 ["tag", "d1", "seen"], ["query", "said", "--facet", "outlet"]):
         assert run(full, *args).exit_code == 0
     (full / "canonical.json").write_text("{}", encoding="utf-8")
     empty = root / "empty"
@@ -125,6 +132,8 @@ def kill_before_first_commit(index_dir: Path) -> None:
 def short_waits(monkeypatch):
     """Writers wait a moment, not 10-30 s, for a lock another writer holds."""
     monkeypatch.setattr(ingest_writer, "WRITER_TIMEOUT", 0.2)
+    monkeypatch.setattr(search_watches, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(cli_watches, "LOOK_TIMEOUT", 0.2)
     monkeypatch.setattr(apply.apply_changes, "__defaults__", ((), 0.2))
 
 
@@ -349,6 +358,19 @@ def test_a_damaged_curation_database_says_so_and_reading_still_works(templates, 
 
 
 # -- a live writer holds the lock; a read-only index directory --------------------------------------
+
+
+def test_a_held_lock_lets_watch_new_list_what_is_recorded_and_the_rest_waits(templates, tmp_path, short_waits):
+    """The template tagged d1 `seen` after watch w1 (tag:seen) was added: journaled, not looked at yet."""
+    index_dir = make_state("full", templates, tmp_path / "index")
+    with held_if(True, index_dir):
+        busy = run(index_dir, "watch", "new", "w1")
+        assert busy.exit_code == 0 and "nothing new for watch 'w1'" in busy.stdout, busy.output
+        assert "written since the last look are not matched yet" in busy.stderr, busy.stderr
+    free = run(index_dir, "watch", "new", "w1")
+    assert free.exit_code == 0 and "1 new story for watch 'w1'" in free.output and "d1 · CNN" in free.output
+    assert free.stderr == ""
+
 
 
 def test_a_held_lock_lets_reading_go_on_and_writers_say_the_index_is_busy(templates, tmp_path, short_waits):

@@ -101,9 +101,12 @@ def _look(settings: Settings, store: WatchStore) -> MatchReport | None:
     if not store.exists():
         return None
     report = match_pending(index_of(settings), store, LOOK_TIMEOUT)
-    if report.busy and store.journal_size():
-        click.echo(f"note: {store.journal_size()} articles written since the last look are not matched yet "
-                   f"({report.busy}); they will be after the next index run or `watch new`", err=True)
+    waiting = store.journal_size() if report.busy else 0
+    if waiting:
+        what = "1 article written since the last look is" if waiting == 1 else \
+            f"{waiting} articles written since the last look are"
+        click.echo(f"note: {what} not matched yet ({report.busy}); the next index run or `watch new` "
+                   "will match them", err=True)
     return report
 
 
