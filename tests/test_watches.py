@@ -243,6 +243,16 @@ def test_what_a_run_committed_is_matched_by_the_next_look_and_a_failed_look_reco
     assert sorted(new_ids(run, "lavrov")) == ["n1", "n2", "n3"]
 
 
+def test_the_index_runs_json_summary_lists_the_watches_with_new_matches(watched):
+    run = watched
+    assert run("watch", "add", "kerry", "person:Kerry", "--user", "alice").exit_code == 0
+    assert run("watch", "add", "merkel", "person:Merkel", "--user", "bob").exit_code == 0
+    source = write_articles(run.sources / "new.jsonl", NEW)
+    summary = run.json("index", str(source), "--jobs", "1")
+    assert summary["watches"] == [{"owner": "alice", "name": "kerry", "query": "person:Kerry", "new": 2}]
+    assert run.json("index", str(source), "--jobs", "1")["watches"] == []
+
+
 def test_watch_new_and_list_as_json(watched):
     run = watched
     assert run("watch", "add", "kerry", "Kerry", "--sort", "relevance", "--user", "alice").exit_code == 0
