@@ -18,6 +18,9 @@ The API (the CLI's `newsfind watch`, the index run's summary and the web use the
 * `new_matches(ix, store, watch, limit)`: the new hits of a watch as data (newest first by the
   watch's sort, collapsed by syndication group with the other new versions named), and `up_to`,
   the hit number to hand to `store.mark_seen` so that hits recorded meanwhile stay new.
+  `latest_matches(ix, store, watch, limit)`: the same for the latest hits, seen or not (a feed).
+* The store (`WatchStore(index_dir)`): `watches(owner)` (each with `new`, its unseen count), `get`,
+  `remove`, `mark_seen`; `Watch.public()` is what the CLI's `--json` shows.
 
 Cost: the work after an index run is one engine evaluation per distinct (query, filters) of the
 watches on each segment that holds a journaled document (usually the few small segments the run
@@ -36,7 +39,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from newsfind.index.curation.apply import _WRITE_LOCK
 from newsfind.index.curation.changes import Change
-from newsfind.index.curation.watches import Watch, WatchStore
+from newsfind.index.curation.watches import Hit, Watch, WatchStore
 from newsfind.index.store import IndexBusyError
 from newsfind.search import engine
 from newsfind.search.query import QueryError
@@ -194,7 +197,17 @@ def new_matches(ix, store: WatchStore, watch: Watch, limit: int = MAX_SHOWN, sin
     `new_versions` (the other new articles of its group), `hit` and `matched_at`. `new`: stories;
     `new_articles`: articles; `up_to`: the largest hit number included, for `store.mark_seen`."""
     rows = store.new_hits(watch, since)
-    up_to = max((h.hit for h in rows), default=since if since is not None else watch.seen_up_to)
+    return _hits_data(ix, watch, rows, limit, since if since is not None else watch.seen_up_to)
+
+
+def latest_matches(ix, store: WatchStore, watch: Watch, limit: int = 50) -> dict:
+    """The `limit` most recently recorded hits of `watch`, seen or not (for a feed), as `new_matches`
+    gives them (`new`/`new_articles` then count these hits, not what is unseen)."""
+    return _hits_data(ix, watch, store.latest_hits(watch, limit), limit, watch.seen_up_to)
+
+
+def _hits_data(ix, watch: Watch, rows: list[Hit], limit: int, floor: int) -> dict:
+    up_to = max((h.hit for h in rows), default=floor)
     data = {"watch": watch.public(), "new": 0, "new_articles": 0, "shown": 0, "up_to": up_to, "hits": []}
     if not rows:
         return data

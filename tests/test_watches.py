@@ -265,6 +265,10 @@ def test_watch_new_and_list_as_json(watched):
             "new_versions", "hit", "matched_at"} <= set(hit)
     assert "<mark>" in json.dumps(data)
     assert run.json("watch", "list", "--user", "alice")[0]["new"] == 0
+    store = WatchStore(run.index_dir)
+    latest = search_watches.latest_matches(open_index(run.index_dir), store, store.get("alice", "kerry"), 10)
+    listed = {i for h in latest["hits"] for i in [h["id"], *(v["id"] for v in h["new_versions"])]}
+    assert {"n3", "n4"} < listed and listed == query_ids(run, "Kerry")  # seen ones too, and the first matches
 
 
 def test_watches_need_an_index(tmp_path):
