@@ -253,6 +253,32 @@ def test_the_index_runs_json_summary_lists_the_watches_with_new_matches(watched)
     assert run.json("index", str(source), "--jobs", "1")["watches"] == []
 
 
+@pytest.mark.model
+def test_the_first_watch_added_during_a_run_sees_what_the_run_commits_after_it(tmp_path, monkeypatch):
+    """The index has no curation database when the run starts; the watch (which creates it) is added
+    while the run's first commit is under way, before that commit lands."""
+    from whoosh.writing import SegmentWriter
+
+    index_dir = tmp_path / "index"
+    first = articles(2, seed=4, prefix="f")
+    index_paths([str(write_articles(tmp_path / "first.jsonl", first))], index_dir)
+    added = []
+    real_commit = SegmentWriter.commit
+
+    def commit(self, *args, **kwargs):
+        if not added:
+            store = WatchStore(index_dir)
+            added.append(search_watches.add_watch(open_index(index_dir), store, "alice", "all", "*", {}))
+        real_commit(self, *args, **kwargs)
+
+    monkeypatch.setattr(SegmentWriter, "commit", commit)
+    later = articles(6, seed=5, prefix="s")
+    index_paths([str(write_articles(tmp_path / "later.jsonl", later))], index_dir, commit_every=2)
+    monkeypatch.undo()
+    assert added
+    assert sorted(new_ids(Runner(index_dir), "all")) == sorted(a["id"] for a in later)
+
+
 def test_watch_new_and_list_as_json(watched):
     run = watched
     assert run("watch", "add", "kerry", "Kerry", "--sort", "relevance", "--user", "alice").exit_code == 0

@@ -32,9 +32,10 @@ How "new" is kept exactly once (the design; `newsfind.search.watches` does the m
 * All of this lives in `curation.sqlite3`, not in the Whoosh files: after the Whoosh index is deleted
   and rebuilt every article is journaled again, matches its existing row, and nothing is "new".
 
-Journaling is done only once the curation database exists (a watch creates it); the one race left
-is the very first watch of an index being added during an indexing run, whose batches committed
-after the watch's snapshot but journaled before the database existed are not looked at.
+Journaling is done only once the curation database exists (a watch creates it). A run that started
+without one keeps the ids it wrote, and journals them all at its first commit that finds one: so the
+first watch of an index, added during a run, still sees what the run commits after the watch's
+snapshot (those ids are journaled after their commit, not before: a kill in between loses them).
 """
 
 from __future__ import annotations
@@ -249,19 +250,25 @@ class WatchStore(ChangeLog):
             return recorded
 
 
-def journal_written(index_dir: Path, article_ids: Iterable[str]) -> None:
+def journal_written(index_dir: Path, article_ids: Iterable[str]) -> bool:
     """Journal articles about to be committed to (or deleted from) the Whoosh index, for watches to
-    look at. Before the commit that writes them; nothing happens while there is no curation database."""
+    look at. Before the commit that writes them. False (nothing journaled) while there is no curation
+    database: then there is no watch either."""
     ids = list(dict.fromkeys(article_ids))
-    if not ids or not (Path(index_dir) / DB_FILE).exists():
-        return
+    if not (Path(index_dir) / DB_FILE).exists():
+        return False
+    if not ids:
+        return True
     store = ChangeLog(index_dir)
     with store.db.write() as conn:
         conn.executemany("INSERT OR IGNORE INTO watch_journal (article_id) VALUES (?)", [(a,) for a in ids])
+    return True
 
 
 class WrittenJournal:
-    """What an indexing run writes between two commits; `flush()` journals it just before each commit."""
+    """What an indexing run writes between two commits; `flush()` journals it just before each commit.
+    Batches flushed while there was no curation database are kept and journaled by the first flush
+    that finds one (a first watch added during the run: its snapshot may have missed them)."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
@@ -271,5 +278,5 @@ class WrittenJournal:
         self.ids.append(article_id)
 
     def flush(self) -> None:
-        journal_written(self.index_dir, self.ids)
-        self.ids = []
+        if journal_written(self.index_dir, self.ids):
+            self.ids = []
