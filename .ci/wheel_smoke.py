@@ -77,7 +77,7 @@ def install(wheel: Path, tmp: Path) -> Path:
 
 
 def check_cli(bin_dir: Path, index_dir: Path, work: Path) -> str:
-    """index, query, show, tag, tags through the installed script; the id of a hit."""
+    """index, query, show, tag, tags, watch through the installed script; the id of a hit."""
     newsfind = [bin_dir / "newsfind", "--index", index_dir]
     indexed = run([*newsfind, "index", ROOT / "seeds"], cwd=work).stdout
     expect(indexed.startswith("indexed 5 (5 new"), f"index said {indexed!r}")
@@ -90,6 +90,10 @@ def check_cli(bin_dir: Path, index_dir: Path, work: Path) -> str:
     expect(tagged.startswith("change #1: "), f"tag said {tagged!r}")
     tags = run([*newsfind, "tags"], cwd=work).stdout
     expect(tags.split() == ["smoke", "1"], f"tags said {tags!r}")
+    run([*newsfind, "watch", "add", "follow", "tag:follow", "--user", "smoke-test"], cwd=work)
+    run([*newsfind, "tag", hit["id"], "follow", "--user", "smoke-test"], cwd=work)
+    new = json.loads(run([*newsfind, "watch", "new", "follow", "--json", "--user", "smoke-test"], cwd=work).stdout)
+    expect([h["id"] for h in new["hits"]] == [hit["id"]], f"watch new said {new!r}")
     return hit["id"]
 
 
