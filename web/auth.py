@@ -38,6 +38,8 @@ SECRET_FILE = "secret_key"
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW = 15 * 60
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Reached without logging in on a private archive: a watch's feed checks its own feed token (web/watches.py).
+OPEN_ENDPOINTS = frozenset({"auth.login", "static", "watches.feed"})
 # Checked when the name is unknown, so that a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
 
@@ -122,8 +124,7 @@ def load_user():
             if g.user is None and request.path.startswith("/api/"):
                 return _login_required()  # 401 first: no CSRF token could make an anonymous change allowed
             csrf.protect()
-    if current_app.config["NEWSFIND_PRIVATE"] and g.user is None and request.endpoint not in ("auth.login",
-                                                                                                 "static"):
+    if current_app.config["NEWSFIND_PRIVATE"] and g.user is None and request.endpoint not in OPEN_ENDPOINTS:
         return _login_required()
     return None
 
