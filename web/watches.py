@@ -107,8 +107,8 @@ def add():
     state = State.from_args(request.form)  # QueryError: 400 with the message
     name = request.form.get("name", "")
     try:
-        watch, _ = add_watch(pool().ix, watch_store(), owner(), name, state.q, state.filters,
-                             state.sort if state.sort in SORT_LABELS else "-date", None, owner())
+        watch, _ = add_watch(pool().ix, watch_store(), owner(), name, state.q, state.filters, state.sort, None,
+                             owner())
     except CurationError as exc:
         abort(400, str(exc))
     except QueryError as exc:

@@ -1,0 +1,251 @@
+"""Watches on the web (web/watches.py, web/watches_api.py, web/atom.py), through the Flask test client
+on a real on-disk copy of the seed index (real spaCy model), new articles indexed by the real
+`newsfind index` command: "Watch this search", the /watches badges, a watch's page (highlighted,
+collapsed by syndication group, newest first, then seen), removal, refusals; the Atom feed parsed
+by `feedparser` as a feed reader would, reached with the feed token only, revocable, also on a
+private archive; the API. The real server and browser: tests/test_browser.py."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlsplit
+
+import feedparser
+import pytest
+from newsfind.index.curation.accounts import hash_password
+from newsfind.index.curation.store import CurationStore
+from newsfind.index.curation.watches import WatchStore
+from newsfind.web import create_app
+from werkzeug.datastructures import MultiDict
+
+from tests.conftest import Runner, copy_index, needs
+from tests.generate import write_articles
+from tests.test_watches import NEW
+
+PASSWORD = "watch-the-archive"
+WATCH = "lavrov syria"
+QUERY = "speaker:Lavrov Syria"
+
+
+@pytest.fixture
+@needs("model")
+def site(seed_index, tmp_path):
+    """A copy of the seed index with a reader (rita) and an archivist (alice); `site.index(records)`
+    runs the real `newsfind index` on them; `site.app(**config)` a fresh app on the index."""
+    index_dir = copy_index(seed_index, tmp_path / "index")
+    store = CurationStore(index_dir)
+    store.add_user("rita", "reader", hash_password(PASSWORD), "test")
+    store.add_user("alice", "archivist", hash_password(PASSWORD), "test")
+    run = Runner(index_dir)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+
+    class Site:
+        dir = index_dir
+
+        @staticmethod
+        def index(records, name="new.jsonl"):
+            result = run("index", str(write_articles(sources / name, records)), "--jobs", "1")
+            assert result.exit_code == 0, result.output
+            return result
+
+        @staticmethod
+        def app(**config):
+            return create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True, **config})
+
+    return Site
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def logged_in(app, name: str):
+    client = app.test_client()
+    response = client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": csrf_token(client)})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+def form_fields(page: str, form_class: str) -> list[tuple[str, str]]:
+    form = re.search(rf'<form class="{form_class}"[^>]*>(.*?)</form>', page, re.S).group(1)
+    return [(n, v.replace("&#34;", '"').replace("&amp;", "&"))
+            for n, v in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)]
+
+
+def watch_this(client, search: str, name: str):
+    """Press "Watch this search" on the search page of `search` with the name `name`."""
+    fields = [(k, v) for k, v in form_fields(client.get(search).get_data(as_text=True), "watch-this") if k != "name"]
+    return client.post("/watches", data=MultiDict([*fields, ("name", name)]))
+
+
+def badges(client) -> dict[str, str]:
+    page = client.get("/watches").get_data(as_text=True)
+    return dict(re.findall(r'class="watch-name" href="[^"]+">([^<]+)</a>\s*<span class="badge[^"]*"[^>]*>([^<]+)<',
+                           page))
+
+
+def test_watch_this_search_then_the_badge_counts_new_matches_and_opening_shows_them_once(site):
+    app = site.app()
+    rita = logged_in(app, "rita")  # a reader: watches are not curation
+    search = "/?q=speaker%3ALavrov+Syria&outlet=TASS&outlet=Reuters&outlet=UPI&sort=-date"
+    page = rita.get(search).get_data(as_text=True)
+    assert "Watch this search" in page
+    saved = watch_this(rita, search, "  lavrov   syria ")
+    assert saved.status_code == 303 and saved.headers["Location"] == "/watches"
+    watch = WatchStore(site.dir).get("rita", WATCH)  # what was saved: the page's query, filters and sort
+    assert (watch.query, watch.filters, watch.sort) == (QUERY, {"outlet": ["TASS", "Reuters", "UPI"]}, "-date")
+    assert badges(rita) == {WATCH: "0 new"}  # what matched when it was saved counts as seen
+
+    site.index(NEW)
+    assert badges(rita) == {WATCH: "3 new"}  # articles: n1 and its copy n2, n3 (n4: no Lavrov)
+    opened = rita.get(f"/watches/{quote(WATCH)}").get_data(as_text=True)
+    assert "2 new stories (3 articles) since you last looked" in opened
+    shown = re.findall(r'<li class="hit new">\s*<h3 class="hit-title"><span class="new-mark">New</span> '
+                       r'<a href="/articles/([^"]+)"', opened)
+    assert shown[0] == "n3" and shown[1] in ("n1", "n2")  # newest first; n1 and n2 one story
+    assert "+1 other version:" in opened and "<b" in opened.split('class="snippet"', 1)[1]  # matches marked
+    assert badges(rita) == {WATCH: "0 new"}  # opening marked them seen
+    again = rita.get(f"/watches/{quote(WATCH)}").get_data(as_text=True)
+    assert "Nothing new since you last looked" in again and 'class="hit new"' not in again
+
+    site.index(NEW, "same-again.jsonl")  # the same articles again: nothing new
+    assert badges(rita) == {WATCH: "0 new"}
+    removed = rita.post(f"/watches/{quote(WATCH)}/remove", data={"csrf_token": csrf_token(rita, "/watches")})
+    assert removed.status_code == 303 and badges(rita) == {}
+    history = CurationStore(site.dir).history()
+    assert [(c.action, c.who) for c in history if c.action.startswith("watch.")] == [
+        ("watch.add", "rita"), ("watch.remove", "rita")]
+
+
+def test_watches_are_their_owners_and_refusals_are_400_with_the_reason(site):
+    app = site.app()
+    anonymous = app.test_client()
+    assert "Watch this search" not in anonymous.get("/?q=Syria").get_data(as_text=True)
+    for path in ("/watches", f"/watches/{quote(WATCH)}", "/account/feed"):
+        response = anonymous.get(path)
+        assert response.status_code == 303 and "/login" in response.headers["Location"], path
+    assert anonymous.get("/api/watches").status_code == 401
+    rita, alice = logged_in(app, "rita"), logged_in(app, "alice")
+    assert watch_this(rita, "/?q=Syria", "mine").status_code == 303
+    assert rita.post("/watches", data={"name": "x", "q": "Syria"}).status_code == 400  # no CSRF token
+    assert alice.get("/watches/mine").status_code == 404 and badges(alice) == {}
+    assert alice.post("/watches/mine/remove", data={"csrf_token": csrf_token(alice, "/")}).status_code == 404
+    token = csrf_token(rita, "/")
+    for data, message in [({"name": "mine", "q": "Kerry"}, "rita already has a watch named &#39;mine&#39;"),
+                          ({"name": " ", "q": "Kerry"}, "a watch needs a name"),
+                          ({"name": "bad", "q": '"open phrase'}, "This search cannot be watched"),
+                          ({"name": "bad", "q": "Syria", "outlet": "x" * 3, "date": "2015-13"}, "date"),
+                          ({"name": "bad", "q": "Syria", "sort": "newest"}, "sort")]:
+        response = rita.post("/watches", data={**data, "csrf_token": token})
+        assert response.status_code == 400 and message in response.get_data(as_text=True), data
+    assert badges(rita) == {"mine": "0 new"}
+
+
+def feed_url_of(client, name: str) -> str:
+    """Make a new feed token on the Feed URLs page; the URL it shows for watch `name`."""
+    page = client.post("/account/feed", data={"csrf_token": csrf_token(client, "/account/feed")})
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    urls = re.findall(r'class="feed-url" href="([^"]+)"', page.get_data(as_text=True))
+    url = next(u.replace("&amp;", "&") for u in urls if f"/watches/{quote(name)}/feed.atom?" in u)
+    assert urlsplit(url).scheme == "http" and urlsplit(url).netloc == "localhost"
+    return url
+
+
+def feed_path(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+@pytest.mark.parametrize("private", [False, True])
+def test_the_atom_feed_is_valid_lists_the_latest_matches_and_needs_the_current_feed_token(site, private):
+    app = site.app(NEWSFIND_PRIVATE=private)
+    rita = logged_in(app, "rita")
+    assert watch_this(rita, "/?q=speaker%3ALavrov+Syria&sort=-date", WATCH).status_code == 303
+    site.index(NEW)
+    url = feed_url_of(rita, WATCH)
+    reader = app.test_client()  # a feed reader: no session
+    response = reader.get(feed_path(url))
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    assert "Set-Cookie" not in response.headers
+    feed = feedparser.parse(response.data)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10" and feed.feed.title == f"newsfind watch {WATCH}: {QUERY}"
+    assert feed.feed.id.startswith("urn:uuid:") and feed.feed.updated and feed.feed.author == "newsfind"
+    new = {e.link.rsplit("/", 1)[1]: e for e in feed.entries if e.link.rsplit("/", 1)[1] in ("n1", "n2", "n3")}
+    assert len(new) == 2 and "n3" in new  # one entry per story: n1 and n2 one
+    n3 = new["n3"]
+    assert n3.link == "http://localhost/articles/n3" and n3.title == "Lavrov meets Kerry"
+    assert n3.author == "UPI" and n3.published.startswith("2015-09-25") and n3.updated
+    assert "Sergei Lavrov" in [t.term for t in n3.tags]
+    assert "UPI · 25 Sep 2015 · speakers: " in n3.summary and "Lavrov" in n3.summary
+    other = next(e for k, e in new.items() if k != "n3")
+    assert "+1 other version: " in other.summary
+    for entry in feed.entries:  # what RFC 4287 requires of each entry (the feed's author covers theirs)
+        assert entry.id.startswith("urn:uuid:") and entry.title and entry.updated and entry.link
+    assert len({e.id for e in feed.entries}) == len(feed.entries)
+    assert reader.get(feed_path(url)).data == response.data  # reading the feed marks nothing seen...
+    assert badges(rita) == {WATCH: "3 new"}  # ...the watch's own page does
+
+    path = urlsplit(url).path
+    assert reader.get(path).status_code == 403  # no token
+    assert rita.get(path).status_code == 403  # the session cookie is no feed token
+    assert reader.get(path + "?token=nffeed_forged").status_code == 403
+    newer = feed_url_of(rita, WATCH)  # a new token: the old URL stops working
+    assert reader.get(feed_path(url)).status_code == 403 and reader.get(feed_path(newer)).status_code == 200
+    CurationStore(site.dir).set_password("rita", hash_password("another-password"), "test")
+    assert reader.get(feed_path(newer)).status_code == 403  # a new password revokes the feed token
+
+
+def test_a_feed_token_reads_only_its_owners_feeds(site):
+    app = site.app()
+    rita, alice = logged_in(app, "rita"), logged_in(app, "alice")
+    assert watch_this(rita, "/?q=Syria", "syria").status_code == 303
+    assert watch_this(alice, "/?q=Kerry", "kerry").status_code == 303
+    alice_url = feed_url_of(alice, "kerry")
+    token = urlsplit(alice_url).query
+    reader = app.test_client()
+    assert reader.get(f"/watches/syria/feed.atom?{token}").status_code == 404  # alice has no watch "syria"
+    assert reader.get(f"/api/watches?{token}").status_code == 401  # a feed token is no API token
+    assert reader.get("/api/watches", headers={"Authorization": f"Bearer {token.split('=', 1)[1]}"}
+                      ).status_code == 401
+    saved = feedparser.parse(reader.get(feed_path(alice_url)).data)  # what matched when it was saved
+    kerry = reader.get("/api/search?q=Kerry&per_page=100&facet=none").get_json()
+    assert not saved.bozo and {e.link.rsplit("/", 1)[1] for e in saved.entries} == {h["id"] for h in kerry["hits"]}
+
+
+def test_api_lists_watches_and_new_matches_with_a_bearer_token_or_the_session(site):
+    app = site.app()
+    rita = logged_in(app, "rita")
+    assert watch_this(rita, "/?q=speaker%3ALavrov+Syria&sort=-date", WATCH).status_code == 303
+    site.index(NEW)
+    api_token = CurationStore(site.dir).create_token("rita", "test", "test")
+    bearer = {"Authorization": f"Bearer {api_token}"}
+    scripts = app.test_client()
+    listed = scripts.get("/api/watches", headers=bearer).get_json()
+    assert [(w["name"], w["query"], w["new"]) for w in listed["watches"]] == [(WATCH, QUERY, 3)]
+    assert rita.get("/api/watches").get_json()["watches"] == listed["watches"]
+    new = scripts.get(f"/api/watches/{quote(WATCH)}/new", headers=bearer).get_json()
+    assert (new["new"], new["new_articles"], new["marked_seen"]) == (2, 3, False)
+    assert new["hits"][0]["id"] == "n3" and new["hits"][1]["new_versions"][0]["id"] in ("n1", "n2")
+    assert scripts.get(f"/api/watches/{quote(WATCH)}/new?limit=1", headers=bearer).get_json()["shown"] == 1
+    marked = scripts.get(f"/api/watches/{quote(WATCH)}/new?mark_seen=1", headers=bearer).get_json()
+    assert marked["marked_seen"] and marked["new_articles"] == 3
+    assert scripts.get(f"/api/watches/{quote(WATCH)}/new", headers=bearer).get_json()["new_articles"] == 0
+    missing = scripts.get("/api/watches/nope/new", headers=bearer)
+    assert missing.status_code == 404 and "rita has no watch named 'nope'" in missing.get_json()["error"]["message"]
+    bad = scripts.get(f"/api/watches/{quote(WATCH)}/new?limit=0", headers=bearer)
+    assert bad.status_code == 400 and "limit must be" in bad.get_json()["error"]["message"]
+    assert scripts.get("/api/watches").status_code == 401
+
+
+def test_a_curation_change_that_makes_an_article_match_shows_on_the_watches_page(site):
+    """A tag journals the article; the page looks at the journal first, as `newsfind watch new` does."""
+    app = site.app()
+    alice = logged_in(app, "alice")
+    assert watch_this(alice, "/?q=tag%3Afollow-up", "follow-up").status_code == 303
+    token = csrf_token(alice, "/articles/002_a2b3b58d53712aaf")
+    tagged = alice.post("/curate/tag/002_a2b3b58d53712aaf", data={"tags": "follow-up", "csrf_token": token})
+    assert tagged.status_code == 303
+    assert badges(alice) == {"follow-up": "1 new"}
