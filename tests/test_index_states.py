@@ -439,10 +439,19 @@ def test_a_read_only_index_directory_reads_and_refuses_changes_in_one_line(comma
         assert result.exit_code == 0, result.output
 
 
-def test_a_read_only_index_directory_serves_every_page(read_only_copy):
-    client = create_app({"NEWSFIND_INDEX": str(read_only_copy), "TESTING": True}).test_client()
+def test_a_read_only_index_directory_serves_every_page(read_only_copy, templates):
+    app = create_app({"NEWSFIND_INDEX": str(read_only_copy), "TESTING": True})
+    client = app.test_client()
     for route in ROUTES:
         assert client.get(route).status_code != 500, route
+    wendy = reader_client(app)
+    for route in WATCH_ROUTES:
+        assert wendy.get(route.format(token=templates["feed token"])).status_code != 500, route
+    assert wendy.get("/watches/w1").status_code == 200  # shown; marking seen waits for a writable directory
+    token = re.search(r'name="csrf_token" value="([^"]+)"', wendy.get("/").get_data(as_text=True)).group(1)
+    for path, data in [("/watches", {"name": "w2", "q": "said"}), ("/watches/w1/remove", {}), ("/account/feed", {})]:
+        response = wendy.post(path, data={**data, "csrf_token": token})
+        assert response.status_code == 503 and "cannot be written" in response.get_data(as_text=True), path
 
 
 # -- a curation change takes the write lock between two commits of an indexing run ----------------

@@ -22,6 +22,8 @@ and a URL that works only in the owner's browser would be no feed. See index/cur
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -43,6 +45,19 @@ EXTENSION = "newsfind.watches"
 LOOK_TIMEOUT = 1.0  # seconds a page waits for a busy index before showing what is recorded
 PAGE_LIMIT = 200  # stories a watch page lists
 FEED_ENTRIES = 50  # the latest matches in a feed
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """A write the curation database refuses (a read-only index directory, a full disk, locked too
+    long) answers 503 with SQLite's reason, not a 500; a change it refuses is a 400."""
+    try:
+        yield
+    except CurationError as exc:
+        abort(400, str(exc))
+    except sqlite3.OperationalError as exc:
+        current_app.logger.warning("curation database not written: %s", exc)
+        abort(503, f"Nothing was saved: the curation database cannot be written now ({exc}).")
 
 
 def watch_store() -> WatchStore:
@@ -107,10 +122,9 @@ def add():
     state = State.from_args(request.form)  # QueryError: 400 with the message
     name = request.form.get("name", "")
     try:
-        watch, _ = add_watch(pool().ix, watch_store(), owner(), name, state.q, state.filters, state.sort, None,
-                             owner())
-    except CurationError as exc:
-        abort(400, str(exc))
+        with writing():
+            watch, _ = add_watch(pool().ix, watch_store(), owner(), name, state.q, state.filters, state.sort, None,
+                                 owner())
     except QueryError as exc:
         abort(400, f"This search cannot be watched: {exc}")
     flash(f"Watching {watch.name!r}: what matches now counts as seen; what starts to match later shows here.")
@@ -148,10 +162,8 @@ def show(name: str):
 @requires("reader")
 def remove(name: str):
     watch = find_watch(name)
-    try:
+    with writing():
         watch_store().remove(watch.owner, watch.name, owner())
-    except CurationError as exc:
-        abort(400, str(exc))
     flash(f"Watch {watch.name!r} removed.")
     return redirect(url_for("watches.index"), code=303)
 
@@ -204,10 +216,8 @@ def feed_token():
     only its place is shown). POST: a new token, shown once in the URLs; the old one stops working."""
     token = None
     if request.method == "POST":
-        try:
+        with writing():  # CurationError: the account was removed meanwhile
             token = feed_tokens().create(owner(), owner())
-        except CurationError as exc:  # the account was removed meanwhile
-            abort(400, str(exc))
     watches = watch_store().watches(owner()) if watch_store().exists() else []
     page = render_template("feed_token.html", token=token, created_at=feed_tokens().created_at(owner()),
                            feeds=[(w, feed_url(w, token)) for w in watches])
