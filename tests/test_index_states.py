@@ -435,7 +435,7 @@ def test_a_read_only_index_directory_reads_and_refuses_changes_in_one_line(comma
     args = [a.replace("{empty}", str(templates["nothing"])) for a in COMMANDS[command]]
     result = run(read_only_copy, *args)
     assert_clear(result, codes=(0, 1))
-    if command in ("query", "show", "export", "history", "check"):
+    if command in ("query", "show", "export", "history", "check", "watch-list"):
         assert result.exit_code == 0, result.output
 
 
