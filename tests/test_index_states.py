@@ -27,6 +27,7 @@ from newsfind.index.ingest.writer import index_paths, open_or_create
 from newsfind.index.schema import PIPELINE_VERSION, join_searchable, join_values
 from newsfind.search import watches as search_watches
 from newsfind.web import create_app
+from newsfind.web import watches as web_watches
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT
 from whoosh.writing import NO_MERGE, SegmentWriter
@@ -145,6 +146,7 @@ def short_waits(monkeypatch):
     monkeypatch.setattr(ingest_writer, "WRITER_TIMEOUT", 0.2)
     monkeypatch.setattr(search_watches, "LOCK_TIMEOUT", 0.2)
     monkeypatch.setattr(cli_watches, "LOOK_TIMEOUT", 0.2)
+    monkeypatch.setattr(web_watches, "LOOK_TIMEOUT", 0.2)
     monkeypatch.setattr(apply.apply_changes, "__defaults__", ((), 0.2))
 
 
@@ -251,6 +253,9 @@ def test_every_page_in_every_state_answers_without_a_500(state, templates, tmp_p
             for route in WATCH_ROUTES:
                 response = user.get(route.format(token=templates["feed token"]))
                 assert response.status_code != 500, (route, response.data[:300])
+        if state == "locked":  # what the template tagged after the watch was added waits for the lock
+            page = wendy.get("/watches").get_data(as_text=True)
+            assert re.search(r"\d+ articles? written since the last look waits? for the index to be free", page)
         if state in ("full", "locked"):
             assert wendy.get("/watches/w1").status_code == 200
             assert wendy.get(f"/watches/w1/feed.atom?token={templates['feed token']}").status_code == 200
