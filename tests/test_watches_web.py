@@ -7,8 +7,9 @@ private archive; the API. The real server and browser: tests/test_browser.py."""
 
 from __future__ import annotations
 
+import html
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import feedparser
 import pytest
@@ -82,8 +83,8 @@ def watch_this(client, search: str, name: str):
 
 def badges(client) -> dict[str, str]:
     page = client.get("/watches").get_data(as_text=True)
-    return dict(re.findall(r'class="watch-name" href="[^"]+">([^<]+)</a>\s*<span class="badge[^"]*"[^>]*>([^<]+)<',
-                           page))
+    found = re.findall(r'class="watch-name" href="[^"]+">([^<]+)</a>\s*<span class="badge[^"]*"[^>]*>([^<]+)<', page)
+    return {html.unescape(name): count for name, count in found}
 
 
 def test_watch_this_search_then_the_badge_counts_new_matches_and_opening_shows_them_once(site):
@@ -148,7 +149,8 @@ def feed_url_of(client, name: str) -> str:
     page = client.post("/account/feed", data={"csrf_token": csrf_token(client, "/account/feed")})
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     urls = re.findall(r'class="feed-url" href="([^"]+)"', page.get_data(as_text=True))
-    url = next(u.replace("&amp;", "&") for u in urls if f"/watches/{quote(name)}/feed.atom?" in u)
+    urls = [html.unescape(u) for u in urls]
+    url = next(u for u in urls if unquote(urlsplit(u).path) == f"/watches/{name}/feed.atom")
     assert urlsplit(url).scheme == "http" and urlsplit(url).netloc == "localhost"
     return url
 
@@ -249,3 +251,30 @@ def test_a_curation_change_that_makes_an_article_match_shows_on_the_watches_page
     tagged = alice.post("/curate/tag/002_a2b3b58d53712aaf", data={"tags": "follow-up", "csrf_token": token})
     assert tagged.status_code == 303
     assert badges(alice) == {"follow-up": "1 new"}
+
+
+def test_hostile_articles_and_odd_watch_names_make_a_valid_feed_and_working_links(site):
+    """Titles, outlets and bodies full of markup and control characters (which XML 1.0 cannot hold)
+    are text in the feed; a watch name with a slash, spaces and quotes works in every URL."""
+    from tests.webdata import EXTRA_RECORDS, XSS_ID
+
+    app = site.app()
+    rita = logged_in(app, "rita")
+    name = 'Vienna / "talks" & more?'
+    assert watch_this(rita, "/?q=Vienna", name).status_code == 303
+    control = {"id": "ctl-1", "title": "Vienna\x01 talks \x0bresume", "body": "Talks in Vienna\x02 resumed.\x1f",
+               "outlet": "Wire\x07", "date": "2016-03-05"}
+    site.index([*EXTRA_RECORDS, control])
+    assert badges(rita) == {name: "3 new"}
+    page = rita.get("/watches/" + quote(name)).get_data(as_text=True)
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Summit in Vienna" in page
+    url = feed_url_of(rita, name)
+    response = app.test_client().get(feed_path(url))
+    feed = feedparser.parse(response.data)
+    assert response.status_code == 200 and not feed.bozo, feed.get("bozo_exception")
+    by_id = {e.link.rsplit("/", 1)[1]: e for e in feed.entries}
+    assert by_id[quote(XSS_ID)].title == "<script>alert(1)</script> Summit in Vienna <img src=x onerror=alert(1)>"
+    assert b"<script>" not in response.data and b"\x01" not in response.data
+    assert "ctl-1" in by_id and "Wire" in by_id["ctl-1"].author
+    removed = rita.post("/watches/" + quote(name) + "/remove", data={"csrf_token": csrf_token(rita, "/watches")})
+    assert removed.status_code == 303 and badges(rita) == {}
