@@ -278,3 +278,26 @@ def test_hostile_articles_and_odd_watch_names_make_a_valid_feed_and_working_link
     assert "ctl-1" in by_id and "Wire" in by_id["ctl-1"].author
     removed = rita.post("/watches/" + quote(name) + "/remove", data={"csrf_token": csrf_token(rita, "/watches")})
     assert removed.status_code == 303 and badges(rita) == {}
+
+
+def test_watch_names_that_look_like_paths_are_only_names(site, tmp_path):
+    """With a valid session or feed token, a name naming a file is looked up in the curation database
+    and not found (404); nothing outside is read or written."""
+    outside = site.dir.parent / "outside.txt"
+    outside.write_text("SENTINEL-outside")
+    (site.dir / "inside.txt").write_text("SENTINEL-inside")
+    app = site.app()
+    rita = logged_in(app, "rita")
+    assert watch_this(rita, "/?q=Syria", "syria").status_code == 303
+    token = urlsplit(feed_url_of(rita, "syria")).query
+    listing = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if "index" not in p.parts)
+    csrf = csrf_token(rita, "/watches")
+    for bad in ["../../../../etc/passwd", "../outside.txt", "inside.txt", "..%2Foutside.txt", str(outside),
+                "%2e%2e/outside.txt", "..\\..\\outside.txt"]:
+        for response in (rita.get(f"/watches/{bad}"), rita.get(f"/api/watches/{bad}/new"),
+                         app.test_client().get(f"/watches/{bad}/feed.atom?{token}"),
+                         rita.post(f"/watches/{bad}/remove", data={"csrf_token": csrf})):
+            assert response.status_code in (308, 404), (bad, response.status_code)
+            assert b"SENTINEL" not in response.data and b"root:" not in response.data
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if "index" not in p.parts) == listing
+    assert badges(rita) == {"syria": "0 new"}
