@@ -72,9 +72,11 @@ load: $(STAMP)
 audit: $(STAMP)
 	$(BIN)/pip-audit --vulnerability-service pypi --skip-editable --strict --progress-spinner off $(AUDIT_ARGS)
 
-# Speed lives here, never in unit tests: see bench/run.py (BENCH_ARGS="--sizes 2000,37554 --replica 3").
+# Speed lives here, never in unit tests: see bench/run.py (BENCH_ARGS="--sizes 2000,37554 --replica 3");
+# then watches on a 19x replica of the 2,000 index (bench/watches.py, WATCH_BENCH_ARGS).
 bench: $(STAMP) bytecode
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/watches.py $(WATCH_BENCH_ARGS)
 
 # Speaker attribution scored on PolNeAR dev (needs ../shared/corpora; develop with --split train).
 eval: $(STAMP)

@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--new", type=int, default=200)
     ap.add_argument("--runs", type=int, default=2)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--keep", action="store_true", help="keep the replica (with its watches) afterwards")
     args = ap.parse_args(argv)
     if not args.corpus.exists() or not args.source.is_dir():
         print(f"watch benchmark: needs the corpus ({args.corpus}) and a source index ({args.source}, "
@@ -122,7 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     path = out / f"watches-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(results, indent=2))
     print(f"results: {path}")
-    shutil.rmtree(target, ignore_errors=True)
+    if args.keep:
+        print(f"replica kept: {target}")
+    else:
+        shutil.rmtree(target, ignore_errors=True)
     return 0
 
 

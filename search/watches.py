@@ -20,9 +20,9 @@ The API (the CLI's `newsfind watch`, the index run's summary and the web use the
   the hit number to hand to `store.mark_seen` so that hits recorded meanwhile stay new.
 
 Cost: the work after an index run is one engine evaluation per distinct (query, filters) of the
-watches (numpy over posting lists: the term lookups do not grow with the run, and the postings
-cache keeps them warm), intersected with the journaled documents, plus SQLite rows for the journaled
-articles only. Nothing is evaluated when the journal is empty. `make bench` measures it.
+watches on each segment that holds a journaled document (usually the few small segments the run
+wrote), intersected with the journaled documents, plus SQLite rows for the journaled articles only.
+Nothing is evaluated when the journal is empty. `make bench` (bench/watches.py) measures it.
 """
 
 from __future__ import annotations
@@ -158,23 +158,31 @@ def match_pending(ix, store: WatchStore, timeout: float | None = None) -> MatchR
 
 
 def _evaluate(ix, article_ids: list[str], watches: list[Watch], report: MatchReport) -> dict[int, set[str]]:
+    """Which of `article_ids` match each watch now. Evaluated per segment holding one of them (the
+    segments a run wrote, unless a merge folded them into an older one): membership of a document
+    depends on its own segment only (terms, expansions of wildcards and fuzzy terms from that
+    segment's lexicon, its columns); scores, which depend on the whole index, are not needed."""
     report.looked_at = len(article_ids)
-    out: dict[int, set[str]] = {}
+    out: dict[int, set[str]] = {w.id: set() for w in watches}
     with ix.searcher() as searcher:
-        present = docnums_of(searcher, article_ids)
-        if not present:
+        present = np.fromiter(docnums_of(searcher, article_ids).values(), dtype=np.int64)
+        if not len(present):
             return out
-        among = np.sort(np.fromiter(present.values(), dtype=np.int64, count=len(present)))
-        done: dict[tuple, set[str]] = {}
-        for watch in watches:
-            key = (watch.query, tuple(sorted((k, tuple(v)) for k, v in watch.filters.items())))
-            if key not in done:
-                try:
-                    done[key] = set(_matching_ids(searcher, watch.query, watch.filters, among))
-                except QueryError as exc:  # a query that no longer parses (a newer query language)
-                    report.errors[watch.id] = str(exc)
-                    done[key] = set()
-            out[watch.id] = done[key]
+        present.sort()
+        for sub, offset in searcher.leaf_searchers():
+            local = present[(present >= offset) & (present < offset + sub.doc_count_all())] - offset
+            if not len(local):
+                continue
+            done: dict[tuple, list[str]] = {}
+            for watch in watches:
+                key = (watch.query, tuple(sorted((k, tuple(v)) for k, v in watch.filters.items())))
+                if key not in done:
+                    try:
+                        done[key] = _matching_ids(sub, watch.query, watch.filters, local)
+                    except QueryError as exc:  # a query that no longer parses (a newer query language)
+                        report.errors[watch.id] = str(exc)
+                        done[key] = []
+                out[watch.id].update(done[key])
     return out
 
 

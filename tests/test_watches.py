@@ -197,6 +197,8 @@ WATCHED_QUERIES = [
     ("NOT Syria", ["--filter", "date=2015-03..2015-08"]),
     ("speaker:Kerry OR speaker:Lavrov", ["--filter", "place=Syria"]),
     ("*", ["--filter", "person=Angela Merkel"]),
+    ("Lavr* OR Kery~", ["--filter", "date=2015"]),
+    ('"met John Kerry"', []),
 ]
 
 
