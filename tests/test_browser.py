@@ -370,6 +370,10 @@ def test_reader_watches_a_search_sees_the_badge_after_an_index_run_opens_it_and_
         page.get_by_role("link", name="feed URL").click()
         page.get_by_role("button", name="Make a feed token").click()
         feed_url = page.locator("a.feed-url").get_attribute("href")
+        page.set_viewport_size({"width": 400, "height": 800})  # long feed URLs wrap on a narrow screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 400
+        shot(page, "watch-feed-urls-400px", full_page=False)
+        page.set_viewport_size({"width": 1280, "height": 900})
         status, body = get(feed_url)  # no cookie: as a feed reader fetches it
         feed = feedparser.parse(body)
         assert status == 200 and not feed.bozo
