@@ -8,7 +8,10 @@ private archive; the API. The real server and browser: tests/test_browser.py."""
 from __future__ import annotations
 
 import html
+import json
 import re
+import subprocess
+import sys
 from urllib.parse import quote, unquote, urlsplit
 
 import feedparser
@@ -200,6 +203,41 @@ def test_the_atom_feed_is_valid_lists_the_latest_matches_and_needs_the_current_f
     assert reader.get(feed_path(newer)).status_code == 403  # a new password revokes the feed token
 
 
+def test_entry_links_keep_rel_and_type_which_feedgen_drops(site):
+    """feedgen 1.0.0 writes an entry's link with its href only (lkiesow/python-feedgen#135); web/atom.py
+    puts back rel="alternate" and type="text/html" (feedparser assumes rel, so the raw XML is read)."""
+    app = site.app()
+    rita = logged_in(app, "rita")
+    assert watch_this(rita, "/?q=Syria", "syria").status_code == 303
+    body = app.test_client().get(feed_path(feed_url_of(rita, "syria"))).data
+    links = re.findall(rb"<entry>.*?(<link [^>]*>)", body)
+    assert links and all(b'rel="alternate"' in link and b'type="text/html"' in link for link in links), links[:2]
+
+
+def test_feedgen_is_loaded_by_the_first_feed_and_not_by_start_up_or_other_pages(site):
+    """In a fresh interpreter (a server's): the app, its search page and a watch page load neither
+    feedgen nor lxml; the feed does."""
+    app = site.app()
+    rita = logged_in(app, "rita")
+    assert watch_this(rita, "/?q=Syria", "syria").status_code == 303
+    path = feed_path(feed_url_of(rita, "syria"))
+    script = f"""
+import json, re, sys
+from newsfind.web import create_app
+client = create_app({{'NEWSFIND_INDEX': {str(site.dir)!r}, 'TESTING': True}}).test_client()
+token = re.search(r'name="csrf_token" value="([^"]+)"', client.get('/login').get_data(as_text=True)).group(1)
+login = client.post('/login', data={{'name': 'rita', 'password': {PASSWORD!r}, 'csrf_token': token}})
+codes = [login.status_code] + [client.get(p).status_code for p in ('/', '/?q=Syria', '/watches', '/watches/syria')]
+before = sorted(m for m in ('feedgen', 'lxml') if m in sys.modules)
+feed = client.get({path!r})
+print(json.dumps([codes, before, feed.status_code, 'feedgen' in sys.modules]))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    codes, before, feed_status, loaded = json.loads(done.stdout.splitlines()[-1])
+    assert codes == [303, 200, 200, 200, 200] and before == [] and (feed_status, loaded) == (200, True)
+
+
 def test_a_feed_token_reads_only_its_owners_feeds(site):
     app = site.app()
     rita, alice = logged_in(app, "rita"), logged_in(app, "alice")
@@ -278,6 +316,24 @@ def test_hostile_articles_and_odd_watch_names_make_a_valid_feed_and_working_link
     assert "ctl-1" in by_id and "Wire" in by_id["ctl-1"].author
     removed = rita.post("/watches/" + quote(name) + "/remove", data={"csrf_token": csrf_token(rita, "/watches")})
     assert removed.status_code == 303 and badges(rita) == {}
+
+
+def test_values_that_are_nothing_but_characters_xml_cannot_hold_still_make_a_valid_feed():
+    """feedgen refuses an entry without a title and a category without a term: a title, outlet or speaker
+    that is only control characters falls back (the article id, 'outlet unknown', no category); a date
+    that looks full but is no day has no `published`."""
+    from newsfind.web.atom import feed_document
+
+    hit = {"hit": 5, "id": "ctl-2", "title": "\x01\x02", "outlet": "\x07", "speakers": ["\x0b", "Kerry\x0c"],
+           "date": "2015-02-30", "matched_at": "2026-12-07T00:00:00Z", "snippet": "x\x00y"}
+    body = feed_document({"owner": "rita", "name": "n\x01", "query": "q"}, 1, {"hits": [hit]},
+                         "http://localhost/f", "http://localhost/w", lambda a: f"http://localhost/articles/{a}",
+                         lambda d: d or "date unknown", "2026-12-07T00:00:00Z")
+    feed = feedparser.parse(body)
+    assert not feed.bozo, feed.get("bozo_exception")
+    (entry,) = feed.entries
+    assert (entry.title, entry.author, [t.term for t in entry.tags]) == ("ctl-2", "outlet unknown", ["Kerry"])
+    assert "published" not in entry and "<p>xy</p>" in entry.summary and feed.feed.title == "newsfind watch n: q"
 
 
 def test_watch_names_that_look_like_paths_are_only_names(site, tmp_path):

@@ -1,12 +1,14 @@
-"""An Atom 1.0 document (RFC 4287) of a watch's latest matches, written with the standard library's
-ElementTree (which escapes every text and attribute); no feed library at run time.
+"""An Atom 1.0 document (RFC 4287) of a watch's latest matches, written with `feedgen` (lxml underneath,
+which escapes every text and attribute). Only the feed view imports this module, so `newsfind serve`
+and the other pages never load feedgen or lxml.
 
 One entry per story (syndication group), as the watch page shows them: `id` a urn:uuid made from the
 watch and the hit number (stable across requests and host names: a feed reader shows an entry once),
 `title` the article's, `link rel=alternate` the absolute URL of its article page, `updated` when
 matching recorded it, `published` the article's date when it has a full one, `author` its outlet,
 one `category` per speaker, and a `summary` (HTML) with outlet, date, speakers, the snippet and the
-other versions of the story. XML 1.0 cannot hold most control characters: they are dropped.
+other versions of the story. XML 1.0 cannot hold most control characters (lxml refuses them): they
+are dropped first.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from xml.etree import ElementTree as ET
+from contextlib import suppress
+from datetime import UTC, datetime
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
-ATOM_NS = "http://www.w3.org/2005/Atom"
 # Characters XML 1.0 does not allow (C0 controls but tab/newline/return, surrogates, U+FFFE/FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -28,11 +32,24 @@ def clean(text) -> str:
     return _NOT_XML.sub("", "" if text is None else str(text))
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, {k: clean(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = clean(text)
-    return element
+def _moment(text: str) -> datetime:
+    """'2026-12-07T00:46:09Z' (the curation database's times) or '2015-09-25' as an aware datetime."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class _EntryLinks(BaseEntryExtension):
+    """feedgen 1.0.0 writes an entry's <link> with its href only, dropping rel and type (its open issue
+    lkiesow/python-feedgen#135: the loop variable shadows the link's data); this puts back what
+    `entry.link()` was given, through feedgen's extension hook (idempotent once feedgen is fixed)."""
+
+    def __init__(self):
+        self.links: list[dict] = []
+
+    def extend_atom(self, entry):
+        for element, given in zip(entry.findall("link"), self.links, strict=False):
+            element.attrib.update({k: given[k] for k in ("rel", "type") if given.get(k)})
+        return entry
 
 
 def entry_id(owner: str, watch_id: int, hit: int) -> str:
@@ -57,35 +74,30 @@ def feed_document(watch: dict, watch_id: int, data: dict, self_url: str, page_ur
                   article_url: Callable[[str], str], display_date: Callable[[str | None], str],
                   generated_at: str) -> bytes:
     """The feed as UTF-8 bytes. `watch`: `Watch.public()`; `data`: `newsfind.search.watches.new_matches`."""
-    ET.register_namespace("", ATOM_NS)
-    feed = ET.Element(f"{{{ATOM_NS}}}feed")
-
-    def sub(parent, tag, text=None, **attrs):
-        return _sub(parent, f"{{{ATOM_NS}}}{tag}", text, **attrs)
-
     owner = watch["owner"]
-    sub(feed, "id", uuid.uuid5(uuid.NAMESPACE_URL, f"newsfind:watch:{owner.casefold()}:{watch_id}").urn)
-    sub(feed, "title", f"newsfind watch {watch['name']}: {watch['query']}")
-    sub(feed, "subtitle", "Articles that began to match this saved search, newest matches first.")
+    feed = FeedGenerator()
+    feed.id(uuid.uuid5(uuid.NAMESPACE_URL, f"newsfind:watch:{owner.casefold()}:{watch_id}").urn)
+    feed.title(clean(f"newsfind watch {watch['name']}: {watch['query']}"))
+    feed.subtitle("Articles that began to match this saved search, newest matches first.")
     hits = data["hits"]
-    updated = max((h["matched_at"] for h in hits), default=watch.get("created_at") or generated_at)
-    sub(feed, "updated", updated)
-    author = sub(feed, "author")
-    sub(author, "name", "newsfind")
-    sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    sub(feed, "link", rel="alternate", type="text/html", href=page_url)
-    sub(feed, "generator", "newsfind")
+    feed.updated(_moment(max((h["matched_at"] for h in hits), default=watch.get("created_at") or generated_at)))
+    feed.author(name="newsfind")
+    feed.link(href=clean(self_url), rel="self", type="application/atom+xml")
+    feed.link(href=clean(page_url), rel="alternate", type="text/html")
+    feed.generator("newsfind")  # instead of feedgen's own name, version and URL
+    feed.register_extension("newsfind", BaseExtension, _EntryLinks, atom=True, rss=False)
     for hit in hits:
-        entry = sub(feed, "entry")
-        sub(entry, "id", entry_id(owner, watch_id, hit["hit"]))
-        sub(entry, "title", hit.get("title") or hit["id"])
-        sub(entry, "link", rel="alternate", type="text/html", href=article_url(hit["id"]))
-        sub(entry, "updated", hit["matched_at"])
+        entry = feed.add_entry(order="append")  # feedgen prepends by default; the hits are newest first
+        entry.id(entry_id(owner, watch_id, hit["hit"]))
+        entry.title(clean(hit.get("title")) or clean(hit["id"]) or "untitled")  # feedgen refuses an empty title
+        entry.newsfind.links = entry.link(href=clean(article_url(hit["id"])), rel="alternate", type="text/html")
+        entry.updated(_moment(hit["matched_at"]))
         if hit.get("date") and _FULL_DATE.match(hit["date"]):
-            sub(entry, "published", f"{hit['date']}T00:00:00Z")
-        entry_author = sub(entry, "author")
-        sub(entry_author, "name", hit.get("outlet") or "outlet unknown")
+            with suppress(ValueError):  # a full-looking date that is no day (2015-02-30): left out
+                entry.published(_moment(hit["date"]))
+        entry.author(name=clean(hit.get("outlet")) or "outlet unknown")
         for speaker in hit.get("speakers") or []:
-            sub(entry, "category", term=speaker, scheme="newsfind:speaker", label=f"Speaker: {speaker}")
-        sub(entry, "summary", summary_html(hit, display_date(hit.get("date"))), type="html")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+            if term := clean(speaker):
+                entry.category(term=term, scheme="newsfind:speaker", label=f"Speaker: {term}")
+        entry.summary(clean(summary_html(hit, display_date(hit.get("date")))), type="html")
+    return feed.atom_str(encoding="utf-8")

@@ -33,7 +33,6 @@ from newsfind.index.curation.feeds import FeedTokenStore
 from newsfind.index.curation.watches import Watch, WatchStore
 from newsfind.search.query import QueryError
 from newsfind.search.watches import MatchReport, add_watch, match_pending, new_matches
-from newsfind.web.atom import feed_document
 from newsfind.web.auth import current_user, requires
 from newsfind.web.index import pool
 from newsfind.web.params import SORT_LABELS, State
@@ -184,6 +183,8 @@ def _token_user():
 def feed(name: str):
     """The latest matches (seen or not, those that matched when it was saved included), newest match
     first; reading the feed marks nothing seen."""
+    from newsfind.web.atom import feed_document  # feedgen and lxml: loaded by the first feed, not at start-up
+
     user = _token_user()
     find_watch(name, user.name)
     look()
