@@ -139,6 +139,9 @@ def check_packages(bin_dir: Path, work: Path) -> None:
     python = bin_dir / "python"
     where = run([python, "-c", "import newsfind; print(newsfind.__file__)"], cwd=work).stdout.strip()
     expect(where.startswith(str(bin_dir.parent)), f"newsfind was imported from {where}, not the venv")
+    # Modules only a request imports, which check_serve does not make (the feed view: feedgen, lxml).
+    lazy = run([python, "-c", "import newsfind.web.atom"], cwd=work, check=False)
+    expect(lazy.returncode == 0, f"`import newsfind.web.atom` fails in the venv: {lazy.stderr.strip()[-300:]}")
     for name in GENERIC_PACKAGES:
         imported = run([python, "-c", f"import {name}"], cwd=work, check=False)
         expect(imported.returncode != 0, f"`import {name}` works in the venv: a generic top-level package")

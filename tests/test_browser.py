@@ -304,3 +304,81 @@ def test_archivist_logs_in_bulk_tags_the_lavrov_stories_and_reads_the_history(cu
     expect(history).to_have_count(2)
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
+
+
+# -- watches: a reader saves a search, new articles are indexed into the same index directory by the
+# real command, the badge counts them, the watch shows them highlighted and then seen, the feed URL
+# answers a client with no session (its own server and index copy).
+
+READER_PASSWORD = "watch-the-archive"
+
+
+@pytest.fixture(scope="module")
+def watch_site(tmp_path_factory, seed_index):
+    from newsfind.index.curation.accounts import hash_password
+    from newsfind.index.curation.store import CurationStore
+
+    from tests.conftest import Runner, copy_index
+
+    root = tmp_path_factory.mktemp("browser-watches")
+    index_dir = copy_index(seed_index, root / "index")
+    CurationStore(index_dir).add_user("rita", "reader", hash_password(READER_PASSWORD), "test")
+    with served(index_dir, cwd=ROOT) as running:
+        yield running.url, Runner(index_dir), root
+
+
+def test_reader_watches_a_search_sees_the_badge_after_an_index_run_opens_it_and_fetches_the_feed(browser, watch_site):
+    import feedparser
+
+    from tests.generate import write_articles
+    from tests.serving import get
+    from tests.test_watches import NEW
+
+    url, run, root = watch_site
+    with checked_page(browser, url) as page:
+        page.goto("/login")
+        page.get_by_label("Name").fill("rita")
+        page.get_by_label("Password").fill(READER_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_label("Search articles").fill("speaker:Lavrov Syria")
+        page.get_by_label("Search articles").press("Enter")
+        page.get_by_role("link", name="Newest first").click()
+        expect(page.locator("#results-heading")).to_contain_text("match")
+        page.get_by_label("Watch this search as").fill("lavrov syria")
+        shot(page, "watch-this-search", full_page=False)
+        page.get_by_role("button", name="Watch this search").click()
+        expect(page.locator(".flashes")).to_contain_text("Watching 'lavrov syria'")
+        expect(page.locator(".watches .badge")).to_have_text(["0 new"])
+
+        result = run("index", str(write_articles(root / "new.jsonl", NEW)), "--jobs", "1")
+        assert result.exit_code == 0 and "lavrov syria (rita): 3 new" in result.output, result.output
+        page.reload()
+        expect(page.locator(".watches .badge")).to_have_text(["3 new"])
+        shot(page, "watches-badge")
+
+        page.get_by_role("link", name="lavrov syria").click()
+        expect(page.locator("#new-count")).to_contain_text("2 new stories (3 articles)")
+        expect(page.locator("li.hit.new")).to_have_count(2)
+        expect(page.locator("li.hit.new .hit-title a").first).to_have_text("Lavrov meets Kerry")  # newest first
+        expect(page.locator("li.hit.new .versions")).to_contain_text("+1 other version")
+        assert page.locator("li.hit.new").first.evaluate("li => getComputedStyle(li).borderLeftStyle") == "solid"
+        shot(page, "watch-new-matches")
+        page.reload()
+        expect(page.locator("#new-count")).to_contain_text("Nothing new since you last looked")
+        expect(page.locator("li.hit.new")).to_have_count(0)
+
+        page.get_by_role("link", name="feed URL").click()
+        page.get_by_role("button", name="Make a feed token").click()
+        feed_url = page.locator("a.feed-url").get_attribute("href")
+        page.set_viewport_size({"width": 400, "height": 800})  # long feed URLs wrap on a narrow screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 400
+        shot(page, "watch-feed-urls-400px", full_page=False)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        status, body = get(feed_url)  # no cookie: as a feed reader fetches it
+        feed = feedparser.parse(body)
+        assert status == 200 and not feed.bozo
+        assert f"{url}articles/n3" in [e.link for e in feed.entries]
+        page.get_by_role("link", name="Watches", exact=True).click()
+        page.get_by_role("button", name="Remove watch lavrov syria").click()
+        expect(page.locator(".flashes")).to_contain_text("Watch 'lavrov syria' removed")
+        expect(page.locator(".watches")).to_have_count(0)

@@ -6,6 +6,7 @@ The index is small and written through the schema (no spaCy); each cell works on
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
@@ -19,10 +20,14 @@ import newsfind.index.ingest.writer as ingest_writer
 import pytest
 from click.testing import CliRunner
 from newsfind.index.curation import apply
+from newsfind.index.curation.accounts import hash_password
+from newsfind.index.curation.feeds import FeedTokenStore
+from newsfind.index.curation.store import CurationStore
 from newsfind.index.ingest.writer import index_paths, open_or_create
 from newsfind.index.schema import PIPELINE_VERSION, join_searchable, join_values
 from newsfind.search import watches as search_watches
 from newsfind.web import create_app
+from newsfind.web import watches as web_watches
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT
 from whoosh.writing import NO_MERGE, SegmentWriter
@@ -56,6 +61,10 @@ COMMANDS = {
 }
 ROUTES = ["/", "/?q=said", "/?q=said&sort=date", "/api/search?q=said&facet=outlet", "/articles/d1",
           "/api/articles/d1", "/entities/person/Sergei%20Lavrov", "/export.csv?q=said", "/history"]
+# Watches on the web, as the template's reader (wendy, who has watch w1 and a feed token) and anonymously.
+WATCH_ROUTES = ["/watches", "/watches/w1", "/watches/nope", "/account/feed", "/api/watches", "/api/watches/w1/new",
+                "/watches/w1/feed.atom?token={token}", "/watches/w1/feed.atom"]
+READER_PASSWORD = "reader-password"
 
 
 def write_documents(index_dir: Path) -> None:
@@ -96,14 +105,17 @@ def templates(tmp_path_factory) -> dict[str, Path]:
     full = root / "full"
     write_documents(full)
     for args in (["index", str(empty_folder)], ["tag", "d2", "seen"], ["watch", "add", "w1", "tag:seen"],
+                 ["watch", "add", "w1", "tag:seen", "--user", "wendy"],
                  ["tag", "d1", "seen"], ["query", "said", "--facet", "outlet"]):
         assert run(full, *args).exit_code == 0
+    CurationStore(full).add_user("wendy", "reader", hash_password(READER_PASSWORD), "test")
+    feed_token = FeedTokenStore(full).create("wendy", "test")
     (full / "canonical.json").write_text("{}", encoding="utf-8")
     empty = root / "empty"
     assert run(empty, "index", str(empty_folder)).exit_code == 0
     killed = root / "killed"
     kill_before_first_commit(killed)
-    return {"full": full, "empty": empty, "killed": killed, "nothing": empty_folder}
+    return {"full": full, "empty": empty, "killed": killed, "nothing": empty_folder, "feed token": feed_token}
 
 
 KILL_SCRIPT = """
@@ -134,6 +146,7 @@ def short_waits(monkeypatch):
     monkeypatch.setattr(ingest_writer, "WRITER_TIMEOUT", 0.2)
     monkeypatch.setattr(search_watches, "LOCK_TIMEOUT", 0.2)
     monkeypatch.setattr(cli_watches, "LOOK_TIMEOUT", 0.2)
+    monkeypatch.setattr(web_watches, "LOOK_TIMEOUT", 0.2)
     monkeypatch.setattr(apply.apply_changes, "__defaults__", ((), 0.2))
 
 
@@ -229,11 +242,33 @@ def test_every_page_in_every_state_answers_without_a_500(state, templates, tmp_p
         assert result.exit_code == 1 and "no newsfind index at" in result.output, result.output
         assert_clear(result)
         return
-    client = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True}).test_client()
+    app = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True})
+    client = app.test_client()
     with held_if(state == "locked", index_dir):
         for route in ROUTES:
             response = client.get(route)
             assert response.status_code != 500, (route, response.data[:300])
+        wendy = reader_client(app)
+        for user in (wendy, app.test_client()):
+            for route in WATCH_ROUTES:
+                response = user.get(route.format(token=templates["feed token"]))
+                assert response.status_code != 500, (route, response.data[:300])
+        if state == "locked":  # what the template tagged after the watch was added waits for the lock
+            page = wendy.get("/watches").get_data(as_text=True)
+            assert re.search(r"\d+ articles? written since the last look waits? for the index to be free", page)
+        if state in ("full", "locked"):
+            assert wendy.get("/watches/w1").status_code == 200
+            assert wendy.get(f"/watches/w1/feed.atom?token={templates['feed token']}").status_code == 200
+
+
+def reader_client(app):
+    """Logged in as wendy where the curation database lets her log in; else anonymous."""
+    client = app.test_client()
+    page = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True))
+    if token:
+        client.post("/login", data={"name": "wendy", "password": READER_PASSWORD, "csrf_token": token.group(1)})
+    return client
 
 
 # -- an empty index, and a first run killed before its first commit -----------------------------
@@ -409,10 +444,19 @@ def test_a_read_only_index_directory_reads_and_refuses_changes_in_one_line(comma
         assert result.exit_code == 0, result.output
 
 
-def test_a_read_only_index_directory_serves_every_page(read_only_copy):
-    client = create_app({"NEWSFIND_INDEX": str(read_only_copy), "TESTING": True}).test_client()
+def test_a_read_only_index_directory_serves_every_page(read_only_copy, templates):
+    app = create_app({"NEWSFIND_INDEX": str(read_only_copy), "TESTING": True})
+    client = app.test_client()
     for route in ROUTES:
         assert client.get(route).status_code != 500, route
+    wendy = reader_client(app)
+    for route in WATCH_ROUTES:
+        assert wendy.get(route.format(token=templates["feed token"])).status_code != 500, route
+    assert wendy.get("/watches/w1").status_code == 200  # shown; marking seen waits for a writable directory
+    token = re.search(r'name="csrf_token" value="([^"]+)"', wendy.get("/").get_data(as_text=True)).group(1)
+    for path, data in [("/watches", {"name": "w2", "q": "said"}), ("/watches/w1/remove", {}), ("/account/feed", {})]:
+        response = wendy.post(path, data={**data, "csrf_token": token})
+        assert response.status_code == 503 and "cannot be written" in response.get_data(as_text=True), path
 
 
 # -- a curation change takes the write lock between two commits of an indexing run ----------------

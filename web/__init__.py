@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
-    from newsfind.web import api, auth, curate, curate_api, errors, index, views
+    from newsfind.web import api, auth, curate, curate_api, errors, index, views, watches, watches_api
     from newsfind.web.templating import init_templating
 
     index_dir = resolve_index_dir(app.config["NEWSFIND_INDEX"])
@@ -48,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api.bp)
     curate.init_app(app)  # tags, corrections, history, accounts
     app.register_blueprint(curate_api.bp)
+    watches.init_app(app)  # "Watch this search", /watches, feeds (after auth: it uses its accounts)
+    app.register_blueprint(watches_api.bp)
 
     @app.after_request
     def security_headers(response):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sqlite3
 import time
 from datetime import timedelta
 from functools import wraps
@@ -38,6 +39,8 @@ SECRET_FILE = "secret_key"
 LOGIN_MAX_FAILURES = 5
 LOGIN_WINDOW = 15 * 60
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Reached without logging in on a private archive: a watch's feed checks its own feed token (web/watches.py).
+OPEN_ENDPOINTS = frozenset({"auth.login", "static", "watches.feed"})
 # Checked when the name is unknown, so that a wrong name takes as long as a wrong password.
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
 
@@ -122,8 +125,7 @@ def load_user():
             if g.user is None and request.path.startswith("/api/"):
                 return _login_required()  # 401 first: no CSRF token could make an anonymous change allowed
             csrf.protect()
-    if current_app.config["NEWSFIND_PRIVATE"] and g.user is None and request.endpoint not in ("auth.login",
-                                                                                                 "static"):
+    if current_app.config["NEWSFIND_PRIVATE"] and g.user is None and request.endpoint not in OPEN_ENDPOINTS:
         return _login_required()
     return None
 
@@ -165,6 +167,15 @@ def client_ip() -> str:
     return request.remote_addr or "unknown"
 
 
+def _record(write, *args) -> None:
+    """Record a login attempt; a curation database that cannot be written (a read-only index
+    directory) records nothing, logged, rather than failing the login with a 500."""
+    try:
+        write(*args)
+    except sqlite3.OperationalError as exc:
+        current_app.logger.warning("login attempt not recorded: %s", exc)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_url = _local(request.values.get("next"))
@@ -179,10 +190,10 @@ def login():
                                error=f"Too many failed attempts: try again in {minutes} minutes."), 429
     user = store().user(name) if name and store().exists() else None
     if not check_password_hash(user.password_hash if user else _DUMMY_HASH, password) or user is None:
-        store().login_failed(name, ip, LOGIN_WINDOW)
+        _record(store().login_failed, name, ip, LOGIN_WINDOW)
         return render_template("login.html", next_url=next_url, name=name,
                                error="Wrong name or password."), 401
-    store().login_succeeded(name, ip)
+    _record(store().login_succeeded, name, ip)
     session.clear()
     session.permanent = True
     session.update(uid=user.id, sv=user.session_version, login_at=time.time())

@@ -98,6 +98,48 @@ def curation_paths() -> dict:
     }
 
 
+def watch_paths() -> dict:
+    """Watches (web/watches_api.py): the requesting user's own, bearer token or session."""
+    auth = {"security": [{"token": []}, {"session": []}]}
+    watch = {"type": "object", "required": ["owner", "name", "query", "filters", "sort", "created_at", "new"],
+             "properties": {"owner": {"type": "string"}, "name": {"type": "string"},
+                            "query": {"type": "string"},
+                            "filters": {"type": "object", "additionalProperties": {"type": "array",
+                                                                                   "items": {"type": "string"}}},
+                            "sort": {"type": "string", "enum": ["-date", "date", "relevance"]},
+                            "notify_url": {"type": ["string", "null"]}, "created_at": {"type": "string"},
+                            "new": {"type": "integer", "description": "new matches (articles) not yet seen"}}}
+    waiting = {"type": "integer", "description": "articles written since the last look that wait for a busy index"}
+    new_hit = {"allOf": [{"$ref": "#/components/schemas/Hit"}, {"type": "object", "properties": {
+        "new_versions": {"type": "array", "description": "the other new versions of this story",
+                         "items": {"type": "object", "properties": {
+                             k: {"type": ["string", "null"]} for k in ("id", "outlet", "date", "title")}}},
+        "hit": {"type": "integer"}, "matched_at": {"type": "string"}}}]}
+    return {
+        "/api/watches": {"get": {
+            "summary": "Your watches (saved searches), each with its number of new matches", "operationId": "watches",
+            **auth, "responses": {"200": {"description": "Your watches", "content": {"application/json": {
+                "schema": {"type": "object", "properties": {"watches": {"type": "array", "items": watch},
+                                                            "waiting": waiting}}}}},
+                "401": ERROR}}},
+        "/api/watches/{name}/new": {"get": {
+            "summary": "The new matches of one of your watches, one per story, in its order (as `newsfind watch "
+                       "new NAME --json`)", "operationId": "watchNew", **auth,
+            "parameters": [_param("name", {"type": "string"}, "Watch name", where="path", required=True),
+                           _param("limit", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+                                  "Stories to list"),
+                           _param("mark_seen", {"type": "boolean", "default": False},
+                                  "1: afterwards every new match counts as seen (listed or not)")],
+            "responses": {"200": {"description": "New matches", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {
+                    "watch": watch, "new": {"type": "integer", "description": "stories"},
+                    "new_articles": {"type": "integer"}, "shown": {"type": "integer"},
+                    "up_to": {"type": "integer"}, "hits": {"type": "array", "items": new_hit},
+                    "marked_seen": {"type": "boolean"}, "waiting": waiting}}}}},
+                "400": ERROR, "401": ERROR, "404": ERROR, "409": ERROR}}},
+    }
+
+
 @cache
 def openapi_document() -> dict:
     hit_properties = {
@@ -163,6 +205,7 @@ def openapi_document() -> dict:
                               "400": ERROR, "404": ERROR},
             }},
             **curation_paths(),
+            **watch_paths(),
             "/api/openapi.json": {"get": {
                 "summary": "This document", "operationId": "openapi",
                 "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},

@@ -132,6 +132,7 @@ class AccountStore(ChangeLog):
             conn.execute("UPDATE users SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
                          (password_hash, user.id))
             conn.execute("DELETE FROM api_tokens WHERE user_id = ?", (user.id,))
+            conn.execute("DELETE FROM feed_tokens WHERE user_id = ?", (user.id,))  # index/curation/feeds.py
             self._log(conn, who, "user.password", user.name, None, {"tokens": "revoked"})
 
     def create_token(self, name: str, label: str, who: str) -> str:

@@ -128,4 +128,12 @@ MIGRATIONS: list[str] = [
         article_id TEXT PRIMARY KEY
     ) WITHOUT ROWID;
     """,
+    # 3: per-user feed tokens for the Atom feeds of watches (index/curation/feeds.py).
+    """
+    CREATE TABLE feed_tokens (
+        user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,  -- one a user: a new one replaces it
+        token_hash TEXT NOT NULL UNIQUE,  -- sha256 of the token: the token itself is shown once
+        created_at TEXT NOT NULL
+    );
+    """,
 ]
