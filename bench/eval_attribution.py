@@ -60,6 +60,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from attribution_folds import DEFAULT_SEED, assign_folds, fold_rows, print_folds  # noqa: E402
 from newsfind.index.nlp.canonical import CanonicalTable, known_kind  # noqa: E402
 from newsfind.index.nlp.enrich import analysed, enrich_doc  # noqa: E402
 from newsfind.index.nlp.entities import ORG_WORDS  # noqa: E402
@@ -70,6 +71,10 @@ from newsfind.index.readers.types import SourceArticle  # noqa: E402
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "polnear_traindev.jsonl.gz"
 CACHE_DIR = Path.home() / ".cache" / "newsfind-eval"
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# The gold rules in force, frozen: `names_in_span` and `gold_persons` as they are at this version (pronoun
+# gold v2). Any change to them bumps GOLD_VERSION in a commit of its own that gives the train figures before
+# and after on unchanged extraction code; figures are only comparable under the same GOLD_VERSION.
+GOLD_VERSION = "1"
 PRONOUN_GOLD = "v2"  # how pronoun sources are resolved in the gold; "v1" is the rule of PIPELINE_VERSION <= 8
 GROUP_WORDS = re.compile(r"\b(Democrats?|Republicans?|Americans?|Officials?|Congress|Senate|House|Administration|"
                          r"Campaign|Committee|Court|Police|Party|Government|GOP|Media|Press|Times|News|Post|"
@@ -463,8 +468,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     ap.add_argument("--pronoun-gold", choices=["v1", "v2"], default="v2",
                     help="v1: a pronoun source is the nearest earlier named source only (the rule to version 8)")
+    ap.add_argument("--folds", type=int, default=0,
+                    help="k-fold cross-validation by document (train only): score each fold, print the mean")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the fold assignment")
     ap.add_argument("--no-cache", action="store_true", help="parse afresh; neither read nor write the parse cache")
     args = ap.parse_args(argv)
+    if args.folds and args.split != "train":
+        ap.error("--folds is for --split train: cross-validate on train, report dev once")
     global PRONOUN_GOLD
     PRONOUN_GOLD = args.pronoun_gold
 
@@ -495,6 +505,8 @@ def main(argv: list[str] | None = None) -> int:
         scores.append(s)
 
     rows = table(scores)
+    gold_version = GOLD_VERSION if PRONOUN_GOLD == "v2" else f"{GOLD_VERSION}/pronoun-{PRONOUN_GOLD}"
+    print(f"gold version {gold_version}")
     print(f"PolNeAR {args.split}: {len(docs)} articles; spaCy {t_nlp:.1f} CPU-s ({len(docs) / t_nlp:.1f} art/s), "
           f"newsfind extraction {t_attr:.1f} CPU-s = {100 * t_attr / t_nlp:.1f} % of the spaCy time; "
           f"{unresolved} pronoun sources without a named antecedent left out of the gold")
@@ -505,6 +517,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['group']:<20}{r['docs']:>5}{r['gold_speakers']:>6}{r['P']:>7.3f}{r['R']:>7.3f}{r['F1']:>7.3f}"
               f"{r['gold_quotes']:>8}{r['found']:>7.3f}{r['speaker_match']:>10.3f}{r['end_to_end']:>9.3f}")
     print()
+    folds = None
+    if args.folds:
+        fold_of = assign_folds([d["doc_id"] for d in docs], args.folds, args.seed)
+        print(f"{args.folds}-fold cross-validation by document (seed {args.seed}):")
+        folds = {"rows": fold_rows(scores, fold_of, args.folds, table)}
+        folds["mean"] = print_folds(folds["rows"])
+        print()
     kinds: dict[str, list[str]] = defaultdict(list)
     for s in scores:
         for value, kind in s.fp:
@@ -521,7 +540,8 @@ def main(argv: list[str] | None = None) -> int:
         for example in kinds[kind][: args.errors]:
             print(f"           {example}")
     if args.json:
-        args.json.write_text(json.dumps({"split": args.split, "articles": len(docs), "spacy_seconds": t_nlp,
+        args.json.write_text(json.dumps({"split": args.split, "gold_version": gold_version, "folds": folds,
+                                         "articles": len(docs), "spacy_seconds": t_nlp,
                                          "extraction_seconds": t_attr, "rows": rows,
                                          "errors": dict(counts)}, indent=2))
     return 0
