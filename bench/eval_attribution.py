@@ -54,6 +54,7 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,10 +63,11 @@ sys.path.insert(0, str(ROOT))
 
 from attribution_folds import DEFAULT_SEED, assign_folds, fold_rows, print_folds  # noqa: E402
 from newsfind.index.nlp.canonical import CanonicalTable, known_kind  # noqa: E402
-from newsfind.index.nlp.enrich import analysed, enrich_doc  # noqa: E402
+from newsfind.index.nlp.enrich import Analysed, analysed, enrich_doc  # noqa: E402
 from newsfind.index.nlp.entities import ORG_WORDS  # noqa: E402
 from newsfind.index.nlp.names import PRONOUNS, TITLE_WORDS, core_tokens, looks_female, person_key, surname_key  # noqa: E402
 from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
+from newsfind.index.nlp.speakers.model import current_model, using  # noqa: E402
 from newsfind.index.readers.types import SourceArticle  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "polnear_traindev.jsonl.gz"
@@ -493,12 +495,20 @@ def main(argv: list[str] | None = None) -> int:
     texts = [t for _, t in articles]
     cache = None if args.no_cache else cache_path(nlp, args.split, args.corpus, args.limit, texts)
     parsed, t_nlp = parse_texts(nlp, texts, cache)
+    fold_of = assign_folds([d["doc_id"] for d in docs], args.folds, args.seed) if args.folds else {}
+    models = {}
+    if args.folds and current_model() is not None:  # each fold scored by a model trained on the others only
+        from train_attribution import fold_models
+
+        items = [(a, Analysed(t, off, where)) for (a, t), off, where in zip(articles, offsets, positions, strict=True)]
+        models = fold_models(docs, parsed, items, CanonicalTable, fold_of, args.folds, args.seed)
     t_attr = 0.0
     scores: list[DocScore] = []
     unresolved = 0
     for (article, _text), nlp_doc, off, where, d in zip(articles, parsed, offsets, positions, docs, strict=True):
         t1 = time.process_time()
-        enrichment = enrich_doc(article, nlp_doc, off, table_, positions=where)
+        with using(models[fold_of[d["doc_id"]]]) if models else nullcontext():
+            enrichment = enrich_doc(article, nlp_doc, off, table_, positions=where)
         t_attr += time.process_time() - t1
         s, u = score_doc(d, enrichment, nlp_doc, off)
         unresolved += u
@@ -506,7 +516,10 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = table(scores)
     gold_version = GOLD_VERSION if PRONOUN_GOLD == "v2" else f"{GOLD_VERSION}/pronoun-{PRONOUN_GOLD}"
-    print(f"gold version {gold_version}")
+    mode = "rules only" if current_model() is None else (
+        f"learned model, {args.folds}-fold (each fold by a model of the others)" if args.folds
+        else f"learned model {current_model().meta.get('articles', '?')} train articles")
+    print(f"gold version {gold_version}; attribution: {mode}")
     print(f"PolNeAR {args.split}: {len(docs)} articles; spaCy {t_nlp:.1f} CPU-s ({len(docs) / t_nlp:.1f} art/s), "
           f"newsfind extraction {t_attr:.1f} CPU-s = {100 * t_attr / t_nlp:.1f} % of the spaCy time; "
           f"{unresolved} pronoun sources without a named antecedent left out of the gold")
@@ -519,7 +532,6 @@ def main(argv: list[str] | None = None) -> int:
     print()
     folds = None
     if args.folds:
-        fold_of = assign_folds([d["doc_id"] for d in docs], args.folds, args.seed)
         print(f"{args.folds}-fold cross-validation by document (seed {args.seed}):")
         folds = {"rows": fold_rows(scores, fold_of, args.folds, table)}
         folds["mean"] = print_folds(folds["rows"])
