@@ -496,12 +496,14 @@ def main(argv: list[str] | None = None) -> int:
     cache = None if args.no_cache else cache_path(nlp, args.split, args.corpus, args.limit, texts)
     parsed, t_nlp = parse_texts(nlp, texts, cache)
     fold_of = assign_folds([d["doc_id"] for d in docs], args.folds, args.seed) if args.folds else {}
-    models = {}
-    if args.folds and current_model() is not None:  # each fold scored by a model trained on the others only
-        from train_attribution import fold_models
+    models, labelled = {}, []
+    if current_model() is not None:  # candidates with their labels, for the calibration of the probabilities
+        import train_attribution as training
 
         items = [(a, Analysed(t, off, where)) for (a, t), off, where in zip(articles, offsets, positions, strict=True)]
-        models = fold_models(docs, parsed, items, CanonicalTable, fold_of, args.folds, args.seed)
+        labelled = training.collect(docs, parsed, items, CanonicalTable)
+        if args.folds:  # each fold scored by a model trained on the others only
+            models = training.fold_models(labelled, fold_of, args.folds, args.seed)
     t_attr = 0.0
     scores: list[DocScore] = []
     unresolved = 0
@@ -536,6 +538,16 @@ def main(argv: list[str] | None = None) -> int:
         folds = {"rows": fold_rows(scores, fold_of, args.folds, table)}
         folds["mean"] = print_folds(folds["rows"])
         print()
+    calibration = None
+    if labelled:
+        brier, reliability, n = training.calibration(
+            labelled, (lambda a: models[fold_of[a.doc_id]]) if models else (lambda a: current_model()))
+        calibration = {"brier": brier, "candidates": n, "reliability": reliability}
+        print(f"calibration of the speaker probabilities over {n} candidate mentions: Brier {brier:.4f}")
+        print(f"  {'bin':<10}{'cands':>7}{'predicted':>10}{'observed':>9}")
+        for lo, count, pred, obs in reliability:
+            print(f"  {lo:.1f}-{lo + 0.1:.1f}   {count:>7}{pred:>10.3f}{obs:>9.3f}")
+        print()
     kinds: dict[str, list[str]] = defaultdict(list)
     for s in scores:
         for value, kind in s.fp:
@@ -553,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"           {example}")
     if args.json:
         args.json.write_text(json.dumps({"split": args.split, "gold_version": gold_version, "folds": folds,
+                                         "calibration": calibration,
                                          "articles": len(docs), "spacy_seconds": t_nlp,
                                          "extraction_seconds": t_attr, "rows": rows,
                                          "errors": dict(counts)}, indent=2))

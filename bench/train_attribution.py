@@ -208,11 +208,26 @@ def artifact(articles: list[Article], cv: dict, seed: int, folds: int) -> str:
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
 
 
-def fold_models(docs: list[dict], parsed: list, items: list, table_factory, fold_of: dict[str, int], folds: int,
+def calibration(articles: list[Article], model_of) -> tuple[float, list[tuple[float, int, float, float]], int]:
+    """Brier score of the candidates' probabilities against their labels, the reliability table (bin,
+    candidates, mean predicted, observed rate) and the number of candidates; `model_of(article)` scores one."""
+    pairs = [(model_of(a).probability(c.features), label) for a in articles for c, label in zip(a.cands, a.labels,
+                                                                                              strict=True)]
+    if not pairs:
+        return 0.0, [], 0
+    brier = sum((p - y) ** 2 for p, y in pairs) / len(pairs)
+    table = []
+    for k in range(10):
+        sel = [(p, y) for p, y in pairs if k / 10 <= p < (k + 1) / 10 or k == 9 and p == 1.0]
+        if sel:
+            table.append((k / 10, len(sel), sum(p for p, _ in sel) / len(sel), sum(y for _, y in sel) / len(sel)))
+    return brier, table, len(pairs)
+
+
+def fold_models(articles: list[Article], fold_of: dict[str, int], folds: int,
                 seed: int) -> dict[int, AttributionModel]:
     """For each fold, the model `make train-attribution` would build from the other folds alone (its
     calibration and threshold chosen by cross-validation inside them): the harness scores each fold with it."""
-    articles = collect(docs, parsed, items, table_factory)
     out = {}
     for k in range(folds):
         train = [a for a in articles if fold_of[a.doc_id] != k]

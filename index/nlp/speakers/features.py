@@ -105,8 +105,13 @@ def parse_features(f: dict[str, float], doc, start: int, end: int) -> None:
                 if child.dep_ in ("xcomp", "ccomp"):
                     ck = _verb_class(child)
                     f[f"govchild={child.dep_}+{ck or lemma(child)}"] = 1.0
-            if child.dep_ == "prt":
-                f[f"gov+prt={lemma(gov)}+{child.lower_}"] = 1.0
+            if child.dep_ in ("prt", "prep"):  # 'lit into', 'called on', 'pushed for'
+                f[f"gov+{child.dep_}={lemma(gov)}+{child.lower_}"] = 1.0
+            if child.dep_ == "dobj":  # 'released an ad attacking', 'issued a statement saying'
+                f[f"gov+obj={lemma(gov)}+{lemma(child)}"] = 1.0
+                for g in child.children:
+                    if g.dep_ in ("acl", "relcl"):
+                        f[f"obj_acl={_verb_class(g) or 'other'}"] = 1.0
             if child.text in QUOTE_CHARS or child.text == ":":
                 f["gov_quote_child"] = 1.0
         if gov.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "conj"):
@@ -154,6 +159,8 @@ def surface_features(f: dict[str, float], doc, text: str, start_tok: int, end_to
         f["colon_after"] = 1.0
         if colon <= 2:
             f["colon_right_after"] = 1.0
+        if not before.strip() or before.strip()[0] in DASHES:
+            f["line_opens_with_name_and_colon"] = 1.0  # 'Jane Roe, a teacher: ...' (transcripts, lists)
     if inside_quote[start]:
         f["inside_quote"] = 1.0
     window = text[max(line_start, start - 200):min(line_end, end + 200)]
