@@ -82,10 +82,16 @@ def test_the_rules_no_is_never_overruled():
     assert vetoed, e.candidates
 
 
-def test_an_unknown_setting_is_refused_with_a_message(monkeypatch):
+def test_an_unknown_setting_is_refused_with_a_message(monkeypatch, tmp_path):
     monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "maybe")
     with pytest.raises(ValueError, match="NEWSFIND_ATTRIBUTION must be 'rules' or 'model'"):
         attribution.current_model()
+    (tmp_path / "a.txt").write_text("Title\n\nBody.\n", encoding="utf-8")
+    result = Runner(tmp_path / "index")("index", str(tmp_path / "a.txt"))
+    assert result.exit_code == 2  # a usage error, one line, before any article is read
+    last = result.output.strip().splitlines()[-1]
+    assert last.endswith("NEWSFIND_ATTRIBUTION must be 'rules' or 'model', not 'maybe'")
+    assert "Traceback" not in result.output and not (tmp_path / "index").exists()
 
 
 # -- the seeds: probabilities shown, every facet speaker shown with an attribution ---------------------
