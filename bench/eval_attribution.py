@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/eval_attribution.py --split dev          # the reported figures
     .venv/bin/python bench/eval_attribution.py --split train --errors 20   # develop here
+    .venv/bin/python bench/eval_attribution.py --split train --folds 5     # k-fold CV (bench/attribution_folds.py)
+
+With the learned model (index/nlp/speakers/model.py; NEWSFIND_ATTRIBUTION=rules scores the rules alone),
+`--folds` scores each fold with a model trained on the other folds only (bench/train_attribution.py), and
+every run prints the calibration of the speaker probabilities: Brier score and a reliability table over
+the candidates, labelled from this gold.
 
 Develop on train, report on dev; never tune on what you report.
 
