@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import eval_attribution as harness  # noqa: E402
 from attribution_folds import DEFAULT_SEED, assign_folds  # noqa: E402
-from newsfind.index.nlp.speakers.decide import layout_speakers  # noqa: E402
+from newsfind.index.nlp.speakers.decide import layout_speakers, runner_ups  # noqa: E402
 from newsfind.index.nlp.speakers.model import ARTIFACT, AttributionModel, using  # noqa: E402
 
 MIN_COUNT = 3  # a feature seen in fewer training candidates is left out
@@ -130,9 +130,10 @@ def article_prf(articles: list[Article], probs_by_article: list[list[float]], th
     for a, probs in zip(articles, probs_by_article, strict=True):
         best: dict[str, float] = {}
         allowed: dict[str, float] = {}
-        for c, p in zip(a.cands, probs, strict=True):
+        skip = runner_ups(a.cands, probs)
+        for k, (c, p) in enumerate(zip(a.cands, probs, strict=True)):
             best[c.value] = max(best.get(c.value, 0.0), p)
-            if not c.vetoed or not rules:
+            if not (c.vetoed or k in skip) or not rules:
                 allowed[c.value] = max(allowed.get(c.value, 0.0), p)
         laid_out = layout_speakers(a.cands)
         predicted = [v for v in a.rule_speakers if v in laid_out or best.get(v, 0.0) >= drop_below] if rules else []

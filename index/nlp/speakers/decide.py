@@ -52,11 +52,23 @@ def layout_speakers(cands: list[Candidate]) -> set[str]:
     return {c.value for c in cands if c.event is not None and c.event.rule in STRUCTURAL_RULES}
 
 
+def runner_ups(cands: list[Candidate], probs: list[float]) -> set[int]:
+    """The candidates (by position) a he/she may be but is less likely than another: a pronoun names
+    one person, so only its most probable one may make a speaker."""
+    top: dict[int, int] = {}
+    for k, c in enumerate(cands):
+        if c.pronoun >= 0 and (c.pronoun not in top or probs[k] > probs[top[c.pronoun]]):
+            top[c.pronoun] = k
+    return {k for k, c in enumerate(cands) if c.pronoun >= 0 and top[c.pronoun] != k}
+
+
 def _best(cands: list[Candidate], allowed: bool = False) -> dict[str, Candidate]:
-    """The most probable candidate of each person (with `allowed`, among those no rule vetoes)."""
+    """The most probable candidate of each person (with `allowed`, among those no rule vetoes and that
+    no other person a he/she may be outranks)."""
     best: dict[str, Candidate] = {}
-    for c in cands:
-        if allowed and c.vetoed:
+    skip = runner_ups(cands, [c.probability for c in cands]) if allowed else set()
+    for k, c in enumerate(cands):
+        if allowed and (c.vetoed or k in skip):
             continue
         if c.value not in best or c.probability > best[c.value].probability:
             best[c.value] = c

@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from newsfind.index.nlp.speakers import antecedents
+from newsfind.index.nlp.speakers.antecedents import genders
 from newsfind.index.nlp.speakers.events import SpeechEvent
 from newsfind.index.nlp.speakers.lexicon import PERSON_PRONOUNS, PUSH_FOR, STANCE, STRONG, THOUGHT, WEAK
 
@@ -28,7 +30,23 @@ LEMMAS = {**THOUGHT, **PUSH_FOR, **STANCE, **WEAK, **STRONG}
 
 def lemma(tok) -> str:
     low = tok.lower_
-    return LEMMAS.get(low, low)
+    return LEMMAS.get(low) or stem(low)
+
+
+def stem(word: str) -> str:
+    """A crude stem, so that the forms of a verb the lexicon does not know share one feature
+    ('backed', 'backs', 'backing' -> 'back'; 'release', 'released' -> 'releas')."""
+    if not word.isalpha() or len(word) < 5:
+        return word
+    if word.endswith(("ied", "ies")):
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            word = word[:-len(suffix)]
+            break
+    if word[-1] == word[-2] and word[-1] not in "lsz":  # 'pitted' -> 'pit'
+        word = word[:-1]
+    return word
 
 
 @dataclass
@@ -41,6 +59,7 @@ class Candidate:
     event: SpeechEvent | None = None  # the rules' event whose source this is, if any
     probability: float = 0.0
     vetoed: bool = False  # the rules examined this source and said no (`veto`): the model may not make it speak
+    pronoun: int = -1  # a he/she's token index when this is one of the persons it may be (`antecedents`)
 
 
 def _root(doc, start: int, end: int):
@@ -67,12 +86,16 @@ def veto(f: dict[str, float], own: list[SpeechEvent]) -> bool:
     to comment'), a source quoted inside quotation marks, speech only reported by another ('Briggs said Sharpton
     asked'), a he/she that only a merely mentioned person could be, and the subject of a cue verb the rules
     examined and rejected ('called both candidates', 'defended her title', 'Neither Cruz nor Rubio said')."""
-    if f.get("gov_negated") or f.get("inside_quote") or f.get("rule_reported") or f.get("refusal"):
+    if _event_veto(f):
         return True
     if any(e.rule.startswith("pronoun-mentioned") or not e.names_a_speaker for e in own):
         return True
     cue_subject = any(k.startswith(("dep+govclass=nsubj", "dep+govclass=nsubjpass")) for k in f)
     return cue_subject and not own
+
+
+def _event_veto(f: dict[str, float]) -> bool:
+    return bool(f.get("gov_negated") or f.get("inside_quote") or f.get("rule_reported") or f.get("refusal"))
 
 
 def parse_features(f: dict[str, float], doc, start: int, end: int) -> None:
@@ -225,15 +248,19 @@ def candidates(doc, text: str, sentences, mentions, events: list[SpeechEvent], i
         seen[m.canonical] = seen.get(m.canonical, 0) + 1
         f["first_mention"] = 1.0 if seen[m.canonical] == 1 else 0.0
         out.append(Candidate(m.canonical, m.start, m.end, sent, f, own[0] if own else None, vetoed=veto(f, own)))
+    gender = genders(persons)
     for e in events:
+        he_she = e.subject_i is not None and doc[e.subject_i].lower_ in ("he", "she") and \
+            any(part.startswith("pronoun") for part in e.rule.split("/"))
+        if he_she:
+            out += _pronoun_candidates(doc, text, sentences, persons, events, inside_quote, body_offset, e,
+                                       by_sent, counts, gender)
+            continue
         if e.speaker_type != "person" or not e.speaker or e.subject_i in covered:
             continue
         i = e.subject_i if e.subject_i is not None else e.cue_i
         sent = sentences.index_of(i)
-        f = {"event_only": 1.0}
-        if doc[i].lower_ in PERSON_PRONOUNS:
-            f["pronoun"] = 1.0
-        _common(f, doc, text, i, i + 1, inside_quote, body_offset, doc[i].idx)
+        f = _event_base(doc, text, i, inside_quote, body_offset)
         event_features(f, events, e.speaker, by_sent.get(sent, []), [e])
         f["mentions_log"] = math.log1p(counts.get(e.speaker, 0))
         no = veto(f, [e])
@@ -243,6 +270,38 @@ def candidates(doc, text: str, sentences, mentions, events: list[SpeechEvent], i
             g["co_speaker"] = 1.0
             out.append(Candidate(co, doc[i].idx, doc[i].idx + len(doc[i]), sent, g, e, vetoed=no))
     _person_features(out)
+    return out
+
+
+def _event_base(doc, text: str, i: int, inside_quote: bytearray, body_offset: int) -> dict[str, float]:
+    f = {"event_only": 1.0}
+    if doc[i].lower_ in PERSON_PRONOUNS:
+        f["pronoun"] = 1.0
+    _common(f, doc, text, i, i + 1, inside_quote, body_offset, doc[i].idx)
+    return f
+
+
+def _pronoun_candidates(doc, text: str, sentences, persons, events: list[SpeechEvent], inside_quote: bytearray,
+                        body_offset: int, e: SpeechEvent, by_sent, counts, gender) -> list[Candidate]:
+    """A he/she source's event as a candidate of each person it may be (`antecedents`), the rules'
+    pick among them (it is vetoed as before; another person only by what vetoes the event itself)."""
+    i = e.subject_i
+    sent = sentences.index_of(i)
+    base = _event_base(doc, text, i, inside_quote, body_offset)
+    opts = antecedents.options(doc, text, sentences, persons, events, inside_quote, body_offset, i, gender)
+    if e.speaker and e.speaker_type == "person" and all(v != e.speaker for v, _ in opts):
+        opts.append((e.speaker, {"ante_rank=none": 1.0}))
+    out = []
+    pos = (doc[i].idx, doc[i].idx + len(doc[i]))
+    for value, pair in opts:
+        f = {**base, **pair}
+        picked = value == e.speaker
+        event_features(f, events, value, by_sent.get(sent, []), [e])  # how sure the rules are of the event
+        if picked:
+            f["ante_rules_pick"] = 1.0
+        f["mentions_log"] = math.log1p(counts.get(value, 0))
+        no = veto(f, [e]) if picked else bool(_event_veto(f) or e.reported_by)
+        out.append(Candidate(value, *pos, sent, f, e, vetoed=no, pronoun=i))
     return out
 
 
