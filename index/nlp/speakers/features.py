@@ -184,6 +184,7 @@ def surface_features(f: dict[str, float], doc, text: str, start_tok: int, end_to
             f["colon_right_after"] = 1.0
         if not before.strip() or before.strip()[0] in DASHES:
             f["line_opens_with_name_and_colon"] = 1.0  # 'Jane Roe, a teacher: ...' (transcripts, lists)
+    list_and_byline_features(f, text, before, after, colon, line_start, line_end)
     if inside_quote[start]:
         f["inside_quote"] = 1.0
     window = text[max(line_start, start - 200):min(line_end, end + 200)]
@@ -192,6 +193,32 @@ def surface_features(f: dict[str, float], doc, text: str, start_tok: int, end_to
     if any(c in QUOTE_CHARS for c in after[:3]) or after[:2] in (", ", ",“", ',"'):
         f["mark_right_after"] = 1.0 if any(c in QUOTE_CHARS for c in after[:3]) else 0.5
     f["line_short"] = 1.0 if line_end - line_start < 100 else 0.0
+
+
+CREDIT_WORDS = ("contributed", "reported from", "reporting by", "contributed reporting", "is a reporter",
+                "is a correspondent", "editing by", "follow him", "follow her", "email", "@")
+
+
+def list_and_byline_features(f: dict[str, float], text: str, before: str, after: str, colon: int, line_start: int,
+                             line_end: int) -> None:
+    """A list line ('Hillary Clinton: 1,769.', '1. Donald Trump (Last week: 2.)') or a byline or credit
+    line ('By Jane Roe', 'Ryan Grim reported from Washington.'): a name there is rarely a source."""
+    head = before.strip()
+    if head[:1].isdigit():
+        f["line_starts_digit"] = 1.0
+    if 0 <= colon <= 80:
+        said = after[colon + 1:].strip()
+        if said[:1].isdigit() or said[:1] in "$%" or (said and sum(ch.isdigit() for ch in said) * 3 >= len(said)):
+            f["colon_then_number"] = 1.0
+    if any(ch.isdigit() for ch in after[:25]) and "(" in after[:25]:
+        f["number_in_brackets_after"] = 1.0
+    if head.lower() in ("by", "by:", "—by", "- by") or head.lower().endswith(" by") and len(head) < 12:
+        f["byline"] = 1.0
+    line = text[line_start:line_end].lower()
+    if any(w in line for w in CREDIT_WORDS) and line_end - line_start < 200:
+        f["credit_line"] = 1.0
+    if line_end >= len(text.rstrip()) - 1 or text.count("\n", line_end, len(text)) <= 2:
+        f["near_article_end"] = 1.0
 
 
 def event_features(f: dict[str, float], events: list[SpeechEvent], value: str, sent_events: list[SpeechEvent],
