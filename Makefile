@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 CHROMIUM := /usr/bin/chromium
 PORT ?= 5000
 
-.PHONY: run test test-fast test-stock test-long wheel-smoke load audit lint bench eval clean browser bytecode
+.PHONY: train-attribution run test test-fast test-stock test-long wheel-smoke load audit lint bench eval clean browser bytecode
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,12 @@ bench: $(STAMP) bytecode
 # Speaker attribution scored on PolNeAR dev (needs ../shared/corpora; develop with --split train).
 eval: $(STAMP)
 	$(BIN)/python bench/eval_attribution.py --split dev
+
+# The speaker attribution model from PolNeAR train (../shared/corpora; never dev), seeded and single-threaded
+# so a rerun writes the same bytes: index/nlp/speakers/attribution-v<PIPELINE_VERSION>.json (~1 min with the
+# harness's parse cache, ~3 more to parse train without it). TRAIN_ARGS="--compare" adds LightGBM's CV.
+train-attribution: $(STAMP)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/train_attribution.py $(TRAIN_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

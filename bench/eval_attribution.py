@@ -2,6 +2,12 @@
 
     .venv/bin/python bench/eval_attribution.py --split dev          # the reported figures
     .venv/bin/python bench/eval_attribution.py --split train --errors 20   # develop here
+    .venv/bin/python bench/eval_attribution.py --split train --folds 5     # k-fold CV (bench/attribution_folds.py)
+
+With the learned model (index/nlp/speakers/model.py; NEWSFIND_ATTRIBUTION=rules scores the rules alone),
+`--folds` scores each fold with a model trained on the other folds only (bench/train_attribution.py), and
+every run prints the calibration of the speaker probabilities: Brier score and a reliability table over
+the candidates, labelled from this gold.
 
 Develop on train, report on dev; never tune on what you report.
 
@@ -54,22 +60,29 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from attribution_folds import DEFAULT_SEED, assign_folds, fold_rows, print_folds  # noqa: E402
 from newsfind.index.nlp.canonical import CanonicalTable, known_kind  # noqa: E402
-from newsfind.index.nlp.enrich import analysed, enrich_doc  # noqa: E402
+from newsfind.index.nlp.enrich import Analysed, analysed, enrich_doc  # noqa: E402
 from newsfind.index.nlp.entities import ORG_WORDS  # noqa: E402
 from newsfind.index.nlp.names import PRONOUNS, TITLE_WORDS, core_tokens, looks_female, person_key, surname_key  # noqa: E402
 from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
+from newsfind.index.nlp.speakers.model import current_model, using  # noqa: E402
 from newsfind.index.readers.types import SourceArticle  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "polnear_traindev.jsonl.gz"
 CACHE_DIR = Path.home() / ".cache" / "newsfind-eval"
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# The gold rules in force, frozen: `names_in_span` and `gold_persons` as they are at this version (pronoun
+# gold v2). Any change to them bumps GOLD_VERSION in a commit of its own that gives the train figures before
+# and after on unchanged extraction code; figures are only comparable under the same GOLD_VERSION.
+GOLD_VERSION = "1"
 PRONOUN_GOLD = "v2"  # how pronoun sources are resolved in the gold; "v1" is the rule of PIPELINE_VERSION <= 8
 GROUP_WORDS = re.compile(r"\b(Democrats?|Republicans?|Americans?|Officials?|Congress|Senate|House|Administration|"
                          r"Campaign|Committee|Court|Police|Party|Government|GOP|Media|Press|Times|News|Post|"
@@ -463,8 +476,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     ap.add_argument("--pronoun-gold", choices=["v1", "v2"], default="v2",
                     help="v1: a pronoun source is the nearest earlier named source only (the rule to version 8)")
+    ap.add_argument("--folds", type=int, default=0,
+                    help="k-fold cross-validation by document (train only): score each fold, print the mean")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the fold assignment")
     ap.add_argument("--no-cache", action="store_true", help="parse afresh; neither read nor write the parse cache")
     args = ap.parse_args(argv)
+    if args.folds and args.split != "train":
+        ap.error("--folds is for --split train: cross-validate on train, report dev once")
     global PRONOUN_GOLD
     PRONOUN_GOLD = args.pronoun_gold
 
@@ -483,18 +501,33 @@ def main(argv: list[str] | None = None) -> int:
     texts = [t for _, t in articles]
     cache = None if args.no_cache else cache_path(nlp, args.split, args.corpus, args.limit, texts)
     parsed, t_nlp = parse_texts(nlp, texts, cache)
+    fold_of = assign_folds([d["doc_id"] for d in docs], args.folds, args.seed) if args.folds else {}
+    models, labelled = {}, []
+    if current_model() is not None:  # candidates with their labels, for the calibration of the probabilities
+        import train_attribution as training
+
+        items = [(a, Analysed(t, off, where)) for (a, t), off, where in zip(articles, offsets, positions, strict=True)]
+        labelled = training.collect(docs, parsed, items, CanonicalTable)
+        if args.folds:  # each fold scored by a model trained on the others only
+            models = training.fold_models(labelled, fold_of, args.folds, args.seed)
     t_attr = 0.0
     scores: list[DocScore] = []
     unresolved = 0
     for (article, _text), nlp_doc, off, where, d in zip(articles, parsed, offsets, positions, docs, strict=True):
         t1 = time.process_time()
-        enrichment = enrich_doc(article, nlp_doc, off, table_, positions=where)
+        with using(models[fold_of[d["doc_id"]]]) if models else nullcontext():
+            enrichment = enrich_doc(article, nlp_doc, off, table_, positions=where)
         t_attr += time.process_time() - t1
         s, u = score_doc(d, enrichment, nlp_doc, off)
         unresolved += u
         scores.append(s)
 
     rows = table(scores)
+    gold_version = GOLD_VERSION if PRONOUN_GOLD == "v2" else f"{GOLD_VERSION}/pronoun-{PRONOUN_GOLD}"
+    mode = "rules only" if current_model() is None else (
+        f"learned model, {args.folds}-fold (each fold by a model of the others)" if args.folds
+        else f"learned model {current_model().meta.get('articles', '?')} train articles")
+    print(f"gold version {gold_version}; attribution: {mode}")
     print(f"PolNeAR {args.split}: {len(docs)} articles; spaCy {t_nlp:.1f} CPU-s ({len(docs) / t_nlp:.1f} art/s), "
           f"newsfind extraction {t_attr:.1f} CPU-s = {100 * t_attr / t_nlp:.1f} % of the spaCy time; "
           f"{unresolved} pronoun sources without a named antecedent left out of the gold")
@@ -505,6 +538,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['group']:<20}{r['docs']:>5}{r['gold_speakers']:>6}{r['P']:>7.3f}{r['R']:>7.3f}{r['F1']:>7.3f}"
               f"{r['gold_quotes']:>8}{r['found']:>7.3f}{r['speaker_match']:>10.3f}{r['end_to_end']:>9.3f}")
     print()
+    folds = None
+    if args.folds:
+        print(f"{args.folds}-fold cross-validation by document (seed {args.seed}):")
+        folds = {"rows": fold_rows(scores, fold_of, args.folds, table)}
+        folds["mean"] = print_folds(folds["rows"])
+        print()
+    calibration = None
+    if labelled:
+        brier, reliability, n = training.calibration(
+            labelled, (lambda a: models[fold_of[a.doc_id]]) if models else (lambda a: current_model()))
+        calibration = {"brier": brier, "candidates": n, "reliability": reliability}
+        print(f"calibration of the speaker probabilities over {n} candidate mentions: Brier {brier:.4f}")
+        print(f"  {'bin':<10}{'cands':>7}{'predicted':>10}{'observed':>9}")
+        for lo, count, pred, obs in reliability:
+            print(f"  {lo:.1f}-{lo + 0.1:.1f}   {count:>7}{pred:>10.3f}{obs:>9.3f}")
+        print()
     kinds: dict[str, list[str]] = defaultdict(list)
     for s in scores:
         for value, kind in s.fp:
@@ -521,7 +570,9 @@ def main(argv: list[str] | None = None) -> int:
         for example in kinds[kind][: args.errors]:
             print(f"           {example}")
     if args.json:
-        args.json.write_text(json.dumps({"split": args.split, "articles": len(docs), "spacy_seconds": t_nlp,
+        args.json.write_text(json.dumps({"split": args.split, "gold_version": gold_version, "folds": folds,
+                                         "calibration": calibration,
+                                         "articles": len(docs), "spacy_seconds": t_nlp,
                                          "extraction_seconds": t_attr, "rows": rows,
                                          "errors": dict(counts)}, indent=2))
     return 0

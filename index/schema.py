@@ -38,7 +38,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 #    (PolNeAR dev P 0.905, speaker-match 0.894 with the v2 pronoun gold; P 0.895, 0.898 with v1)
 # 10: hard-wrapped bodies (wire archives, old .txt files) are analysed unwrapped: a name or quote
 #    broken across lines is one (PolNeAR train unchanged: its texts are not wrapped)
-PIPELINE_VERSION = "10"
+# 11: a learned model decides the speakers (index/nlp/speakers/model.py, trained on PolNeAR train by
+#    `make train-attribution`), the rules are its features; every attribution carries a probability
+PIPELINE_VERSION = "11"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {

@@ -190,8 +190,9 @@ def article_data(stored: dict) -> dict:
         "source": stored.get("source"),
         "metadata_sources": stored.get("metadata_sources", {}),
         "quotes": [
-            {k: q[k] for k in ("speaker", "speaker_type", "text", "start", "end", "kind", "cue", "rule",
-                               "confidence")}
+            {**{k: q[k] for k in ("speaker", "speaker_type", "text", "start", "end", "kind", "cue", "rule",
+                                  "confidence")},
+             "probability": q.get("probability")}  # the model's; None: rules only, or stored before version 11
             for q in stored.get("quotes", [])
         ],
         "mentions": stored.get("mentions", []),

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from newsfind.index import whoosh_ext
 from newsfind.index.ingest.writer import index_paths
 from newsfind.index.store import open_index
@@ -104,6 +105,7 @@ def built_and_searched(index_dir: Path, corpus: list[Path], stock: bool) -> dict
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.model  # both builds index the corpus through spaCy (in a subprocess)
 def test_stock_whoosh_writes_and_finds_what_the_patched_whoosh_does(tmp_path):
     corpus = write_corpus(tmp_path / "corpus")
     ours = built_and_searched(tmp_path / "patched", corpus, stock=False)

@@ -246,7 +246,8 @@ def openapi_document() -> dict:
                         "speaker": {"type": ["string", "null"]}, "speaker_type": {"type": ["string", "null"]},
                         "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},
                         "kind": {"type": "string"}, "cue": {"type": ["string", "null"]},
-                        "rule": {"type": ["string", "null"]}, "confidence": {"type": "number"}}}},
+                        "rule": {"type": ["string", "null"]}, "confidence": {"type": "number"},
+                        "probability": {"type": ["number", "null"]}}}},
                     "mentions": {"type": "array", "items": {"type": "object", "properties": {
                         "kind": {"type": "string", "enum": ["person", "org", "place"]},
                         "value": {"type": "string"}, "text": {"type": "string"},

@@ -26,6 +26,9 @@ from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.nlp.quotes import find_quote_spans, quote_index
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
+from newsfind.index.nlp.speakers.decide import decide, ensure_shown
+from newsfind.index.nlp.speakers.features import candidates
+from newsfind.index.nlp.speakers.model import current_model
 from newsfind.index.nlp.unwrap import unwrapped
 from newsfind.index.readers.types import SourceArticle
 
@@ -54,6 +57,7 @@ class Enrichment:
     speaker_orgs: list[str] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)  # Quote.as_dict(), offsets into the body
     mentions: list[dict] = field(default_factory=list)  # {kind, value, text, field, start, end}
+    candidates: list = field(default_factory=list, repr=False)  # the model's candidate speakers (not stored)
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -152,6 +156,17 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
             target.append(event.speaker)
         if event.names_a_speaker:  # 'Ted Cruz and Marco Rubio said': both speak
             target.extend(v for v in event.co_speakers if v not in target)
+    model, cands, per_quote = current_model(), [], [None] * len(quotes)
+    if model is not None:  # the learned model decides who speaks (speakers/model.py); the rules are its features
+        cands = candidates(doc, text, sentences, mentions, events, inside_quote, body_offset)
+        speakers, _, quotes, per_quote = decide(model, cands, speakers, quotes, sentences, text, body_offset)
+    else:  # the rules alone: each speaker still has an attribution to show (the sentence of their event)
+        anchors = {}
+        for e in events:
+            for v in (e.speaker, *e.co_speakers):
+                anchors.setdefault(v, []).append((doc[e.cue_i].idx, sentences.index_of(e.cue_i), e.cue, e.confidence))
+        speakers, quotes = ensure_shown(speakers, quotes, anchors, sentences, text, body_offset, "event")
+        per_quote = [None] * len(quotes)
     for value in speakers:  # every speaker is also a person of the article
         if value not in values["person"]:
             values["person"].append(value)
@@ -176,10 +191,11 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
         return {"field": "title", "start": start, "end": end}
 
     quote_dicts = []
-    for q in quotes:
+    for q, probability in zip(quotes, per_quote, strict=True):
         if q.start < body_offset:
             continue
         d = q.as_dict()
+        d["probability"] = probability  # the model's calibrated probability of the speaker; None: rules only
         d["start"], d["end"] = in_body(q.start, q.end)
         quote_dicts.append(d)
     mention_dicts = [
@@ -188,4 +204,4 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
     ]
     return Enrichment(metadata=metadata, persons=values["person"], orgs=values["org"],
                       places=values["place"], speakers=speakers, speaker_orgs=speaker_orgs,
-                      quotes=quote_dicts, mentions=mention_dicts)
+                      quotes=quote_dicts, mentions=mention_dicts, candidates=cands)

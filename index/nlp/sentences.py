@@ -6,6 +6,8 @@ title look-up ask thousands of times per article, so they share this index inste
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 
 class Sentences:
     def __init__(self, doc) -> None:
@@ -14,6 +16,7 @@ class Sentences:
         for k, span in enumerate(self.spans):
             owner.extend([k] * (span.end - span.start))
         self._owner = owner
+        self._starts = [span.start_char for span in self.spans]
 
     def index_of(self, token_i: int) -> int:
         """The number of the sentence that holds token `token_i`."""
@@ -22,3 +25,7 @@ class Sentences:
     def of(self, token_i: int):
         """The sentence (a Span) that holds token `token_i`."""
         return self.spans[self._owner[token_i]]
+
+    def index_of_char(self, char: int) -> int:
+        """The number of the sentence that holds character `char` (the last one that starts at or before it)."""
+        return max(0, bisect_right(self._starts, char) - 1)

@@ -79,6 +79,14 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
         fields = FieldMap.parse(field_map)
     except FieldMapError as exc:
         raise UsageFailure(str(exc)) from None
+    from newsfind.index.nlp.speakers.model import current_model
+
+    try:  # NEWSFIND_ATTRIBUTION and the packaged attribution model, before any article is read
+        current_model()
+    except ValueError as exc:
+        raise UsageFailure(str(exc)) from None
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
     read_options = ReadOptions(fields=fields, max_bytes=max_bytes)  # `-` reads sys.stdin.buffer
     progress = progress_for(sys.stderr if sys.stderr.isatty() and not as_json else None, paths)
     started = time.monotonic()

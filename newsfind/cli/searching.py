@@ -157,7 +157,8 @@ def render_article(article: dict, color: bool) -> None:
             for q in quotes:
                 text = " ".join(q["text"].split())
                 mark = "“" + text + "”" if q["kind"] == "direct" else text
-                echo(f"    - {mark}  [{q['cue']}; {q['rule']}; {q['confidence']:.2f}]")
+                probability = "" if q.get("probability") is None else f"; p={q['probability']:.2f}"
+                echo(f"    - {mark}  [{q['cue']}; {q['rule']}; {q['confidence']:.2f}{probability}]")
     if article.get("other_versions"):
         echo()
         n = len(article["other_versions"])

@@ -77,7 +77,7 @@ class CueReader:
         speaker, kind, rule, conf = self.sources.source(pobj, allow_object_pronoun=True)
         sent = self.sentences.of(tok.i)
         return SpeechEvent(tok.i, "according to", speaker, kind, f"according-to/{rule}", conf,
-                           (sent.start_char, sent.end_char), sent.start_char)
+                           (sent.start_char, sent.end_char), sent.start_char, subject_i=pobj.i)
 
     def _verb_event(self, verb, weak: bool) -> SpeechEvent | None:
         if self._blocked(verb):
@@ -103,7 +103,7 @@ class CueReader:
             return None
         speaker, kind, rule, conf, co_speakers = self.sources.source_with_co_speakers(subj)
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
-                           self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
+                           self.sentences.of(verb.i).start_char, subject_i=subj.i, co_speakers=co_speakers)
 
     def _stance_event(self, verb) -> SpeechEvent | None:
         """A person taking a stance on what the verb's object names: 'Sanders endorsed Clinton',
@@ -133,7 +133,7 @@ class CueReader:
         if kind != "person" or rule not in ("named", "pronoun", "phrase", "member"):
             return None
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"stance/{rule}{via}", round(conf * 0.7, 2), None,
-                           self.sentences.of(verb.i).start_char, co_speakers=co_speakers)
+                           self.sentences.of(verb.i).start_char, subject_i=subj.i, co_speakers=co_speakers)
 
     def _blocked(self, verb) -> bool:
         """Negated, conditional, infinitival or embedded under a negated verb."""

@@ -1,0 +1,300 @@
+"""Train newsfind's speaker attribution model from PolNeAR train (`make train-attribution`).
+
+    .venv/bin/python bench/train_attribution.py                 # writes index/nlp/speakers/attribution-vN.json
+    .venv/bin/python bench/train_attribution.py --compare       # also LightGBM vs logistic regression, 5-fold CV
+
+Train only, never dev. Every candidate speaker of every train article (`speakers/features.py`) is
+labelled from the harness's gold (bench/eval_attribution.py, GOLD_VERSION): positive when an annotated
+source span that names this person covers it. Folds by document (bench/attribution_folds.py, seeded):
+the out-of-fold scores fit the Platt calibration and choose the facet threshold (the best article-level
+F1 over the folds); then the model is fitted on all of train. The artifact is JSON written with sorted
+keys and rounded numbers, so a rerun gives the same bytes (sha256 printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import eval_attribution as harness  # noqa: E402
+from attribution_folds import DEFAULT_SEED, assign_folds  # noqa: E402
+from newsfind.index.nlp.speakers.decide import layout_speakers, runner_ups  # noqa: E402
+from newsfind.index.nlp.speakers.model import ARTIFACT, AttributionModel, using  # noqa: E402
+
+MIN_COUNT = 3  # a feature seen in fewer training candidates is left out
+C = 0.5  # inverse L2 strength of the logistic regression (chosen on train CV: 0.1-1.0 within 0.004 F1)
+DROP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  # where a rules' speaker may be dropped (0: never)
+NULL_MODEL = AttributionModel({}, 0.0, (1.0, 0.0), 2.0, {})  # computes candidates, names no speaker
+FORMAT = "newsfind-attribution-linear/1"
+
+
+@dataclass
+class Article:
+    doc_id: str
+    body_offset: int
+    cands: list  # features.Candidate
+    labels: list[int]
+    gold: list[str]  # gold speaker names, one per person
+    rule_speakers: list[str]  # the rules' speakers (the model adds to them and may drop some)
+
+
+def collect(docs: list[dict], parsed: list, analysed_articles: list, table_factory) -> list[Article]:
+    """Candidates, labels and gold speakers of each article."""
+    out = []
+    table = table_factory()
+    for d, nlp_doc, (article, seen) in zip(docs, parsed, analysed_articles, strict=True):
+        with using(NULL_MODEL):
+            enrichment = harness.enrich_doc(article, nlp_doc, seen.body_offset, table, seen.text,
+                                            positions=seen.positions)
+        with using(None):
+            rules = harness.enrich_doc(article, nlp_doc, seen.body_offset, table, seen.text, positions=seen.positions)
+        pairs, _ = harness.gold_persons(d, seen.body_offset, nlp_doc)
+        gold: list[str] = []
+        for name, _ in pairs:
+            if not any(harness.same_person(name, g) for g in gold):
+                gold.append(name)
+        labels = [int(any(harness.same_person(name, c.value) and
+                          any(harness.overlap((c.start, c.end), (s, e)) for s, e in att["speaker_span"])
+                          for name, att in pairs)) for c in enrichment.candidates]
+        out.append(Article(d["doc_id"], seen.body_offset, enrichment.candidates, labels, gold, rules.speakers))
+    return out
+
+
+def vocabulary(articles: list[Article]) -> list[str]:
+    counts: dict[str, int] = {}
+    for a in articles:
+        for c in a.cands:
+            for name in c.features:
+                counts[name] = counts.get(name, 0) + 1
+    return sorted(name for name, n in counts.items() if n >= MIN_COUNT)
+
+
+def matrix(articles: list[Article], vocab: list[str]):
+    from scipy.sparse import csr_matrix
+
+    index = {name: i for i, name in enumerate(vocab)}
+    data, cols, ptr, y = [], [], [0], []
+    for a in articles:
+        for c, label in zip(a.cands, a.labels, strict=True):
+            for name, value in sorted(c.features.items()):
+                if name in index and value:
+                    cols.append(index[name])
+                    data.append(value)
+            ptr.append(len(cols))
+            y.append(label)
+    import numpy as np
+
+    return csr_matrix((np.array(data, dtype=np.float64), cols, ptr), shape=(len(ptr) - 1, len(vocab))), np.array(y)
+
+
+def fit(articles: list[Article], learner: str = "logreg", seed: int = DEFAULT_SEED):
+    """(vocabulary, fitted estimator, raw-score function) on these articles."""
+    vocab = vocabulary(articles)
+    X, y = matrix(articles, vocab)
+    if learner == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
+        est = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed).fit(X, y)
+        return vocab, est, lambda X2: est.decision_function(X2)
+    import lightgbm as lgb
+
+    est = lgb.LGBMClassifier(n_estimators=300, learning_rate=0.05, num_leaves=31, min_child_samples=20,
+                             subsample=1.0, colsample_bytree=1.0, random_state=seed, deterministic=True,
+                             force_row_wise=True, n_jobs=2, verbose=-1).fit(X.astype("float32"), y)
+    return vocab, est, lambda X2: est.predict(X2.astype("float32"), raw_score=True)
+
+
+def platt(scores, y, seed: int = DEFAULT_SEED) -> tuple[float, float]:
+    """Platt scaling of out-of-fold scores: a one-feature logistic regression, weakly regularised."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e4, solver="lbfgs", random_state=seed).fit(scores.reshape(-1, 1), y)
+    return float(lr.coef_[0][0]), float(lr.intercept_[0])
+
+
+def article_prf(articles: list[Article], probs_by_article: list[list[float]], threshold: float,
+                drop_below: float = 0.0, rules: bool = True):
+    """Article-level P/R/F1 of the speakers `decide` would give (with `rules`: the rules' speakers, less
+    those below `drop_below`, plus the persons with a candidate no rule vetoes at `threshold`)."""
+    tp = fp = fn = 0
+    for a, probs in zip(articles, probs_by_article, strict=True):
+        best: dict[str, float] = {}
+        allowed: dict[str, float] = {}
+        skip = runner_ups(a.cands, probs)
+        for k, (c, p) in enumerate(zip(a.cands, probs, strict=True)):
+            best[c.value] = max(best.get(c.value, 0.0), p)
+            if not (c.vetoed or k in skip) or not rules:
+                allowed[c.value] = max(allowed.get(c.value, 0.0), p)
+        laid_out = layout_speakers(a.cands)
+        predicted = [v for v in a.rule_speakers if v in laid_out or best.get(v, 0.0) >= drop_below] if rules else []
+        predicted += [v for v, p in allowed.items() if p >= threshold and v not in predicted]
+        left = list(a.gold)
+        for v in predicted:
+            match = next((g for g in left if harness.same_person(v, g)), None)
+            if match is None:
+                fp += 1
+            else:
+                tp += 1
+                left.remove(match)
+        fn += len(left)
+    return harness.prf(tp, fp, fn)
+
+
+def cross_validate(articles: list[Article], learner: str, folds: int, seed: int) -> dict:
+    """Out-of-fold scores, the Platt fit and threshold chosen on them, and per-fold article-level figures."""
+    import numpy as np
+
+    fold_of = assign_folds([a.doc_id for a in articles], folds, seed)
+    raw: list[list[float]] = [[] for _ in articles]
+    for k in range(folds):
+        train = [a for a in articles if fold_of[a.doc_id] != k]
+        test_idx = [i for i, a in enumerate(articles) if fold_of[a.doc_id] == k]
+        vocab, _est, score = fit(train, learner, seed)
+        X, _ = matrix([articles[i] for i in test_idx], vocab)
+        s = score(X)
+        pos = 0
+        for i in test_idx:
+            n = len(articles[i].cands)
+            raw[i] = [float(v) for v in s[pos:pos + n]]
+            pos += n
+    flat = np.array([v for r in raw for v in r])
+    y = np.array([label for a in articles for label in a.labels])
+    a_, b_ = platt(flat, y, seed)
+    probs = [[1 / (1 + math.exp(-(a_ * v + b_))) for v in r] for r in raw]
+    flat_p = np.array([p for r in probs for p in r])
+    brier = float(np.mean((flat_p - y) ** 2))
+    grid = [(round(0.05 * k, 2), d) for k in range(2, 20) for d in DROP_GRID]
+    by_t = {t: article_prf(articles, probs, *t) for t in grid}
+    threshold, drop_below = max(grid, key=lambda t: (round(by_t[t][2], 4), -t[1], -t[0]))
+    per_fold = []
+    for k in range(folds):
+        idx = [i for i, a in enumerate(articles) if fold_of[a.doc_id] == k]
+        per_fold.append(article_prf([articles[i] for i in idx], [probs[i] for i in idx], threshold, drop_below))
+    reliability = []
+    for lo in [0.1 * k for k in range(10)]:
+        sel = (flat_p >= lo) & (flat_p < lo + 0.1 + (1e-9 if lo >= 0.9 else 0))
+        if sel.any():
+            reliability.append((round(lo, 1), int(sel.sum()), float(flat_p[sel].mean()), float(y[sel].mean())))
+    return {"learner": learner, "platt": (a_, b_), "threshold": threshold, "drop_below": drop_below, "brier": brier,
+            "per_fold": per_fold, "mean": tuple(float(np.mean([f[j] for f in per_fold])) for j in range(3)),
+            "reliability": reliability, "probs": probs}
+
+
+def artifact(articles: list[Article], cv: dict, seed: int, folds: int) -> str:
+    vocab, est, _ = fit(articles, "logreg", seed)
+    weights = [round(float(w), 6) for w in est.coef_[0]]
+    kept = [(name, w) for name, w in zip(vocab, weights, strict=True) if w != 0.0]
+    spec = {
+        "format": FORMAT,
+        "features": [name for name, _ in kept],
+        "weights": [w for _, w in kept],
+        "bias": round(float(est.intercept_[0]), 6),
+        "platt": {"a": round(cv["platt"][0], 6), "b": round(cv["platt"][1], 6)},
+        "threshold": cv["threshold"],
+        "drop_below": cv["drop_below"],
+        "meta": {"trained_on": "PolNeAR v1.0.0 train (research use; no licence stated)", "articles": len(articles),
+                 "gold_version": harness.GOLD_VERSION, "folds": folds, "seed": seed, "C": C, "min_count": MIN_COUNT,
+                 "cv_mean_prf": [round(v, 4) for v in cv["mean"]], "cv_brier": round(cv["brier"], 4)},
+    }
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
+
+
+def calibration(articles: list[Article], model_of) -> tuple[float, list[tuple[float, int, float, float]], int]:
+    """Brier score of the candidates' probabilities against their labels, the reliability table (bin,
+    candidates, mean predicted, observed rate) and the number of candidates; `model_of(article)` scores one."""
+    pairs = [(model_of(a).probability(c.features), label) for a in articles for c, label in zip(a.cands, a.labels,
+                                                                                              strict=True)]
+    if not pairs:
+        return 0.0, [], 0
+    brier = sum((p - y) ** 2 for p, y in pairs) / len(pairs)
+    table = []
+    for k in range(10):
+        sel = [(p, y) for p, y in pairs if k / 10 <= p < (k + 1) / 10 or k == 9 and p == 1.0]
+        if sel:
+            table.append((k / 10, len(sel), sum(p for p, _ in sel) / len(sel), sum(y for _, y in sel) / len(sel)))
+    return brier, table, len(pairs)
+
+
+def fold_models(articles: list[Article], fold_of: dict[str, int], folds: int,
+                seed: int) -> dict[int, AttributionModel]:
+    """For each fold, the model `make train-attribution` would build from the other folds alone (its
+    calibration and threshold chosen by cross-validation inside them): the harness scores each fold with it."""
+    out = {}
+    for k in range(folds):
+        train = [a for a in articles if fold_of[a.doc_id] != k]
+        cv = cross_validate(train, "logreg", folds - 1, seed)
+        out[k] = AttributionModel.from_spec(json.loads(artifact(train, cv, seed, folds - 1)))
+    return out
+
+
+def prepared(corpus: Path, split: str, limit: int | None):
+    """The split's records, their parses (the harness's cache) and the analysed articles."""
+    from newsfind.index.nlp.canonical import CanonicalTable
+    from newsfind.index.nlp.enrich import analysed
+    from newsfind.index.nlp.pipeline import load_pipeline
+    from newsfind.index.readers.types import SourceArticle
+
+    docs = harness.load(corpus, split, limit)
+    nlp = load_pipeline()
+    items = []
+    for d in docs:
+        title, body, _ = harness.split_title(d["text"])
+        article = SourceArticle(id=d["doc_id"], title=title, body=body, source=d["doc_id"])
+        items.append((article, analysed(article)))
+    texts = [seen.text for _, seen in items]
+    parsed, _ = harness.parse_texts(nlp, texts, harness.cache_path(nlp, split, corpus, limit, texts))
+    return docs, parsed, items, CanonicalTable
+
+
+def print_cv(cv: dict) -> None:
+    print(f"{cv['learner']}: threshold {cv['threshold']:.2f}, drop below {cv['drop_below']:.2f}, "
+          f"Brier {cv['brier']:.4f}, Platt a={cv['platt'][0]:.3f} "
+          f"b={cv['platt'][1]:.3f}")
+    for k, (p, r, f) in enumerate(cv["per_fold"], 1):
+        print(f"  fold {k}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    p, r, f = cv["mean"]
+    print(f"  mean  : P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    print("  reliability (bin, candidates, mean predicted, observed):")
+    for lo, n, pred, obs in cv["reliability"]:
+        print(f"    {lo:.1f}-{lo + 0.1:.1f} {n:>6} {pred:.3f} {obs:.3f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=harness.DEFAULT_CORPUS)
+    ap.add_argument("--limit", type=int, default=None, help="only the first N train articles")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--out", type=Path, default=ARTIFACT)
+    ap.add_argument("--compare", action="store_true", help="cross-validate LightGBM beside logistic regression")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    docs, parsed, items, table_factory = prepared(args.corpus, "train", args.limit)
+    articles = collect(docs, parsed, items, table_factory)
+    n = sum(len(a.cands) for a in articles)
+    print(f"PolNeAR train: {len(articles)} articles, {n} candidates, {sum(sum(a.labels) for a in articles)} positive")
+    ceiling = article_prf(articles, [[float(label) for label in a.labels] for a in articles], 0.5)
+    print(f"labels as predictions (the candidates' ceiling): P {ceiling[0]:.3f} R {ceiling[1]:.3f} F1 {ceiling[2]:.3f}")
+    cv = cross_validate(articles, "logreg", args.folds, args.seed)
+    print_cv(cv)
+    if args.compare:
+        print_cv(cross_validate(articles, "lightgbm", args.folds, args.seed))
+    text = artifact(articles, cv, args.seed, args.folds)
+    args.out.write_text(text, encoding="utf-8")
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    print(f"wrote {args.out} ({len(text.encode())} bytes, sha256 {digest}) in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

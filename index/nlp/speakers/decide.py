@@ -1,0 +1,108 @@
+"""The article's speakers as the learned model decides them, and a probability for every attribution.
+
+Each candidate (`features.candidates`) gets the model's calibrated probability; a person is a
+speaker of the article (its `speaker` facet) when one of their candidates reaches the model's
+threshold. Every speaker has at least one attribution to show on the article page (`ensure_shown`,
+for the rules alone too): when no stored quote is theirs, the body sentence of their most probable
+candidate is stored as what they reported (rule "model"; "event" for the rules); a person named in
+the title only is no speaker. A quote's probability is that of its speaker's candidates in and
+next to the quote's sentences (the speaker's best in the article when none is there).
+"""
+
+from __future__ import annotations
+
+from newsfind.index.nlp.speakers.attribution import Quote
+from newsfind.index.nlp.speakers.events import STRUCTURAL_RULES
+from newsfind.index.nlp.speakers.features import Candidate
+from newsfind.index.nlp.speakers.model import AttributionModel
+
+
+def decide(model: AttributionModel, cands: list[Candidate], rule_speakers: list[str], quotes: list[Quote], sentences,
+           text: str, body_offset: int) -> tuple[list[str], dict[str, float], list[Quote], list[float | None]]:
+    """(speakers, their probabilities, the quotes with any added, the probability of each quote)."""
+    best: dict[str, Candidate] = {}
+    for c in cands:
+        c.probability = model.probability(c.features)
+        if c.value not in best or c.probability > best[c.value].probability:
+            best[c.value] = c
+    laid_out = layout_speakers(cands)  # a transcript label or a name and colon: a fact of the layout, never dropped
+    speakers = [v for v in rule_speakers if v in laid_out or v in best and best[v].probability >= model.drop_below]
+    speakers += sorted((v for v, c in _best(cands, allowed=True).items()
+                        if c.probability >= model.threshold and v not in rule_speakers), key=lambda v: best[v].start)
+    anchors = {v: [(c.start, c.sent, c.event.cue if c.event is not None else "", c.probability)
+                   for c in sorted(cands, key=lambda c: -c.probability) if c.value == v] for v in speakers}
+    speakers, quotes = ensure_shown(speakers, quotes, anchors, sentences, text, body_offset, "model")
+    by_sent: dict[tuple[str, int], float] = {}
+    for c in cands:
+        key = (c.value, c.sent)
+        by_sent[key] = max(by_sent.get(key, 0.0), c.probability)
+    probabilities = {v: c.probability for v, c in best.items()}
+    per_quote: list[float | None] = []
+    for q in quotes:
+        if not q.speaker or q.speaker_type != "person":
+            per_quote.append(None)
+            continue
+        first, last = sentences.index_of_char(q.start), sentences.index_of_char(max(q.start, q.end - 1))
+        here = [by_sent[(q.speaker, k)] for k in range(first - 1, last + 2) if (q.speaker, k) in by_sent]
+        per_quote.append(round(max(here) if here else probabilities.get(q.speaker, 0.0), 3))
+    return speakers, probabilities, quotes, per_quote
+
+
+def layout_speakers(cands: list[Candidate]) -> set[str]:
+    return {c.value for c in cands if c.event is not None and c.event.rule in STRUCTURAL_RULES}
+
+
+def runner_ups(cands: list[Candidate], probs: list[float]) -> set[int]:
+    """The candidates (by position) a he/she may be but is less likely than another: a pronoun names
+    one person, so only its most probable one may make a speaker."""
+    top: dict[int, int] = {}
+    for k, c in enumerate(cands):
+        if c.pronoun >= 0 and (c.pronoun not in top or probs[k] > probs[top[c.pronoun]]):
+            top[c.pronoun] = k
+    return {k for k, c in enumerate(cands) if c.pronoun >= 0 and top[c.pronoun] != k}
+
+
+def _best(cands: list[Candidate], allowed: bool = False) -> dict[str, Candidate]:
+    """The most probable candidate of each person (with `allowed`, among those no rule vetoes and that
+    no other person a he/she may be outranks)."""
+    best: dict[str, Candidate] = {}
+    skip = runner_ups(cands, [c.probability for c in cands]) if allowed else set()
+    for k, c in enumerate(cands):
+        if allowed and (c.vetoed or k in skip):
+            continue
+        if c.value not in best or c.probability > best[c.value].probability:
+            best[c.value] = c
+    return best
+
+
+def _paragraph_part(text: str, start: int, end: int, pos: int) -> tuple[int, int]:
+    para_start = text.rfind("\n", 0, pos) + 1
+    para_end = text.find("\n", pos)
+    return max(start, para_start), min(end, para_end if para_end >= 0 else len(text))
+
+
+def ensure_shown(speakers: list[str], quotes: list[Quote], anchors: dict[str, list[tuple[int, int, str, float]]],
+                 sentences, text: str, body_offset: int, rule: str) -> tuple[list[str], list[Quote]]:
+    """Every speaker with at least one attribution stored in the body: for one the quotes leave out, the
+    body sentence of their first anchor (char position, sentence number, cue, confidence) becomes a reported
+    quote (rule `rule`); a speaker with no anchor in the body (named in the title only) is dropped."""
+    quoted = {q.speaker for q in quotes if q.speaker and q.start >= body_offset}  # title quotes are not stored
+    kept, quotes = [], list(quotes)
+    for value in speakers:
+        if value in quoted:
+            kept.append(value)
+            continue
+        anchor = next((a for a in anchors.get(value, []) if a[0] >= body_offset), None)
+        if anchor is None:
+            continue
+        pos, sent_no, cue, confidence = anchor
+        sent = sentences.spans[sent_no]
+        start, end = _paragraph_part(text, max(sent.start_char, body_offset), sent.end_char, pos)
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        quotes.append(Quote(value, "person", text[start:end], start, end, "reported", cue, rule, round(confidence, 2)))
+        kept.append(value)
+    quotes.sort(key=lambda q: q.start)
+    return kept, quotes

@@ -1,0 +1,64 @@
+"""Round 2 of the learned speaker attribution (index/nlp/speakers/antecedents.py, features.py, decide.py):
+a he/she source offered as each person it may be, the packaged model choosing among them."""
+
+import pytest
+from newsfind.index.nlp.speakers import model as attribution
+from newsfind.index.nlp.speakers.decide import runner_ups
+
+from tests.test_attribution_model import enrich_text
+
+# 'She' is four sentences after the mayor, too far back for the rules, which leave it unresolved.
+FAR_BACK = ("Mayor Helen Ortiz opened the council session on Monday. The council approved the new parking rules "
+            "after a long debate. Councilman Tom Baker voted against them. Several residents left early. "
+            "She said the rules would take effect in March.")
+
+
+def pronoun_options(enrichment) -> dict[str, object]:
+    """The persons the text's one he/she source may be, each a candidate."""
+    return {c.value: c for c in enrichment.candidates if c.pronoun >= 0}
+
+
+@pytest.mark.model
+def test_a_he_she_is_offered_as_each_person_named_before_it_the_agreeing_one_most_probable():
+    e = enrich_text(FAR_BACK)
+    options = pronoun_options(e)
+    assert set(options) == {"Helen Ortiz", "Tom Baker"}
+    ortiz, baker = options["Helen Ortiz"], options["Tom Baker"]
+    assert ortiz.features["ante_gender=agree"] and ortiz.features["ante_only_agreeing"]
+    assert baker.features["ante_gender=clash"] and ortiz.features["ante_dist=4"]
+    assert ortiz.probability > 2 * baker.probability
+    assert not ortiz.vetoed and not baker.vetoed  # no rule examined these two and said no
+    cands = e.candidates
+    skipped = runner_ups(cands, [c.probability for c in cands])
+    assert cands.index(baker) in skipped and cands.index(ortiz) not in skipped  # one person per pronoun
+
+
+@pytest.mark.model
+def test_a_pronoun_names_one_person_so_a_runner_up_never_speaks():
+    """Hillary Clinton, named in the clause before 'she replied', is a person 'she' may be; Susan Sarandon
+    is more probable, so Clinton is no speaker however probable she is on her own."""
+    e = enrich_text("“I think a lot of people are tired of it,” the actress Susan Sarandon told MSNBC on Monday.\n\n"
+                    "Asked about her own vote in the event that Hillary Clinton faces Donald Trump, she replied: "
+                    "“I don’t know. I’m going to see what happens.”")
+    options = pronoun_options(e)
+    assert {"Susan Sarandon", "Hillary Clinton"} <= set(options)
+    assert options["Susan Sarandon"].probability > options["Hillary Clinton"].probability
+    assert options["Susan Sarandon"].features.get("ante_rules_pick")
+    assert e.speakers == ["Susan Sarandon"]
+    assert attribution.current_model() is not None
+
+
+LISTS = ("The delegate count after Tuesday, by candidate:\n\nHillary Clinton: 1,769.\n\nBernie Sanders: 1,140.\n\n"
+         "The race moves to California next week.",
+         "This week's ranking of the field:\n\n1. Donald Trump (Last week: 2.)\n\n2. Ted Cruz (Last week: 1.)\n\n"
+         "The order may change after the debate.")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("text", LISTS)
+def test_a_name_in_a_list_line_is_far_from_speaking(text):
+    """Numbers after the colon, a line that opens with a digit, a bracketed number: a list, not a statement
+    (round 1 gave Donald Trump 0.29 here, within reach of the threshold)."""
+    e = enrich_text(text)
+    assert e.speakers == []
+    assert e.candidates and max(c.probability for c in e.candidates) < attribution.current_model().threshold / 2
