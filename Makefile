@@ -48,7 +48,7 @@ test-stock: $(STAMP)
 # While developing: the tests that need neither the spaCy model nor chromium nor root (markers in
 # pyproject.toml). A test that loads the model without its marker fails here (tests/conftest.py).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m 'not long and not browser and not model and not root'
+	$(BIN)/python -m pytest -q -m 'not long and not browser and not model and not root and not cluster'
 
 # The wheel as users get it: built from this checkout, installed into a fresh venv outside it, and
 # run (index, query, show, tag, tags, serve); part of CI (.ci/run). See .ci/wheel_smoke.py.

@@ -47,10 +47,16 @@ class ByteSize(click.ParamType):
                    "(repeatable), e.g. body=text,outlet=source. Fields: id, title, body, outlet, date, url, author.")
 @click.option("--max-bytes", type=ByteSize(), default="50MB", show_default=True,
               help="Refuse larger files (for WARC: larger record payloads; for stdin: larger lines).")
+@click.option("--cluster", metavar="ADDRESS", envvar="NEWSFIND_CLUSTER",
+              help="Do the NLP on the Dask cluster whose scheduler is at tls://HOST:PORT (or tcp:// on this "
+                   "machine); also $NEWSFIND_CLUSTER. See README, \"Big archives\".")
+@click.option("--insecure-cluster", is_flag=True,
+              help="Allow a tcp:// --cluster on another machine: article text then crosses the network unencrypted.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: bool, commit_every: int | None,
-                  field_map: tuple[str, ...], max_bytes: int, as_json: bool) -> None:
+                  field_map: tuple[str, ...], max_bytes: int, cluster: str | None, insecure_cluster: bool,
+                  as_json: bool) -> None:
     """Index articles from files and directories, recursively: .txt, .json, .jsonl, .csv, .tsv,
     saved web pages (.html, .htm) and web crawls (.warc, .warc.gz); `-` reads JSON Lines from
     standard input.
@@ -67,6 +73,7 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
         newsfind --index ./my-index index seeds/ extra/articles.jsonl crawl.warc.gz
         newsfind index export.csv --map body=text,outlet=source
         newsfind index --prune archive/          # also delete what vanished from archive/
+        newsfind index archive/ --cluster tls://nlp-head:8786   # NLP on a Dask cluster
         cat records.jsonl | newsfind index -
     """
     from newsfind.index.ingest.progress import progress_for
@@ -80,12 +87,24 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
     except FieldMapError as exc:
         raise UsageFailure(str(exc)) from None
     read_options = ReadOptions(fields=fields, max_bytes=max_bytes)  # `-` reads sys.stdin.buffer
+    if cluster:
+        from newsfind.index.nlp.cluster import check_address
+
+        try:
+            cluster = check_address(cluster, insecure_cluster)
+        except ValueError as exc:
+            raise UsageFailure(str(exc)) from None
     progress = progress_for(sys.stderr if sys.stderr.isatty() and not as_json else None, paths)
     started = time.monotonic()
     try:
         summary = index_paths(list(paths), settings.index_dir, progress=progress, n_process=jobs,
-                              commit_every=commit_every or COMMIT_EVERY, read_options=read_options, prune=prune)
+                              commit_every=commit_every or COMMIT_EVERY, read_options=read_options, prune=prune,
+                              cluster=cluster or None, on_workers=progress.set_workers)
     except (ModelMissingError, IndexBusyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except RuntimeError as exc:
+        if type(exc).__name__ != "ClusterError":  # index/nlp/cluster.py, imported only with --cluster
+            raise
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # unwritable index directory, disk full: say so, no traceback
         damage = damage_message(exc, settings.index_dir)  # a segment file deleted: how to rebuild
@@ -110,6 +129,10 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
             extra.append(f"{rate:.1f} docs/s")
         if extra:
             click.echo("  " + ", ".join(extra))
+        if summary.cluster is not None:
+            c = summary.cluster
+            click.echo(f"  cluster {c.address}: {c.workers} workers, {c.batches} batches, {c.retried} retried "
+                       f"after a lost worker, {c.recomputed} articles recomputed for index-wide names")
         for failure in summary.failed:
             click.echo(f"  failed: {failure.path}: {failure.reason}")
         for skipped in summary.skipped:
