@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import logging
 import os
 import time
 import uuid
@@ -204,6 +205,12 @@ def enrich_exact(article: SourceArticle, generation: int, snapshot: dict, delta)
 def _connect(address: str):
     from distributed import Client
 
+    # Dask logs every lost connection and retried task on stderr; the run reports what matters itself
+    # (progress, the summary's retried batches, one line when it stops).
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name.startswith("distributed"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+
     try:
         return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
@@ -273,13 +280,14 @@ def _connection_lost(exc: BaseException) -> bool:
 
 def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, address: str,
                       stats: ClusterStats | None = None, on_workers: Callable[[int], None] | None = None,
-                      batch_size: int = BATCH_SIZE) -> Iterator[tuple[SourceArticle, object]]:
+                      batch_size: int | None = None) -> Iterator[tuple[SourceArticle, object]]:
     """Like `enrich_many`: (article, Enrichment or exception) in input order, the per-article work done by
     the cluster at `address`, the index-wide part here against `table`."""
     iterator = iter(articles)
     first = next(iterator, None)
     if first is None:  # nothing to enrich: no connection at all
         return
+    batch_size = batch_size or BATCH_SIZE
     stats = stats if stats is not None else ClusterStats()
     stats.address = address
     client = _connect(address)
