@@ -64,10 +64,10 @@ class BackgroundWriter:
         self._thread = threading.Thread(target=run, name="newsfind-commit", daemon=True)
         self._thread.start()
 
-    def finish(self) -> None:
-        """Commit everything and wait until it is written."""
+    def finish(self, mergetype=None) -> None:
+        """Commit everything and wait until it is written (`mergetype`: Whoosh's merge policy of that commit)."""
         self._take_next_writer()
-        self._writer.commit()
+        self._writer.commit(mergetype=mergetype)
         self._writer = None
 
     def cancel(self) -> None:

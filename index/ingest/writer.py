@@ -19,6 +19,7 @@ from newsfind.index.curation.apply import IndexCuration
 from newsfind.index.ingest.commits import BackgroundWriter
 from newsfind.index.ingest.dedup import STORE_FILE, GroupStore, fingerprint
 from newsfind.index.ingest.incremental import StopRequests, prune_roots, source_file, vanished
+from newsfind.index.ingest.merging import deferred, merge_down
 from newsfind.index.nlp.canonical import TABLE_FILE, CanonicalTable
 from newsfind.index.nlp.metadata import split_authors
 from newsfind.index.readers.files import read_articles
@@ -168,7 +169,7 @@ def document_fields(article: SourceArticle, enrichment) -> dict:
 def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], None] | None = None,
                 n_process: int = 1, commit_every: int = COMMIT_EVERY,
                 read_options: ReadOptions | None = None, prune: bool = False, cluster: str | None = None,
-                on_workers: Callable[[int], None] | None = None) -> IndexSummary:
+                on_workers: Callable[[int], None] | None = None, deferred_merges: bool = False) -> IndexSummary:
     """Index every article under `paths` into `index_dir`. `progress` is called once per input
     article with its outcome ("added", "replaced", "unchanged", "failed"). `read_options`: field
     mapping, size limit and stdin for the readers. `prune`: delete stored articles whose input
@@ -179,7 +180,8 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     stops between two documents and commits what is done (`summary.interrupted`); a second one,
     or SIGKILL, loses only the uncommitted documents: the next run skips what was committed.
     `cluster`: the address of a Dask scheduler that does the per-article work (index/nlp/cluster.py);
-    `on_workers` is told how many workers are connected."""
+    `on_workers` is told how many workers are connected. `deferred_merges`: no segment merges until the
+    run's last commit (index/ingest/merging.py)."""
     from newsfind.index.nlp.enrich import enrich_many  # spaCy only loads when there is something to enrich
 
     summary = IndexSummary()
@@ -214,8 +216,9 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
 
     try:
         # commits (and Whoosh's segment merges) run in a thread while parsing goes on (index/ingest/commits.py)
-        writer = BackgroundWriter(lambda: ix.writer(timeout=WRITER_TIMEOUT, limitmb=128),
-                                  lambda: reopen_writer(ix, index_dir))
+        policy = deferred if deferred_merges else (lambda w: w)
+        writer = BackgroundWriter(lambda: policy(ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)),
+                                  lambda: policy(reopen_writer(ix, index_dir)))
     except LockError:
         groups.close()
         raise IndexBusyError(
@@ -265,7 +268,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
                     summary.pruned.append(doc_id)
         groups.commit()
         table.save()
-        writer.finish()
+        writer.finish(mergetype=merge_down if deferred_merges else None)
     except BaseException:
         writer.cancel()
         groups.rollback()
