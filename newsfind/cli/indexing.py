@@ -41,7 +41,8 @@ class ByteSize(click.ParamType):
 @click.option("--prune", is_flag=True,
               help="Delete indexed articles whose file lies under one of the PATHs but that this run did not see.")
 @click.option("--commit-every", type=click.IntRange(1), metavar="N",
-              help="Commit after every N new or replaced articles (default 200); an interrupted run keeps them.")
+              help="Commit after every N new or replaced articles (default 200, with --cluster 2000); an "
+                   "interrupted run keeps them.")
 @click.option("--map", "field_map", multiple=True, metavar="FIELD=COLUMN,...",
               help="Read article fields from other columns/keys of CSV, JSON and JSON Lines records "
                    "(repeatable), e.g. body=text,outlet=source. Fields: id, title, body, outlet, date, url, author.")
@@ -76,6 +77,7 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
         newsfind index archive/ --cluster tls://nlp-head:8786   # NLP on a Dask cluster
         cat records.jsonl | newsfind index -
     """
+    from newsfind.index.ingest.merging import CLUSTER_COMMIT_EVERY
     from newsfind.index.ingest.progress import progress_for
     from newsfind.index.ingest.writer import COMMIT_EVERY, index_paths
     from newsfind.index.nlp.pipeline import ModelMissingError
@@ -98,8 +100,9 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
     started = time.monotonic()
     try:
         summary = index_paths(list(paths), settings.index_dir, progress=progress, n_process=jobs,
-                              commit_every=commit_every or COMMIT_EVERY, read_options=read_options, prune=prune,
-                              cluster=cluster or None, on_workers=progress.set_workers)
+                              commit_every=commit_every or (CLUSTER_COMMIT_EVERY if cluster else COMMIT_EVERY),
+                              read_options=read_options, prune=prune, cluster=cluster or None,
+                              on_workers=progress.set_workers, deferred_merges=bool(cluster))
     except (ModelMissingError, IndexBusyError) as exc:
         raise click.ClickException(str(exc)) from None
     except RuntimeError as exc:
