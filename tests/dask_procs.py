@@ -21,11 +21,15 @@ def free_port() -> int:
 
 
 class DaskCluster:
-    def __init__(self, log_dir: Path, env: dict | None = None) -> None:
+    def __init__(self, log_dir: Path, env: dict | None = None, tls: tuple[Path, Path, Path] | None = None) -> None:
+        """`tls`: (CA file, certificate, key) for every process: the cluster then speaks only tls://."""
         self.log_dir = log_dir
         self.env = {**os.environ, **(env or {})}
         self.port = free_port()
-        self.address = f"tcp://127.0.0.1:{self.port}"
+        self.tls = tls
+        self.address = f"{'tls' if tls else 'tcp'}://127.0.0.1:{self.port}"
+        flags = ("--tls-ca-file", "--tls-cert", "--tls-key")
+        self.tls_args = [arg for flag, path in zip(flags, tls or (), strict=False) for arg in (flag, str(path))]
         self.scheduler: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
 
@@ -36,26 +40,44 @@ class DaskCluster:
 
     def start_scheduler(self) -> None:
         self.scheduler = self._spawn("scheduler", ["scheduler", "--host", "127.0.0.1", "--port", str(self.port),
-                                                   "--no-dashboard", "--no-show"])
+                                                   "--no-dashboard", "--no-show", *self.tls_args,
+                                                   *(["--protocol", "tls"] if self.tls else [])])
         self._wait(lambda: self._listening(), "the scheduler")
 
     def add_worker(self, env: dict | None = None, wait: bool = True) -> subprocess.Popen:
         n = len(self.workers)
         proc = self._spawn(f"worker-{n}", ["worker", self.address, "--nthreads", "1", "--no-nanny",
-                                           "--no-dashboard", "--name", f"w{n}", "--death-timeout", "30"], env)
+                                           "--no-dashboard", "--name", f"w{n}", "--death-timeout", "30",
+                                           *self.tls_args], env)
         self.workers.append(proc)
         if wait:
             self.wait_workers(sum(1 for w in self.workers if w.poll() is None))
         return proc
 
-    def _listening(self) -> bool:
+    def _listening(self) -> bool:  # a TCP connect, for tls:// too
         with socket.socket() as s:
             return s.connect_ex(("127.0.0.1", self.port)) == 0
+
+    def security(self):
+        from distributed import Security
+
+        if not self.tls:
+            return None
+        ca, cert, key = map(str, self.tls)
+        return Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, require_encryption=True)
+
+    def client_env(self) -> dict[str, str]:
+        """Dask's configuration, as environment variables, for a client of this cluster."""
+        if not self.tls:
+            return {}
+        ca, cert, key = map(str, self.tls)
+        return {"DASK_DISTRIBUTED__COMM__REQUIRE_ENCRYPTION": "True", "DASK_DISTRIBUTED__COMM__TLS__CA_FILE": ca,
+                "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT": cert, "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": key}
 
     def connected(self) -> int:
         from distributed import Client
 
-        with Client(self.address, timeout=10, set_as_default=False) as client:
+        with Client(self.address, timeout=10, set_as_default=False, security=self.security()) as client:
             return len(client.scheduler_info(n_workers=-1)["workers"])
 
     def wait_workers(self, n: int) -> None:

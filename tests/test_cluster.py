@@ -254,3 +254,32 @@ def test_sigkilled_worker_costs_a_retry_and_nothing_else(dask_cluster, tmp_path)
     exported = run(tmp_path / "index", "export").output.splitlines()
     ids = [json.loads(line)["id"] for line in exported]
     assert len(ids) == len(set(ids)) == summary["indexed"] == summary["added"]
+
+
+def self_signed(directory: Path) -> tuple[Path, Path, Path]:
+    """One self-signed certificate, used as the CA and by every role (Dask checks the CA, not host names)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=newsfind-test"], check=True, capture_output=True)
+    return cert, cert, key
+
+
+def test_tls_cluster_indexes_and_refuses_a_client_without_the_certificates(tmp_path):
+    """The README's TLS setup on loopback: scheduler and worker with Dask's --tls-* options, the client with
+    Dask's configuration in the environment; without it the client cannot connect: one line, exit 1."""
+    (tmp_path / "logs").mkdir()
+    secure = DaskCluster(tmp_path / "logs", tls=self_signed(tmp_path))
+    command = [str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(SEEDS), "--cluster", secure.address]
+    try:
+        secure.start_scheduler()
+        secure.add_worker()
+        refused = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                                 env={**os.environ, "NEWSFIND_CLUSTER_CONNECT_TIMEOUT": "5"})
+        done = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=300,
+                              env={**os.environ, **secure.client_env()})
+    finally:
+        secure.stop()
+    assert refused.returncode == 1
+    assert "speaks TLS, and Dask's TLS settings for a client are missing here" in one_error_line(refused.stderr)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["indexed"] == len(list(SEEDS.glob("*.txt")))

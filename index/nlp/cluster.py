@@ -203,7 +203,7 @@ def enrich_exact(article: SourceArticle, generation: int, snapshot: dict, delta)
 # -- the client side -------------------------------------------------------------------------------------
 
 def _connect(address: str):
-    from distributed import Client
+    from distributed import Client, Security
 
     # Dask logs every lost connection and retried task on stderr; the run reports what matters itself
     # (progress, the summary's retried batches, one line when it stops).
@@ -211,12 +211,32 @@ def _connect(address: str):
         if name.startswith("distributed"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
 
+    if address.startswith("tls://"):
+        security = Security()  # Dask's configuration: ~/.config/dask/*.yaml, DASK_DISTRIBUTED__COMM__TLS__...
+        if not (security.tls_ca_file and security.tls_client_cert):
+            raise ClusterError(f"the Dask scheduler at {address} speaks TLS, and Dask's TLS settings for a client are "
+                               "missing here (distributed.comm.tls: ca-file, client cert and key; README, \"Big "
+                               "archives\")")
+    failure = None
     try:
         return Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        failure = ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}")
     except Exception as exc:  # a TLS configuration Dask refuses, ...
-        raise ClusterError(f"cannot connect to the Dask scheduler at {address}: {exc!r}") from None
+        failure = ClusterError(f"cannot connect to the Dask scheduler at {address}: {exc!r}")
+    _quietly_collect()  # the half-made Client: its __del__ would print a traceback at exit
+    raise failure
+
+
+def _quietly_collect() -> None:
+    import gc
+    import sys
+
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _: None
+    try:
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 class _Session:
