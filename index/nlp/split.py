@@ -64,11 +64,15 @@ class RecordingTable:
         return call
 
 
-def settle(calls: list[Call], table: CanonicalTable, skip: int = 0) -> int | None:
+def settle(calls: list[Call], table: CanonicalTable, skip: int = 0, real: list | None = None) -> int | None:
     """Replay `calls[skip:]` against the real `table`, in order. None when every answer is the one
-    recorded; else how many calls were replayed (the last one answered differently)."""
+    recorded; else how many calls were replayed (the last one answered differently, with the answer
+    appended to `real` when given)."""
     for done, (name, args, kwargs, answer) in enumerate(calls[skip:], start=skip + 1):
-        if getattr(table, name)(*args, **kwargs) != answer:
+        got = getattr(table, name)(*args, **kwargs)
+        if got != answer:
+            if real is not None:
+                real.append(got)
             return done
     return None
 
