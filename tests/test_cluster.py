@@ -91,10 +91,12 @@ def local_run(tmp_path_factory):
 
 def test_cluster_run_is_field_by_field_the_local_run(dask_cluster, local_run, tmp_path, monkeypatch):
     """Batches of two, many in flight: workers compute against a name table that lacks what the batches
-    ahead of them add, so some articles are recomputed; the export and the name table are the local run's."""
+    ahead of them add, so some articles are recomputed, and new snapshots of the table go out every few
+    batches; the export and the name table are the local run's."""
     from newsfind.index.nlp import cluster
 
     monkeypatch.setattr(cluster, "BATCH_SIZE", 2)
+    monkeypatch.setattr(cluster, "SNAPSHOT_LIMIT", 40)
     texts, local_index = local_run
     result = run(tmp_path / "index", "index", str(texts), "--cluster", dask_cluster.address, "--json")
     assert result.exit_code == 0, result.output

@@ -30,6 +30,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsfind.index.nlp.canonical import CanonicalTable
@@ -40,6 +41,7 @@ from newsfind.index.nlp.split import (
     TableFeed,
     clone_table,
     settle,
+    table_data,
     table_from_data,
     to_plain,
 )
@@ -52,6 +54,8 @@ MAX_WINDOW = 64
 CONNECT_TIMEOUT = float(os.environ.get("NEWSFIND_CLUSTER_CONNECT_TIMEOUT", "20"))
 # A run with no worker connected for this long stops (workers may come and go in between).
 NO_WORKER_TIMEOUT = float(os.environ.get("NEWSFIND_CLUSTER_NO_WORKER_TIMEOUT", "120"))
+# A new snapshot of the name table goes to the workers once this many entries were added since the last.
+SNAPSHOT_LIMIT = 20000
 DOC_CACHE = 128  # parses a worker keeps for an article computed again against the exact table
 
 
@@ -327,8 +331,8 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
             client.register_plugin(NlpPlugin(versions()), name=PLUGIN_NAME)
         except Exception as exc:
             raise ClusterError(f"cannot set up the Dask workers at {address}: {exc!r}") from None
-        feed = TableFeed(table)
-        snapshot = client.scatter(feed.data, broadcast=True, hash=False)
+        feed = TableFeed(table, limit=SNAPSHOT_LIMIT)
+        snapshot = _scatter(client, feed.data)
         pending = _batches([first], iterator, batch_size)
         batch_no = 0
         while True:
@@ -362,6 +366,13 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                         differing = _first_difference(exact.calls[:replayed], expected)
                     if differing is None:
                         differing = settle(exact.calls, table, skip=replayed)
+                    if differing is not None and os.environ.get("NEWSFIND_CLUSTER_DEBUG"):
+                        import pickle
+
+                        Path(os.environ["NEWSFIND_CLUSTER_DEBUG"]).write_bytes(pickle.dumps({
+                            "article": article, "speculative": result.calls, "exact": exact.calls, "real": real,
+                            "replayed": replayed, "generation": feed.generation, "mark": mark,
+                            "table": table_data(table), "data": feed.data, "delta": feed.delta(mark)}))
                     if differing is not None:
                         call = (exact.calls + [None])[differing - 1]
                         raise ClusterError(f"{article.source}: the cluster's result differs from the exact table's "
@@ -370,7 +381,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                 feed.counted(result.calls)
                 yield article, result.value()
             if feed.maybe_renew():
-                snapshot = client.scatter(feed.data, broadcast=True, hash=False)
+                snapshot = _scatter(client, feed.data)
         stats.retried = _retried(client, run)
         session.workers(fresh=True)
     finally:
@@ -405,6 +416,13 @@ def _first_difference(exact: list, expected: list) -> int | None:
         if a != b:
             return i + 1
     return None
+
+
+def _scatter(client, data: dict):
+    """`data` on every worker, under a new key. (A dict given to `scatter` itself is scattered as key -> value
+    pairs under its own keys: the next snapshot's 'person' would then be the first one's, still on the workers.)"""
+    [future] = client.scatter([data], broadcast=True, hash=False)
+    return future
 
 
 def _batches(head: list, iterator: Iterator, size: int) -> Iterator[list]:
