@@ -16,6 +16,8 @@ that has its parse, against the exact table.
 A worker killed mid-run costs the batches it was running a retry (Dask reschedules them); the summary
 counts the batches started more than once. A worker that cannot load the model or runs another version,
 a scheduler that goes away, or no worker at all for `NO_WORKER_TIMEOUT` seconds: `ClusterError`, one line.
+With NEWSFIND_CLUSTER_DEBUG=FILE, an exact recomputation that still disagrees with the real table (a bug) leaves
+its details in FILE.
 """
 
 from __future__ import annotations
