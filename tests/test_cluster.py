@@ -234,17 +234,37 @@ def test_scheduler_gone_stops_with_one_line_keeps_commits_and_resumes(dask_clust
     assert summary["unchanged"] == kept and summary["indexed"] + kept == len(export(tmp_path / "index"))
 
 
+def long_corpus(path: Path, count: int) -> Path:
+    """Articles long enough (a few hundred words each) that a batch of 16 keeps a worker busy for seconds."""
+    records = []
+    for r in articles(count, seed=11, prefix="k"):
+        r["body"] = "\n\n".join(f"{r['body']} Paragraph {i} of {r['id']}." for i in range(12))
+        records.append(r)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "long.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def first_worker_busy(cluster: DaskCluster, seen: int) -> bool:
+    """The module's worker `w0` has started a batch since the first `seen` batch events."""
+    from distributed import Client
+
+    with Client(cluster.address, timeout=10, set_as_default=False) as client:
+        names = {addr: w["name"] for addr, w in client.scheduler_info(n_workers=-1)["workers"].items()}
+        events = client.get_events("newsfind-batch")[seen:]
+    return any(names.get(msg.get("worker")) == "w0" for _, msg in events)
+
+
 def test_sigkilled_worker_costs_a_retry_and_nothing_else(dask_cluster, tmp_path):
-    """Last in this module: it kills one of the module's workers (and starts a new one for whatever follows)."""
-    texts = corpus(tmp_path / "texts", count=60, prefix="k")
+    """Kills one of the module's workers mid-batch (and starts a new one for whatever follows)."""
+    texts = long_corpus(tmp_path / "texts", count=96)
     before = batches_started(dask_cluster.address)
     proc = subprocess.Popen([str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(texts),
                              "--cluster", dask_cluster.address, "--json"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(lambda: batches_started(dask_cluster.address) >= before + 3)  # both workers mid-batch
-        time.sleep(0.5)
-        dask_cluster.kill(dask_cluster.workers[0])
+        wait_for(lambda: first_worker_busy(dask_cluster, before))
+        dask_cluster.kill(dask_cluster.workers[0])  # SIGKILL while it parses its batch
         out, err = proc.communicate(timeout=600)
     finally:
         if proc.poll() is None:
@@ -255,7 +275,7 @@ def test_sigkilled_worker_costs_a_retry_and_nothing_else(dask_cluster, tmp_path)
     assert summary["failed"] == [] and summary["cluster"]["retried"] >= 1
     exported = run(tmp_path / "index", "export").output.splitlines()
     ids = [json.loads(line)["id"] for line in exported]
-    assert len(ids) == len(set(ids)) == summary["indexed"] == summary["added"]
+    assert len(ids) == len(set(ids)) == summary["indexed"] == summary["added"] == 96
 
 
 def self_signed(directory: Path) -> tuple[Path, Path, Path]:

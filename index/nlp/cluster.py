@@ -182,7 +182,7 @@ def enrich_batch(run: str, batch: int, articles: list[SourceArticle], generation
     from distributed import get_worker
 
     worker = get_worker()
-    worker.log_event(EVENT_TOPIC, {"run": run, "batch": batch})
+    worker.log_event(EVENT_TOPIC, {"run": run, "batch": batch, "worker": worker.address})
     plugin = _plugin()
     table = plugin.table(generation, snapshot, delta)
     seen = [analysed(a) for a in articles]
