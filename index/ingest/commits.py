@@ -67,12 +67,13 @@ class BackgroundWriter:
         self._thread = threading.Thread(target=run, name="newsfind-commit", daemon=True)
         self._thread.start()
 
-    def finish(self, before: Callable[[], None] | None = None) -> None:
-        """Commit everything and wait until it is written (`before`: as for `commit`)."""
+    def finish(self, before: Callable[[], None] | None = None, mergetype=None) -> None:
+        """Commit everything and wait until it is written (`before`: as for `commit`; `mergetype`: Whoosh's
+        merge policy of that commit)."""
         self._take_next_writer()
         if before is not None:
             before()
-        self._writer.commit()
+        self._writer.commit(mergetype=mergetype)
         self._writer = None
 
     def cancel(self) -> None:

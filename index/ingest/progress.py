@@ -82,6 +82,10 @@ class Progress:
         self._recent: deque[tuple[float, int]] = deque([(self.started, 0)])
         self._drawn = 0.0
         self._width = 0
+        self.workers: int | None = None  # Dask workers connected, on a cluster run
+
+    def set_workers(self, count: int) -> None:
+        self.workers = count
 
     @property
     def done(self) -> int:
@@ -102,6 +106,8 @@ class Progress:
         if self.total and rate > 0:
             parts.append(f"ETA {format_duration(max(self.total - done, 0) / rate)}")
         parts.append(f"({c['added'] + c['replaced']} indexed, {c['unchanged']} unchanged, {c['failed']} failed)")
+        if self.workers is not None:
+            parts.append(f"{self.workers} workers")
         return "  ".join(parts)
 
     def __call__(self, outcome: str) -> None:

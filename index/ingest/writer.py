@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsfind.index.curation.apply import IndexCuration
 from newsfind.index.curation.watches import WrittenJournal
 from newsfind.index.ingest.commits import BackgroundWriter
 from newsfind.index.ingest.dedup import STORE_FILE, GroupStore, fingerprint
 from newsfind.index.ingest.incremental import StopRequests, prune_roots, source_file, vanished
+from newsfind.index.ingest.merging import deferred, merge_down
 from newsfind.index.nlp.canonical import TABLE_FILE, CanonicalTable
 from newsfind.index.nlp.metadata import split_authors
 from newsfind.index.readers.files import read_articles
@@ -46,6 +48,7 @@ class IndexSummary:
     pruned: list[str] = field(default_factory=list)  # ids deleted by --prune
     grouped: int = 0  # indexed articles that joined an existing group (a copy of another)
     interrupted: bool = False  # stopped by Ctrl-C/SIGTERM after committing what was done
+    cluster: Any = None  # ClusterStats of a run on a Dask cluster (index/nlp/cluster.py)
 
     @property
     def indexed(self) -> int:
@@ -63,6 +66,7 @@ class IndexSummary:
             "pruned_ids": self.pruned,
             "grouped": self.grouped,
             "interrupted": self.interrupted,
+            **({"cluster": self.cluster.as_dict()} if self.cluster is not None else {}),
         }
 
 
@@ -165,7 +169,8 @@ def document_fields(article: SourceArticle, enrichment) -> dict:
 
 def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], None] | None = None,
                 n_process: int = 1, commit_every: int = COMMIT_EVERY,
-                read_options: ReadOptions | None = None, prune: bool = False) -> IndexSummary:
+                read_options: ReadOptions | None = None, prune: bool = False, cluster: str | None = None,
+                on_workers: Callable[[int], None] | None = None, deferred_merges: bool = False) -> IndexSummary:
     """Index every article under `paths` into `index_dir`. `progress` is called once per input
     article with its outcome ("added", "replaced", "unchanged", "failed"). `read_options`: field
     mapping, size limit and stdin for the readers. `prune`: delete stored articles whose input
@@ -174,7 +179,10 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
     Every article joins its syndication group (index/ingest/dedup.py) before it is written. Commits every
     `commit_every` documents (groups, canonical names, then Whoosh); a first Ctrl-C or SIGTERM
     stops between two documents and commits what is done (`summary.interrupted`); a second one,
-    or SIGKILL, loses only the uncommitted documents: the next run skips what was committed."""
+    or SIGKILL, loses only the uncommitted documents: the next run skips what was committed.
+    `cluster`: the address of a Dask scheduler that does the per-article work (index/nlp/cluster.py);
+    `on_workers` is told how many workers are connected. `deferred_merges`: no segment merges until the
+    run's last commit (index/ingest/merging.py)."""
     from newsfind.index.nlp.enrich import enrich_many  # spaCy only loads when there is something to enrich
 
     summary = IndexSummary()
@@ -210,8 +218,9 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
 
     try:
         # commits (and Whoosh's segment merges) run in a thread while parsing goes on (index/ingest/commits.py)
-        writer = BackgroundWriter(lambda: ix.writer(timeout=WRITER_TIMEOUT, limitmb=128),
-                                  lambda: reopen_writer(ix, index_dir))
+        policy = deferred if deferred_merges else (lambda w: w)
+        writer = BackgroundWriter(lambda: policy(ix.writer(timeout=WRITER_TIMEOUT, limitmb=128)),
+                                  lambda: policy(reopen_writer(ix, index_dir)))
     except LockError:
         groups.close()
         raise IndexBusyError(
@@ -224,13 +233,20 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
 
     pending = 0
     try:
-        with StopRequests() as stop, closing(enrich_many(to_enrich(), table, n_process=n_process)) as enriched:
+        if cluster:
+            from newsfind.index.nlp.cluster import ClusterStats, enrich_on_cluster
+
+            summary.cluster = ClusterStats()
+            enriching = enrich_on_cluster(to_enrich(), table, cluster, summary.cluster, on_workers)
+        else:
+            enriching = enrich_many(to_enrich(), table, n_process=n_process)
+        with StopRequests() as stop, closing(enriching) as enriched:
             for article, enrichment in enriched:
                 if isinstance(enrichment, Exception):
                     summary.failed.append(ReadFailure(article.source, f"enrichment failed: {enrichment!r}"))
                     tick("failed")
                 else:
-                    fp = fingerprint(article.title, article.body)
+                    fp = enrichment.fingerprint or fingerprint(article.title, article.body)
                     assignment = groups.assign(article.id, article.content_hash, fp, source_file(article.source))
                     fields = {**document_fields(article, enrichment), "group": assignment.group}
                     writer.update_document(**curation.curate(fields))
@@ -256,7 +272,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
                     summary.pruned.append(doc_id)
         groups.commit()
         table.save()
-        writer.finish(before=journal.flush)
+        writer.finish(before=journal.flush, mergetype=merge_down if deferred_merges else None)
     except BaseException:
         writer.cancel()
         groups.rollback()

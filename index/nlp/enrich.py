@@ -17,6 +17,7 @@ from itertools import chain
 from types import EllipsisType
 from typing import NamedTuple
 
+from newsfind.index.ingest.dedup import Fingerprint, fingerprint
 from newsfind.index.nlp.article_persons import ArticlePersons, canonicalise
 from newsfind.index.nlp.canonical import CanonicalTable
 from newsfind.index.nlp.entities import extract_mentions, values_by_kind
@@ -58,6 +59,7 @@ class Enrichment:
     quotes: list[dict] = field(default_factory=list)  # Quote.as_dict(), offsets into the body
     mentions: list[dict] = field(default_factory=list)  # {kind, value, text, field, start, end}
     candidates: list = field(default_factory=list, repr=False)  # the model's candidate speakers (not stored)
+    fingerprint: Fingerprint | None = None  # for syndication groups, computed with the rest (enrich_article)
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")
@@ -123,11 +125,18 @@ def enrich_many(articles: Iterable[SourceArticle], table: CanonicalTable, n_proc
     for doc in parse(nlp, texts(), n_process=n_process, batch_size=batch_size):
         article, seen = pending.popleft()
         try:
-            result: Enrichment | Exception = enrich_doc(article, doc, seen.body_offset, table, seen.text,
-                                                        positions=seen.positions)
+            result: Enrichment | Exception = enrich_article(article, doc, seen, table)
         except Exception as exc:  # one odd document must not stop the run; the caller reports it
             result = exc
         yield article, result
+
+
+def enrich_article(article: SourceArticle, doc, seen: Analysed, table: CanonicalTable) -> Enrichment:
+    """All the per-article work once `doc` is parsed, locally against the real table and on a cluster
+    worker against a recorded speculative one (index/nlp/split.py): one code path."""
+    result = enrich_doc(article, doc, seen.body_offset, table, seen.text, positions=seen.positions)
+    result.fingerprint = fingerprint(article.title, article.body)
+    return result
 
 
 def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTable,

@@ -41,16 +41,23 @@ class ByteSize(click.ParamType):
 @click.option("--prune", is_flag=True,
               help="Delete indexed articles whose file lies under one of the PATHs but that this run did not see.")
 @click.option("--commit-every", type=click.IntRange(1), metavar="N",
-              help="Commit after every N new or replaced articles (default 200); an interrupted run keeps them.")
+              help="Commit after every N new or replaced articles (default 200, with --cluster 2000); an "
+                   "interrupted run keeps them.")
 @click.option("--map", "field_map", multiple=True, metavar="FIELD=COLUMN,...",
               help="Read article fields from other columns/keys of CSV, JSON and JSON Lines records "
                    "(repeatable), e.g. body=text,outlet=source. Fields: id, title, body, outlet, date, url, author.")
 @click.option("--max-bytes", type=ByteSize(), default="50MB", show_default=True,
               help="Refuse larger files (for WARC: larger record payloads; for stdin: larger lines).")
+@click.option("--cluster", metavar="ADDRESS", envvar="NEWSFIND_CLUSTER",
+              help="Do the NLP on the Dask cluster whose scheduler is at tls://HOST:PORT (or tcp:// on this "
+                   "machine); also $NEWSFIND_CLUSTER. See README, \"Big archives\".")
+@click.option("--insecure-cluster", is_flag=True,
+              help="Allow a tcp:// --cluster on another machine: article text then crosses the network unencrypted.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_obj
 def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: bool, commit_every: int | None,
-                  field_map: tuple[str, ...], max_bytes: int, as_json: bool) -> None:
+                  field_map: tuple[str, ...], max_bytes: int, cluster: str | None, insecure_cluster: bool,
+                  as_json: bool) -> None:
     """Index articles from files and directories, recursively: .txt, .json, .jsonl, .csv, .tsv,
     saved web pages (.html, .htm) and web crawls (.warc, .warc.gz); `-` reads JSON Lines from
     standard input.
@@ -67,8 +74,10 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
         newsfind --index ./my-index index seeds/ extra/articles.jsonl crawl.warc.gz
         newsfind index export.csv --map body=text,outlet=source
         newsfind index --prune archive/          # also delete what vanished from archive/
+        newsfind index archive/ --cluster tls://nlp-head:8786   # NLP on a Dask cluster
         cat records.jsonl | newsfind index -
     """
+    from newsfind.index.ingest.merging import CLUSTER_COMMIT_EVERY
     from newsfind.index.ingest.progress import progress_for
     from newsfind.index.ingest.writer import COMMIT_EVERY, index_paths
     from newsfind.index.nlp.pipeline import ModelMissingError
@@ -88,12 +97,25 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from None
     read_options = ReadOptions(fields=fields, max_bytes=max_bytes)  # `-` reads sys.stdin.buffer
+    if cluster:
+        from newsfind.index.nlp.cluster import check_address
+
+        try:
+            cluster = check_address(cluster, insecure_cluster)
+        except ValueError as exc:
+            raise UsageFailure(str(exc)) from None
     progress = progress_for(sys.stderr if sys.stderr.isatty() and not as_json else None, paths)
     started = time.monotonic()
     try:
         summary = index_paths(list(paths), settings.index_dir, progress=progress, n_process=jobs,
-                              commit_every=commit_every or COMMIT_EVERY, read_options=read_options, prune=prune)
+                              commit_every=commit_every or (CLUSTER_COMMIT_EVERY if cluster else COMMIT_EVERY),
+                              read_options=read_options, prune=prune, cluster=cluster or None,
+                              on_workers=progress.set_workers, deferred_merges=bool(cluster))
     except (ModelMissingError, IndexBusyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except RuntimeError as exc:
+        if type(exc).__name__ != "ClusterError":  # index/nlp/cluster.py, imported only with --cluster
+            raise
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # unwritable index directory, disk full: say so, no traceback
         damage = damage_message(exc, settings.index_dir)  # a segment file deleted: how to rebuild
@@ -121,6 +143,10 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
             extra.append(f"{rate:.1f} docs/s")
         if extra:
             click.echo("  " + ", ".join(extra))
+        if summary.cluster is not None:
+            c = summary.cluster
+            click.echo(f"  cluster {c.address}: {c.workers} workers, {c.batches} batches, {c.retried} retried "
+                       f"after a lost worker, {c.recomputed} articles recomputed for index-wide names")
         for failure in summary.failed:
             click.echo(f"  failed: {failure.path}: {failure.reason}")
         for skipped in summary.skipped:
