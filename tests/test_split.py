@@ -72,6 +72,18 @@ def test_enrichment_travels_as_plain_values_and_comes_back_equal():
     assert repr(ArticleResult(error="ValueError('odd')").value()) == "ValueError('odd')"
 
 
+def test_the_models_candidates_stay_on_the_worker():
+    """Compact results: the candidates with their features (tens per article, each with dozens of
+    features) are only for the process that computed them; they are not stored in the index."""
+    from newsfind.index.nlp.speakers.features import Candidate
+
+    enrichment = Enrichment(metadata=Metadata(outlet=None, date=None, author=None, sources={}),
+                            speakers=["A B"], candidates=[Candidate("A B", 0, 3, 0, {"subj": 1.0})])
+    plain = to_plain(enrichment)
+    assert "candidates" not in plain and plain["speakers"] == ["A B"]
+    assert from_plain(plain).candidates == []
+
+
 @dataclass
 class Extended:  # stands for a field another change adds to the worker's dataclass
     persons: list[str]

@@ -30,6 +30,7 @@ from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
 from newsfind.index.nlp.speakers.decide import decide, ensure_shown
 from newsfind.index.nlp.speakers.features import candidates
 from newsfind.index.nlp.speakers.model import current_model
+from newsfind.index.nlp.split import LOCAL_ONLY
 from newsfind.index.nlp.unwrap import unwrapped
 from newsfind.index.readers.types import SourceArticle
 
@@ -58,7 +59,9 @@ class Enrichment:
     speaker_orgs: list[str] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)  # Quote.as_dict(), offsets into the body
     mentions: list[dict] = field(default_factory=list)  # {kind, value, text, field, start, end}
-    candidates: list = field(default_factory=list, repr=False)  # the model's candidate speakers (not stored)
+    # the model's candidate speakers with their features: not stored, and not sent back by cluster workers
+    # (`LOCAL_ONLY`, index/nlp/split.py), which return compact results
+    candidates: list = field(default_factory=list, repr=False, metadata={LOCAL_ONLY: True})
     fingerprint: Fingerprint | None = None  # for syndication groups, computed with the rest (enrich_article)
 
 

@@ -83,13 +83,17 @@ def settle(calls: list[Call], table: CanonicalTable, skip: int = 0, real: list |
 # without any change here. Only newsfind's own dataclasses are rebuilt.
 
 _TAG = "__dataclass__"
+# A field whose metadata holds this key stays where it was computed (it comes back as its default):
+# what only the local process uses, such as the model's candidates with their features.
+LOCAL_ONLY = "newsfind.local_only"
 
 
 def to_plain(value):
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
         return {_TAG: f"{cls.__module__}:{cls.__qualname__}",
-                **{f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+                **{f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+                   if not f.metadata.get(LOCAL_ONLY)}}
     if isinstance(value, list):
         return [to_plain(v) for v in value]
     if isinstance(value, dict):
