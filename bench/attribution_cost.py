@@ -16,6 +16,8 @@ import sys
 import time
 from pathlib import Path
 
+from corpora import CORPORA  # noqa: E402  (bench/ is this script's first path entry)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -27,7 +29,7 @@ from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
 from newsfind.index.nlp.speakers.model import current_model, using  # noqa: E402
 from newsfind.index.readers.types import SourceArticle  # noqa: E402
 
-CORPUS = ROOT.parent / "shared" / "corpora" / "allsides.jsonl.gz"
+CORPUS = CORPORA / "allsides.jsonl.gz"
 
 
 def suspicious(value: str) -> bool:

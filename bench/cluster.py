@@ -35,12 +35,14 @@ import sys
 import time
 from pathlib import Path
 
+from corpora import CORPORA  # noqa: E402  (bench/ is this script's first path entry)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.dask_procs import DaskCluster  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "allsides.jsonl.gz"
+DEFAULT_CORPUS = CORPORA / "allsides.jsonl.gz"
 NEWSFIND = Path(sys.executable).with_name("newsfind")
 WORK = Path(os.environ.get("NEWSFIND_BENCH_DIR", "/tmp/newsfind-bench")) / "cluster"
 

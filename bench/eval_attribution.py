@@ -64,6 +64,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpora import CORPORA  # noqa: E402  (bench/ is this script's first path entry)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -76,7 +78,7 @@ from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
 from newsfind.index.nlp.speakers.model import current_model, using  # noqa: E402
 from newsfind.index.readers.types import SourceArticle  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "polnear_traindev.jsonl.gz"
+DEFAULT_CORPUS = CORPORA / "polnear_traindev.jsonl.gz"
 CACHE_DIR = Path.home() / ".cache" / "newsfind-eval"
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 # The gold rules in force, frozen: `names_in_span` and `gold_persons` as they are at this version (pronoun
@@ -108,7 +110,7 @@ class DocScore:
 def load(corpus: Path, split: str, limit: int | None) -> list[dict]:
     if not corpus.exists():
         sys.exit(f"PolNeAR annotations not found at {corpus}: this evaluation needs "
-                 "shared/corpora/polnear_traindev.jsonl.gz beside the project")
+                 "polnear_traindev.jsonl.gz in ../shared/corpora beside the checkout, or in $NEWSFIND_CORPORA")
     with gzip.open(corpus, "rt", encoding="utf-8") as fh:
         docs = [d for d in map(json.loads, fh) if d["compartment"] == split]
     return docs[:limit] if limit else docs

@@ -47,13 +47,14 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+from corpora import CORPORA  # noqa: E402  (bench/ is this script's first path entry)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from newsfind.index.ingest.dedup import NUM_PERM, SHINGLE_WORDS, THRESHOLD, GroupStore, fingerprint, normalise_words  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "allsides.jsonl.gz"
+DEFAULT_CORPUS = CORPORA / "allsides.jsonl.gz"
 LABELS = ROOT / "bench" / "data" / "grouping_pairs.json"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9)
 JACCARD_MIN, LEAD_MIN, LEAD_WORDS = 0.5, 0.5, 60

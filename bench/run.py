@@ -30,6 +30,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from corpora import CORPORA  # noqa: E402  (bench/ is this script's first path entry)
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -37,7 +39,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from queries import QUERIES  # noqa: E402
 from whoosh_reference import whoosh_facet  # noqa: E402
 
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "allsides.jsonl.gz"
+DEFAULT_CORPUS = CORPORA / "allsides.jsonl.gz"
 NEWSFIND = Path(sys.executable).with_name("newsfind")
 WORK = Path(os.environ.get("NEWSFIND_BENCH_DIR", "/tmp/newsfind-bench"))
 
