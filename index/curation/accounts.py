@@ -51,15 +51,18 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def user_from_row(row) -> User | None:
+    """A `users` row (its columns, or more: joined queries) as a User; None for no row."""
+    if row is None:
+        return None
+    return User(row["id"], row["name"], row["role"], row["session_version"], row["created_at"],
+                row["password_hash"])
+
+
 class AccountStore(ChangeLog):
     """Users, API tokens and failed logins; every account change is logged."""
 
-    @staticmethod
-    def _user(row) -> User | None:
-        if row is None:
-            return None
-        return User(row["id"], row["name"], row["role"], row["session_version"], row["created_at"],
-                    row["password_hash"])
+    _user = staticmethod(user_from_row)
 
     def user(self, name: str) -> User | None:
         with self.db.read() as conn:

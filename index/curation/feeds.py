@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 
-from newsfind.index.curation.accounts import User, hash_token
+from newsfind.index.curation.accounts import User, hash_token, user_from_row
 from newsfind.index.curation.changes import ChangeLog, CurationError
 from newsfind.index.curation.db import now_text
 
@@ -50,6 +50,4 @@ class FeedTokenStore(ChangeLog):
         with self.db.read() as conn:
             row = conn.execute("SELECT u.* FROM feed_tokens f JOIN users u ON u.id = f.user_id "
                                "WHERE f.token_hash = ?", (hash_token(token),)).fetchone()
-        if row is None:
-            return None
-        return User(row["id"], row["name"], row["role"], row["session_version"], row["created_at"])
+        return user_from_row(row)
