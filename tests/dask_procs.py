@@ -21,8 +21,10 @@ def free_port() -> int:
 
 
 class DaskCluster:
-    def __init__(self, log_dir: Path, env: dict | None = None, tls: tuple[Path, Path, Path] | None = None) -> None:
-        """`tls`: (CA file, certificate, key) for every process: the cluster then speaks only tls://."""
+    def __init__(self, log_dir: Path, env: dict | None = None, tls: tuple[Path, Path, Path] | None = None,
+                 preload: list[Path] | None = None) -> None:
+        """`tls`: (CA file, certificate, key) for every process: the cluster then speaks only tls://.
+        `preload`: files every worker loads at start (`dask worker --preload`), e.g. tests/crash_hook.py."""
         self.log_dir = log_dir
         self.env = {**os.environ, **(env or {})}
         self.port = free_port()
@@ -32,6 +34,7 @@ class DaskCluster:
         self.tls_args = [arg for flag, path in zip(flags, tls or (), strict=False) for arg in (flag, str(path))]
         self.scheduler: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
+        self.preload_args = [arg for path in preload or () for arg in ("--preload", str(path))]
 
     def _spawn(self, name: str, args: list[str], env: dict | None = None) -> subprocess.Popen:
         log = (self.log_dir / f"{name}.log").open("ab")
@@ -48,7 +51,7 @@ class DaskCluster:
         n = len(self.workers)
         proc = self._spawn(f"worker-{n}", ["worker", self.address, "--nthreads", "1", "--no-nanny",
                                            "--no-dashboard", "--name", f"w{n}", "--death-timeout", "30",
-                                           *self.tls_args], env)
+                                           *self.tls_args, *self.preload_args], env)
         self.workers.append(proc)
         if wait:
             self.wait_workers(sum(1 for w in self.workers if w.poll() is None))

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from newsfind.index.nlp.enrich import TEST_CRASH_HOOK
 
 from newsfind.cli.main import cli
+from tests import crash_hook
 from tests.conftest import SEEDS, needs
 from tests.dask_procs import DaskCluster
 from tests.generate import articles
@@ -24,7 +24,6 @@ pytestmark = [pytest.mark.cluster, pytest.mark.model]
 NEWSFIND = Path(sys.executable).with_name("newsfind")
 # The module's workers make the enrichment of the article with this id raise (enrich.py's test hook); no
 # other test has an article so named.
-CRASHING = "crash-hook-article"
 
 # Written for these tests: the index-wide name table decides who a lone surname is, across articles
 # ('Clinton' is Hillary once the index names her far more often than Bill; 'Trump' the one Trump).
@@ -56,7 +55,7 @@ def corpus(path: Path, count: int = 40, prefix: str = "g") -> Path:
 @needs("model")
 def dask_cluster(tmp_path_factory):
     logs = tmp_path_factory.mktemp("dask-logs")
-    cluster = DaskCluster(logs, env={TEST_CRASH_HOOK: CRASHING})
+    cluster = DaskCluster(logs, preload=[Path(crash_hook.__file__)])
     try:
         cluster.start_scheduler()
         cluster.add_worker(wait=False)
@@ -129,20 +128,21 @@ def test_article_that_crashes_the_nlp_on_a_worker_fails_as_in_a_local_run(dask_c
     completes, that article is failed with the path and reason of a local run where it raises the same way,
     and the others are indexed, field by field as locally."""
     texts = corpus(tmp_path / "texts", count=12)
-    crash = {"id": CRASHING, "title": "A crash", "body": "Hillary Clinton spoke in Iowa. \u201cWe go on,\u201d "
-             "Clinton said.\n\nMore.", "outlet": "Example Wire", "date": "2016-03-02"}
+    crash = {"id": crash_hook.CRASHING, "title": "A crash",
+             "body": "Hillary Clinton spoke in Iowa. \u201cWe go on,\u201d Clinton said.\n\nMore.",
+             "outlet": "Example Wire", "date": "2016-03-02"}
     (texts / "crash.jsonl").write_text(json.dumps(crash) + "\n", encoding="utf-8")
-    monkeypatch.setenv(TEST_CRASH_HOOK, CRASHING)
-    local = run(tmp_path / "local", "index", str(texts), "--jobs", "1", "--json")
-    monkeypatch.delenv(TEST_CRASH_HOOK)  # here nothing crashes: only the workers make it fail
+    with monkeypatch.context() as patched:  # the workers carry the same wrapper (dask worker --preload)
+        crash_hook.install(patched.setattr)
+        local = run(tmp_path / "local", "index", str(texts), "--jobs", "1", "--json")
     remote = run(tmp_path / "remote", "index", str(texts), "--cluster", dask_cluster.address, "--json")
     assert local.exit_code == remote.exit_code == 1, (local.output, remote.output)
     local_summary, remote_summary = json.loads(local.stdout), json.loads(remote.stdout)
     [failure] = local_summary["failed"]
-    assert failure["path"].startswith(str(texts / "crash.jsonl")) and TEST_CRASH_HOOK in failure["reason"]
+    assert failure["path"].startswith(str(texts / "crash.jsonl")) and crash_hook.REASON in failure["reason"]
     assert remote_summary["failed"] == local_summary["failed"]
     assert remote_summary["indexed"] == local_summary["indexed"] == len(export(tmp_path / "local")) > 0
-    assert CRASHING not in export(tmp_path / "remote")
+    assert crash_hook.CRASHING not in export(tmp_path / "remote")
     assert_same_export(export(tmp_path / "local"), export(tmp_path / "remote"))
     canonical = [json.loads((tmp_path / d / "canonical.json").read_text("utf-8")) for d in ("local", "remote")]
     assert canonical[0] == canonical[1]

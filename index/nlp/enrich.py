@@ -9,7 +9,6 @@ spaces ending a line, quote and mention offsets are mapped back to the body as s
 
 from __future__ import annotations
 
-import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -48,10 +47,6 @@ BOILERPLATE = [
                re.IGNORECASE | re.MULTILINE),
 ]
 BATCH_SIZE = 16
-# A test hook: the enrichment of the article with this id raises once the table has seen it, wherever it
-# runs (here, or on a cluster worker started with the variable set): how tests/test_cluster.py makes an
-# article crash the NLP on a worker. Never set outside tests.
-TEST_CRASH_HOOK = "NEWSFIND_TEST_CRASH_ARTICLE"
 
 
 @dataclass
@@ -143,8 +138,6 @@ def enrich_article(article: SourceArticle, doc, seen: Analysed, table: Canonical
     """All the per-article work once `doc` is parsed, locally against the real table and on a cluster
     worker against a recorded speculative one (index/nlp/split.py): one code path."""
     result = enrich_doc(article, doc, seen.body_offset, table, seen.text, positions=seen.positions)
-    if article.id and article.id == os.environ.get(TEST_CRASH_HOOK):  # a test hook, nothing else reads it
-        raise RuntimeError(f"{TEST_CRASH_HOOK}: enrichment of {article.id} made to fail")
     result.fingerprint = fingerprint(article.title, article.body)
     return result
 
