@@ -269,6 +269,27 @@ class _Session:
                 self._last_worker = now
         return self.stats.workers
 
+    def no_worker(self) -> ClusterError:
+        return ClusterError(f"no Dask worker connected to {self.stats.address} for {NO_WORKER_TIMEOUT:.0f} s: what "
+                            "was committed is kept; start workers and run the same command again")
+
+    def scatter(self, data: dict):
+        """`_scatter` once a worker is connected (waiting up to NO_WORKER_TIMEOUT for one): Dask's scatter to no
+        worker fails after its own timeout with a TimeoutError, an OSError, that read as a fault of the index."""
+        while not self.workers(fresh=True):
+            if time.monotonic() - self._last_worker > NO_WORKER_TIMEOUT:
+                raise self.no_worker()
+            time.sleep(0.5)
+        try:
+            return _scatter(self.client, data)
+        except Exception as exc:  # the scheduler went away, or every worker left meanwhile
+            if self.client.status == "running" and not _connection_lost(exc):
+                raise ClusterError(f"cannot send the name table to the Dask workers at {self.stats.address}: "
+                                   f"{exc!r}") from None
+            if self.client.status == "running" and not self.workers(fresh=True):
+                raise self.no_worker() from None
+            raise self.lost(exc) from None
+
     def lost(self, exc: BaseException) -> ClusterError:
         return ClusterError(f"lost the Dask scheduler at {self.stats.address} ({type(exc).__name__}): what was "
                             "committed is kept; run the same command again to go on")
@@ -289,9 +310,7 @@ class _Session:
                 if future.status == "cancelled":
                     raise self.lost(RuntimeError("cancelled")) from None
                 if not self.workers() and time.monotonic() - self._last_worker > NO_WORKER_TIMEOUT:
-                    raise ClusterError(f"no Dask worker connected to {self.stats.address} for "
-                                       f"{NO_WORKER_TIMEOUT:.0f} s: what was committed is kept; start workers "
-                                       "and run the same command again") from None
+                    raise self.no_worker() from None
             except WorkerProblem as exc:
                 raise ClusterError(str(exc)) from None
             except KilledWorker as exc:
@@ -334,7 +353,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
         except Exception as exc:
             raise ClusterError(f"cannot set up the Dask workers at {address}: {exc!r}") from None
         feed = TableFeed(table, limit=SNAPSHOT_LIMIT)
-        snapshot = _scatter(client, feed.data)
+        snapshot = session.scatter(feed.data)
         pending = _batches([first], iterator, batch_size)
         batch_no = 0
         while True:
@@ -383,7 +402,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                 feed.counted(result.calls)
                 yield article, result.value()
             if feed.maybe_renew():
-                snapshot = _scatter(client, feed.data)
+                snapshot = session.scatter(feed.data)
         stats.retried = _retried(client, run)
         session.workers(fresh=True)
     finally:
