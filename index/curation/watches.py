@@ -213,7 +213,8 @@ class WatchStore(ChangeLog):
     def match_journal(self, evaluate: Callable[[list[str], list[Watch]], dict[int, set[str]]]
                       ) -> dict[int, list[int]]:
         """Look at every journaled article, in one transaction: `evaluate(article_ids, watches)` returns,
-        per watch id, which of those articles match it now (absent articles match nothing). Records
+        per watch id, which of those articles match it now (absent articles match nothing; a watch left out
+        was not evaluated and keeps its rows). Records
         articles that began to match as hits, deletes the rows of those that stopped, empties the
         journal. Returns watch id -> the hit numbers it recorded. A SIGKILL anywhere: nothing is
         recorded and the journal is kept."""
@@ -228,7 +229,9 @@ class WatchStore(ChangeLog):
             at = now_text()
             recorded: dict[int, list[int]] = {}
             for watch in watches:
-                now = matching.get(watch.id, set())
+                if watch.id not in matching:  # not evaluated (its query no longer parses): rows kept as they are
+                    continue
+                now = matching[watch.id]
                 had: set[str] = set()
                 for chunk in _chunks(ids):
                     marks = ",".join("?" * len(chunk))

@@ -174,6 +174,10 @@ def _after_run(settings: Settings):
         return None
     for line in report.failures:
         click.echo(f"warning: {line}", err=True)
+    for watch in report.matching.watches:
+        if watch.id in report.matching.errors:
+            click.echo(f"warning: watch {watch.name!r} ({watch.owner}) was not matched: its query no longer runs "
+                       f"({report.matching.errors[watch.id]}); remove it and add it again", err=True)
     return report
 
 

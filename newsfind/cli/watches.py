@@ -19,7 +19,7 @@ from newsfind.cli.searching import parse_filters, use_color
 from newsfind.index.curation.watches import SORTS, Watch, WatchStore
 from newsfind.search import highlight
 from newsfind.search.query import QueryError
-from newsfind.search.watches import MAX_SHOWN, MatchReport, add_watch, match_pending, new_matches
+from newsfind.search.watches import MAX_SHOWN, MatchReport, add_watch, match_pending, new_matches, validate
 
 LOOK_TIMEOUT = 2.0  # seconds `watch new` / `watch list` wait for a busy index before listing what is recorded
 
@@ -160,8 +160,11 @@ def watch_new(settings: Settings, name: str, mark_seen: bool, limit: int, color:
     watch = _watch(store, who, name)
     _look(settings, store)
     watch = _watch(store, who, name)
+    ix = index_of(settings)
     try:
-        data = new_matches(index_of(settings), store, watch, limit)
+        with ix.searcher() as searcher:  # a query that no longer runs says so, not "nothing new"
+            validate(searcher, watch.query, watch.filters, watch.sort)
+        data = new_matches(ix, store, watch, limit)
     except QueryError as exc:
         raise bad_query(watch.query, exc) from None
     if mark_seen and data["new_articles"]:
