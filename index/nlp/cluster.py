@@ -249,9 +249,14 @@ def _quietly_collect() -> None:
         sys.unraisablehook = hook
 
 
+class _Stopped(Exception):
+    """The run was asked to stop (a first Ctrl-C) while it waited for the cluster."""
+
+
 class _Session:
-    def __init__(self, client, stats: ClusterStats, on_workers: Callable[[int], None] | None) -> None:
-        self.client, self.stats, self.on_workers = client, stats, on_workers
+    def __init__(self, client, stats: ClusterStats, on_workers: Callable[[int], None] | None,
+                 stopped: Callable[[], bool] = lambda: False) -> None:
+        self.client, self.stats, self.on_workers, self.stopped = client, stats, on_workers, stopped
         self._looked = 0.0
         self._last_worker = time.monotonic()
 
@@ -277,6 +282,8 @@ class _Session:
         """`_scatter` once a worker is connected (waiting up to NO_WORKER_TIMEOUT for one): Dask's scatter to no
         worker fails after its own timeout with a TimeoutError, an OSError, that read as a fault of the index."""
         while not self.workers(fresh=True):
+            if self.stopped():
+                raise _Stopped
             if time.monotonic() - self._last_worker > NO_WORKER_TIMEOUT:
                 raise self.no_worker()
             time.sleep(0.5)
@@ -333,9 +340,12 @@ def _connection_lost(exc: BaseException) -> bool:
 
 def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, address: str,
                       stats: ClusterStats | None = None, on_workers: Callable[[int], None] | None = None,
-                      batch_size: int | None = None) -> Iterator[tuple[SourceArticle, object]]:
+                      batch_size: int | None = None, stopped: Callable[[], bool] = lambda: False
+                      ) -> Iterator[tuple[SourceArticle, object]]:
     """Like `enrich_many`: (article, Enrichment or exception) in input order, the per-article work done by
-    the cluster at `address`, the index-wide part here against `table`."""
+    the cluster at `address`, the index-wide part here against `table`. Once `stopped()` (a first Ctrl-C), a
+    wait for the cluster (a batch still running, no worker connected) ends the iteration early: the caller
+    commits what it has."""
     iterator = iter(articles)
     first = next(iterator, None)
     if first is None:  # nothing to enrich: no connection at all
@@ -344,7 +354,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
     stats = stats if stats is not None else ClusterStats()
     stats.address = address
     client = _connect(address)
-    session = _Session(client, stats, on_workers)
+    session = _Session(client, stats, on_workers, stopped)
     run = uuid.uuid4().hex
     in_flight: deque = deque()
     try:
@@ -369,7 +379,10 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
             if not in_flight:
                 break
             batch, future = in_flight.popleft()
-            worker, results = session.result(future)
+            done = session.result(future, abandon=stopped)
+            if done is None:  # asked to stop while the batch ran: the batches in flight are cancelled below
+                return
+            worker, results = done
             future.release()
             stats.batches += 1
             for position, (article, result) in enumerate(zip(batch, results, strict=True)):
@@ -405,6 +418,8 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                 snapshot = session.scatter(feed.data)
         stats.retried = _retried(client, run)
         session.workers(fresh=True)
+    except _Stopped:
+        return
     finally:
         for _, future in in_flight:
             future.cancel()
