@@ -1,9 +1,12 @@
 """Watches in odd states found by the review of the watch change (tests/test_watches.py has the rest): a
-watch whose query no longer runs (a newer or older query language, stored by another newsfind)."""
+watch whose query no longer runs (a newer or older query language, stored by another newsfind); a
+notification receiver that answers with a redirect."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from newsfind.index.curation.db import DB_FILE
 
@@ -44,3 +47,58 @@ def test_a_watch_whose_query_no_longer_runs_says_so_and_keeps_what_it_had(watche
     assert new.exit_code == 2, new.output
     assert "bad query 'title:('" in new.output and "unbalanced parenthesis" in new.output
     assert "Traceback" not in new.output
+
+
+class Redirecting:
+    """A loopback receiver that answers a POST with 302 to /landing, where a GET answers 200 (as a site that
+    moved its hook to https, or another path, would)."""
+
+    def __init__(self) -> None:
+        self.posts: list[bytes] = []
+        self.gets: list[str] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                receiver.posts.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+                self.send_response(302)
+                self.send_header("Location", "/landing")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self) -> None:  # noqa: N802
+                receiver.gets.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_redirecting_receiver_is_not_followed_and_the_hits_stay_to_notify(watched):  # noqa: F811
+    """Before: urllib followed the 302 with a GET that carried no message, its 200 marked the hits notified,
+    and the receiver never had them."""
+    run, hook = watched, Redirecting()
+    try:
+        assert run("watch", "add", "lavrov", "speaker:Lavrov", "--notify", hook.url, "--user", "alice").exit_code == 0
+        result = run.index(NEW[:1])
+        assert hook.gets == [] and len(hook.posts) == 1  # one attempt: retrying a redirect cannot help
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "warning: watch alice/lavrov: could not notify" in result.stderr
+        assert "HTTP 302 to '/landing', a redirect, not followed" in result.stderr
+        with sqlite3.connect(run.index_dir / DB_FILE) as conn:
+            notified, top = conn.execute("SELECT w.notified_up_to, MAX(m.hit) FROM watches w JOIN watch_matches m "
+                                         "ON m.watch_id = w.id WHERE w.name = 'lavrov'").fetchone()
+        assert notified < top  # still to notify after the next run
+    finally:
+        hook.close()
