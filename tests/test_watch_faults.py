@@ -102,3 +102,23 @@ def test_a_redirecting_receiver_is_not_followed_and_the_hits_stay_to_notify(watc
         assert notified < top  # still to notify after the next run
     finally:
         hook.close()
+
+
+def test_names_that_would_drive_or_reorder_a_terminal_are_refused_and_never_printed_raw(watched):  # noqa: F811
+    """Before: C1 controls (U+009B, a terminal's CSI) and bidirectional overrides were accepted in names, and
+    names, owners and filter values went to the terminal as they were (`watch list`, the index summary)."""
+    run = watched
+    for name in ("evil\u202egnp.exe", "c1\u009b31mred", "iso\u2066late"):
+        refused = run("watch", "add", name, "Syria", "--user", "alice")
+        assert refused.exit_code == 2 and "no control or bidirectional formatting characters" in refused.output
+    assert run("watch", "add", "emoji \U0001f468\u200d\U0001f469", "Syria", "--user", "alice").exit_code == 0
+    assert run("watch", "add", "lavrov", "Lavrov", "--user", "alice").exit_code == 0
+    assert run("watch", "add", "wire", "Syria", "--filter", "outlet=TASS\x1b[2J", "--user", "alice").exit_code == 0
+    with sqlite3.connect(run.index_dir / DB_FILE) as conn:  # stored by a newsfind that did not check
+        conn.execute("UPDATE watches SET name = ? WHERE name = 'lavrov'", ("lav\u009b2Jrov",))
+    listed = run("watch", "list", "--user", "alice").output
+    assert "lav\\u009b2Jrov: 0 new" in listed and "outlet=TASS\\u001b[2J" in listed, listed
+    result = run.index(NEW[:1])
+    assert "watch lav\\u009b2Jrov (alice): 1 new" in result.stdout, result.stdout
+    for text in (listed, result.stdout):
+        assert not any(ch in text for ch in "\x1b\u009b\u202e"), text

@@ -54,7 +54,9 @@ MAX_NAME = 100
 MAX_QUERY = 2000
 MAX_URL = 2000
 SORTS = ("-date", "date", "relevance")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 control characters (U+009B is a terminal's CSI as ESC [ is) and the bidirectional controls that
+# show text in another order than it is (a name that reads as another one): refused in names, escaped in output
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 CHUNK = 500
 
 
@@ -95,12 +97,19 @@ class Hit:
     at: str  # when matching recorded it (UTC)
 
 
+def printable(text: str) -> str:
+    """`text` for a terminal, the characters check_name refuses written as \\uXXXX: for what is not checked
+    (filter values, owners) and names stored before the check."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def check_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise CurationError("a watch needs a name")
     if len(name) > MAX_NAME or _CONTROL.search(name):
-        raise CurationError(f"a watch name has 1-{MAX_NAME} characters and no control characters")
+        raise CurationError(f"a watch name has 1-{MAX_NAME} characters and no control or bidirectional "
+                            "formatting characters")
     return name
 
 

@@ -152,7 +152,9 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
         for skipped in summary.skipped:
             click.echo(f"  skipped: {skipped.path}: {skipped.reason}")
         for watch, n in watched.matching.with_new() if watched else []:
-            click.echo(f"  watch {watch.name} ({watch.owner}): {n} new  {watch.query!r}")
+            from newsfind.index.curation.watches import printable
+
+            click.echo(f"  watch {printable(watch.name)} ({printable(watch.owner)}): {n} new  {watch.query!r}")
         if summary.interrupted:
             click.echo("  interrupted: everything above is committed; run the same command again to go on")
     if summary.interrupted:
@@ -174,10 +176,12 @@ def _after_run(settings: Settings):
         return None
     for line in report.failures:
         click.echo(f"warning: {line}", err=True)
+    from newsfind.index.curation.watches import printable
+
     for watch in report.matching.watches:
         if watch.id in report.matching.errors:
-            click.echo(f"warning: watch {watch.name!r} ({watch.owner}) was not matched: its query no longer runs "
-                       f"({report.matching.errors[watch.id]}); remove it and add it again", err=True)
+            click.echo(f"warning: watch {watch.name!r} ({printable(watch.owner)}) was not matched: its query no "
+                       f"longer runs ({report.matching.errors[watch.id]}); remove it and add it again", err=True)
     return report
 
 

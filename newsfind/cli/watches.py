@@ -16,7 +16,7 @@ import click
 from newsfind.cli.changes import curation_failures
 from newsfind.cli.common import Settings, UsageFailure, bad_query, emit_json, index_of, json_option, who_option
 from newsfind.cli.searching import parse_filters, use_color
-from newsfind.index.curation.watches import SORTS, Watch, WatchStore
+from newsfind.index.curation.watches import SORTS, Watch, WatchStore, printable
 from newsfind.search import highlight
 from newsfind.search.query import QueryError
 from newsfind.search.watches import MAX_SHOWN, MatchReport, add_watch, match_pending, new_matches, validate
@@ -39,8 +39,8 @@ def _watch(store: WatchStore, owner: str, name: str) -> Watch:
 
 
 def filters_text(watch: Watch) -> str:
-    return " ".join(f"--filter {k}={v!r}" if " " in v else f"--filter {k}={v}"
-                    for k, values in watch.filters.items() for v in values)
+    return printable(" ".join(f"--filter {k}={v!r}" if " " in v else f"--filter {k}={v}"
+                              for k, values in watch.filters.items() for v in values))
 
 
 @watch_group.command("add")
@@ -131,9 +131,9 @@ def watch_list(settings: Settings, everyone: bool, who: str, as_json: bool) -> N
         if w.sort != "-date":
             extra.append(f"--sort {w.sort}")
         if w.notify_url:
-            extra.append(f"--notify {w.notify_url}")
-        owner = f" ({w.owner})" if everyone else ""
-        click.echo(f"{w.name}{owner}: {w.new} new  {w.query!r}" + (" " + " ".join(extra) if extra else ""))
+            extra.append(f"--notify {printable(w.notify_url)}")
+        owner = f" ({printable(w.owner)})" if everyone else ""
+        click.echo(f"{printable(w.name)}{owner}: {w.new} new  {w.query!r}" + (" " + " ".join(extra) if extra else ""))
 
 
 @watch_group.command("new")
