@@ -8,8 +8,13 @@ import sqlite3
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import pytest
+from newsfind.index.curation.accounts import hash_password
 from newsfind.index.curation.db import DB_FILE
+from newsfind.index.curation.store import CurationStore
+from newsfind.web import create_app
 
+from tests.conftest import copy_index
 from tests.test_watches import NEW, watched  # noqa: F401 - the fixture
 
 BROKEN = "title:("  # what `newsfind query` refuses: an unbalanced parenthesis
@@ -122,3 +127,28 @@ def test_names_that_would_drive_or_reorder_a_terminal_are_refused_and_never_prin
     assert "watch lav\\u009b2Jrov (alice): 1 new" in result.stdout, result.stdout
     for text in (listed, result.stdout):
         assert not any(ch in text for ch in "\x1b\u009b\u202e"), text
+
+
+@pytest.mark.model
+def test_the_web_says_a_watch_no_longer_runs_instead_of_nothing_new(seed_index, tmp_path):
+    """Before: its page, its API and its feed answered 200 as if nothing were new."""
+    from newsfind.index.curation.feeds import FeedTokenStore
+
+    from tests.test_watches_web import logged_in, watch_this
+
+    index_dir = copy_index(seed_index, tmp_path / "index")
+    store = CurationStore(index_dir)
+    store.add_user("rita", "reader", hash_password("watch-the-archive"), "test")
+    app = create_app({"NEWSFIND_INDEX": str(index_dir), "TESTING": True})
+    client = logged_in(app, "rita")
+    assert watch_this(client, "/?q=Lavrov", "lv").status_code == 303
+    token = FeedTokenStore(index_dir).create("rita", "rita")
+    with sqlite3.connect(index_dir / DB_FILE) as conn:
+        conn.execute("UPDATE watches SET query = ? WHERE name = 'lv'", (BROKEN,))
+    page = client.get("/watches/lv")
+    assert page.status_code == 400 and "unbalanced parenthesis" in page.get_data(as_text=True)
+    api = client.get("/api/watches/lv/new")
+    assert api.status_code == 400 and "unbalanced parenthesis" in api.get_json()["error"]["message"]
+    feed = app.test_client().get(f"/watches/lv/feed.atom?token={token}")
+    assert feed.status_code == 400
+    assert client.get("/watches").status_code == 200  # the list still shows it, to remove it
