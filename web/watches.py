@@ -156,7 +156,7 @@ def show(name: str):
     data = new_matches(pool().ix, watch_store(), watch, PAGE_LIMIT)
     page = render_template("watch.html", watch=watch, data=data, describe=describe(watch),
                            search_href=search_href(watch), waiting=g.get("watch_waiting", 0))
-    if data["new_articles"]:
+    if data["up_to"] > watch.seen_up_to:  # also hits whose article left the index: the badge counted them
         try:
             watch_store().mark_seen(watch, data["up_to"])
         except sqlite3.OperationalError as exc:  # a read-only index directory: shown, not marked

@@ -39,7 +39,7 @@ def api_new(name: str):
     watch = runnable(find_watch(name))
     data = new_matches(pool().ix, watch_store(), watch, limit)
     marked = False
-    if mark_seen and data["new_articles"]:
+    if mark_seen and data["up_to"] > watch.seen_up_to:  # also hits whose article left the index
         try:
             watch_store().mark_seen(watch, data["up_to"])
             marked = True

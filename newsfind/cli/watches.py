@@ -167,10 +167,13 @@ def watch_new(settings: Settings, name: str, mark_seen: bool, limit: int, color:
         data = new_matches(ix, store, watch, limit)
     except QueryError as exc:
         raise bad_query(watch.query, exc) from None
-    if mark_seen and data["new_articles"]:
+    # up_to also covers hits whose article is no longer in the index (sources gone from a rebuilt index):
+    # they count in `watch list` until marked seen, though nothing is listed for them
+    marking = mark_seen and data["up_to"] > watch.seen_up_to
+    if marking:
         with curation_failures():
             store.mark_seen(watch, data["up_to"])
-    data["marked_seen"] = bool(mark_seen and data["new_articles"])
+    data["marked_seen"] = marking
     if as_json:
         emit_json(data)
     else:
