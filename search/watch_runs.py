@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsfind.index.curation.watches import WatchStore
+from newsfind.search.query import QueryError
 from newsfind.search.watches import MatchReport, match_pending, new_matches
 
 ATTEMPTS = 4
@@ -63,9 +64,13 @@ def after_index_run(ix, index_dir: Path) -> RunReport:
 def notify_all(ix, store: WatchStore, index_dir: Path, report: RunReport) -> None:
     deadline = time.monotonic() + BUDGET
     for watch in report.matching.watches:
-        if not watch.notify_url:
+        if not watch.notify_url or watch.id in report.matching.errors:  # a query that no longer runs: warned
             continue
-        data = new_matches(ix, store, watch, MAX_NOTIFIED, since=watch.notified_up_to)
+        try:
+            data = new_matches(ix, store, watch, MAX_NOTIFIED, since=watch.notified_up_to)
+        except QueryError as exc:  # one watch must not keep the others from being notified
+            report.failures.append(f"watch {watch.owner}/{watch.name}: not notified: {exc}")
+            continue
         if not data["new_articles"]:
             continue
         payload = {"event": "newsfind.watch.new", "watch": watch.public(), "index": str(index_dir),

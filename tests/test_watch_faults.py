@@ -169,3 +169,26 @@ def test_hits_whose_article_left_a_rebuilt_index_can_be_marked_seen(watched):  #
     new = run("watch", "new", "lavrov", "--user", "alice", "--mark-seen")
     assert new.exit_code == 0 and "nothing new" in new.output, new.output
     assert [w["new"] for w in run.json("watch", "list", "--user", "alice")] == [0]
+
+
+def test_a_broken_watch_with_hits_to_notify_does_not_stop_the_others_notifications(watched, monkeypatch):  # noqa: F811
+    """Before: notifying the broken watch's pending hits raised QueryError, the index run said "watches were
+    not matched" and the watches after it (by owner and name) were not notified."""
+    from newsfind.search import watch_runs
+
+    from tests.test_watch_runs import Receiver
+
+    monkeypatch.setattr(watch_runs, "BACKOFF", 0.01)
+    run, hook = watched, Receiver(statuses=(500,))
+    try:
+        assert run("watch", "add", "a-lavrov", "Lavrov", "--notify", hook.url, "--user", "alice").exit_code == 0
+        run.index(NEW[:1])  # its hit is not notified: the receiver fails
+        with sqlite3.connect(run.index_dir / DB_FILE) as conn:
+            conn.execute("UPDATE watches SET query = ? WHERE name = 'a-lavrov'", (BROKEN,))
+        assert run("watch", "add", "b-syria", "Syria", "--notify", hook.url, "--user", "alice").exit_code == 0
+        hook.statuses, sent = [200], len(hook.requests)
+        result = run.index(NEW[2:3], "more.jsonl")
+        assert "watches were not matched" not in result.stderr, result.stderr
+        assert [r["body"]["watch"]["name"] for r in hook.requests[sent:]] == ["b-syria"]
+    finally:
+        hook.close()
