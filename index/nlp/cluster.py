@@ -103,9 +103,14 @@ def _loopback(host: str) -> bool:
 def check_address(address: str, insecure: bool = False) -> str:
     """The scheduler address, or ValueError with what is wrong: `tls://HOST:PORT`, or `tcp://HOST:PORT` on
     loopback; `tcp://` to another machine sends article text in the clear, so only with `insecure`."""
-    parts = urlsplit(address)
-    if parts.scheme not in ("tcp", "tls") or not parts.hostname or parts.port is None:
-        raise ValueError(f"--cluster {address!r}: give the Dask scheduler as tls://HOST:PORT (or tcp://HOST:PORT)")
+    usage = f"--cluster {address!r}: give the Dask scheduler as tls://HOST:PORT (or tcp://HOST:PORT)"
+    try:
+        parts = urlsplit(address)
+        port = parts.port  # ValueError for a port that is no number or out of range
+    except ValueError as exc:  # a port out of range, no number, a broken [IPv6] host
+        raise ValueError(f"{usage}: {exc}") from None
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or port is None:
+        raise ValueError(usage)
     if parts.scheme == "tcp" and not _loopback(parts.hostname) and not insecure:
         raise ValueError(f"--cluster {address}: tcp:// would send article text unencrypted over the network; use "
                          "tls:// with a Dask security config (README, \"Big archives\"), or pass --insecure-cluster "
