@@ -69,3 +69,24 @@ def test_ctrl_c_while_waiting_for_a_worker_stops_at_once_with_130(tmp_path):
     assert proc.returncode == 130, out + err
     assert took < 15, took
     assert "interrupted: everything above is committed" in out and "Traceback" not in err, out + err
+
+
+@pytest.mark.model
+def test_workers_that_decide_speakers_otherwise_than_the_client_stop_the_run(tmp_path, monkeypatch):
+    """Before: a client with NEWSFIND_ATTRIBUTION=rules and workers with the model (or the reverse) indexed
+    the model's speakers without a word, unlike the local run the user asked for."""
+    (tmp_path / "logs").mkdir()
+    other = DaskCluster(tmp_path / "logs")  # its workers see this environment: no NEWSFIND_ATTRIBUTION
+    try:
+        other.start_scheduler()
+        other.add_worker()
+        monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "rules")
+        result = run(tmp_path / "index", "index", str(SEEDS), "--cluster", other.address)
+        assert result.exit_code == 1, result.output
+        line = one_error_line(result.output)
+        assert "decides speakers with NEWSFIND_ATTRIBUTION=model, the client with rules" in line, line
+        monkeypatch.delenv("NEWSFIND_ATTRIBUTION")
+        again = run(tmp_path / "index", "index", str(SEEDS), "--cluster", other.address)
+        assert again.exit_code == 0, again.output
+    finally:
+        other.stop()

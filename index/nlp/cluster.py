@@ -82,11 +82,15 @@ class ClusterStats:
 
 
 def versions() -> dict[str, str]:
+    """What must be the same on the client and every worker for a worker's result to be the local one's: the
+    newsfind and pipeline versions, and who decides speakers (NEWSFIND_ATTRIBUTION, speakers/model.py)."""
+    from newsfind.index.nlp.speakers.model import SETTING
     from newsfind.index.schema import PIPELINE_VERSION
 
     from newsfind import __version__
 
-    return {"newsfind": __version__, "pipeline": PIPELINE_VERSION}
+    return {"newsfind": __version__, "pipeline": PIPELINE_VERSION,
+            "attribution": os.environ.get(SETTING, "model").strip().lower() or "model"}
 
 
 # -- addresses -------------------------------------------------------------------------------------------
@@ -140,11 +144,15 @@ class NlpPlugin(_PluginBase):
         self.nlp = None
         self.tables: dict[int, CanonicalTable] = {}
         self.docs: OrderedDict = OrderedDict()
-        mine = versions()
-        if mine != self.client_versions:
+        mine, theirs = versions(), self.client_versions
+        if (mine["newsfind"], mine["pipeline"]) != (theirs["newsfind"], theirs["pipeline"]):
             self.error = (f"worker {worker.address} runs newsfind {mine['newsfind']} (pipeline {mine['pipeline']}), "
-                          f"the client newsfind {self.client_versions['newsfind']} (pipeline "
-                          f"{self.client_versions['pipeline']}): install the same newsfind on every worker")
+                          f"the client newsfind {theirs['newsfind']} (pipeline "
+                          f"{theirs['pipeline']}): install the same newsfind on every worker")
+            return
+        if mine.get("attribution") != theirs.get("attribution"):
+            self.error = (f"worker {worker.address} decides speakers with NEWSFIND_ATTRIBUTION={mine['attribution']}, "
+                          f"the client with {theirs.get('attribution')}: start the workers with the client's setting")
             return
         try:
             from newsfind.index.nlp.pipeline import load_pipeline
