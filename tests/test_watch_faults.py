@@ -192,3 +192,11 @@ def test_a_broken_watch_with_hits_to_notify_does_not_stop_the_others_notificatio
         assert [r["body"]["watch"]["name"] for r in hook.requests[sent:]] == ["b-syria"]
     finally:
         hook.close()
+
+
+def test_a_name_whose_page_would_be_another_watchs_feed_is_refused(watched):  # noqa: F811
+    """Before: `x/feed.atom` was saved, and its page /watches/x/feed.atom was the route of watch x's feed (403)."""
+    run = watched
+    refused = run("watch", "add", "x/feed.atom", "Syria", "--user", "alice")
+    assert refused.exit_code == 2 and "cannot end with /feed.atom" in refused.output, refused.output
+    assert run("watch", "add", "feed.atom", "Syria", "--user", "alice").exit_code == 0  # /watches/feed.atom: its page

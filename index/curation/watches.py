@@ -110,6 +110,8 @@ def check_name(name: str) -> str:
     if len(name) > MAX_NAME or _CONTROL.search(name):
         raise CurationError(f"a watch name has 1-{MAX_NAME} characters and no control or bidirectional "
                             "formatting characters")
+    if name.endswith("/feed.atom"):  # its page's URL, /watches/NAME, would be the feed of the name before it
+        raise CurationError("a watch name cannot end with /feed.atom (the web's feed URLs end so)")
     return name
 
 
