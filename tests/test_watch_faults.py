@@ -200,3 +200,30 @@ def test_a_name_whose_page_would_be_another_watchs_feed_is_refused(watched):  # 
     refused = run("watch", "add", "x/feed.atom", "Syria", "--user", "alice")
     assert refused.exit_code == 2 and "cannot end with /feed.atom" in refused.output, refused.output
     assert run("watch", "add", "feed.atom", "Syria", "--user", "alice").exit_code == 0  # /watches/feed.atom: its page
+
+
+def test_a_run_without_watches_keeps_one_commits_ids_for_a_first_watch_not_all(tmp_path):
+    """Before: every id a run wrote while the index had no curation database stayed in memory until the run
+    ended (a million for a million-article run), and all were journaled once a database appeared, though
+    only the last commit's could be missing from a new watch's snapshot."""
+    from newsfind.index.curation.watches import WatchStore, WrittenJournal
+
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    journal = WrittenJournal(index_dir)
+    batches = [[f"b{b}-{i}" for i in range(3)] for b in range(4)]
+    for batch in batches[:3]:  # three commits without a curation database
+        for article_id in batch:
+            journal.add(article_id)
+        journal.flush()
+    assert journal.unjournaled == batches[2] and journal.ids == []
+    store = WatchStore(index_dir)
+    with store.db.write():  # a first watch makes the database (and takes its snapshot) here
+        pass
+    for article_id in batches[3]:
+        journal.add(article_id)
+    journal.flush()
+    with store.db.read() as conn:
+        journaled = sorted(r[0] for r in conn.execute("SELECT article_id FROM watch_journal"))
+    assert journaled == sorted(batches[2] + batches[3])
+    assert journal.unjournaled == [] and journal.ids == []

@@ -33,9 +33,12 @@ How "new" is kept exactly once (the design; `newsfind.search.watches` does the m
   and rebuilt every article is journaled again, matches its existing row, and nothing is "new".
 
 Journaling is done only once the curation database exists (a watch creates it). A run that started
-without one keeps the ids it wrote, and journals them all at its first commit that finds one: so the
-first watch of an index, added during a run, still sees what the run commits after the watch's
-snapshot (those ids are journaled after their commit, not before: a kill in between loses them).
+without one keeps the ids of its last commit, and journals them at its first commit that finds one:
+so the first watch of an index, added during a run, still sees what the run commits after the watch's
+snapshot (those ids are journaled after their commit, not before: a kill in between loses them). The
+commits before the last one had landed before the flush that found no database (each commit waits for
+the one before it), so any watch added later finds them in its snapshot: they are not kept, and a run
+over a million articles without watches keeps a commit's ids, not a million.
 """
 
 from __future__ import annotations
@@ -280,17 +283,20 @@ def journal_written(index_dir: Path, article_ids: Iterable[str]) -> bool:
 
 
 class WrittenJournal:
-    """What an indexing run writes between two commits; `flush()` journals it just before each commit.
-    Batches flushed while there was no curation database are kept and journaled by the first flush
-    that finds one (a first watch added during the run: its snapshot may have missed them)."""
+    """What an indexing run writes between two commits; `flush()` journals it just before each commit
+    (after the commit before it has landed). The last batch flushed while there was no curation database
+    is kept and journaled by the next flush that finds one (a first watch added during the run: its
+    snapshot may have missed that batch's commit, never an earlier one; see the module docstring)."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self.ids: list[str] = []
+        self.unjournaled: list[str] = []  # the previous batch, flushed while there was no database
 
     def add(self, article_id: str) -> None:
         self.ids.append(article_id)
 
     def flush(self) -> None:
-        if journal_written(self.index_dir, self.ids):
-            self.ids = []
+        journaled = journal_written(self.index_dir, self.unjournaled + self.ids)
+        self.unjournaled = [] if journaled else self.ids
+        self.ids = []
