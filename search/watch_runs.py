@@ -11,7 +11,9 @@ Notification: one JSON POST per watch with matches not yet notified (its hits ab
 lists them (up to MAX_NOTIFIED stories). A 2xx answer marks them notified. Anything else (refused
 connection, timeout, 5xx, 4xx) is retried with back-off (BACKOFF, doubled each time, ATTEMPTS in all)
 within a total time of BUDGET seconds for the whole run; what still fails is returned as one line
-per watch for stderr and never fails the index run. Standard library only (urllib).
+per watch for stderr and never fails the index run. A redirect (3xx) is not followed, nor retried: urllib
+would follow it with a GET without the message, and its 2xx would mark the hits notified. Standard
+library only (urllib).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsfind.index.curation.watches import WatchStore
+from newsfind.search.query import QueryError
 from newsfind.search.watches import MatchReport, match_pending, new_matches
 
 ATTEMPTS = 4
@@ -32,6 +35,14 @@ BUDGET = 20.0  # seconds for every notification of one run, retries included
 REQUEST_TIMEOUT = 5.0
 MAX_NOTIFIED = 100
 USER_AGENT = "newsfind-watch/1"
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # the 3xx comes back as an HTTPError
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
 
 
 @dataclass
@@ -53,9 +64,13 @@ def after_index_run(ix, index_dir: Path) -> RunReport:
 def notify_all(ix, store: WatchStore, index_dir: Path, report: RunReport) -> None:
     deadline = time.monotonic() + BUDGET
     for watch in report.matching.watches:
-        if not watch.notify_url:
+        if not watch.notify_url or watch.id in report.matching.errors:  # a query that no longer runs: warned
             continue
-        data = new_matches(ix, store, watch, MAX_NOTIFIED, since=watch.notified_up_to)
+        try:
+            data = new_matches(ix, store, watch, MAX_NOTIFIED, since=watch.notified_up_to)
+        except QueryError as exc:  # one watch must not keep the others from being notified
+            report.failures.append(f"watch {watch.owner}/{watch.name}: not notified: {exc}")
+            continue
         if not data["new_articles"]:
             continue
         payload = {"event": "newsfind.watch.new", "watch": watch.public(), "index": str(index_dir),
@@ -82,13 +97,19 @@ def post_json(url: str, payload: dict, deadline: float) -> str | None:
         request = urllib.request.Request(url, data=body, method="POST", headers={
             "Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT})
         try:
-            with urllib.request.urlopen(request, timeout=min(REQUEST_TIMEOUT, left)) as response:
+            with _OPENER.open(request, timeout=min(REQUEST_TIMEOUT, left)) as response:
                 response.read(65536)
                 if 200 <= response.status < 300:
                     return None
                 error = f"HTTP {response.status}"
         except urllib.error.HTTPError as exc:
             error = f"HTTP {exc.code}"
+            if 300 <= exc.code < 400:
+                where = exc.headers.get("Location") if exc.headers else None
+                error += f" to {where[:300]!r}" if where else ""
+                exc.close()
+                error += ", a redirect, not followed: give --notify the URL it redirects to"
+                break
         except (urllib.error.URLError, OSError, ValueError) as exc:
             error = str(getattr(exc, "reason", None) or exc)
         if attempt + 1 < ATTEMPTS:

@@ -176,16 +176,20 @@ def _evaluate(ix, article_ids: list[str], watches: list[Watch], report: MatchRep
             local = present[(present >= offset) & (present < offset + sub.doc_count_all())] - offset
             if not len(local):
                 continue
-            done: dict[tuple, list[str]] = {}
+            done: dict[tuple, list[str] | QueryError] = {}
             for watch in watches:
                 key = (watch.query, tuple(sorted((k, tuple(v)) for k, v in watch.filters.items())))
                 if key not in done:
                     try:
                         done[key] = _matching_ids(sub, watch.query, watch.filters, local)
                     except QueryError as exc:  # a query that no longer parses (a newer query language)
-                        report.errors[watch.id] = str(exc)
-                        done[key] = []
-                out[watch.id].update(done[key])
+                        done[key] = exc
+                if isinstance(done[key], QueryError):
+                    report.errors[watch.id] = str(done[key])
+                else:
+                    out[watch.id].update(done[key])
+    for watch_id in report.errors:  # not evaluated is not "matches nothing": its rows stay as they are
+        out.pop(watch_id, None)
     return out
 
 

@@ -32,9 +32,9 @@ from newsfind.index.curation.db import now_text
 from newsfind.index.curation.feeds import FeedTokenStore
 from newsfind.index.curation.watches import Watch, WatchStore
 from newsfind.search.query import QueryError
-from newsfind.search.watches import MatchReport, add_watch, match_pending, new_matches
+from newsfind.search.watches import MatchReport, add_watch, match_pending, new_matches, validate
 from newsfind.web.auth import current_user, requires
-from newsfind.web.index import pool
+from newsfind.web.index import get_searcher, pool
 from newsfind.web.params import SORT_LABELS, State
 from newsfind.web.templating import display_date
 
@@ -97,6 +97,13 @@ def find_watch(name: str, who: str | None = None) -> Watch:
     return watch
 
 
+def runnable(watch: Watch) -> Watch:
+    """The watch, if its stored query still runs; else a 400 with the parser's message (the QueryError
+    handler), rather than a page that says nothing is new (an index run does not match it either)."""
+    validate(get_searcher(), watch.query, watch.filters, watch.sort)
+    return watch
+
+
 def search_href(watch: Watch) -> str:
     """The search page of a watch's query, filters and sort: every match, seen or not."""
     state = State(q=watch.query, filters=watch.filters, sort=watch.sort)
@@ -145,11 +152,11 @@ def show(name: str):
     """The new matches, highlighted, one per story; opening the page marks them seen."""
     find_watch(name)
     look()
-    watch = find_watch(name)
+    watch = runnable(find_watch(name))
     data = new_matches(pool().ix, watch_store(), watch, PAGE_LIMIT)
     page = render_template("watch.html", watch=watch, data=data, describe=describe(watch),
                            search_href=search_href(watch), waiting=g.get("watch_waiting", 0))
-    if data["new_articles"]:
+    if data["up_to"] > watch.seen_up_to:  # also hits whose article left the index: the badge counted them
         try:
             watch_store().mark_seen(watch, data["up_to"])
         except sqlite3.OperationalError as exc:  # a read-only index directory: shown, not marked
@@ -188,7 +195,7 @@ def feed(name: str):
     user = _token_user()
     find_watch(name, user.name)
     look()
-    watch = find_watch(name, user.name)
+    watch = runnable(find_watch(name, user.name))
     latest = watch_store().latest_hits(watch, FEED_ENTRIES)
     since = min(h.hit for h in latest) - 1 if latest else None
     data = new_matches(pool().ix, watch_store(), watch, FEED_ENTRIES, since=since) if latest else {"hits": []}

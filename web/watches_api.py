@@ -16,7 +16,7 @@ from newsfind.search.watches import MAX_SHOWN, new_matches
 from newsfind.web.auth import requires
 from newsfind.web.index import pool
 from newsfind.web.params import int_arg
-from newsfind.web.watches import find_watch, look, owner, watch_store
+from newsfind.web.watches import find_watch, look, owner, runnable, watch_store
 
 bp = Blueprint("watches_api", __name__, url_prefix="/api")
 
@@ -36,10 +36,10 @@ def api_new(name: str):
     limit = int_arg(request.args, "limit", 100, high=MAX_SHOWN)
     mark_seen = request.args.get("mark_seen", "") in ("1", "true", "yes")
     look()
-    watch = find_watch(name)
+    watch = runnable(find_watch(name))
     data = new_matches(pool().ix, watch_store(), watch, limit)
     marked = False
-    if mark_seen and data["new_articles"]:
+    if mark_seen and data["up_to"] > watch.seen_up_to:  # also hits whose article left the index
         try:
             watch_store().mark_seen(watch, data["up_to"])
             marked = True

@@ -33,9 +33,12 @@ How "new" is kept exactly once (the design; `newsfind.search.watches` does the m
   and rebuilt every article is journaled again, matches its existing row, and nothing is "new".
 
 Journaling is done only once the curation database exists (a watch creates it). A run that started
-without one keeps the ids it wrote, and journals them all at its first commit that finds one: so the
-first watch of an index, added during a run, still sees what the run commits after the watch's
-snapshot (those ids are journaled after their commit, not before: a kill in between loses them).
+without one keeps the ids of its last commit, and journals them at its first commit that finds one:
+so the first watch of an index, added during a run, still sees what the run commits after the watch's
+snapshot (those ids are journaled after their commit, not before: a kill in between loses them). The
+commits before the last one had landed before the flush that found no database (each commit waits for
+the one before it), so any watch added later finds them in its snapshot: they are not kept, and a run
+over a million articles without watches keeps a commit's ids, not a million.
 """
 
 from __future__ import annotations
@@ -54,7 +57,9 @@ MAX_NAME = 100
 MAX_QUERY = 2000
 MAX_URL = 2000
 SORTS = ("-date", "date", "relevance")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# C0 and C1 control characters (U+009B is a terminal's CSI as ESC [ is) and the bidirectional controls that
+# show text in another order than it is (a name that reads as another one): refused in names, escaped in output
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 CHUNK = 500
 
 
@@ -95,12 +100,21 @@ class Hit:
     at: str  # when matching recorded it (UTC)
 
 
+def printable(text: str) -> str:
+    """`text` for a terminal, the characters check_name refuses written as \\uXXXX: for what is not checked
+    (filter values, owners) and names stored before the check."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def check_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
         raise CurationError("a watch needs a name")
     if len(name) > MAX_NAME or _CONTROL.search(name):
-        raise CurationError(f"a watch name has 1-{MAX_NAME} characters and no control characters")
+        raise CurationError(f"a watch name has 1-{MAX_NAME} characters and no control or bidirectional "
+                            "formatting characters")
+    if name.endswith("/feed.atom"):  # its page's URL, /watches/NAME, would be the feed of the name before it
+        raise CurationError("a watch name cannot end with /feed.atom (the web's feed URLs end so)")
     return name
 
 
@@ -213,7 +227,8 @@ class WatchStore(ChangeLog):
     def match_journal(self, evaluate: Callable[[list[str], list[Watch]], dict[int, set[str]]]
                       ) -> dict[int, list[int]]:
         """Look at every journaled article, in one transaction: `evaluate(article_ids, watches)` returns,
-        per watch id, which of those articles match it now (absent articles match nothing). Records
+        per watch id, which of those articles match it now (absent articles match nothing; a watch left out
+        was not evaluated and keeps its rows). Records
         articles that began to match as hits, deletes the rows of those that stopped, empties the
         journal. Returns watch id -> the hit numbers it recorded. A SIGKILL anywhere: nothing is
         recorded and the journal is kept."""
@@ -228,7 +243,9 @@ class WatchStore(ChangeLog):
             at = now_text()
             recorded: dict[int, list[int]] = {}
             for watch in watches:
-                now = matching.get(watch.id, set())
+                if watch.id not in matching:  # not evaluated (its query no longer parses): rows kept as they are
+                    continue
+                now = matching[watch.id]
                 had: set[str] = set()
                 for chunk in _chunks(ids):
                     marks = ",".join("?" * len(chunk))
@@ -266,17 +283,20 @@ def journal_written(index_dir: Path, article_ids: Iterable[str]) -> bool:
 
 
 class WrittenJournal:
-    """What an indexing run writes between two commits; `flush()` journals it just before each commit.
-    Batches flushed while there was no curation database are kept and journaled by the first flush
-    that finds one (a first watch added during the run: its snapshot may have missed them)."""
+    """What an indexing run writes between two commits; `flush()` journals it just before each commit
+    (after the commit before it has landed). The last batch flushed while there was no curation database
+    is kept and journaled by the next flush that finds one (a first watch added during the run: its
+    snapshot may have missed that batch's commit, never an earlier one; see the module docstring)."""
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self.ids: list[str] = []
+        self.unjournaled: list[str] = []  # the previous batch, flushed while there was no database
 
     def add(self, article_id: str) -> None:
         self.ids.append(article_id)
 
     def flush(self) -> None:
-        if journal_written(self.index_dir, self.ids):
-            self.ids = []
+        journaled = journal_written(self.index_dir, self.unjournaled + self.ids)
+        self.unjournaled = [] if journaled else self.ids
+        self.ids = []

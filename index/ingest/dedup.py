@@ -1,7 +1,7 @@
 """Syndication: exact and near-duplicate articles share a *group*.
 
 Every article gets a fingerprint of its normalised body (NFKC, lower case, words only: punctuation,
-quote styles and line breaks do not matter):
+quote styles and line breaks do not matter; computed by index/nlp/fingerprint.py with the NLP):
 
 * an *exact key*, sha1 of the normalised words: articles with the same key always share a group
   (for bodies under `MIN_WORDS` words the normalised title is part of the key, so two different
@@ -27,68 +27,30 @@ for its documents are rebuilt from their stored title and body and group).
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from newsfind.index.nlp.fingerprint import (  # noqa: F401 - the fingerprint's names, as before
+    MIN_WORDS,
+    NUM_PERM,
+    SCHEME,
+    SEED,
+    SHINGLE_WORDS,
+    Fingerprint,
+    fingerprint,
+    minhash_signature,
+    normalise_words,
+    shingles,
+)
 
 STORE_FILE = "groups.sqlite"
-SHINGLE_WORDS = 5
-NUM_PERM = 128
 # Estimated Jaccard similarity of 5-word shingle sets at which two articles are versions of one
 # story. Chosen on the allsides benchmark (bench/eval_grouping.py; README, "Syndicated copies").
 THRESHOLD = 0.6
-MIN_WORDS = 20  # shorter bodies are grouped only when title and body are the same
-SCHEME = "affine32"
-SEED = 1
 STORE_VERSION = "1"
-
-_WORD = re.compile(r"\w+")
-
-
-def normalise_words(text: str) -> list[str]:
-    """Words of `text`, NFKC-folded and lower-cased; punctuation and spacing dropped."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
-def shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
-    if len(words) <= size:
-        return {" ".join(words).encode("utf-8")} if words else set()
-    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    exact: str | None  # None: nothing to compare (empty text)
-    signature: np.ndarray | None  # uint32[NUM_PERM]; None for short bodies
-
-    @property
-    def signature_bytes(self) -> bytes | None:
-        return None if self.signature is None else self.signature.astype("<u4").tobytes()
-
-
-def minhash_signature(items: Iterable[bytes]) -> np.ndarray:
-    from datasketch import MinHash
-
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    mh.update_batch(list(items))
-    return mh.hashvalues.astype(np.uint32)
-
-
-def fingerprint(title: str, body: str) -> Fingerprint:
-    words = normalise_words(body)
-    if len(words) >= MIN_WORDS:
-        exact = hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
-        return Fingerprint(exact, minhash_signature(shingles(words)))
-    title_words = normalise_words(title)
-    if not words and not title_words:
-        return Fingerprint(None, None)
-    key = " ".join(title_words) + "\n" + " ".join(words)
-    return Fingerprint(hashlib.sha1(key.encode("utf-8")).hexdigest(), None)
 
 
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:

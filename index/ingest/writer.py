@@ -232,15 +232,17 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
         writer.commit(before=journal.flush)  # under the write lock, before the commit
 
     pending = 0
+    stop = StopRequests()
     try:
         if cluster:
             from newsfind.index.nlp.cluster import ClusterStats, enrich_on_cluster
 
             summary.cluster = ClusterStats()
-            enriching = enrich_on_cluster(to_enrich(), table, cluster, summary.cluster, on_workers)
+            enriching = enrich_on_cluster(to_enrich(), table, cluster, summary.cluster, on_workers,
+                                          stopped=lambda: stop.requested)
         else:
             enriching = enrich_many(to_enrich(), table, n_process=n_process)
-        with StopRequests() as stop, closing(enriching) as enriched:
+        with stop, closing(enriching) as enriched:
             for article, enrichment in enriched:
                 if isinstance(enrichment, Exception):
                     summary.failed.append(ReadFailure(article.source, f"enrichment failed: {enrichment!r}"))
@@ -263,6 +265,7 @@ def index_paths(paths: list[str], index_dir: Path, progress: Callable[[str], Non
                 if stop.requested:
                     summary.interrupted = True
                     break
+            summary.interrupted = summary.interrupted or stop.requested  # a cluster run stopped while it waited
             if prune and not summary.interrupted:
                 members = ((m.id, m.file) for m in groups.iter_members())
                 for doc_id in vanished(list(members), set(seen), prune_roots(paths), summary.failed):

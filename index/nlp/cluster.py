@@ -82,11 +82,15 @@ class ClusterStats:
 
 
 def versions() -> dict[str, str]:
+    """What must be the same on the client and every worker for a worker's result to be the local one's: the
+    newsfind and pipeline versions, and who decides speakers (NEWSFIND_ATTRIBUTION, speakers/model.py)."""
+    from newsfind.index.nlp.speakers.model import SETTING
     from newsfind.index.schema import PIPELINE_VERSION
 
     from newsfind import __version__
 
-    return {"newsfind": __version__, "pipeline": PIPELINE_VERSION}
+    return {"newsfind": __version__, "pipeline": PIPELINE_VERSION,
+            "attribution": os.environ.get(SETTING, "model").strip().lower() or "model"}
 
 
 # -- addresses -------------------------------------------------------------------------------------------
@@ -103,9 +107,14 @@ def _loopback(host: str) -> bool:
 def check_address(address: str, insecure: bool = False) -> str:
     """The scheduler address, or ValueError with what is wrong: `tls://HOST:PORT`, or `tcp://HOST:PORT` on
     loopback; `tcp://` to another machine sends article text in the clear, so only with `insecure`."""
-    parts = urlsplit(address)
-    if parts.scheme not in ("tcp", "tls") or not parts.hostname or parts.port is None:
-        raise ValueError(f"--cluster {address!r}: give the Dask scheduler as tls://HOST:PORT (or tcp://HOST:PORT)")
+    usage = f"--cluster {address!r}: give the Dask scheduler as tls://HOST:PORT (or tcp://HOST:PORT)"
+    try:
+        parts = urlsplit(address)
+        port = parts.port  # ValueError for a port that is no number or out of range
+    except ValueError as exc:  # a port out of range, no number, a broken [IPv6] host
+        raise ValueError(f"{usage}: {exc}") from None
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or port is None:
+        raise ValueError(usage)
     if parts.scheme == "tcp" and not _loopback(parts.hostname) and not insecure:
         raise ValueError(f"--cluster {address}: tcp:// would send article text unencrypted over the network; use "
                          "tls:// with a Dask security config (README, \"Big archives\"), or pass --insecure-cluster "
@@ -135,11 +144,15 @@ class NlpPlugin(_PluginBase):
         self.nlp = None
         self.tables: dict[int, CanonicalTable] = {}
         self.docs: OrderedDict = OrderedDict()
-        mine = versions()
-        if mine != self.client_versions:
+        mine, theirs = versions(), self.client_versions
+        if (mine["newsfind"], mine["pipeline"]) != (theirs["newsfind"], theirs["pipeline"]):
             self.error = (f"worker {worker.address} runs newsfind {mine['newsfind']} (pipeline {mine['pipeline']}), "
-                          f"the client newsfind {self.client_versions['newsfind']} (pipeline "
-                          f"{self.client_versions['pipeline']}): install the same newsfind on every worker")
+                          f"the client newsfind {theirs['newsfind']} (pipeline "
+                          f"{theirs['pipeline']}): install the same newsfind on every worker")
+            return
+        if mine.get("attribution") != theirs.get("attribution"):
+            self.error = (f"worker {worker.address} decides speakers with NEWSFIND_ATTRIBUTION={mine['attribution']}, "
+                          f"the client with {theirs.get('attribution')}: start the workers with the client's setting")
             return
         try:
             from newsfind.index.nlp.pipeline import load_pipeline
@@ -249,9 +262,14 @@ def _quietly_collect() -> None:
         sys.unraisablehook = hook
 
 
+class _Stopped(Exception):
+    """The run was asked to stop (a first Ctrl-C) while it waited for the cluster."""
+
+
 class _Session:
-    def __init__(self, client, stats: ClusterStats, on_workers: Callable[[int], None] | None) -> None:
-        self.client, self.stats, self.on_workers = client, stats, on_workers
+    def __init__(self, client, stats: ClusterStats, on_workers: Callable[[int], None] | None,
+                 stopped: Callable[[], bool] = lambda: False) -> None:
+        self.client, self.stats, self.on_workers, self.stopped = client, stats, on_workers, stopped
         self._looked = 0.0
         self._last_worker = time.monotonic()
 
@@ -268,6 +286,29 @@ class _Session:
             if self.stats.workers:
                 self._last_worker = now
         return self.stats.workers
+
+    def no_worker(self) -> ClusterError:
+        return ClusterError(f"no Dask worker connected to {self.stats.address} for {NO_WORKER_TIMEOUT:.0f} s: what "
+                            "was committed is kept; start workers and run the same command again")
+
+    def scatter(self, data: dict):
+        """`_scatter` once a worker is connected (waiting up to NO_WORKER_TIMEOUT for one): Dask's scatter to no
+        worker fails after its own timeout with a TimeoutError, an OSError, that read as a fault of the index."""
+        while not self.workers(fresh=True):
+            if self.stopped():
+                raise _Stopped
+            if time.monotonic() - self._last_worker > NO_WORKER_TIMEOUT:
+                raise self.no_worker()
+            time.sleep(0.5)
+        try:
+            return _scatter(self.client, data)
+        except Exception as exc:  # the scheduler went away, or every worker left meanwhile
+            if self.client.status == "running" and not _connection_lost(exc):
+                raise ClusterError(f"cannot send the name table to the Dask workers at {self.stats.address}: "
+                                   f"{exc!r}") from None
+            if self.client.status == "running" and not self.workers(fresh=True):
+                raise self.no_worker() from None
+            raise self.lost(exc) from None
 
     def lost(self, exc: BaseException) -> ClusterError:
         return ClusterError(f"lost the Dask scheduler at {self.stats.address} ({type(exc).__name__}): what was "
@@ -289,9 +330,7 @@ class _Session:
                 if future.status == "cancelled":
                     raise self.lost(RuntimeError("cancelled")) from None
                 if not self.workers() and time.monotonic() - self._last_worker > NO_WORKER_TIMEOUT:
-                    raise ClusterError(f"no Dask worker connected to {self.stats.address} for "
-                                       f"{NO_WORKER_TIMEOUT:.0f} s: what was committed is kept; start workers "
-                                       "and run the same command again") from None
+                    raise self.no_worker() from None
             except WorkerProblem as exc:
                 raise ClusterError(str(exc)) from None
             except KilledWorker as exc:
@@ -314,9 +353,12 @@ def _connection_lost(exc: BaseException) -> bool:
 
 def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, address: str,
                       stats: ClusterStats | None = None, on_workers: Callable[[int], None] | None = None,
-                      batch_size: int | None = None) -> Iterator[tuple[SourceArticle, object]]:
+                      batch_size: int | None = None, stopped: Callable[[], bool] = lambda: False
+                      ) -> Iterator[tuple[SourceArticle, object]]:
     """Like `enrich_many`: (article, Enrichment or exception) in input order, the per-article work done by
-    the cluster at `address`, the index-wide part here against `table`."""
+    the cluster at `address`, the index-wide part here against `table`. Once `stopped()` (a first Ctrl-C), a
+    wait for the cluster (a batch still running, no worker connected) ends the iteration early: the caller
+    commits what it has."""
     iterator = iter(articles)
     first = next(iterator, None)
     if first is None:  # nothing to enrich: no connection at all
@@ -325,7 +367,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
     stats = stats if stats is not None else ClusterStats()
     stats.address = address
     client = _connect(address)
-    session = _Session(client, stats, on_workers)
+    session = _Session(client, stats, on_workers, stopped)
     run = uuid.uuid4().hex
     in_flight: deque = deque()
     try:
@@ -334,7 +376,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
         except Exception as exc:
             raise ClusterError(f"cannot set up the Dask workers at {address}: {exc!r}") from None
         feed = TableFeed(table, limit=SNAPSHOT_LIMIT)
-        snapshot = _scatter(client, feed.data)
+        snapshot = session.scatter(feed.data)
         pending = _batches([first], iterator, batch_size)
         batch_no = 0
         while True:
@@ -350,7 +392,10 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
             if not in_flight:
                 break
             batch, future = in_flight.popleft()
-            worker, results = session.result(future)
+            done = session.result(future, abandon=stopped)
+            if done is None:  # asked to stop while the batch ran: the batches in flight are cancelled below
+                return
+            worker, results = done
             future.release()
             stats.batches += 1
             for position, (article, result) in enumerate(zip(batch, results, strict=True)):
@@ -383,9 +428,11 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                 feed.counted(result.calls)
                 yield article, result.value()
             if feed.maybe_renew():
-                snapshot = _scatter(client, feed.data)
+                snapshot = session.scatter(feed.data)
         stats.retried = _retried(client, run)
         session.workers(fresh=True)
+    except _Stopped:
+        return
     finally:
         for _, future in in_flight:
             future.cancel()

@@ -17,10 +17,10 @@ from itertools import chain
 from types import EllipsisType
 from typing import NamedTuple
 
-from newsfind.index.ingest.dedup import Fingerprint, fingerprint
 from newsfind.index.nlp.article_persons import ArticlePersons, canonicalise
 from newsfind.index.nlp.canonical import CanonicalTable
 from newsfind.index.nlp.entities import extract_mentions, values_by_kind
+from newsfind.index.nlp.fingerprint import Fingerprint, fingerprint
 from newsfind.index.nlp.metadata import Metadata, infer_metadata
 from newsfind.index.nlp.parallel import parse
 from newsfind.index.nlp.pipeline import load_pipeline

@@ -37,7 +37,7 @@ class ByteSize(click.ParamType):
 @click.command("index")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--jobs", "-j", default=os.cpu_count() or 1, show_default="all cores", type=click.IntRange(1, 64),
-              help="Processes for the NLP pipeline (1: parse in this process).")
+              help="Processes for the NLP pipeline (1: parse in this process; not used with --cluster).")
 @click.option("--prune", is_flag=True,
               help="Delete indexed articles whose file lies under one of the PATHs but that this run did not see.")
 @click.option("--commit-every", type=click.IntRange(1), metavar="N",
@@ -68,6 +68,9 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
     rest are indexed; the exit code is then 1. Files of other types in directories, and WARC
     records that are not HTML pages, are listed as skipped. Ctrl-C stops after the current
     article and keeps everything done (exit code 130); run the same command again to go on.
+    With --cluster, a cluster that cannot go on (no worker, the scheduler gone) is exit code 1,
+    with what was committed kept. Then the saved searches (`newsfind watch`) look at what the run
+    wrote, and the summary lists those with new matches.
 
     \b
     Example:
@@ -152,7 +155,9 @@ def index_command(settings: Settings, paths: tuple[str, ...], jobs: int, prune: 
         for skipped in summary.skipped:
             click.echo(f"  skipped: {skipped.path}: {skipped.reason}")
         for watch, n in watched.matching.with_new() if watched else []:
-            click.echo(f"  watch {watch.name} ({watch.owner}): {n} new  {watch.query!r}")
+            from newsfind.index.curation.watches import printable
+
+            click.echo(f"  watch {printable(watch.name)} ({printable(watch.owner)}): {n} new  {watch.query!r}")
         if summary.interrupted:
             click.echo("  interrupted: everything above is committed; run the same command again to go on")
     if summary.interrupted:
@@ -174,6 +179,12 @@ def _after_run(settings: Settings):
         return None
     for line in report.failures:
         click.echo(f"warning: {line}", err=True)
+    from newsfind.index.curation.watches import printable
+
+    for watch in report.matching.watches:
+        if watch.id in report.matching.errors:
+            click.echo(f"warning: watch {watch.name!r} ({printable(watch.owner)}) was not matched: its query no "
+                       f"longer runs ({report.matching.errors[watch.id]}); remove it and add it again", err=True)
     return report
 
 

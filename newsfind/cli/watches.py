@@ -16,10 +16,10 @@ import click
 from newsfind.cli.changes import curation_failures
 from newsfind.cli.common import Settings, UsageFailure, bad_query, emit_json, index_of, json_option, who_option
 from newsfind.cli.searching import parse_filters, use_color
-from newsfind.index.curation.watches import SORTS, Watch, WatchStore
+from newsfind.index.curation.watches import SORTS, Watch, WatchStore, printable
 from newsfind.search import highlight
 from newsfind.search.query import QueryError
-from newsfind.search.watches import MAX_SHOWN, MatchReport, add_watch, match_pending, new_matches
+from newsfind.search.watches import MAX_SHOWN, MatchReport, add_watch, match_pending, new_matches, validate
 
 LOOK_TIMEOUT = 2.0  # seconds `watch new` / `watch list` wait for a busy index before listing what is recorded
 
@@ -39,8 +39,8 @@ def _watch(store: WatchStore, owner: str, name: str) -> Watch:
 
 
 def filters_text(watch: Watch) -> str:
-    return " ".join(f"--filter {k}={v!r}" if " " in v else f"--filter {k}={v}"
-                    for k, values in watch.filters.items() for v in values)
+    return printable(" ".join(f"--filter {k}={v!r}" if " " in v else f"--filter {k}={v}"
+                              for k, values in watch.filters.items() for v in values))
 
 
 @watch_group.command("add")
@@ -131,9 +131,9 @@ def watch_list(settings: Settings, everyone: bool, who: str, as_json: bool) -> N
         if w.sort != "-date":
             extra.append(f"--sort {w.sort}")
         if w.notify_url:
-            extra.append(f"--notify {w.notify_url}")
-        owner = f" ({w.owner})" if everyone else ""
-        click.echo(f"{w.name}{owner}: {w.new} new  {w.query!r}" + (" " + " ".join(extra) if extra else ""))
+            extra.append(f"--notify {printable(w.notify_url)}")
+        owner = f" ({printable(w.owner)})" if everyone else ""
+        click.echo(f"{printable(w.name)}{owner}: {w.new} new  {w.query!r}" + (" " + " ".join(extra) if extra else ""))
 
 
 @watch_group.command("new")
@@ -160,14 +160,20 @@ def watch_new(settings: Settings, name: str, mark_seen: bool, limit: int, color:
     watch = _watch(store, who, name)
     _look(settings, store)
     watch = _watch(store, who, name)
+    ix = index_of(settings)
     try:
-        data = new_matches(index_of(settings), store, watch, limit)
+        with ix.searcher() as searcher:  # a query that no longer runs says so, not "nothing new"
+            validate(searcher, watch.query, watch.filters, watch.sort)
+        data = new_matches(ix, store, watch, limit)
     except QueryError as exc:
         raise bad_query(watch.query, exc) from None
-    if mark_seen and data["new_articles"]:
+    # up_to also covers hits whose article is no longer in the index (sources gone from a rebuilt index):
+    # they count in `watch list` until marked seen, though nothing is listed for them
+    marking = mark_seen and data["up_to"] > watch.seen_up_to
+    if marking:
         with curation_failures():
             store.mark_seen(watch, data["up_to"])
-    data["marked_seen"] = bool(mark_seen and data["new_articles"])
+    data["marked_seen"] = marking
     if as_json:
         emit_json(data)
     else:

@@ -1,0 +1,92 @@
+"""`newsfind index --cluster` faults found by the review of the cluster change (tests/test_cluster.py has the
+rest): a scheduler with no worker connected, and Ctrl-C while the run waits for one."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.conftest import SEEDS
+from tests.dask_procs import DaskCluster
+from tests.test_cluster import NEWSFIND, one_error_line, run
+
+pytestmark = [pytest.mark.cluster]
+
+
+def test_a_scheduler_without_workers_is_one_clear_line_after_the_wait(tmp_path, monkeypatch):
+    """Before: Dask's scatter of the name table to no worker timed out after ~20 s with a TimeoutError (an
+    OSError), reported as "cannot write the index at ...: No valid workers found"."""
+    from newsfind.index.nlp import cluster
+
+    monkeypatch.setattr(cluster, "NO_WORKER_TIMEOUT", 2.0)
+    (tmp_path / "logs").mkdir()
+    empty = DaskCluster(tmp_path / "logs")
+    try:
+        empty.start_scheduler()
+        result = run(tmp_path / "index", "index", str(SEEDS), "--cluster", empty.address)
+    finally:
+        empty.stop()
+    assert result.exit_code == 1, result.output
+    line = one_error_line(result.output)
+    assert line.startswith(f"Error: no Dask worker connected to {empty.address} for 2 s"), line
+    assert "cannot write the index" not in line
+
+
+def clients(address: str) -> int:
+    from distributed import Client
+
+    with Client(address, timeout=10, set_as_default=False) as client:
+        return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.clients))
+
+
+def test_ctrl_c_while_waiting_for_a_worker_stops_at_once_with_130(tmp_path):
+    """Before: a first Ctrl-C was only seen when a batch came back, so a run waiting for a worker went on
+    waiting (up to NO_WORKER_TIMEOUT, 2 minutes) and then failed with exit 1 instead of stopping."""
+    (tmp_path / "logs").mkdir()
+    empty = DaskCluster(tmp_path / "logs")
+    try:
+        empty.start_scheduler()
+        alone = clients(empty.address)
+        proc = subprocess.Popen([str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(SEEDS),
+                                 "--cluster", empty.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        deadline = time.monotonic() + 60
+        while clients(empty.address) <= alone:  # the run has connected and waits for a worker
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.2)
+        time.sleep(1.0)
+        asked = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        took = time.monotonic() - asked
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        empty.stop()
+    assert proc.returncode == 130, out + err
+    assert took < 15, took
+    assert "interrupted: everything above is committed" in out and "Traceback" not in err, out + err
+
+
+@pytest.mark.model
+def test_workers_that_decide_speakers_otherwise_than_the_client_stop_the_run(tmp_path, monkeypatch):
+    """Before: a client with NEWSFIND_ATTRIBUTION=rules and workers with the model (or the reverse) indexed
+    the model's speakers without a word, unlike the local run the user asked for."""
+    (tmp_path / "logs").mkdir()
+    other = DaskCluster(tmp_path / "logs")  # its workers see this environment: no NEWSFIND_ATTRIBUTION
+    try:
+        other.start_scheduler()
+        other.add_worker()
+        monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "rules")
+        result = run(tmp_path / "index", "index", str(SEEDS), "--cluster", other.address)
+        assert result.exit_code == 1, result.output
+        line = one_error_line(result.output)
+        assert "decides speakers with NEWSFIND_ATTRIBUTION=model, the client with rules" in line, line
+        monkeypatch.delenv("NEWSFIND_ATTRIBUTION")
+        again = run(tmp_path / "index", "index", str(SEEDS), "--cluster", other.address)
+        assert again.exit_code == 0, again.output
+    finally:
+        other.stop()
