@@ -357,3 +357,27 @@ def test_watch_names_that_look_like_paths_are_only_names(site, tmp_path):
             assert b"SENTINEL" not in response.data and b"root:" not in response.data
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if "index" not in p.parts) == listing
     assert badges(rita) == {"syria": "0 new"}
+
+
+def test_a_watchs_changes_show_in_the_history_to_its_owner_and_admins_only(site):
+    """/history is readable by anonymous visitors on a public archive: a watch's query and notify URL
+    (a webhook's secret) must not be, other than to its owner and to admins; other changes still are."""
+    store = CurationStore(site.dir)
+    store.add_user("root", "admin", hash_password(PASSWORD), "test")
+    WatchStore(site.dir).add("rita", WATCH, QUERY, {}, "-date", "https://hooks.example.org/T0/SECRET", "rita")
+    store.change_tags([_any_article(site)], ["shown-to-all"], "alice")
+    app = site.app()
+    for client, sees in ((app.test_client(), False), (logged_in(app, "alice"), False),
+                         (logged_in(app, "rita"), True), (logged_in(app, "root"), True)):
+        page = client.get("/history").get_data(as_text=True)
+        api = json.dumps(client.get("/api/history").get_json())
+        assert "shown-to-all" in page and "shown-to-all" in api
+        assert (WATCH in page) is sees and (WATCH in api) is sees
+        assert ("SECRET" in api) is sees and "SECRET" not in page  # the page's summary never shows the URL
+
+
+def _any_article(site) -> str:
+    from whoosh.index import open_dir
+
+    with open_dir(str(site.dir)).searcher() as searcher:
+        return next(searcher.all_stored_fields())["id"]

@@ -249,10 +249,26 @@ def correct_entity(kind: str, name: str):
 # -- history and undo ----------------------------------------------------------------------------
 
 
+def visible_changes(changes: list[Change]) -> list[Change]:
+    """The changes this visitor may read. A watch is its owner's (its query can say what a journalist is
+    after, its notify URL can hold a webhook's secret): its changes show to its owner and to admins only."""
+    user = current_user()
+    if user is not None and user.can("admin"):
+        return changes
+
+    def shown(change: Change) -> bool:
+        if not change.action.startswith("watch."):
+            return True
+        watch = change.after or change.before or {}
+        return user is not None and watch.get("owner") == user.name
+
+    return [c for c in changes if shown(c)]
+
+
 @bp.get("/history")
 def history():
     changes = store().history(limit=HISTORY_PAGE) if store().exists() else []
-    return render_template("history.html", changes=list(reversed(changes)))
+    return render_template("history.html", changes=list(reversed(visible_changes(changes))))
 
 
 @bp.post("/curate/undo/<int:change_id>")

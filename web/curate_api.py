@@ -22,7 +22,14 @@ from newsfind.index.curation.store import UndoError
 from newsfind.index.curation.tags import search_context
 from newsfind.search.query import QueryError
 from newsfind.web.auth import current_user, requires, store
-from newsfind.web.curate import _require_article, apply_now, matching_ids, refused_as_bad_request, who
+from newsfind.web.curate import (
+    _require_article,
+    apply_now,
+    matching_ids,
+    refused_as_bad_request,
+    visible_changes,
+    who,
+)
 from newsfind.web.index import get_searcher
 from newsfind.web.params import State
 from werkzeug.datastructures import MultiDict
@@ -73,7 +80,7 @@ def history():
     except ValueError:
         abort(400, "limit must be a whole number")
     changes = store().history(article_id, max(1, min(limit, 10_000))) if store().exists() else []
-    return jsonify({"changes": [c.as_dict() for c in changes]})
+    return jsonify({"changes": [c.as_dict() for c in visible_changes(changes)]})
 
 
 @bp.post("/tag/<path:article_id>")
