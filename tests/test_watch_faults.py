@@ -5,8 +5,6 @@ notification receiver that answers with a redirect."""
 from __future__ import annotations
 
 import sqlite3
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from newsfind.index.curation.accounts import hash_password
@@ -15,6 +13,7 @@ from newsfind.index.curation.store import CurationStore
 from newsfind.web import create_app
 
 from tests.conftest import SEEDS, copy_index
+from tests.test_watch_runs import Receiver
 from tests.test_watches import NEW, watched  # noqa: F401 - the fixture
 
 BROKEN = "title:("  # what `newsfind query` refuses: an unbalanced parenthesis
@@ -54,50 +53,15 @@ def test_a_watch_whose_query_no_longer_runs_says_so_and_keeps_what_it_had(watche
     assert "Traceback" not in new.output
 
 
-class Redirecting:
-    """A loopback receiver that answers a POST with 302 to /landing, where a GET answers 200 (as a site that
-    moved its hook to https, or another path, would)."""
-
-    def __init__(self) -> None:
-        self.posts: list[bytes] = []
-        self.gets: list[str] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                receiver.posts.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-                self.send_response(302)
-                self.send_header("Location", "/landing")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def do_GET(self) -> None:  # noqa: N802
-                receiver.gets.append(self.path)
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_redirecting_receiver_is_not_followed_and_the_hits_stay_to_notify(watched):  # noqa: F811
     """Before: urllib followed the 302 with a GET that carried no message, its 200 marked the hits notified,
     and the receiver never had them."""
-    run, hook = watched, Redirecting()
+    # a POST answered 302 to /landing, where a GET answers 200 (a site that moved its hook would)
+    run, hook = watched, Receiver(statuses=(302,), headers={"Location": "/landing"})
     try:
         assert run("watch", "add", "lavrov", "speaker:Lavrov", "--notify", hook.url, "--user", "alice").exit_code == 0
         result = run.index(NEW[:1])
-        assert hook.gets == [] and len(hook.posts) == 1  # one attempt: retrying a redirect cannot help
+        assert hook.gets == [] and len(hook.requests) == 1  # one attempt: retrying a redirect cannot help
         assert result.stderr.count("\n") == 1, result.stderr
         assert "warning: watch alice/lavrov: could not notify" in result.stderr
         assert "HTTP 302 to '/landing', a redirect, not followed" in result.stderr
@@ -176,7 +140,6 @@ def test_a_broken_watch_with_hits_to_notify_does_not_stop_the_others_notificatio
     not matched" and the watches after it (by owner and name) were not notified."""
     from newsfind.search import watch_runs
 
-    from tests.test_watch_runs import Receiver
 
     monkeypatch.setattr(watch_runs, "BACKOFF", 0.01)
     run, hook = watched, Receiver(statuses=(500,))

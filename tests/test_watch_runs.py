@@ -27,11 +27,13 @@ watched = test_watches.watched  # the fixture: a copy of the seed index as a CLI
 
 
 class Receiver:
-    """A loopback HTTP server: records every request; answers with `statuses` in turn (the last one
-    from then on), after `delay` seconds."""
+    """A loopback HTTP server: records every POST; answers with `statuses` in turn (the last one
+    from then on), after `delay` seconds, with `headers` (e.g. a redirect's Location); a GET (where a
+    redirect would lead) is recorded in `gets` and answered 200."""
 
-    def __init__(self, statuses=(200,), delay: float = 0.0) -> None:
-        self.statuses, self.delay, self.requests = list(statuses), delay, []
+    def __init__(self, statuses=(200,), delay: float = 0.0, headers: dict[str, str] | None = None) -> None:
+        self.statuses, self.delay, self.requests, self.gets = list(statuses), delay, [], []
+        self.headers = headers or {}
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -42,6 +44,15 @@ class Receiver:
                 time.sleep(receiver.delay)
                 status = receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                 self.send_response(status)
+                for name, value in receiver.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def do_GET(self) -> None:  # noqa: N802
+                receiver.gets.append(self.path)
+                self.send_response(200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
                 self.wfile.write(b"ok")
