@@ -301,3 +301,24 @@ def test_watches_need_an_index(tmp_path):
     result = Runner(tmp_path / "none")("watch", "add", "w", "Syria")
     assert result.exit_code == 1 and "no newsfind index at" in result.output, result.output
     assert not Path(tmp_path / "none" / "curation.sqlite3").exists()
+
+
+def test_removing_an_account_removes_its_watches_so_a_new_account_of_that_name_inherits_none(tmp_path):
+    from newsfind.index.curation.accounts import hash_password
+    from newsfind.index.curation.store import CurationStore
+
+    accounts, store = CurationStore(tmp_path), WatchStore(tmp_path)
+    for name in ("alice", "bob"):
+        accounts.add_user(name, "reader", hash_password("a long password"), "admin")
+    store.add("alice", "lavrov", "speaker:Lavrov", {}, "-date", "https://example.org/hook", "alice")
+    store.add("alice", "syria", "Syria", {"outlet": ["UPI"]}, "date", None, "alice")
+    store.add("bob", "syria", "Syria", {}, "-date", None, "bob")
+    accounts.remove_user("alice", "root")
+    assert [(w.owner, w.name) for w in store.watches()] == [("bob", "syria")]
+    removed = [c for c in accounts.history() if c.action == "watch.remove"]
+    # each removal is in the audit log with the whole watch, by whoever removed the account
+    assert [(c.who, c.target, c.before["query"], c.before["notify_url"]) for c in removed] == [
+        ("root", "watch alice/lavrov", "speaker:Lavrov", "https://example.org/hook"),
+        ("root", "watch alice/syria", "Syria", None)]
+    accounts.add_user("alice", "reader", hash_password("another password"), "root")
+    assert store.watches("alice") == []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from newsfind.index.curation.changes import ChangeLog, CurationError
 from newsfind.index.curation.db import now_text
+from newsfind.index.curation.watches import WatchStore
 
 ROLES = ("reader", "archivist", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -117,6 +118,7 @@ class AccountStore(ChangeLog):
             self._last_admin_check(conn, user, None)
             conn.execute("DELETE FROM users WHERE id = ?", (user.id,))
             self._log(conn, who, "user.remove", user.name, {"role": user.role}, None)
+            WatchStore(self.db.index_dir).remove_owned(conn, user.name, who)  # its feed token goes by cascade
 
     def set_role(self, name: str, role: str, who: str) -> None:
         self.check_role(role)

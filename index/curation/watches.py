@@ -175,6 +175,19 @@ class WatchStore(ChangeLog):
             conn.execute("DELETE FROM watches WHERE id = ?", (watch.id,))
             return self._log(conn, who, "watch.remove", f"watch {owner}/{name}", watch.public(), None)
 
+    def remove_owned(self, conn: sqlite3.Connection, owner: str, who: str) -> list[Change]:
+        """Remove every watch of `owner` inside the caller's transaction (an account being removed: a
+        new account of that name must not inherit its queries, hits and notify URLs), each one logged
+        as `watch.remove` with the whole watch, so the audit log can tell how to add it again."""
+        changes = []
+        for row in conn.execute(self._SELECT + " WHERE w.owner = ? ORDER BY w.name", (owner,)).fetchall():
+            watch = Watch.from_row(row)
+            conn.execute("DELETE FROM watch_matches WHERE watch_id = ?", (watch.id,))
+            conn.execute("DELETE FROM watches WHERE id = ?", (watch.id,))
+            changes.append(self._log(conn, who, "watch.remove", f"watch {watch.owner}/{watch.name}",
+                                     watch.public(), None))
+        return changes
+
     def get(self, owner: str, name: str) -> Watch | None:
         with self.db.read() as conn:
             return self._get(conn, owner, name)
