@@ -102,8 +102,13 @@ def test_watch_this_search_then_the_badge_counts_new_matches_and_opening_shows_t
     assert (watch.query, watch.filters, watch.sort) == (QUERY, {"outlet": ["TASS", "Reuters", "UPI"]}, "-date")
     assert badges(rita) == {WATCH: "0 new"}  # what matched when it was saved counts as seen
 
+    assert 'class="badge nav-new"' not in rita.get("/").get_data(as_text=True)
     site.index(NEW)
     assert badges(rita) == {WATCH: "3 new"}  # articles: n1 and its copy n2, n3 (n4: no Lavrov)
+    nav = re.search(r'<nav class="account".*?</nav>', rita.get("/?q=Syria").get_data(as_text=True), re.S).group(0)
+    assert re.search(r'>Watches <span class="badge nav-new" aria-label="3 new matches">3</span></a>', nav), nav
+    alice = logged_in(app, "alice")  # rita's count is hers
+    assert 'class="badge nav-new"' not in alice.get("/").get_data(as_text=True)
     opened = rita.get(f"/watches/{quote(WATCH)}").get_data(as_text=True)
     assert "2 new stories (3 articles) since you last looked" in opened
     shown = re.findall(r'<li class="hit new">\s*<h3 class="hit-title"><span class="new-mark">New</span> '
@@ -111,6 +116,7 @@ def test_watch_this_search_then_the_badge_counts_new_matches_and_opening_shows_t
     assert shown[0] == "n3" and shown[1] in ("n1", "n2")  # newest first; n1 and n2 one story
     assert "+1 other version:" in opened and "<b" in opened.split('class="snippet"', 1)[1]  # matches marked
     assert badges(rita) == {WATCH: "0 new"}  # opening marked them seen
+    assert 'class="badge nav-new"' not in rita.get("/").get_data(as_text=True)
     again = rita.get(f"/watches/{quote(WATCH)}").get_data(as_text=True)
     assert "Nothing new since you last looked" in again and 'class="hit new"' not in again
 

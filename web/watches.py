@@ -72,6 +72,21 @@ def init_app(app) -> None:
     app.extensions[EXTENSION] = WatchStore(index_dir)
     app.extensions[EXTENSION + ".feeds"] = FeedTokenStore(index_dir)
     app.register_blueprint(bp)
+    app.context_processor(lambda: {"watches_new": new_in_nav})
+
+
+def new_in_nav() -> int:
+    """How many new matches the logged-in user's watches hold as recorded (the navigation's count;
+    the watches page looks at what was written since). 0 without a user, a database or a readable one:
+    a count is never worth a failed page."""
+    user = current_user()
+    if user is None or not watch_store().exists():
+        return 0
+    try:
+        return sum(w.new for w in watch_store().watches(user.name))
+    except sqlite3.Error as exc:
+        current_app.logger.warning("watch counts not read: %s", exc)
+        return 0
 
 
 def look() -> MatchReport | None:
