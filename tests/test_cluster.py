@@ -92,6 +92,13 @@ def local_run(tmp_path_factory):
     return texts, base / "index"
 
 
+def names_in(data) -> int:
+    """The names a piece of the name table sent to the workers holds: a snapshot or a chunk."""
+    if isinstance(data, dict):
+        return len(data["person"]) + len(data["org"]) + len(data["place"])
+    return len(data.person) + len(data.org) + len(data.place)
+
+
 def test_cluster_run_is_field_by_field_the_local_run(dask_cluster, local_run, tmp_path, monkeypatch):
     """Batches of two, many in flight: workers compute against a name table that lacks what the batches
     ahead of them add, so some articles are recomputed, and new snapshots of the table go out every few
@@ -100,6 +107,10 @@ def test_cluster_run_is_field_by_field_the_local_run(dask_cluster, local_run, tm
 
     monkeypatch.setattr(cluster, "BATCH_SIZE", 2)
     monkeypatch.setattr(cluster, "SNAPSHOT_LIMIT", 40)
+    sent: list[int] = []  # names in each piece of the name table sent to the workers
+    scatter = cluster._scatter
+    monkeypatch.setattr(cluster, "_scatter",
+                        lambda client, data: (sent.append(names_in(data)), scatter(client, data))[1])
     texts, local_index = local_run
     result = run(tmp_path / "index", "index", str(texts), "--cluster", dask_cluster.address, "--json")
     assert result.exit_code == 0, result.output
@@ -110,6 +121,11 @@ def test_cluster_run_is_field_by_field_the_local_run(dask_cluster, local_run, tm
     assert_same_export(export(local_index), export(tmp_path / "index"))
     canonical = [json.loads((d / "canonical.json").read_text("utf-8")) for d in (local_index, tmp_path / "index")]
     assert canonical[0] == canonical[1]
+    # the table went out in pieces, each name once (not the whole table again at every renewal); what the
+    # last piece lacks went with the batches
+    table = canonical[1]
+    names = len(table["person"]) + len(table["org"]) + len(table["place"])
+    assert len(sent) > 3 and names - cluster.SNAPSHOT_LIMIT <= sum(sent) <= names, (sent, names)
 
 
 def test_cluster_run_with_default_batches_says_workers_and_retries(dask_cluster, local_run, tmp_path):

@@ -16,8 +16,10 @@ from newsfind.index.nlp.metadata import ArticleDate, Metadata
 from newsfind.index.nlp.names import person_key
 from newsfind.index.nlp.split import (
     ArticleResult,
+    Delta,
     RecordingTable,
     TableFeed,
+    WorkerTable,
     clone_table,
     from_plain,
     settle,
@@ -110,7 +112,36 @@ def test_table_feed_brings_a_workers_table_to_the_clients():
     feed.delta().apply(worker)
     assert table_data(worker) == table_data(real) and worker.person("Trump") == "Donald Trump"
     assert feed.maybe_renew() and feed.generation == 1 and feed.delta().size() == 0
-    assert table_data(table_from_data(feed.data)) == table_data(real)
+    assert table_data(table_from_data(feed.data)) != table_data(real)  # the run's first table, as sent
+    rebuilt = table_from_data(feed.data)
+    feed.chunks[0].apply(rebuilt)
+    assert table_data(rebuilt) == table_data(real)
+
+
+def test_a_workers_table_takes_each_chunk_once_and_matches_every_generation():
+    """Chunks carry only what was added since the one before (each entry travels once), and a worker's
+    table, brought forward chunk by chunk or rebuilt for an older generation, is the client's."""
+    real = CanonicalTable()
+    real.person("Hillary Clinton")
+    feed, worker = TableFeed(real, limit=3), WorkerTable()
+    seen = {0: table_data(real)}  # the table of each generation, as it was when its chunk closed
+    names = ["Donald Trump", "Bernie Sanders", "Ted Cruz", "Marco Rubio", "Jeb Bush", "John Kasich", "Ben Carson",
+             "Carly Fiorina", "Chris Christie", "Rand Paul", "Mike Huckabee", "Rick Santorum"]
+    for name in names:
+        real.person(name)
+        real.count_article([name])
+        feed.counted([("count_article", ([name],), {}, None)])
+        assert table_data(worker.table(feed.data, feed.chunks, feed.delta())) == table_data(real)
+        if feed.maybe_renew():
+            seen[feed.generation] = table_data(real)
+    assert feed.generation >= 4
+    entries = [key for chunk in feed.chunks for key, _ in chunk.person]
+    assert len(entries) == len(set(entries)) and set(entries) <= {person_key(n) for n in names}
+    assert all(chunk.size() <= 2 * feed.limit for chunk in feed.chunks)
+    back = 1  # a batch sent before later renewals: its own generation, not the newest
+    older = worker.table(feed.data, feed.chunks[:back], Delta())
+    assert table_data(older) == seen[back]
+    assert table_data(worker.table(feed.data, feed.chunks, feed.delta())) == table_data(real)
 
 
 @pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "tcp://localhost:8786", "tcp://[::1]:8786",

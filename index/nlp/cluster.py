@@ -41,10 +41,9 @@ from newsfind.index.nlp.split import (
     ArticleResult,
     RecordingTable,
     TableFeed,
-    clone_table,
+    WorkerTable,
     settle,
     table_data,
-    table_from_data,
     to_plain,
 )
 from newsfind.index.readers.types import SourceArticle
@@ -142,7 +141,7 @@ class NlpPlugin(_PluginBase):
     def setup(self, worker) -> None:
         self.error: str | None = None
         self.nlp = None
-        self.tables: dict[int, CanonicalTable] = {}
+        self.tables = WorkerTable()
         self.docs: OrderedDict = OrderedDict()
         mine, theirs = versions(), self.client_versions
         if (mine["newsfind"], mine["pipeline"]) != (theirs["newsfind"], theirs["pipeline"]):
@@ -161,12 +160,8 @@ class NlpPlugin(_PluginBase):
         except Exception as exc:  # reported by the first batch this worker gets, as one line
             self.error = f"worker {worker.address} cannot load the spaCy model: {exc}"
 
-    def table(self, generation: int, snapshot: dict, delta) -> CanonicalTable:
-        if generation not in self.tables:
-            self.tables = {generation: table_from_data(snapshot)}  # older snapshots are never asked for again
-        table = clone_table(self.tables[generation])
-        delta.apply(table)
-        return table
+    def table(self, snapshot: dict, chunks: list, delta) -> CanonicalTable:
+        return self.tables.table(snapshot, chunks, delta)
 
 
 def _plugin() -> NlpPlugin:
@@ -189,7 +184,7 @@ def _one(plugin: NlpPlugin, article: SourceArticle, seen, doc, table: CanonicalT
         return ArticleResult(error=repr(exc), calls=recording.calls)
 
 
-def enrich_batch(run: str, batch: int, articles: list[SourceArticle], generation: int, snapshot: dict,
+def enrich_batch(run: str, batch: int, articles: list[SourceArticle], snapshot: dict, chunks: list,
                  delta) -> tuple[str, list[ArticleResult]]:
     """A Dask task: the per-article work of one batch, in order, against one speculative table."""
     from distributed import get_worker
@@ -197,7 +192,7 @@ def enrich_batch(run: str, batch: int, articles: list[SourceArticle], generation
     worker = get_worker()
     worker.log_event(EVENT_TOPIC, {"run": run, "batch": batch, "worker": worker.address})
     plugin = _plugin()
-    table = plugin.table(generation, snapshot, delta)
+    table = plugin.table(snapshot, chunks, delta)
     seen = [analysed(a) for a in articles]
     out = []
     for article, s, doc in zip(articles, seen, plugin.nlp.pipe([s.text for s in seen], batch_size=len(seen)),
@@ -209,7 +204,7 @@ def enrich_batch(run: str, batch: int, articles: list[SourceArticle], generation
     return worker.address, out
 
 
-def enrich_exact(batch: list[SourceArticle], position: int, generation: int, snapshot: dict, delta,
+def enrich_exact(batch: list[SourceArticle], position: int, snapshot: dict, chunks: list, delta,
                  reparse: bool = False) -> ArticleResult:
     """A Dask task: one article of a batch again, against the exact table, from the parse its batch made: the
     one kept here, else the batch parsed again (spaCy's parse of a text may differ in another batch)."""
@@ -220,7 +215,7 @@ def enrich_exact(batch: list[SourceArticle], position: int, generation: int, sna
     if doc is None:
         texts = [analysed(a).text for a in batch]
         doc = list(plugin.nlp.pipe(texts, batch_size=len(texts)))[position]
-    return _one(plugin, article, seen, doc, plugin.table(generation, snapshot, delta))
+    return _one(plugin, article, seen, doc, plugin.table(snapshot, chunks, delta))
 
 
 # -- the client side -------------------------------------------------------------------------------------
@@ -291,7 +286,7 @@ class _Session:
         return ClusterError(f"no Dask worker connected to {self.stats.address} for {NO_WORKER_TIMEOUT:.0f} s: what "
                             "was committed is kept; start workers and run the same command again")
 
-    def scatter(self, data: dict):
+    def scatter(self, data):
         """`_scatter` once a worker is connected (waiting up to NO_WORKER_TIMEOUT for one): Dask's scatter to no
         worker fails after its own timeout with a TimeoutError, an OSError, that read as a fault of the index."""
         while not self.workers(fresh=True):
@@ -376,7 +371,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
         except Exception as exc:
             raise ClusterError(f"cannot set up the Dask workers at {address}: {exc!r}") from None
         feed = TableFeed(table, limit=SNAPSHOT_LIMIT)
-        snapshot = session.scatter(feed.data)
+        snapshot, chunks = session.scatter(feed.data), []  # the table as the run began, then its chunks
         pending = _batches([first], iterator, batch_size)
         batch_no = 0
         while True:
@@ -385,7 +380,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                 batch = next(pending, None)
                 if batch is None:
                     break
-                future = client.submit(enrich_batch, run, batch_no, batch, feed.generation, snapshot, feed.delta(),
+                future = client.submit(enrich_batch, run, batch_no, batch, snapshot, list(chunks), feed.delta(),
                                        pure=False, key=f"newsfind-batch-{run}-{batch_no}")
                 in_flight.append((batch, future))
                 batch_no += 1
@@ -403,7 +398,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                 replayed = settle(result.calls, table, real=real)
                 if replayed is not None:
                     stats.recomputed += 1
-                    args = (batch, position, feed.generation, snapshot, feed.delta(mark))
+                    args = (batch, position, snapshot, list(chunks), feed.delta(mark))
                     exact = _recompute(session, worker, args)
                     expected = [*result.calls[:replayed - 1], (*result.calls[replayed - 1][:3], real[0])]
                     differing = _first_difference(exact.calls[:replayed], expected)
@@ -419,7 +414,8 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                         Path(os.environ["NEWSFIND_CLUSTER_DEBUG"]).write_bytes(pickle.dumps({
                             "article": article, "speculative": result.calls, "exact": exact.calls, "real": real,
                             "replayed": replayed, "generation": feed.generation, "mark": mark,
-                            "table": table_data(table), "data": feed.data, "delta": feed.delta(mark)}))
+                            "table": table_data(table), "data": feed.data, "chunks": feed.chunks,
+                            "delta": feed.delta(mark)}))
                     if differing is not None:
                         call = (exact.calls + [None])[differing - 1]
                         raise ClusterError(f"{article.source}: the cluster's result differs from the exact table's "
@@ -428,7 +424,7 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                 feed.counted(result.calls)
                 yield article, result.value()
             if feed.maybe_renew():
-                snapshot = session.scatter(feed.data)
+                chunks.append(session.scatter(feed.chunks[-1]))
         stats.retried = _retried(client, run)
         session.workers(fresh=True)
     except _Stopped:
@@ -467,7 +463,7 @@ def _first_difference(exact: list, expected: list) -> int | None:
     return None
 
 
-def _scatter(client, data: dict):
+def _scatter(client, data):
     """`data` on every worker, under a new key. (A dict given to `scatter` itself is scattered as key -> value
     pairs under its own keys: the next snapshot's 'person' would then be the first one's, still on the workers.)"""
     [future] = client.scatter([data], broadcast=True, hash=False)

@@ -13,9 +13,9 @@ after those already replayed are applied.
 
 A local run computes against the real table itself: the same function, nothing to settle.
 
-`TableFeed` keeps the workers' speculative tables close to the real one: a snapshot every so often,
-and between snapshots the entries added since (the table only ever adds entries) and the articles
-counted (`count_article`).
+`TableFeed` keeps the workers' speculative tables close to the real one: a snapshot when the run
+begins, then chunks of the entries added since (the table only ever adds entries) and the articles
+counted (`count_article`); `WorkerTable` puts them together on a worker.
 """
 
 from __future__ import annotations
@@ -199,16 +199,23 @@ def _tail(d: dict, start: int, stop: int) -> list:
 
 
 class TableFeed:
-    """The client's side of the workers' tables: `snapshot()` names the current snapshot (a new one
-    when the entries gained since the last one grow past `limit`); `delta()` is what the table gained
-    since it. Counted articles are recorded by `counted`, called for every replayed `count_article`."""
+    """The client's side of the workers' tables. `data` is the table as the run found it; every time the
+    entries gained since the last chunk grow past `limit`, they become a new chunk (`maybe_renew`), so
+    the workers' table of generation g is `data` plus the first g `chunks`, and `delta()` is what the
+    table gained since the last chunk. Each entry travels to a worker once: a whole new snapshot at every
+    renewal sent the table again each time (at a million articles, tens of MB some hundreds of times).
+    Counted articles are recorded by `counted`, called for every replayed `count_article`."""
 
     def __init__(self, table: CanonicalTable, limit: int = 20000) -> None:
         self.table, self.limit = table, limit
-        self.generation = 0
+        self.chunks: list[Delta] = []
         self._base = self._sizes()
         self._counted: list[list[str]] = []
         self.data = table_data(table)
+
+    @property
+    def generation(self) -> int:
+        return len(self.chunks)
 
     def _sizes(self) -> tuple[int, int, int]:
         return len(self.table.persons), len(self.table.orgs), len(self.table.places)
@@ -226,11 +233,31 @@ class TableFeed:
                      _tail(self.table.places, b[2], places), list(self._counted[:counted]))
 
     def maybe_renew(self) -> bool:
-        """Take a new snapshot when the delta has grown past the limit; True when one was taken."""
-        if self.delta().size() <= self.limit:
+        """Close a chunk when the delta has grown past the limit; True when one was closed."""
+        delta = self.delta()
+        if delta.size() <= self.limit:
             return False
-        self.generation += 1
+        self.chunks.append(delta)
         self._base = self._sizes()
         self._counted = []
-        self.data = table_data(self.table)
         return True
+
+
+class WorkerTable:
+    """A worker's side: the table of the latest generation it was asked for, brought forward by the
+    chunks it lacks (rebuilt from the snapshot for an older generation: a batch sent before a renewal)."""
+
+    def __init__(self) -> None:
+        self.generation = -1
+        self._table: CanonicalTable | None = None
+
+    def table(self, snapshot: dict, chunks: list[Delta], delta: Delta) -> CanonicalTable:
+        """A table of its own for one batch: the snapshot, the chunks and the batch's delta."""
+        if self._table is None or len(chunks) < self.generation:
+            self._table, self.generation = table_from_data(snapshot), 0
+        for chunk in chunks[self.generation:]:
+            chunk.apply(self._table)
+        self.generation = len(chunks)
+        table = clone_table(self._table)
+        delta.apply(table)
+        return table
