@@ -22,6 +22,7 @@ from newsfind.index.nlp.split import (
     WorkerTable,
     clone_table,
     from_plain,
+    layered,
     settle,
     table_data,
     table_from_data,
@@ -161,3 +162,32 @@ def test_progress_line_counts_connected_workers():
     assert "workers" not in progress.line()
     progress.set_workers(3)
     assert progress.line().endswith("3 workers")
+
+
+def test_a_layered_table_answers_as_a_copy_does_and_leaves_its_base_alone():
+    base = CanonicalTable()
+    for name in ("Hillary Clinton", "Bill Clinton", "Donald Trump", "Debbie Wasserman Schultz"):
+        base.person(name)
+    base.count_article(["Donald Trump"])
+    base.org("State Department")
+    before = table_data(base)
+    layer, copy = layered(base), clone_table(base)
+    calls = [("person", ("Trump",)), ("person", ("Ivanka Trump",)), ("person", ("Trump",)), ("person", ("Clinton",)),
+             ("person", ("Chelsea Clinton",)), ("person", ("Wasserman Schultz",)), ("person", ("Ann Schultz",)),
+             ("count_article", (["Ivanka Trump", "Donald Trump"],)), ("org", ("state department",)),
+             ("org", ("Pentagon",)), ("place", ("Damascus",)), ("knows_person", ("Ivanka Trump",))]
+    for name, args in calls:
+        assert getattr(layer, name)(*args) == getattr(copy, name)(*args), (name, args)
+    assert table_data(layer) == table_data(copy) != before
+    assert table_data(base) == before and base.person("Trump") == "Donald Trump"  # Ivanka is the layer's only
+    assert not base.knows_person("Ivanka Trump") and layer.knows_person("Ivanka Trump")
+
+
+def test_a_workers_batch_adds_to_its_own_table_not_to_the_one_the_worker_keeps():
+    real = CanonicalTable()
+    real.person("Donald Trump")
+    feed, worker = TableFeed(real, limit=100), WorkerTable()
+    batch = worker.table(feed.data, feed.chunks, feed.delta())
+    batch.person("Ivanka Trump")  # an article of the batch names her: the client has not
+    again = worker.table(feed.data, feed.chunks, feed.delta())
+    assert table_data(again) == table_data(real) and again.person("Trump") == "Donald Trump"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+from collections import ChainMap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -169,6 +170,33 @@ def clone_table(table: CanonicalTable) -> CanonicalTable:
     return copy
 
 
+class _SetsOver(dict):
+    """A name -> keys index (`CanonicalTable._surnames`, `_tails`) over a base one it never changes: a set is
+    copied here before it grows. The table uses `get` and `setdefault` only."""
+
+    def __init__(self, base: dict[str, set[str]]) -> None:
+        super().__init__()
+        self.base = base
+
+    def get(self, key, default=None):
+        return dict.get(self, key) if dict.__contains__(self, key) else self.base.get(key, default)
+
+    def setdefault(self, key, default=None):
+        if not dict.__contains__(self, key):
+            dict.__setitem__(self, key, set(self.base[key]) if key in self.base else default)
+        return dict.__getitem__(self, key)
+
+
+def layered(table: CanonicalTable) -> CanonicalTable:
+    """A table that reads `table` and writes only to a layer of its own: what `clone_table` gives, without
+    copying (at 300,000 persons a copy takes ~0.9 s, more than spaCy's parse of a batch)."""
+    layer = CanonicalTable(None)
+    layer.persons, layer.orgs = ChainMap({}, table.persons), ChainMap({}, table.orgs)
+    layer.places, layer.articles = ChainMap({}, table.places), ChainMap({}, table.articles)
+    layer._surnames, layer._tails = _SetsOver(table._surnames), _SetsOver(table._tails)
+    return layer
+
+
 @dataclass
 class Delta:
     """What the table gained since a snapshot: entries added (in order) and articles counted."""
@@ -258,6 +286,6 @@ class WorkerTable:
         for chunk in chunks[self.generation:]:
             chunk.apply(self._table)
         self.generation = len(chunks)
-        table = clone_table(self._table)
+        table = layered(self._table)  # the batch's articles add to their own layer, never to this table
         delta.apply(table)
         return table
