@@ -3,7 +3,9 @@ rest): a scheduler with no worker connected, and Ctrl-C while the run waits for 
 
 from __future__ import annotations
 
+import os
 import signal
+import socket
 import subprocess
 import time
 
@@ -69,6 +71,32 @@ def test_ctrl_c_while_waiting_for_a_worker_stops_at_once_with_130(tmp_path):
     assert proc.returncode == 130, out + err
     assert took < 15, took
     assert "interrupted: everything above is committed" in out and "Traceback" not in err, out + err
+
+
+def test_ctrl_c_while_connecting_to_a_scheduler_that_does_not_answer_stops_at_once_with_130(tmp_path):
+    """Before: a first Ctrl-C was only seen when the connection attempt ended (its timeout: 20 s by default),
+    which then failed with exit 1 instead of stopping."""
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts, never speaks
+    address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+    env = {**os.environ, "NEWSFIND_CLUSTER_CONNECT_TIMEOUT": "120"}
+    proc = subprocess.Popen([str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(SEEDS),
+                             "--cluster", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        silent.settimeout(60)
+        peer, _ = silent.accept()  # the run is connecting
+        time.sleep(0.5)
+        asked = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        took = time.monotonic() - asked
+        peer.close()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        silent.close()
+    assert proc.returncode == 130, out + err
+    assert took < 10, took
+    assert "interrupted" in out and "Traceback" not in err, out + err
 
 
 @pytest.mark.model

@@ -46,6 +46,7 @@ from newsfind.index.nlp.split import (
     table_data,
     to_plain,
 )
+from newsfind.index.nlp.stoppable import Stopped, until_stopped
 from newsfind.index.readers.types import SourceArticle
 
 PLUGIN_NAME = "newsfind-nlp"
@@ -246,6 +247,11 @@ def _connect(address: str):
     raise failure
 
 
+def _close(client) -> None:
+    with contextlib.suppress(Exception):  # closing a client whose scheduler is gone
+        client.close(timeout=5)
+
+
 def _quietly_collect() -> None:
     import gc
     import sys
@@ -255,10 +261,6 @@ def _quietly_collect() -> None:
         gc.collect()
     finally:
         sys.unraisablehook = hook
-
-
-class _Stopped(Exception):
-    """The run was asked to stop (a first Ctrl-C) while it waited for the cluster."""
 
 
 class _Session:
@@ -291,7 +293,7 @@ class _Session:
         worker fails after its own timeout with a TimeoutError, an OSError, that read as a fault of the index."""
         while not self.workers(fresh=True):
             if self.stopped():
-                raise _Stopped
+                raise Stopped
             if time.monotonic() - self._last_worker > NO_WORKER_TIMEOUT:
                 raise self.no_worker()
             time.sleep(0.5)
@@ -361,13 +363,18 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
     batch_size = batch_size or BATCH_SIZE
     stats = stats if stats is not None else ClusterStats()
     stats.address = address
-    client = _connect(address)
+    try:  # a first Ctrl-C is seen at once, also while connecting and while the workers load the model
+        client = until_stopped(lambda: _connect(address), stopped, abandoned=_close)
+    except Stopped:
+        return
     session = _Session(client, stats, on_workers, stopped)
     run = uuid.uuid4().hex
     in_flight: deque = deque()
     try:
         try:
-            client.register_plugin(NlpPlugin(versions()), name=PLUGIN_NAME)
+            until_stopped(lambda: client.register_plugin(NlpPlugin(versions()), name=PLUGIN_NAME), stopped)
+        except Stopped:
+            raise
         except Exception as exc:
             raise ClusterError(f"cannot set up the Dask workers at {address}: {exc!r}") from None
         feed = TableFeed(table, limit=SNAPSHOT_LIMIT)
@@ -427,13 +434,12 @@ def enrich_on_cluster(articles: Iterable[SourceArticle], table: CanonicalTable, 
                 chunks.append(session.scatter(feed.chunks[-1]))
         stats.retried = _retried(client, run)
         session.workers(fresh=True)
-    except _Stopped:
+    except Stopped:
         return
     finally:
         for _, future in in_flight:
             future.cancel()
-        with contextlib.suppress(Exception):  # closing a client whose scheduler is gone
-            client.close(timeout=5)
+        _close(client)
 
 
 def _recompute(session: _Session, worker: str, args: tuple) -> ArticleResult:
