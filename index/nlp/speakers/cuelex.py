@@ -25,6 +25,7 @@ SMOOTH = 3.0  # rate = cues / (occurrences + SMOOTH)
 CUE_LIKE = 0.15  # a word this often a cue counts as one on the path above the governing word
 HOPS = 4  # the governing word and up to three above it
 BINS = (0.02, 0.08, 0.2, 0.45)
+PREPOSITIONS = frozenset({"by", "from", "of", "to", "for", "with", "about", "in", "on"})
 
 
 def raw_keys(f: dict[str, float], eff, lemma) -> None:
@@ -55,6 +56,7 @@ def derived(f: dict[str, float], lexicon: dict[str, float]) -> dict[str, float]:
     if not lexicon:
         return {}
     hops: dict[int, float] = {}
+    words: dict[int, str] = {}
     clause = 0.0
     dep = "?"
     for key in f:
@@ -67,6 +69,7 @@ def derived(f: dict[str, float], lexicon: dict[str, float]) -> dict[str, float]:
             dep = word
         elif name.isdigit():
             hops[int(name)] = lexicon.get(word, 0.0)
+            words[int(name)] = word
     if not hops:
         return {}
     out: dict[str, float] = {}
@@ -81,6 +84,9 @@ def derived(f: dict[str, float], lexicon: dict[str, float]) -> dict[str, float]:
         if clause:
             out["cue_rate_clause"] = clause
             out[f"cue_bin_clause={_bin(clause)}"] = 1.0
+    if dep == "pobj" and 2 in hops:  # 'derided by X', 'an endorsement from X', 'calls from X'
+        prep = words[1] if words[1] in PREPOSITIONS else "other"
+        out[f"cue_bin_up+prep={_bin(hops[2])}+{prep}"] = 1.0
     if gov < CUE_LIKE:
         up = next((h for h in sorted(hops) if h > 1 and hops[h] >= CUE_LIKE), None)
         if up is not None:
