@@ -28,7 +28,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import eval_attribution as harness  # noqa: E402
 from attribution_folds import DEFAULT_SEED, assign_folds  # noqa: E402
+from newsfind.index.nlp.speakers import cuelex  # noqa: E402
 from newsfind.index.nlp.speakers.decide import layout_speakers, runner_ups  # noqa: E402
+from newsfind.index.nlp.speakers.features import lemma  # noqa: E402
 from newsfind.index.nlp.speakers.model import ARTIFACT, AttributionModel, using  # noqa: E402
 
 MIN_COUNT = 3  # a feature seen in fewer training candidates is left out
@@ -36,6 +38,7 @@ C = 0.5  # inverse L2 strength of the logistic regression (chosen on train CV: 0
 DROP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  # where a rules' speaker may be dropped (0: never)
 NULL_MODEL = AttributionModel({}, 0.0, (1.0, 0.0), 2.0, {})  # computes candidates, names no speaker
 FORMAT = "newsfind-attribution-linear/1"
+CUE_LEXICON = [True]  # learn the cue lexicon (`cuelex`); --no-cue-lexicon measures without it
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Article:
     labels: list[int]
     gold: list[str]  # gold speaker names, one per person
     rule_speakers: list[str]  # the rules' speakers (the model adds to them and may drop some)
+    cue_counts: tuple = ()  # (cue heads, word occurrences) of its annotated cues (`cuelex.cue_counts`)
 
 
 def collect(docs: list[dict], parsed: list, analysed_articles: list, table_factory) -> list[Article]:
@@ -66,27 +70,48 @@ def collect(docs: list[dict], parsed: list, analysed_articles: list, table_facto
         labels = [int(any(harness.same_person(name, c.value) and
                           any(harness.overlap((c.start, c.end), (s, e)) for s, e in att["speaker_span"])
                           for name, att in pairs)) for c in enrichment.candidates]
-        out.append(Article(d["doc_id"], seen.body_offset, enrichment.candidates, labels, gold, rules.speakers))
+        cue_spans = [tuple(s) for q in d["quotes"] if q["type"] == "Attribution" for s in q.get("cue_span") or []]
+        out.append(Article(d["doc_id"], seen.body_offset, enrichment.candidates, labels, gold, rules.speakers,
+                           cuelex.cue_counts(nlp_doc, cue_spans, lemma)))
     return out
 
 
-def vocabulary(articles: list[Article]) -> list[str]:
+def lexicons(articles: list[Article], seed: int = DEFAULT_SEED) -> tuple[list[dict], dict]:
+    """The cue lexicon each article's candidates are scored with while training, cross-fitted (built from
+    the other folds of these articles, so no article sees its own cues), and the lexicon of them all."""
+    if not CUE_LEXICON[0] or not any(a.cue_counts for a in articles):
+        return [{} for _ in articles], {}
+    fold_of = assign_folds([a.doc_id for a in articles], 5, seed) if len(articles) > 1 else {}
+    per_fold = {k: cuelex.build([a.cue_counts for a in articles if fold_of.get(a.doc_id) != k and a.cue_counts])
+                for k in set(fold_of.values())}
+    return [per_fold.get(fold_of.get(a.doc_id), {}) for a in articles], cuelex.build(
+        [a.cue_counts for a in articles if a.cue_counts])
+
+
+def rows(a: Article, lexicon: dict | None) -> list[dict[str, float]]:
+    """The features of each candidate of `a` as the model sees them: its own and the cue lexicon's."""
+    if not lexicon:
+        return [c.features for c in a.cands]
+    return [{**c.features, **cuelex.derived(c.features, lexicon)} for c in a.cands]
+
+
+def vocabulary(articles: list[Article], lexs: list[dict] | None = None) -> list[str]:
     counts: dict[str, int] = {}
-    for a in articles:
-        for c in a.cands:
-            for name in c.features:
+    for k, a in enumerate(articles):
+        for f in rows(a, lexs[k] if lexs else None):
+            for name in f:
                 counts[name] = counts.get(name, 0) + 1
-    return sorted(name for name, n in counts.items() if n >= MIN_COUNT)
+    return sorted(name for name, n in counts.items() if n >= MIN_COUNT and not name.startswith(cuelex.PREFIX))
 
 
-def matrix(articles: list[Article], vocab: list[str]):
+def matrix(articles: list[Article], vocab: list[str], lexs: list[dict] | None = None):
     from scipy.sparse import csr_matrix
 
     index = {name: i for i, name in enumerate(vocab)}
     data, cols, ptr, y = [], [], [0], []
-    for a in articles:
-        for c, label in zip(a.cands, a.labels, strict=True):
-            for name, value in sorted(c.features.items()):
+    for k, a in enumerate(articles):
+        for f, label in zip(rows(a, lexs[k] if lexs else None), a.labels, strict=True):
+            for name, value in sorted(f.items()):
                 if name in index and value:
                     cols.append(index[name])
                     data.append(value)
@@ -98,20 +123,21 @@ def matrix(articles: list[Article], vocab: list[str]):
 
 
 def fit(articles: list[Article], learner: str = "logreg", seed: int = DEFAULT_SEED):
-    """(vocabulary, fitted estimator, raw-score function) on these articles."""
-    vocab = vocabulary(articles)
-    X, y = matrix(articles, vocab)
+    """(vocabulary, fitted estimator, raw-score function, cue lexicon) on these articles."""
+    lexs, lexicon = lexicons(articles, seed)
+    vocab = vocabulary(articles, lexs)
+    X, y = matrix(articles, vocab, lexs)
     if learner == "logreg":
         from sklearn.linear_model import LogisticRegression
 
         est = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed).fit(X, y)
-        return vocab, est, lambda X2: est.decision_function(X2)
+        return vocab, est, lambda X2: est.decision_function(X2), lexicon
     import lightgbm as lgb
 
     est = lgb.LGBMClassifier(n_estimators=300, learning_rate=0.05, num_leaves=31, min_child_samples=20,
                              subsample=1.0, colsample_bytree=1.0, random_state=seed, deterministic=True,
                              force_row_wise=True, n_jobs=2, verbose=-1).fit(X.astype("float32"), y)
-    return vocab, est, lambda X2: est.predict(X2.astype("float32"), raw_score=True)
+    return vocab, est, lambda X2: est.predict(X2.astype("float32"), raw_score=True), lexicon
 
 
 def platt(scores, y, seed: int = DEFAULT_SEED) -> tuple[float, float]:
@@ -159,8 +185,8 @@ def cross_validate(articles: list[Article], learner: str, folds: int, seed: int)
     for k in range(folds):
         train = [a for a in articles if fold_of[a.doc_id] != k]
         test_idx = [i for i, a in enumerate(articles) if fold_of[a.doc_id] == k]
-        vocab, _est, score = fit(train, learner, seed)
-        X, _ = matrix([articles[i] for i in test_idx], vocab)
+        vocab, _est, score, lexicon = fit(train, learner, seed)
+        X, _ = matrix([articles[i] for i in test_idx], vocab, [lexicon] * len(test_idx))
         s = score(X)
         pos = 0
         for i in test_idx:
@@ -191,7 +217,7 @@ def cross_validate(articles: list[Article], learner: str, folds: int, seed: int)
 
 
 def artifact(articles: list[Article], cv: dict, seed: int, folds: int) -> str:
-    vocab, est, _ = fit(articles, "logreg", seed)
+    vocab, est, _, lexicon = fit(articles, "logreg", seed)
     weights = [round(float(w), 6) for w in est.coef_[0]]
     kept = [(name, w) for name, w in zip(vocab, weights, strict=True) if w != 0.0]
     spec = {
@@ -202,6 +228,7 @@ def artifact(articles: list[Article], cv: dict, seed: int, folds: int) -> str:
         "platt": {"a": round(cv["platt"][0], 6), "b": round(cv["platt"][1], 6)},
         "threshold": cv["threshold"],
         "drop_below": cv["drop_below"],
+        **({"cue_lexicon": lexicon} if lexicon else {}),
         "meta": {"trained_on": "PolNeAR v1.0.0 train (research use; no licence stated)", "articles": len(articles),
                  "gold_version": harness.GOLD_VERSION, "folds": folds, "seed": seed, "C": C, "min_count": MIN_COUNT,
                  "cv_mean_prf": [round(v, 4) for v in cv["mean"]], "cv_brier": round(cv["brier"], 4)},
@@ -277,7 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=ARTIFACT)
     ap.add_argument("--compare", action="store_true", help="cross-validate LightGBM beside logistic regression")
+    ap.add_argument("--no-cue-lexicon", action="store_true", help="leave the learned cue lexicon out (to compare)")
     args = ap.parse_args(argv)
+    CUE_LEXICON[0] = not args.no_cue_lexicon
     t0 = time.perf_counter()
     docs, parsed, items, table_factory = prepared(args.corpus, "train", args.limit)
     articles = collect(docs, parsed, items, table_factory)

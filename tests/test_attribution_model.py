@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 STANCE = "Senator Paul Dempsey tried to argue that the bridge plan would pay for itself within ten years."
 APPOSITION = "Both candidates, Maria Alvarez and Tom Becker, say the new budget cuts too deep into the schools."
+LEARNED_CUE = "Councilman Ray Ortiz derided the plan as a giveaway to developers."
 COLON = ("The county board met on Tuesday to hear the teachers.\n\n"
          "Jane Roe, a teacher from Dayton, said: “The budget leaves our classrooms without books.”")
 
@@ -55,6 +56,19 @@ def test_a_stance_cue_the_rules_miss_makes_a_speaker_with_a_probability(monkeypa
     monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "rules")  # the one setting: the rules alone, as before
     e = enrich_text(STANCE)
     assert e.speakers == [] and all(q["probability"] is None for q in e.quotes)
+
+
+@pytest.mark.model
+def test_a_cue_word_learned_from_the_annotated_cues_makes_a_speaker(monkeypatch):
+    """'derided' is no cue of the rules; the model's cue lexicon (speakers/cuelex.py) knows that it heads
+    an annotated cue in train about half of the times it occurs."""
+    model = attribution.current_model()
+    assert 0.3 < model.cue_lexicon["derid"] < 1.0 and "zorch" not in model.cue_lexicon
+    e = enrich_text(LEARNED_CUE)
+    assert e.speakers == ["Ray Ortiz"]
+    assert quote_of(e, "Ray Ortiz")["probability"] >= model.threshold
+    monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "rules")
+    assert enrich_text(LEARNED_CUE).speakers == []
 
 
 @pytest.mark.model
@@ -190,3 +204,29 @@ def test_training_is_reproducible_byte_for_byte():
     said = model.probability({"dep=nsubj": 1.0, "govclass=strong": 1.0})
     assert said > 0.8 > 0.2 > model.probability({"prev=w1": 1.0})
     assert cross_validate(articles, "logreg", 5, 18)["per_fold"] != cv["per_fold"]  # the seed decides the folds
+
+
+def test_the_cue_lexicon_is_cross_fitted_so_no_article_sees_its_own_cues():
+    """While training, an article's cue rates come from the other folds only: a word that heads a cue in one
+    article alone has no rate there, and has one in the lexicon of them all that the artifact keeps."""
+    from collections import Counter
+
+    from newsfind.index.nlp.speakers import cuelex
+    from train_attribution import artifact, cross_validate, lexicons
+
+    articles = synthetic_articles(20)
+    for k, a in enumerate(articles):
+        zorch = {"zorch": 1} if k == 0 else {}
+        a.cue_counts = (Counter({"say": 2} | zorch), Counter({"say": 3} | zorch))
+    per_article, everyone = lexicons(articles)
+    assert "zorch" not in per_article[0] and everyone["zorch"] == round(1 / (1 + cuelex.SMOOTH), 4)
+    assert all(lex["say"] == everyone["say"] or lex["say"] > 0 for lex in per_article)
+    cv = cross_validate(articles, "logreg", 5, 17)
+    spec = json.loads(artifact(articles, cv, 17, 5))
+    assert spec["cue_lexicon"] == everyone
+    keys = {"lx:1=say": 1.0, "lx:subj": 1.0}
+    assert cuelex.derived(keys, everyone)["cue_rate_gov_subj"] == everyone["say"]
+    assert cuelex.derived({"lx:1=by": 1.0, "lx:2=zorch": 1.0, "lx:dep=pobj": 1.0}, everyone) == {
+        "cue_rate_gov": 0.0, "cue_bin_gov=0": 1.0, "cue_bin_gov+dep=0+pobj": 1.0,
+        "cue_bin_up+prep=" + f"{cuelex._bin(everyone['zorch'])}+by": 1.0,
+        "cue_path=2": 1.0, "cue_rate_path": everyone["zorch"]}

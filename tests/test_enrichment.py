@@ -322,7 +322,11 @@ def test_a_name_opening_a_line_the_parser_ran_into_the_sentence_before_speaks():
                     "would approve tougher enforcement without help from the Mexican government. He also said he "
                     "was working with the state on new legislation.")
     assert speaker_of(e, "working with the state") == "Chris Christie"
-    assert e.speakers == ["Chris Christie"], e.speakers
+    assert speaker_of(e, "tougher enforcement") == "Chris Christie"
+    # Cruz speaks too, but only for his own words: 'pivoted to arguing that' is a cue the learned model knows
+    assert speaker_of(e, "secure the border") == "Ted Cruz"
+    assert [q["speaker"] for q in e.quotes] == ["Ted Cruz", "Chris Christie", "Chris Christie"], e.quotes
+    assert e.speakers == ["Chris Christie", "Ted Cruz"], e.speakers
 
 
 def test_he_said_goes_to_who_spoke_before_it_in_a_sentence_the_parser_ran_across_paragraphs():

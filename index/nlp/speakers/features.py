@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from newsfind.index.nlp.speakers import antecedents
+from newsfind.index.nlp.speakers import antecedents, cuelex
 from newsfind.index.nlp.speakers.antecedents import genders
 from newsfind.index.nlp.speakers.events import SpeechEvent
 from newsfind.index.nlp.speakers.lexicon import PERSON_PRONOUNS, PUSH_FOR, STANCE, STRONG, THOUGHT, WEAK
@@ -110,6 +110,7 @@ def parse_features(f: dict[str, float], doc, start: int, end: int) -> None:
         f["climbed"] = 1.0
         f[f"effdep={eff.dep_}"] = 1.0
     gov = eff.head
+    cuelex.raw_keys(f, eff, lemma)
     f[f"gov={lemma(gov)}"] = 1.0
     f[f"govtag={gov.tag_}"] = 1.0
     f[f"dep+gov={eff.dep_}+{lemma(gov)}"] = 1.0

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsfind.index.nlp.speakers import cuelex
 from newsfind.index.schema import PIPELINE_VERSION
 
 ARTIFACT = Path(__file__).resolve().parent / f"attribution-v{PIPELINE_VERSION}.json"
@@ -34,6 +35,7 @@ class AttributionModel:
     threshold: float  # a person the rules do not make a speaker needs a candidate (not vetoed) this probable
     meta: dict
     drop_below: float = 0.0  # a speaker of the rules is dropped when none of their candidates is this probable
+    cue_lexicon: dict[str, float] | None = None  # word -> how often it heads a cue in train (`cuelex`)
 
     @classmethod
     def from_spec(cls, spec: dict) -> AttributionModel:
@@ -41,11 +43,13 @@ class AttributionModel:
             raise ValueError(f"unknown attribution model format {spec.get('format')!r}")
         return cls(dict(zip(spec["features"], spec["weights"], strict=True)), spec["bias"],
                    (spec["platt"]["a"], spec["platt"]["b"]), spec["threshold"], spec.get("meta", {}),
-                   spec.get("drop_below", 0.0))
+                   spec.get("drop_below", 0.0), spec.get("cue_lexicon"))
 
     def score(self, features: dict[str, float]) -> float:
         w = self.weights
-        return self.bias + sum(w.get(name, 0.0) * value for name, value in features.items())
+        extra = cuelex.derived(features, self.cue_lexicon) if self.cue_lexicon else {}
+        return self.bias + sum(w.get(name, 0.0) * value for name, value in features.items()) + \
+            sum(w.get(name, 0.0) * value for name, value in extra.items())
 
     def probability(self, features: dict[str, float]) -> float:
         a, b = self.platt
