@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import attribution_coverage  # noqa: E402
 import eval_attribution as harness  # noqa: E402
 from attribution_folds import DEFAULT_SEED, assign_folds  # noqa: E402
 from newsfind.index.nlp.speakers.decide import layout_speakers, runner_ups  # noqa: E402
@@ -285,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PolNeAR train: {len(articles)} articles, {n} candidates, {sum(sum(a.labels) for a in articles)} positive")
     ceiling = article_prf(articles, [[float(label) for label in a.labels] for a in articles], 0.5)
     print(f"labels as predictions (the candidates' ceiling): P {ceiling[0]:.3f} R {ceiling[1]:.3f} F1 {ceiling[2]:.3f}")
+    o = attribution_coverage.oracle(articles, article_prf)
+    print(f"oracle, every candidate scored perfectly and no rule speaker kept: P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f}"
+          " (bench/attribution_coverage.py lists the gold speakers no candidate reaches)")
     cv = cross_validate(articles, "logreg", args.folds, args.seed)
     print_cv(cv)
     if args.compare:
