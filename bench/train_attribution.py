@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/train_attribution.py                 # writes index/nlp/speakers/attribution-vN.json
     .venv/bin/python bench/train_attribution.py --compare       # also LightGBM vs logistic regression, 5-fold CV
+    .venv/bin/python bench/train_attribution.py --extra-candidates untagged,bare-pronouns  # more candidates
 
 Train only, never dev. Every candidate speaker of every train article (`speakers/features.py`) is
 labelled from the harness's gold (bench/eval_attribution.py, GOLD_VERSION): positive when an annotated
@@ -30,12 +31,14 @@ import attribution_coverage  # noqa: E402
 import eval_attribution as harness  # noqa: E402
 from attribution_folds import DEFAULT_SEED, assign_folds  # noqa: E402
 from newsfind.index.nlp.speakers.decide import layout_speakers, runner_ups  # noqa: E402
+from newsfind.index.nlp.speakers.features import EXTRA_SOURCES  # noqa: E402
 from newsfind.index.nlp.speakers.model import ARTIFACT, AttributionModel, using  # noqa: E402
 
 MIN_COUNT = 3  # a feature seen in fewer training candidates is left out
 C = 0.5  # inverse L2 strength of the logistic regression (chosen on train CV: 0.1-1.0 within 0.004 F1)
 DROP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  # where a rules' speaker may be dropped (0: never)
 NULL_MODEL = AttributionModel({}, 0.0, (1.0, 0.0), 2.0, {})  # computes candidates, names no speaker
+EXTRA: list[str] = []  # candidate sources beyond the default ones (features.EXTRA_SOURCES), `--extra-candidates`
 FORMAT = "newsfind-attribution-linear/1"
 
 
@@ -54,7 +57,8 @@ def collect(docs: list[dict], parsed: list, analysed_articles: list, table_facto
     out = []
     table = table_factory()
     for d, nlp_doc, (article, seen) in zip(docs, parsed, analysed_articles, strict=True):
-        with using(NULL_MODEL):
+        null = AttributionModel({}, 0.0, (1.0, 0.0), 2.0, {"extra_candidates": EXTRA}) if EXTRA else NULL_MODEL
+        with using(null):
             enrichment = harness.enrich_doc(article, nlp_doc, seen.body_offset, table, seen.text,
                                             positions=seen.positions)
         with using(None):
@@ -207,6 +211,8 @@ def artifact(articles: list[Article], cv: dict, seed: int, folds: int) -> str:
                  "gold_version": harness.GOLD_VERSION, "folds": folds, "seed": seed, "C": C, "min_count": MIN_COUNT,
                  "cv_mean_prf": [round(v, 4) for v in cv["mean"]], "cv_brier": round(cv["brier"], 4)},
     }
+    if EXTRA:
+        spec["meta"]["extra_candidates"] = sorted(EXTRA)
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
 
 
@@ -278,7 +284,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=ARTIFACT)
     ap.add_argument("--compare", action="store_true", help="cross-validate LightGBM beside logistic regression")
+    ap.add_argument("--extra-candidates", default="", metavar="SOURCES",
+                    help=f"candidate sources to add, recorded in the artifact: {','.join(EXTRA_SOURCES)}")
     args = ap.parse_args(argv)
+    EXTRA[:] = [x for x in args.extra_candidates.split(",") if x]
+    if set(EXTRA) - set(EXTRA_SOURCES):
+        ap.error(f"--extra-candidates: unknown source(s) {', '.join(sorted(set(EXTRA) - set(EXTRA_SOURCES)))}")
     t0 = time.perf_counter()
     docs, parsed, items, table_factory = prepared(args.corpus, "train", args.limit)
     articles = collect(docs, parsed, items, table_factory)
