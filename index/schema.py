@@ -40,7 +40,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 #    broken across lines is one (PolNeAR train unchanged: its texts are not wrapped)
 # 11: a learned model decides the speakers (index/nlp/speakers/model.py, trained on PolNeAR train by
 #    `make train-attribution`), the rules are its features; every attribution carries a probability
-PIPELINE_VERSION = "11"
+# 12: a dash glued to a name opening a list line ("-David Rothschild assesses") no longer hides the person
+PIPELINE_VERSION = "12"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {

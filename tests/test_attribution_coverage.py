@@ -94,3 +94,28 @@ def test_the_artifact_records_the_extra_sources_it_was_trained_with(monkeypatch)
     with pytest.raises(SystemExit) as exit_:
         training.main(["--extra-candidates", "untagged,everyone"])
     assert exit_.value.code == 2
+
+
+# -- names after a dash in list lines -------------------------------------------------------------
+
+READING = ("THE WEEKEND'S READING\n\n"
+           "-David Rothschild assesses Donald Trump’s chances in the general election. [PredictWise]\n\n"
+           "-Matt Pearce explains why Indiana is weird for pollsters. [Politico]")
+
+
+def test_a_dash_glued_to_a_name_is_no_part_of_it():
+    from newsfind.index.nlp.entity_names import person_name
+
+    assert person_name("-David Rothschild") == person_name("–David Rothschild") == "David Rothschild"
+    assert person_name("-") == ""
+
+
+@pytest.mark.model
+def test_a_person_opening_a_dashed_list_line_is_a_person_of_the_article():
+    """HuffPollster's reading lists glue the dash to the name ('-David Rothschild', one token): the person
+    counts, in the person facet and as a candidate speaker, with the dash left out of the mention."""
+    e = enrich_text(READING)
+    assert "David Rothschild" in e.persons
+    mention = next(m for m in e.mentions if m["value"] == "David Rothschild")
+    assert mention["text"] == "David Rothschild"
+    assert "David Rothschild" in {c.value for c in e.candidates}
