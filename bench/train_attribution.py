@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/train_attribution.py                 # writes index/nlp/speakers/attribution-vN.json
     .venv/bin/python bench/train_attribution.py --compare       # also LightGBM vs logistic regression, 5-fold CV
+    .venv/bin/python bench/train_attribution.py --extra-candidates untagged,bare-pronouns  # more candidates
 
 Train only, never dev. Every candidate speaker of every train article (`speakers/features.py`) is
 labelled from the harness's gold (bench/eval_attribution.py, GOLD_VERSION): positive when an annotated
@@ -26,17 +27,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import attribution_coverage  # noqa: E402
 import eval_attribution as harness  # noqa: E402
 from attribution_folds import DEFAULT_SEED, assign_folds  # noqa: E402
 from newsfind.index.nlp.speakers import cuelex  # noqa: E402
 from newsfind.index.nlp.speakers.decide import layout_speakers, runner_ups  # noqa: E402
-from newsfind.index.nlp.speakers.features import lemma  # noqa: E402
+from newsfind.index.nlp.speakers.features import EXTRA_SOURCES, lemma  # noqa: E402
 from newsfind.index.nlp.speakers.model import ARTIFACT, AttributionModel, using  # noqa: E402
 
 MIN_COUNT = 3  # a feature seen in fewer training candidates is left out
 C = 0.5  # inverse L2 strength of the logistic regression (chosen on train CV: 0.1-1.0 within 0.004 F1)
 DROP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  # where a rules' speaker may be dropped (0: never)
 NULL_MODEL = AttributionModel({}, 0.0, (1.0, 0.0), 2.0, {})  # computes candidates, names no speaker
+EXTRA: list[str] = []  # candidate sources beyond the default ones (features.EXTRA_SOURCES), `--extra-candidates`
 FORMAT = "newsfind-attribution-linear/1"
 CUE_LEXICON = [True]  # learn the cue lexicon (`cuelex`); --no-cue-lexicon measures without it
 
@@ -57,7 +60,8 @@ def collect(docs: list[dict], parsed: list, analysed_articles: list, table_facto
     out = []
     table = table_factory()
     for d, nlp_doc, (article, seen) in zip(docs, parsed, analysed_articles, strict=True):
-        with using(NULL_MODEL):
+        null = AttributionModel({}, 0.0, (1.0, 0.0), 2.0, {"extra_candidates": EXTRA}) if EXTRA else NULL_MODEL
+        with using(null):
             enrichment = harness.enrich_doc(article, nlp_doc, seen.body_offset, table, seen.text,
                                             positions=seen.positions)
         with using(None):
@@ -233,6 +237,8 @@ def artifact(articles: list[Article], cv: dict, seed: int, folds: int) -> str:
                  "gold_version": harness.GOLD_VERSION, "folds": folds, "seed": seed, "C": C, "min_count": MIN_COUNT,
                  "cv_mean_prf": [round(v, 4) for v in cv["mean"]], "cv_brier": round(cv["brier"], 4)},
     }
+    if EXTRA:
+        spec["meta"]["extra_candidates"] = sorted(EXTRA)
     return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=True) + "\n"
 
 
@@ -305,8 +311,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ARTIFACT)
     ap.add_argument("--compare", action="store_true", help="cross-validate LightGBM beside logistic regression")
     ap.add_argument("--no-cue-lexicon", action="store_true", help="leave the learned cue lexicon out (to compare)")
+    ap.add_argument("--extra-candidates", default="", metavar="SOURCES",
+                    help=f"candidate sources to add, recorded in the artifact: {','.join(EXTRA_SOURCES)}")
     args = ap.parse_args(argv)
     CUE_LEXICON[0] = not args.no_cue_lexicon
+    EXTRA[:] = [x for x in args.extra_candidates.split(",") if x]
+    if set(EXTRA) - set(EXTRA_SOURCES):
+        ap.error(f"--extra-candidates: unknown source(s) {', '.join(sorted(set(EXTRA) - set(EXTRA_SOURCES)))}")
     t0 = time.perf_counter()
     docs, parsed, items, table_factory = prepared(args.corpus, "train", args.limit)
     articles = collect(docs, parsed, items, table_factory)
@@ -314,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PolNeAR train: {len(articles)} articles, {n} candidates, {sum(sum(a.labels) for a in articles)} positive")
     ceiling = article_prf(articles, [[float(label) for label in a.labels] for a in articles], 0.5)
     print(f"labels as predictions (the candidates' ceiling): P {ceiling[0]:.3f} R {ceiling[1]:.3f} F1 {ceiling[2]:.3f}")
+    o = attribution_coverage.oracle(articles, article_prf)
+    print(f"oracle, every candidate scored perfectly and no rule speaker kept: P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f}"
+          " (bench/attribution_coverage.py lists the gold speakers no candidate reaches)")
     cv = cross_validate(articles, "logreg", args.folds, args.seed)
     print_cv(cv)
     if args.compare:

@@ -41,6 +41,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 # 11: a learned model decides the speakers (index/nlp/speakers/model.py, trained on PolNeAR train by
 #    `make train-attribution`), the rules are its features; every attribution carries a probability
 # 12: the model learns a cue lexicon from train's annotated cues (index/nlp/speakers/cuelex.py)
+#     and a dash glued to a name opening a list line ("-David Rothschild assesses") no longer hides the person
 PIPELINE_VERSION = "12"
 
 # Facet name -> (search field, facet field). The order is the display order.

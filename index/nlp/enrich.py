@@ -170,7 +170,8 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
             target.extend(v for v in event.co_speakers if v not in target)
     model, cands, per_quote = current_model(), [], [None] * len(quotes)
     if model is not None:  # the learned model decides who speaks (speakers/model.py); the rules are its features
-        cands = candidates(doc, text, sentences, mentions, events, inside_quote, body_offset)
+        cands = candidates(doc, text, sentences, mentions, events, inside_quote, body_offset,
+                           frozenset(model.meta.get("extra_candidates", ())))
         speakers, _, quotes, per_quote = decide(model, cands, speakers, quotes, sentences, text, body_offset)
     else:  # the rules alone: each speaker still has an attribution to show (the sentence of their event)
         anchors = {}

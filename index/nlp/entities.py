@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsfind.index.nlp.canonical import known_kind
-from newsfind.index.nlp.entity_names import person_name, proper_name
+from newsfind.index.nlp.entity_names import LEADING_DASHES, person_name, proper_name
 from newsfind.index.nlp.entity_spans import line_parts, person_span, without_headline_words
 from newsfind.index.nlp.lower_words import LazyLowerWords
 from newsfind.index.nlp.names import (
@@ -142,8 +142,9 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
                          & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
                 kind, name = "person", person_name(name)
         if name:
-            mentions.append(Mention(kind, name, ent.start_char, ent.end_char, ent.start, ent.end,
-                                    ent.label_, titles))
+            start = ent.start_char + len(ent.text) - len(ent.text.lstrip(LEADING_DASHES)) if kind == "person" else \
+                ent.start_char  # '-David Rothschild' in a list: the name starts after the dash
+            mentions.append(Mention(kind, name, start, ent.end_char, ent.start, ent.end, ent.label_, titles))
     _cut_headline_names_to_body_persons(doc, mentions, title_end, body_words)
     return _without_pairings(mentions)
 

@@ -27,6 +27,7 @@ PAGE_FURNITURE = frozenset({"llc", "copyright", "privacy policy", "terms of serv
 # Page furniture the model tags as a person: 'See Also', 'Slideshow', 'Replay More Videos'.
 NOT_NAMES = frozenset({"see also", "slideshow", "replay more videos", "more videos", "read more", "click here",
                        "advertisement", "related", "watch", "photo gallery", "next slide", "previous slide"})
+LEADING_DASHES = "-–—―"
 # Characters of a person's name, and of any proper name.
 _VALID_NAME_CHARS = re.compile(r"^[^\W\d_][\w .'’-]*$", re.UNICODE)
 _VALID_PROPER_CHARS = re.compile(r"^[\w][\w .'’&-]*$", re.UNICODE)
@@ -43,8 +44,9 @@ def _uncap(text: str) -> str:
 
 def person_name(surface: str) -> str:
     """A person's name in the text of a person mention, or "": each word capitalised (or a particle such as
-    "al-", "de", "van"), at most five words, no digits, no pronoun and no page furniture."""
-    surface = _uncap(_strip_the(surface))
+    "al-", "de", "van"), at most five words, no digits, no pronoun and no page furniture. A dash glued to the
+    front of a list line's name ("-David Rothschild assesses ...", one token for the model) is no part of it."""
+    surface = _uncap(_strip_the(surface.lstrip(LEADING_DASHES)))
     if not _VALID_NAME_CHARS.match(surface.replace("’s", "").replace("'s", "")):
         return ""
     name = clean_name(surface)

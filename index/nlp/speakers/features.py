@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from newsfind.index.nlp.speakers import antecedents, cuelex
+from newsfind.index.nlp.speakers import antecedents, cuelex, untagged
 from newsfind.index.nlp.speakers.antecedents import genders
 from newsfind.index.nlp.speakers.events import SpeechEvent
 from newsfind.index.nlp.speakers.lexicon import PERSON_PRONOUNS, PUSH_FOR, STANCE, STRONG, THOUGHT, WEAK
@@ -23,6 +23,11 @@ from newsfind.index.nlp.speakers.lexicon import PERSON_PRONOUNS, PUSH_FOR, STANC
 CLIMB = frozenset({"conj", "appos", "compound", "flat", "cc"})
 DASHES = "-–—―"
 QUOTE_CHARS = "“”\"«»"
+# Candidates beyond the entity layer's person mentions and the rules' events, used when the model in force was
+# trained with them (its `extra_candidates`, `make train-attribution TRAIN_ARGS=--extra-candidates=...`):
+# "untagged": names of the article's persons the small model left untagged; "bare-pronouns": a he/she
+# subject of a verb no rule made a source. Measured on train CV, neither pays yet (README).
+EXTRA_SOURCES = ("untagged", "bare-pronouns")
 # The pipeline runs without its lemmatizer: a verb form the lexicon knows is folded to its lemma
 # ("said" -> "say"), any other word is taken in lower case.
 LEMMAS = {**THOUGHT, **PUSH_FOR, **STANCE, **WEAK, **STRONG}
@@ -247,8 +252,9 @@ def event_features(f: dict[str, float], events: list[SpeechEvent], value: str, s
 
 
 def candidates(doc, text: str, sentences, mentions, events: list[SpeechEvent], inside_quote: bytearray,
-               body_offset: int) -> list[Candidate]:
-    """Every candidate speaker of the article with its features, in reading order."""
+               body_offset: int, extra: frozenset[str] = frozenset()) -> list[Candidate]:
+    """Every candidate speaker of the article with its features, in reading order; `extra` adds the
+    candidates of other sources (`EXTRA_SOURCES`) the model in force was trained with."""
     by_sent: dict[int, list[SpeechEvent]] = {}
     for e in events:
         by_sent.setdefault(sentences.index_of(e.cue_i), []).append(e)
@@ -276,6 +282,9 @@ def candidates(doc, text: str, sentences, mentions, events: list[SpeechEvent], i
         seen[m.canonical] = seen.get(m.canonical, 0) + 1
         f["first_mention"] = 1.0 if seen[m.canonical] == 1 else 0.0
         out.append(Candidate(m.canonical, m.start, m.end, sent, f, own[0] if own else None, vetoed=veto(f, own)))
+    if "untagged" in extra:
+        out += _untagged_candidates(doc, text, sentences, mentions, persons, events, inside_quote, body_offset,
+                                    by_sent, by_subject, counts, covered)
     gender = genders(persons)
     for e in events:
         he_she = e.subject_i is not None and doc[e.subject_i].lower_ in ("he", "she") and \
@@ -297,7 +306,58 @@ def candidates(doc, text: str, sentences, mentions, events: list[SpeechEvent], i
             g = dict(f)
             g["co_speaker"] = 1.0
             out.append(Candidate(co, doc[i].idx, doc[i].idx + len(doc[i]), sent, g, e, vetoed=no))
+    if "bare-pronouns" in extra:
+        out += _bare_pronoun_candidates(doc, text, sentences, persons, events, inside_quote, body_offset, by_sent,
+                                        by_subject, counts, gender)
     _person_features(out)
+    return out
+
+
+def _untagged_candidates(doc, text: str, sentences, mentions, persons, events: list[SpeechEvent],
+                         inside_quote: bytearray, body_offset: int, by_sent, by_subject, counts,
+                         covered: set[int]) -> list[Candidate]:
+    """Names of the article's persons the model left untagged (`untagged`: 'Yellen offered'), as mentions."""
+    out = []
+    for start, end, value, titled in untagged.runs(doc, mentions, persons):
+        sent = sentences.index_of(start)
+        f = {"untagged_name": 1.0}
+        own = [e for i in range(start, end) for e in by_subject.get(i, [])]
+        covered.update(range(start, end))
+        _common(f, doc, text, start, end, inside_quote, body_offset, doc[start].idx)
+        event_features(f, events, value, by_sent.get(sent, []), own)
+        f["titled"] = 1.0 if titled else 0.0
+        f["one_word"] = 1.0 if end - start == 1 else 0.0
+        f["mentions_log"] = math.log1p(counts.get(value, 0))
+        span_end = doc[end - 1].idx + len(doc[end - 1])
+        out.append(Candidate(value, doc[start].idx, span_end, sent, f, own[0] if own else None, vetoed=veto(f, own)))
+    return out
+
+
+def _bare_pronoun_candidates(doc, text: str, sentences, persons, events: list[SpeechEvent], inside_quote: bytearray,
+                             body_offset: int, by_sent, by_subject, counts, gender) -> list[Candidate]:
+    """A he/she subject of a verb that no rule made a source ('she released a web ad', 'he figures that'), as
+    a candidate of each person it may be (`antecedents`): the model, not the cue lexicon, says whether the
+    verb makes a speaker. Not inside quotation marks, where a he/she is someone the quoted speaker names."""
+    out = []
+    for tok in doc:
+        if tok.lower_ not in ("he", "she") or tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in by_subject \
+                or not tok.head.tag_.startswith("VB") or tok.idx < body_offset or inside_quote[tok.idx]:
+            continue
+        i = tok.i
+        sent = sentences.index_of(i)
+        base = _event_base(doc, text, i, inside_quote, body_offset)
+        base["pronoun_no_event"] = 1.0
+        for value, pair in antecedents.options(doc, text, sentences, persons, events, inside_quote, body_offset, i,
+                                               gender):
+            f = dict(base)
+            event_features(f, events, value, by_sent.get(sent, []), [])
+            f["mentions_log"] = math.log1p(counts.get(value, 0))
+            # weights of their own (the mention-pair features aside): these 10,000 candidates of train, rarely
+            # sources, must not shift what the model learns of names and the rules' events
+            f = {("" if k == "pronoun_no_event" else "bare:") + k: v for k, v in f.items()}
+            f.update(pair)
+            no = _event_veto(base)
+            out.append(Candidate(value, tok.idx, tok.idx + len(tok), sent, f, None, vetoed=no, pronoun=i))
     return out
 
 
