@@ -136,6 +136,61 @@ def with_syntax(v, syn, width: int):
     return np.hstack([windowed(v, width) if width else v, v[heads], v[heads2], dep])
 
 
+def own_tok2vec_oof(data, width: int, epochs: int, folds: int = 5, seed: int = DEFAULT_SEED):
+    """Option (b): a spaCy `tagger` with its own small Tok2Vec (MultiHashEmbed of NORM/PREFIX/SUFFIX/SHAPE,
+    a MaxoutWindowEncoder of depth 4, window 1), trained per fold on the others' tokens; seeded."""
+    import random
+
+    import numpy as np
+    import spacy
+    from spacy.tokens import Doc
+    from spacy.training import Example
+    from thinc.api import fix_random_seed
+
+    docs, parsed, items, _ = load_train(None)
+    words = {d["doc_id"]: ([t.text for t in doc], [bool(t.whitespace_) for t in doc])
+             for d, doc in zip(docs, parsed, strict=True)}
+    fold_of = assign_folds(data["ids"], folds, seed)
+    probs = [None] * len(data["ids"])
+    predict_s: list[float] = []
+    for k in range(folds):
+        t0 = time.process_time()
+        fix_random_seed(seed)
+        nlp = spacy.blank("en")
+        tok2vec = {"@architectures": "spacy.Tok2Vec.v2",
+                   "embed": {"@architectures": "spacy.MultiHashEmbed.v2", "width": width,
+                             "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"], "rows": [5000, 1000, 2500, 2500],
+                             "include_static_vectors": False},
+                   "encode": {"@architectures": "spacy.MaxoutWindowEncoder.v2", "width": width, "depth": 4,
+                              "window_size": 1, "maxout_pieces": 3}}
+        tagger = nlp.add_pipe("tagger", config={"model": {"@architectures": "spacy.Tagger.v2", "nO": None,
+                                                          "normalize": False, "tok2vec": tok2vec}})
+
+        def doc_of(i, vocab=nlp.vocab):
+            w, sp = words[data["ids"][i]]
+            return Doc(vocab, words=w, spaces=sp)
+
+        tr = [i for i, d in enumerate(data["ids"]) if fold_of[d] != k]
+        te = [i for i, d in enumerate(data["ids"]) if fold_of[d] == k]
+        examples = [Example.from_dict(doc_of(i), {"tags": [LABELS[t] for t in data["labels"][i]]}) for i in tr]
+        optimizer = nlp.initialize(lambda examples=examples: examples[:50])
+        rng = random.Random(seed)
+        for _ in range(epochs):
+            rng.shuffle(examples)
+            for b in range(0, len(examples), 8):
+                nlp.update(examples[b:b + 8], sgd=optimizer, drop=0.1)
+        order = [list(tagger.labels).index(name) for name in LABELS]
+        t1 = time.process_time()
+        for i in te:
+            probs[i] = np.asarray(tagger.model.predict([doc_of(i)])[0])[:, order].astype(np.float32)
+        predict_s.append((time.process_time() - t1) / len(te))
+        print(f"  fold {k + 1}: {time.process_time() - t0:.0f} CPU-s", flush=True)
+    print(f"  tagging: {1000 * sum(predict_s) / len(predict_s):.1f} CPU-ms per article")
+    y = np.concatenate([np.array(v) for v in data["labels"]])
+    pred = np.concatenate([p.argmax(1) for p in probs])
+    return probs, token_scores(y, pred)
+
+
 def features_of(data, width, heads=False):
     if heads:
         return [with_syntax(v, s, width) for v, s in zip(data["vecs"], data["syntax"], strict=True)]
@@ -194,7 +249,10 @@ def main(argv=None) -> int:
     t0 = time.process_time()
     global ITERS
     ITERS = args.iters
-    probs, scores = oof(data, args.kind, args.width, args.heads)
+    if args.kind.startswith("own"):  # own:WIDTH, --iters epochs
+        probs, scores = own_tok2vec_oof(data, int(args.kind.split(":")[1]), args.iters)
+    else:
+        probs, scores = oof(data, args.kind, args.width, args.heads)
     for name, (p, r, f) in scores.items():
         print(f"{args.kind} w{args.width} heads={args.heads} iters={args.iters} {name:<8} "
               f"P {p:.3f} R {r:.3f} F1 {f:.3f}")

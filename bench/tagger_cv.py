@@ -95,11 +95,12 @@ def main(argv=None) -> int:
     ap.add_argument("--oof", type=Path, action="append", default=[])
     ap.add_argument("--keep", action="append", default=None, help="only these feature prefixes")
     ap.add_argument("--baseline", action="store_true")
+    ap.add_argument("--learner", default="logreg", choices=("logreg", "lightgbm"))
     args = ap.parse_args(argv)
     docs, parsed, items, table_factory = ta.prepared(harness.DEFAULT_CORPUS, "train", None)
     articles = ta.collect(docs, parsed, items, table_factory)
     if args.baseline:
-        ta.print_cv(ta.cross_validate(articles, "logreg", 5, ta.DEFAULT_SEED))
+        ta.print_cv(ta.cross_validate(articles, args.learner, 5, ta.DEFAULT_SEED))
     base = [[dict(c.features) for c in a.cands] for a in articles]
     for path in args.oof:
         data = pickle.loads(path.read_bytes())
@@ -109,7 +110,7 @@ def main(argv=None) -> int:
                 c.features = dict(f)
         add_tagger_features(articles, parsed, probs_by_id, tuple(args.keep) if args.keep else None)
         print(f"== with {path.name} {args.keep or ''}")
-        ta.print_cv(ta.cross_validate(articles, "logreg", 5, ta.DEFAULT_SEED))
+        ta.print_cv(ta.cross_validate(articles, args.learner, 5, ta.DEFAULT_SEED))
     return 0
 
 
