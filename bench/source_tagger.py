@@ -1,13 +1,18 @@
 """A learned contextual source tagger for the attribution model (issue 17, "CRF over source/cue/content tags").
 
-    .venv/bin/python bench/source_tagger.py --measure     # token scores on 5-fold CV of train, cached OOF probs
+    .venv/bin/python bench/source_tagger.py --kind mlp:64 --width 2 --heads   # (a), token scores on 5-fold CV
+    .venv/bin/python bench/source_tagger.py --kind own:64 --iters 6            # (b), 6 epochs
 
 Each token of a PolNeAR train article is tagged SOURCE / CUE / CONTENT / O from the annotated spans of its
-attributions (`speaker_span`, `cue_span`, `quote_span`; a source inside another's content is SOURCE). The
-tagger reads the pipeline's own, frozen `tok2vec` vectors (96 numbers per token, no second embedding),
-the token's and its neighbours' (a window of two each side), through one hidden layer. Train only, never dev;
-folds by document as bench/attribution_folds.py deals them, so the attribution model's features from the
-tagger can be cross-fitted: each train article is tagged by a tagger trained on the other folds.
+attributions (`speaker_span`, `cue_span`, `quote_span`; a source inside another's content is SOURCE).
+(a) reads the pipeline's own, frozen `tok2vec` vectors (96 numbers per token, no second embedding): a softmax
+over them (`--kind softmax`, what a spaCy `tagger` listening to that tok2vec learns), or one hidden layer
+(`mlp:N`), over a window of `--width` tokens each side, with `--heads` also the vectors of the token's head
+and its head's head and its dependency. (b) is a spaCy `tagger` with its own small Tok2Vec. Train only,
+never dev; folds by document as bench/attribution_folds.py deals them, seeded and single-threaded: each
+train article is tagged by a tagger trained on the other folds, and these out-of-fold probabilities are
+cached (~/.cache/newsfind-eval/r3tagger-oof-*.pkl) for bench/tagger_cv.py. Measured, not kept (README
+"Speaker attribution model", round 3).
 """
 
 from __future__ import annotations
