@@ -77,7 +77,7 @@ def add(f: dict[str, float], probs, doc, starts: list[int], start: int, end: int
     f["tag_src_x_cue"] = f["tag_src_max"] * f["tag_cue_sent"]
 
 
-def add_tagger_features(articles, parsed, probs_by_id, keep=None) -> None:
+def add_tagger_features(articles, parsed, probs_by_id, keep=None, prefix: str = "") -> None:
     for a, doc in zip(articles, parsed, strict=True):
         probs = probs_by_id[a.doc_id]
         starts = [t.idx for t in doc]
@@ -87,7 +87,7 @@ def add_tagger_features(articles, parsed, probs_by_id, keep=None) -> None:
             add(f, probs, doc, starts, c.start, c.end, sentences)
             if keep:
                 f = {k: v for k, v in f.items() if k.startswith(keep)}
-            c.features.update(f)
+            c.features.update({prefix + k: v for k, v in f.items()})
 
 
 def main(argv=None) -> int:
@@ -95,6 +95,7 @@ def main(argv=None) -> int:
     ap.add_argument("--oof", type=Path, action="append", default=[])
     ap.add_argument("--keep", action="append", default=None, help="only these feature prefixes")
     ap.add_argument("--baseline", action="store_true")
+    ap.add_argument("--combine", action="store_true", help="the features of every --oof at once")
     ap.add_argument("--learner", default="logreg", choices=("logreg", "lightgbm"))
     args = ap.parse_args(argv)
     docs, parsed, items, table_factory = ta.prepared(harness.DEFAULT_CORPUS, "train", None)
@@ -102,6 +103,14 @@ def main(argv=None) -> int:
     if args.baseline:
         ta.print_cv(ta.cross_validate(articles, args.learner, 5, ta.DEFAULT_SEED))
     base = [[dict(c.features) for c in a.cands] for a in articles]
+    if args.combine:
+        for n, path in enumerate(args.oof):
+            data = pickle.loads(path.read_bytes())
+            add_tagger_features(articles, parsed, dict(zip(data["ids"], data["probs"], strict=True)),
+                                tuple(args.keep) if args.keep else None, f"t{n}_")
+        print(f"== with {' + '.join(p.name for p in args.oof)}")
+        ta.print_cv(ta.cross_validate(articles, args.learner, 5, ta.DEFAULT_SEED))
+        return 0
     for path in args.oof:
         data = pickle.loads(path.read_bytes())
         probs_by_id = dict(zip(data["ids"], data["probs"], strict=True))
