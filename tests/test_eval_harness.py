@@ -70,3 +70,67 @@ def test_same_person_knows_surnames_with_particles_apostrophes_and_two_words():
     assert not harness.same_person("O'Malley", "Kevin Malley")
     assert not harness.same_person("Jeb Bush", "George Bush")
     assert not harness.same_person("Hillary Clinton", "Bill Clinton")
+
+
+# GOLD_VERSION 2: what the gold named that is no person, or named by a part of the name
+
+def test_a_qualifier_before_a_capitalised_word_makes_no_titled_person():
+    doc = record("Title\n\nThe Hill reported the vote on Monday. The American Legion said it would march. Sen. Jim "
+                 "Whelan said he agreed.", ("The Hill", "reported", "the vote"),
+                 ("The American Legion", "said", "it would march"), ("Sen. Jim Whelan", "said", "he agreed"))
+    assert gold(doc) == ["Jim Whelan"]  # a titled person the model need not tag stays gold
+
+
+def test_a_headline_in_capitals_names_no_person_after_the():
+    doc = record("Title\n\nHILLARY CLINTON IS FEELING THE BERN\n\nSanders drew a crowd in Iowa.",
+                 ("HILLARY CLINTON IS FEELING THE BERN", "FEELING", "THE BERN"))
+    assert gold(doc) == []
+
+
+def test_a_social_network_the_model_tags_as_a_person_is_no_speaker():
+    doc = record("Title\n\nFacebook and Twitter said they removed the posts. Jack Dorsey said nothing.",
+                 ("Twitter", "said", "they removed the posts"), ("Jack Dorsey", "said", "nothing"))
+    assert "Twitter" in {e.text for e in load_pipeline()(doc["text"]).ents if e.label_ == "PERSON"}
+    assert gold(doc) == ["Jack Dorsey"]
+
+
+def test_a_possessive_in_the_source_names_its_owner_not_the_source():
+    doc = record("Title\n\nDan Loeb's Third Point wrote to investors. Breitbart London’s Raheem Kassam said the "
+                 "vote was close. Sen. Ted Cruz’s remarks drew a rebuke.",
+                 ("Dan Loeb's Third Point", "wrote", "to investors"),
+                 ("Breitbart London’s Raheem Kassam", "said", "the vote was close"),
+                 ("Sen. Ted Cruz’s", "remarks", "remarks"))
+    assert gold(doc) == ["Raheem Kassam", "Ted Cruz"]  # a possessive that ends the source is the source
+
+
+def test_a_lone_first_name_is_the_one_full_name_of_the_article():
+    doc = record("Title\n\nHillary Clinton and Bill Clinton spoke in Iowa. Later, Clinton and husband Bill said the "
+                 "race was close. Hillary said she would win.",
+                 ("Clinton and husband Bill", "said", "the race was close"), ("Hillary", "said", "she would win"))
+    assert gold(doc) == ["Clinton", "Bill Clinton", "Hillary Clinton"]
+
+
+def test_a_name_after_mr_is_the_full_name_that_opens_with_it():
+    doc = record("Title\n\nPresident Xi Jinping met Jacob Lew in Beijing. Mr. Xi said the talks were useful.",
+                 ("Mr. Xi", "said", "the talks were useful"))
+    assert gold(doc) == ["Xi Jinping"]
+
+
+def test_a_first_name_two_people_share_stays_as_written():
+    doc = record("Title\n\nBill Clinton met Bill de Blasio in New York. Bill said the meeting went well.",
+                 ("Bill", "said", "the meeting went well"))
+    assert gold(doc) == ["Bill"]
+    doc = record("Title\n\nDavid Eisenhower spoke first. Clay's biographers, David and Jeanne Heidler, said he "
+                 "was a poor loser.", ("Clay's biographers, David and Jeanne Heidler,", "said", "he was a poor loser"))
+    assert "David Eisenhower" not in gold(doc)  # David shares the Heidlers' surname
+
+
+def test_a_name_in_mojibake_is_not_cut_at_its_broken_letter():
+    text = "Title\n\nThe anti-terrorist prosecutor Marc TrA\u0303\xa9vidic put it bluntly on Monday."
+    doc = record(text, ("anti-terrorist prosecutor Marc TrA\u0303\xa9vidic", "put", "it bluntly"))
+    names = harness.names_in_span("French President FranA\u0303\xa7ois Hollande", set(), set(), set())
+    assert names == ["FranA\u0303\xa7ois Hollande"]  # titled: one name, not "FranA" and "Hollande"
+    assert gold(doc) in ([], ["Marc TrA\u0303\xa9vidic"])  # never "Marc TrA"
+    cut = "Enrique PeA\u0303\xb1a"  # the model's PERSON, cut before "Nieto"
+    assert harness.names_in_span("PeA\u0303\xb1a Nieto", {cut}, {harness.person_key(cut)},
+                                 {harness.surname_key(cut)}) == ["PeA\u0303\xb1a Nieto"]
