@@ -62,3 +62,18 @@ def test_a_name_in_a_list_line_is_far_from_speaking(text):
     e = enrich_text(text)
     assert e.speakers == []
     assert e.candidates and max(c.probability for c in e.candidates) < attribution.current_model().threshold / 2
+
+
+@pytest.mark.model
+def test_a_transcript_label_is_no_number_line_and_a_name_heading_its_line_governs_itself():
+    """Nothing after the colon ('CLINTON:' then the answer on the next line) read as a number line, as ''
+    is in every string: train's transcript labels taught the model that numbers after a colon mean little.
+    And a name heading its own line had its own surname as its governing word ('gov=sander')."""
+    transcript = ("The debate, as transcribed:\n\nHILLARY CLINTON:\n\nWe have to defend the country and its "
+                  "allies.\n\nThe moderator moved on.")
+    label = {c.value: c for c in enrich_text(transcript).candidates}
+    numbers = {c.value: c for c in enrich_text(LISTS[0]).candidates}
+    assert "colon_then_number" not in label["Hillary Clinton"].features
+    clinton, sanders = numbers["Hillary Clinton"].features, numbers["Bernie Sanders"].features
+    assert clinton["colon_then_number"] and clinton["colon_then_no_words"] and sanders["colon_then_no_words"]
+    assert sanders.get("gov=<self>") and not any(k.startswith("gov=") and "sander" in k for k in sanders)

@@ -116,9 +116,11 @@ def parse_features(f: dict[str, float], doc, start: int, end: int) -> None:
         f[f"effdep={eff.dep_}"] = 1.0
     gov = eff.head
     cuelex.raw_keys(f, eff, lemma)
-    f[f"gov={lemma(gov)}"] = 1.0
+    # a name that heads its own sentence ("Bernie Sanders: 1,140.") governs itself: its own surname is no feature
+    gov_word = "<self>" if gov.i == eff.i else lemma(gov)
+    f[f"gov={gov_word}"] = 1.0
     f[f"govtag={gov.tag_}"] = 1.0
-    f[f"dep+gov={eff.dep_}+{lemma(gov)}"] = 1.0
+    f[f"dep+gov={eff.dep_}+{gov_word}"] = 1.0
     if eff.dep_ in ("nsubj", "nsubjpass") and gov.tag_.startswith("VB"):
         f[f"subj_of_tag={gov.tag_}"] = 1.0
     klass = _verb_class(gov)
@@ -214,8 +216,11 @@ def list_and_byline_features(f: dict[str, float], text: str, before: str, after:
         f["line_starts_digit"] = 1.0
     if 0 <= colon <= 80:
         said = after[colon + 1:].strip()
-        if said[:1].isdigit() or said[:1] in "$%" or (said and sum(ch.isdigit() for ch in said) * 3 >= len(said)):
+        # (nothing after the colon is a transcript label, "TRUMP:", not a number: '' is `in` every string)
+        if said and (said[0].isdigit() or said[0] in "$%" or sum(ch.isdigit() for ch in said) * 3 >= len(said)):
             f["colon_then_number"] = 1.0
+            if not any(ch.isalpha() for ch in said):  # "Hillary Clinton: 1,769.": not a word said
+                f["colon_then_no_words"] = 1.0
     if any(ch.isdigit() for ch in after[:25]) and "(" in after[:25]:
         f["number_in_brackets_after"] = 1.0
     if head.lower() in ("by", "by:", "—by", "- by") or head.lower().endswith(" by") and len(head) < 12:
