@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import eval_attribution as harness  # noqa: E402
 import train_attribution as training  # noqa: E402
-from newsfind.index.nlp.speakers.decide import layout_speakers, runner_ups  # noqa: E402
 
 
 def kind_of(f: dict[str, float], vetoed: bool, prob: float) -> str:
@@ -90,16 +89,7 @@ def analyse(articles, probs, threshold: float, drop_below: float, docs: dict, te
     examples: dict[str, list[str]] = {}
     totals = Counter()
     for a, ps in zip(articles, probs, strict=True):
-        best: dict[str, float] = {}
-        allowed: dict[str, float] = {}
-        skip = runner_ups(a.cands, ps)
-        for k, (c, p) in enumerate(zip(a.cands, ps, strict=True)):
-            best[c.value] = max(best.get(c.value, 0.0), p)
-            if not (c.vetoed or k in skip):
-                allowed[c.value] = max(allowed.get(c.value, 0.0), p)
-        laid_out = layout_speakers(a.cands)
-        predicted = [v for v in a.rule_speakers if v in laid_out or best.get(v, 0.0) >= drop_below]
-        predicted += [v for v, p in allowed.items() if p >= threshold and v not in predicted]
+        predicted = training.predicted_speakers(a, ps, threshold, drop_below)
         text = texts[a.doc_id]
         left = list(a.gold)
         for v in predicted:

@@ -152,24 +152,31 @@ def platt(scores, y, seed: int = DEFAULT_SEED) -> tuple[float, float]:
     return float(lr.coef_[0][0]), float(lr.intercept_[0])
 
 
+def predicted_speakers(a: Article, probs: list[float], threshold: float, drop_below: float = 0.0,
+                       rules: bool = True) -> list[str]:
+    """The speakers `decide` gives the article for these candidate probabilities (with `rules`: the rules'
+    speakers, less those below `drop_below`, plus the persons with a candidate no rule vetoes at `threshold`;
+    without, every person with a candidate at `threshold`)."""
+    best: dict[str, float] = {}
+    allowed: dict[str, float] = {}
+    skip = runner_ups(a.cands, probs)
+    for k, (c, p) in enumerate(zip(a.cands, probs, strict=True)):
+        best[c.value] = max(best.get(c.value, 0.0), p)
+        if not (c.vetoed or k in skip) or not rules:
+            allowed[c.value] = max(allowed.get(c.value, 0.0), p)
+    laid_out = layout_speakers(a.cands)
+    predicted = [v for v in a.rule_speakers if v in laid_out or best.get(v, 0.0) >= drop_below] if rules else []
+    return predicted + [v for v, p in allowed.items() if p >= threshold and v not in predicted]
+
+
 def article_prf(articles: list[Article], probs_by_article: list[list[float]], threshold: float,
                 drop_below: float = 0.0, rules: bool = True):
     """Article-level P/R/F1 of the speakers `decide` would give (with `rules`: the rules' speakers, less
     those below `drop_below`, plus the persons with a candidate no rule vetoes at `threshold`)."""
     tp = fp = fn = 0
     for a, probs in zip(articles, probs_by_article, strict=True):
-        best: dict[str, float] = {}
-        allowed: dict[str, float] = {}
-        skip = runner_ups(a.cands, probs)
-        for k, (c, p) in enumerate(zip(a.cands, probs, strict=True)):
-            best[c.value] = max(best.get(c.value, 0.0), p)
-            if not (c.vetoed or k in skip) or not rules:
-                allowed[c.value] = max(allowed.get(c.value, 0.0), p)
-        laid_out = layout_speakers(a.cands)
-        predicted = [v for v in a.rule_speakers if v in laid_out or best.get(v, 0.0) >= drop_below] if rules else []
-        predicted += [v for v, p in allowed.items() if p >= threshold and v not in predicted]
         left = list(a.gold)
-        for v in predicted:
+        for v in predicted_speakers(a, probs, threshold, drop_below, rules):
             match = next((g for g in left if harness.same_person(v, g)), None)
             if match is None:
                 fp += 1
