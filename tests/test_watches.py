@@ -322,3 +322,48 @@ def test_removing_an_account_removes_its_watches_so_a_new_account_of_that_name_i
         ("root", "watch alice/syria", "Syria", None)]
     accounts.add_user("alice", "reader", hash_password("another password"), "root")
     assert store.watches("alice") == []
+
+
+def test_a_watchs_new_hits_are_counted_as_a_range_of_hit_numbers(tmp_path):
+    """The navigation counts every new hit of the user's watches on every page: the count reads the hits
+    above `seen_up_to` through an index on (watch, hit), not every hit the watch has (a broad watch holds
+    tens of thousands)."""
+    import sqlite3
+
+    store = WatchStore(tmp_path)
+    store.add("alice", "trump", "Trump", {}, "-date", None, "alice", baseline=lambda: [f"a{i}" for i in range(50)])
+    conn = sqlite3.connect(tmp_path / "curation.sqlite3")
+    try:
+        plan = " ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + WatchStore._SELECT))
+    finally:
+        conn.close()
+    assert "watch_matches_by_hit (watch_id=? AND hit>?)" in plan, plan
+    assert [w.new for w in store.watches("alice")] == [0]
+
+
+def test_a_read_only_database_of_the_version_before_the_hit_index_is_read(tmp_path):
+    """A read-only directory (a backup, a read-only mount) whose curation database an older newsfind wrote
+    cannot be upgraded; it lacks only the index of version 4, so it is read as it is."""
+    import sqlite3
+
+    from newsfind.index.curation.db import CurationDatabaseError, Database
+
+    store = WatchStore(tmp_path)
+    store.add("alice", "trump", "Trump", {}, "-date", None, "alice", baseline=lambda: ["a1", "a2"])
+    conn = sqlite3.connect(tmp_path / "curation.sqlite3")
+    conn.execute("PRAGMA journal_mode = DELETE")  # no WAL left: the file alone, as on a read-only mount
+    conn.execute("DROP INDEX watch_matches_by_hit")
+    conn.execute("UPDATE schema_version SET version = 3")
+    conn.commit()
+    conn.close()
+    reader = Database(tmp_path)._open_read_only()
+    try:
+        assert reader.execute(WatchStore._SELECT + " WHERE w.owner = 'alice'").fetchone()["new"] == 0
+    finally:
+        reader.close()
+    conn = sqlite3.connect(tmp_path / "curation.sqlite3")
+    conn.execute("UPDATE schema_version SET version = 2")  # older still: its tables differ
+    conn.commit()
+    conn.close()
+    with pytest.raises(CurationDatabaseError, match="needs writing to upgrade"):
+        Database(tmp_path)._open_read_only()

@@ -24,6 +24,9 @@ from newsfind.index.curation.migrations import MIGRATIONS
 DB_FILE = "curation.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
 SCHEMA_VERSION = len(MIGRATIONS)
+# A database this old still reads as the current one (the migrations after it only add indexes): a
+# read-only directory written by an older newsfind is read, not refused.
+READABLE_FROM = 3
 
 
 class CurationDatabaseError(RuntimeError):
@@ -144,7 +147,7 @@ class Database:
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
             row = conn.execute("SELECT version FROM schema_version").fetchone()
-            if row is None or row[0] != SCHEMA_VERSION:
+            if row is None or not READABLE_FROM <= row[0] <= SCHEMA_VERSION:
                 raise CurationDatabaseError(
                     f"the curation database in read-only {self.index_dir} has schema version "
                     f"{row[0] if row else 'none'}, not {SCHEMA_VERSION}: it needs writing to upgrade")

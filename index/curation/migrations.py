@@ -136,4 +136,10 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # (a migration that only adds an index leaves db.READABLE_FROM as it is; one that changes tables moves it)
+    # 4: a watch's new hits (numbered above its `seen_up_to`) counted as a range, not by reading every hit it
+    # has: the navigation counts them on every page (10 watches of 30,000 hits each: 13 ms -> 0.8 ms).
+    """
+    CREATE INDEX watch_matches_by_hit ON watch_matches (watch_id, hit);
+    """,
 ]
