@@ -410,3 +410,19 @@ def test_undo_errors_say_why(index_dir):
     with pytest.raises(UndoError, match="already changed back"):
         store.undo(change.id, "alice")
     apply_changes(open_index(index_dir), store)
+
+
+def test_a_read_only_curation_database_too_old_to_read_is_one_line_from_the_cli(run, index_dir, monkeypatch):
+    from newsfind.index.curation import db
+
+    run("tag", SEED_IDS[0], "kept")  # the curation database exists
+    conn = sqlite3.connect(index_dir / DB_FILE)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("UPDATE schema_version SET version = 1")
+    conn.commit()
+    conn.close()
+    access = os.access
+    monkeypatch.setattr(db.os, "access", lambda path, mode: False if mode == os.W_OK else access(path, mode))
+    result = run("history")
+    assert result.exit_code == 1 and "needs writing to upgrade" in result.output, result.output
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output

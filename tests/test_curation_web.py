@@ -321,3 +321,27 @@ def test_threads_tagging_through_the_app_lose_nothing(app, index_dir):
     client = app.test_client()
     for article_id in (UPI, SEED_IDS[0]):
         assert sorted(client.get(f"/api/articles/{article_id}").get_json()["tags"]) == expected
+
+
+def test_a_read_only_curation_database_too_old_to_read_is_a_503_saying_so(index_dir, monkeypatch):
+    """A read-only directory whose curation database an older newsfind wrote, older than this one can read
+    (it cannot be upgraded there): pages that read it answer 503 with the reason, never a 500."""
+    import os
+    import sqlite3
+
+    from newsfind.index.curation import db
+
+    conn = sqlite3.connect(index_dir / db.DB_FILE)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("UPDATE schema_version SET version = 1")
+    conn.commit()
+    conn.close()
+    access = os.access
+    monkeypatch.setattr(db.os, "access", lambda path, mode: False if mode == os.W_OK else access(path, mode))
+    client = make_app(index_dir).test_client()
+    for route in ("/history", "/api/history", "/api/tags", "/", "/articles/" + SEED_IDS[0]):
+        response = client.get(route)
+        assert response.status_code in (200, 503), (route, response.status_code)
+    history = client.get("/history")
+    assert history.status_code == 503 and "needs writing to upgrade" in history.get_data(as_text=True)
+    assert "needs writing to upgrade" in client.get("/api/history").get_json()["error"]["message"]

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from newsfind.index.curation.db import CurationDatabaseError
 from newsfind.index.damage import DAMAGE, damage_message
 
 FULL = "no space left on the device"
@@ -88,6 +89,8 @@ class FaultReportingGroup(click.Group):
             if message is None and not isinstance(exc, FAULTS):
                 raise
             raise click.ClickException(message or fault_message(exc, index_dir)) from None
+        except CurationDatabaseError as exc:  # its message says what to do (upgrade newsfind; make it writable)
+            raise click.ClickException(str(exc)) from None
         except FAULTS as exc:
             if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                 raise  # `newsfind query ... | head`: click ends quietly
