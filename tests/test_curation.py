@@ -412,17 +412,23 @@ def test_undo_errors_say_why(index_dir):
     apply_changes(open_index(index_dir), store)
 
 
-def test_a_read_only_curation_database_too_old_to_read_is_one_line_from_the_cli(run, index_dir, monkeypatch):
+def read_only_with_schema(index_dir: Path, version: int, monkeypatch) -> None:
+    """The index's curation database set to schema `version` and its directory not writable to newsfind
+    (as on a read-only mount, without needing one): it cannot be upgraded there."""
     from newsfind.index.curation import db
 
-    run("tag", SEED_IDS[0], "kept")  # the curation database exists
     conn = sqlite3.connect(index_dir / DB_FILE)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("UPDATE schema_version SET version = 1")
+    conn.execute("PRAGMA journal_mode = DELETE")  # no WAL left: the file alone, as on a read-only mount
+    conn.execute("UPDATE schema_version SET version = ?", (version,))
     conn.commit()
     conn.close()
     access = os.access
     monkeypatch.setattr(db.os, "access", lambda path, mode: False if mode == os.W_OK else access(path, mode))
+
+
+def test_a_read_only_curation_database_too_old_to_read_is_one_line_from_the_cli(run, index_dir, monkeypatch):
+    run("tag", SEED_IDS[0], "kept")  # the curation database exists
+    read_only_with_schema(index_dir, 1, monkeypatch)
     result = run("history")
     assert result.exit_code == 1 and "needs writing to upgrade" in result.output, result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output

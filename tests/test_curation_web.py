@@ -16,7 +16,7 @@ from newsfind.index.curation.store import CurationStore
 from newsfind.web import create_app
 
 from tests.conftest import SEED_IDS, copy_index
-from tests.test_curation import LAVROV_SPEAKS, UPI
+from tests.test_curation import LAVROV_SPEAKS, UPI, read_only_with_schema
 
 PASSWORD = "correct horse battery"
 USERS = {"alice": "archivist", "rita": "reader", "adam": "admin"}
@@ -326,18 +326,7 @@ def test_threads_tagging_through_the_app_lose_nothing(app, index_dir):
 def test_a_read_only_curation_database_too_old_to_read_is_a_503_saying_so(index_dir, monkeypatch):
     """A read-only directory whose curation database an older newsfind wrote, older than this one can read
     (it cannot be upgraded there): pages that read it answer 503 with the reason, never a 500."""
-    import os
-    import sqlite3
-
-    from newsfind.index.curation import db
-
-    conn = sqlite3.connect(index_dir / db.DB_FILE)
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("UPDATE schema_version SET version = 1")
-    conn.commit()
-    conn.close()
-    access = os.access
-    monkeypatch.setattr(db.os, "access", lambda path, mode: False if mode == os.W_OK else access(path, mode))
+    read_only_with_schema(index_dir, 1, monkeypatch)
     client = make_app(index_dir).test_client()
     for route in ("/history", "/api/history", "/api/tags", "/", "/articles/" + SEED_IDS[0]):
         response = client.get(route)
