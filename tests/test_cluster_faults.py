@@ -1,5 +1,6 @@
 """`newsfind index --cluster` faults found by the review of the cluster change (tests/test_cluster.py has the
-rest): a scheduler with no worker connected, and Ctrl-C while the run waits for one."""
+rest): a scheduler with no worker connected, and Ctrl-C while the run waits for one, connects, or waits for the
+workers to load the model."""
 
 from __future__ import annotations
 
@@ -118,3 +119,43 @@ def test_workers_that_decide_speakers_otherwise_than_the_client_stop_the_run(tmp
         assert again.exit_code == 0, again.output
     finally:
         other.stop()
+
+
+def test_ctrl_c_while_the_workers_load_the_model_stops_at_once_with_130(tmp_path):
+    """Registering newsfind on the workers waits for each to load the spaCy model (seconds; here a worker
+    whose loading never ends, by a preload that slows `load_pipeline`). Before stoppable.until_stopped, a
+    first Ctrl-C was seen only when every worker had loaded the model."""
+    loading = tmp_path / "loading"
+    preload = tmp_path / "slow_model.py"
+    preload.write_text(
+        "import pathlib, time\n"
+        "from newsfind.index.nlp import pipeline\n"
+        "def load_pipeline(*args, **kwargs):\n"
+        f"    pathlib.Path({str(loading)!r}).touch()\n"
+        "    time.sleep(300)\n"
+        "pipeline.load_pipeline = load_pipeline\n")
+    (tmp_path / "logs").mkdir()
+    cluster = DaskCluster(tmp_path / "logs", preload=[preload])
+    proc = None
+    try:
+        cluster.start_scheduler()
+        cluster.add_worker()
+        proc = subprocess.Popen([str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(SEEDS),
+                                 "--cluster", cluster.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        deadline = time.monotonic() + 120
+        while not loading.exists():  # the worker is loading the model for this run
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.2)
+        time.sleep(1.0)
+        asked = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        took = time.monotonic() - asked
+    finally:
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+        cluster.stop()
+    assert proc.returncode == 130, out + err
+    assert took < 15, took
+    assert "interrupted" in out and "Traceback" not in err, out + err
