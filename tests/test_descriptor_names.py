@@ -7,6 +7,8 @@ from newsfind.index.nlp.enrich import analysed_text, enrich_doc
 from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.readers.types import SourceArticle
 
+from tests.conftest import Runner
+
 pytestmark = pytest.mark.model
 
 BILLIONAIRE = ("Billionaire Donald Trump praised the reporters on Tuesday.\n\n"
@@ -27,6 +29,17 @@ def test_a_descriptor_the_article_writes_in_lower_case_is_no_part_of_the_name():
     assert {q["speaker"] for q in e.quotes} == {"Donald Trump"}
 
 
+def test_the_indexed_article_has_one_person_and_one_speaker_facet_value(tmp_path, fresh_index):
+    (tmp_path / "a.txt").write_text("Trump praises Breitbart\n\n" + BILLIONAIRE, encoding="utf-8")
+    run = Runner(fresh_index)
+    assert run("index", str(tmp_path / "a.txt"), "-j", "1").exit_code == 0
+    shown = run.json("show", "a")
+    assert [p for p in shown["persons"] if "Trump" in p or "Billionaire" in p] == ["Donald Trump"], shown["persons"]
+    assert shown["speakers"] == ["Donald Trump"]
+    assert run.json("query", 'speaker:"Donald Trump"')["total"] == 1
+    assert run.json("query", "speaker:Billionaire")["total"] == 0
+
+
 def test_the_canonical_value_is_the_name_across_articles():
     table = CanonicalTable()
     first = enrich_text(BILLIONAIRE, title="Trump praises Breitbart", table=table)
@@ -43,6 +56,26 @@ def test_a_descriptor_tagged_a_common_noun_elsewhere_goes_too():
     assert e.speakers == ["Donald Trump"]
 
 
+@pytest.mark.parametrize("title, body, name", [
+    # a role noun, though the article never writes it in lower case
+    ("Debate night", "The debate went late. Rapper Kanye West said he would run. Kanye West said so again on Monday.",
+     "Kanye West"),
+    # a page's button in capitals before a video caption, where the article writes 'close'
+    ("Trump weighs ban", "Video: CLOSE Donald Trump is considering bringing back the stop-and-frisk policy. Trump "
+     "said it would close the gap.", "Donald Trump"),
+])
+def test_role_nouns_and_words_in_capitals_go_too(title, body, name):
+    e = enrich_text(body, title=title)
+    assert e.persons == [name] and e.speakers == [name], (e.persons, e.speakers)
+
+
+def test_a_descriptor_alone_names_nobody():
+    # the title-case headline's 'Christian Baker' is the body's 'Baker Jack Phillips', who is 'the baker'
+    e = enrich_text("Baker Jack Phillips decorates a cake in his shop. The baker turned a couple away. “I serve "
+                    "everyone,” Phillips said.", title="The Persecution of a Christian Baker")
+    assert e.persons == ["Jack Phillips"] and e.speakers == ["Jack Phillips"], (e.persons, e.speakers)
+
+
 # Each article also writes the word in lower case, so only the name's own evidence keeps it: a first name
 # ('Will', 'Hope', 'Grant'), or a name of two words that would be one without it ('Rich Lowry', 'Ban Ki-moon').
 @pytest.mark.parametrize("body, name", [
@@ -53,6 +86,7 @@ def test_a_descriptor_tagged_a_common_noun_elsewhere_goes_too():
     ("“The grant was late,” Grant Woods said. Woods asked for another grant.", "Grant Woods"),
     ("“The price is too high,” Tom Price said. Price will pay the price.", "Tom Price"),
     ("“The travel ban is wrong,” Ban Ki-moon said on Monday. Ban said the ban would hurt refugees.", "Ban Ki-moon"),
+    ("The march honoured A. Philip Randolph, who led a union. Randolph said a march was a must.", "A. Philip Randolph"),
 ])
 def test_first_names_that_are_also_words_stay(body, name):
     e = enrich_text(body)
