@@ -69,6 +69,12 @@ def test_role_nouns_and_words_in_capitals_go_too(title, body, name):
     assert e.persons == [name] and e.speakers == [name], (e.persons, e.speakers)
 
 
+def test_a_descriptor_the_article_put_before_a_full_name_goes_before_the_surname_too():
+    e = enrich_text("The debate went late. Billionaire Donald Trump praised the reporters. Later, Billionaire Trump "
+                    "told a crowd he would win. Trump is a billionaire.", title="Trump wins")
+    assert e.persons == ["Donald Trump"] and e.speakers == ["Donald Trump"], (e.persons, e.speakers)
+
+
 def test_a_descriptor_alone_names_nobody():
     # the title-case headline's 'Christian Baker' is the body's 'Baker Jack Phillips', who is 'the baker'
     e = enrich_text("Baker Jack Phillips decorates a cake in his shop. The baker turned a couple away. “I serve "

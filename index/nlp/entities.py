@@ -154,10 +154,25 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
                 ent.start_char  # '-David Rothschild' in a list: the name starts after the dash
             mentions.append(Mention(kind, name, start, ent.end_char, ent.start, ent.end, ent.label_, titles))
     _cut_headline_names_to_body_persons(doc, mentions, title_end, body_words)
-    # a word the article puts before a name as a descriptor names nobody alone ('Baker Jack Phillips' in the body:
-    # the headline's 'Christian Baker' is no person 'Baker')
-    mentions = [m for m in mentions if not (m.kind == "person" and m.name.lower() in descriptors)]
+    _cut_descriptors(doc, mentions, descriptors)
     return _without_pairings(mentions)
+
+
+def _cut_descriptors(doc, mentions: list[Mention], descriptors: set[str]) -> None:
+    """Mentions without the words that the article puts before a full name as descriptors (`descriptors`, from
+    `without_descriptor_words`), where that name is shorter: 'Billionaire Donald Trump ... Billionaire Trump said'
+    -> 'Trump'. Such a word alone names nobody ('Baker Jack Phillips' in the body: the headline's 'Christian
+    Baker' is no person 'Baker')."""
+    for m in mentions:
+        if m.kind != "person" or not descriptors:
+            continue
+        start = m.token_start
+        while start < m.token_end - 1 and doc[start].lower_ in descriptors:
+            start += 1
+        name = person_name(doc[start:m.token_end].text) if start > m.token_start else ""
+        if name:
+            m.name, m.start, m.token_start = name, doc[start].idx, start
+    mentions[:] = [m for m in mentions if not (m.kind == "person" and m.name.lower() in descriptors)]
 
 
 def _headline_word(tok, body_words: LazyLowerWords) -> bool:
