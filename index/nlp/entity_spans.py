@@ -2,8 +2,9 @@
 
 The model runs one entity across a line break ("Title\n\nSergey Lavrov") or a dateline into a name
 ('CLEVELAND - Donald Trump'), takes epithets and verbs into a PERSON span ("Crooked Hillary
-Clinton", "Maria Hinojosa Explained Why") and, in a headline, capitalised words before a name ('Miss
-Universe Alicia Machado'). Each is cut or split here; a span that names nobody becomes None.
+Clinton", "Maria Hinojosa Explained Why"), capitalised descriptors that the article uses as common words
+('Billionaire Donald Trump') and, in a headline, capitalised words before a name ('Miss Universe Alicia
+Machado'). Each is cut or split here; a span that names nobody becomes None.
 """
 
 from __future__ import annotations
