@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from newsfind.index.nlp.canonical import known_kind
 from newsfind.index.nlp.entity_names import LEADING_DASHES, person_name, proper_name
-from newsfind.index.nlp.entity_spans import line_parts, person_span, without_headline_words
-from newsfind.index.nlp.lower_words import LazyLowerWords
+from newsfind.index.nlp.entity_spans import line_parts, person_span, without_descriptor_words, without_headline_words
+from newsfind.index.nlp.lower_words import CommonWords, LazyLowerWords
 from newsfind.index.nlp.names import (
     MEDIA_NAMES,
     TITLE_WORDS,
@@ -98,12 +98,20 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
     when the caller has it (`doc.text` joins every token each time)."""
     sentences = sentences or Sentences(doc)
     mentions: list[Mention] = []
-    body_words = LazyLowerWords(doc.text if text is None else text, title_end)
+    text = doc.text if text is None else text
+    body_words = LazyLowerWords(text, title_end)
+    common_words = CommonWords(doc, text, title_end)
+    descriptors: set[str] = set()  # words cut off the front of a person's name here ('Billionaire', 'Baker')
     for ent in line_parts(doc):
         if ent is None or ent.label_ not in LABEL_KINDS or any(ignore[ent.start_char:ent.end_char]):
             continue
         if ent.label_ == "PERSON":
             ent = person_span(doc, ent)
+            if ent is not None:  # 'Billionaire Donald Trump' where the article writes 'billionaire'
+                named = without_descriptor_words(doc, ent, common_words)
+                if named is not None and named.start > ent.start:
+                    descriptors.update(t.lower_ for t in doc[ent.start:named.start])
+                ent = named
             if ent is not None and ent.start_char < title_end:
                 ent = without_headline_words(doc, ent, body_words)
             if ent is None:
@@ -146,7 +154,25 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
                 ent.start_char  # '-David Rothschild' in a list: the name starts after the dash
             mentions.append(Mention(kind, name, start, ent.end_char, ent.start, ent.end, ent.label_, titles))
     _cut_headline_names_to_body_persons(doc, mentions, title_end, body_words)
+    _cut_descriptors(doc, mentions, descriptors)
     return _without_pairings(mentions)
+
+
+def _cut_descriptors(doc, mentions: list[Mention], descriptors: set[str]) -> None:
+    """Mentions without the words that the article puts before a full name as descriptors (`descriptors`, from
+    `without_descriptor_words`), where that name is shorter: 'Billionaire Donald Trump ... Billionaire Trump said'
+    -> 'Trump'. Such a word alone names nobody ('Baker Jack Phillips' in the body: the headline's 'Christian
+    Baker' is no person 'Baker')."""
+    for m in mentions:
+        if m.kind != "person" or not descriptors:
+            continue
+        start = m.token_start
+        while start < m.token_end - 1 and doc[start].lower_ in descriptors:
+            start += 1
+        name = person_name(doc[start:m.token_end].text) if start > m.token_start else ""
+        if name:
+            m.name, m.start, m.token_start = name, doc[start].idx, start
+    mentions[:] = [m for m in mentions if not (m.kind == "person" and m.name.lower() in descriptors)]
 
 
 def _headline_word(tok, body_words: LazyLowerWords) -> bool:

@@ -2,16 +2,17 @@
 
 The model runs one entity across a line break ("Title\n\nSergey Lavrov") or a dateline into a name
 ('CLEVELAND - Donald Trump'), takes epithets and verbs into a PERSON span ("Crooked Hillary
-Clinton", "Maria Hinojosa Explained Why") and, in a headline, capitalised words before a name ('Miss
-Universe Alicia Machado'). Each is cut or split here; a span that names nobody becomes None.
+Clinton", "Maria Hinojosa Explained Why"), capitalised descriptors that the article uses as common words
+('Billionaire Donald Trump') and, in a headline, capitalised words before a name ('Miss Universe Alicia
+Machado'). Each is cut or split here; a span that names nobody becomes None.
 """
 
 from __future__ import annotations
 
 import re
 
-from newsfind.index.nlp.lower_words import LazyLowerWords
-from newsfind.index.nlp.names import is_first_name
+from newsfind.index.nlp.lower_words import CommonWords, LazyLowerWords
+from newsfind.index.nlp.names import PARTICLES, ROLE_NOUNS, TITLE_WORDS, is_first_name, is_initial
 
 # Insults and epithets that the model takes into a PERSON span when capitalised ("Crooked Hillary
 # Clinton", "Fascist Trump", "Lyin' Ted"): tagged NNP, so only a word list tells them from a first name.
@@ -63,6 +64,60 @@ def person_span(doc, ent):
     if (first, end) == (ent.start, ent.end):
         return ent
     span = doc[first:end]
+    span.label_ = "PERSON"
+    return span
+
+
+# Particles that open names ('Del Quentin Wilber', 'De La Cruz'), however the article writes them elsewhere.
+_NAME_PARTICLES = PARTICLES | {"del", "della", "dos", "das", "st"}
+
+
+def _descriptor(tok, common: CommonWords) -> bool:
+    """A capitalised word that is no first name, initial nor name particle and that the article uses as a common
+    word, or a role noun ('Billionaire', 'Rapper'; a page's 'CLOSE' button before a caption; not the 'A.' of 'A.
+    Philip Randolph' nor the 'Del' of 'Del Quentin Wilber')."""
+    low = tok.lower_.rstrip(".")
+    if not (tok.is_title or tok.is_upper and len(low) > 3) or is_first_name(tok.text) or is_initial(tok.text):
+        return False
+    return low not in _NAME_PARTICLES and (low in common or low in ROLE_NOUNS and low not in common.surnames)
+
+
+def _person_like(doc, ent, first: int) -> bool:
+    """The words of `ent` from `first` on look like a person's name: they open with a first name ('Martha
+    Raddatz'), or end in the surname of another person the model found in the article ('Julianne Moore' where
+    'Moore said' comes later); not 'Missile Alarm' nor 'Schools USA'."""
+    words = doc[first:ent.end].text.split()
+    words = [w for w in words if w.lower().rstrip(".") not in TITLE_WORDS] or words  # 'Senator John Smith'
+    if is_first_name(words[0]):
+        return True
+    return any(e.label_ == "PERSON" and (e.start, e.end) != (ent.start, ent.end) and e.text.split()[-1] == words[-1]
+               for e in doc.ents)
+
+
+def without_descriptor_words(doc, ent, common: CommonWords):
+    """A PERSON span without the capitalised descriptors before the name ('Billionaire Donald Trump',
+    'Moderator Martha Raddatz' -> 'Donald Trump', 'Martha Raddatz'): leading words that the article uses as
+    common words (`_descriptor`) go, with the title words among them, as long as what is left looks like a
+    person's name of two words at least that opens with no initial ('Rich Lowry', 'Young Kim', 'Will Hurd' and
+    'Grant M. Woods' keep their first word, whatever the article says about the rich, the young or a grant). A
+    span of such words alone, right before a person's name on its line, names nobody: the model cut the
+    descriptor off ('Title\n\nBillionaire' run across a line break, then 'Donald Trump')."""
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if (after is not None and after.ent_iob_ == "B" and after.ent_type_ == "PERSON"
+            and "\n" not in doc[ent.end - 1].whitespace_ and all(_descriptor(t, common) for t in ent)
+            and any(t.lower_.rstrip(".") not in TITLE_WORDS for t in ent)):
+        return None
+    i = cut = ent.start
+    while i < ent.end - 1 and (doc[i].is_title or doc[i].is_upper) and not is_first_name(doc[i].text):
+        if doc[i].lower_.rstrip(".") not in TITLE_WORDS:
+            rest = doc[i + 1:ent.end].text.split()
+            if not _descriptor(doc[i], common) or len(rest) < 2 or not rest[0][:1].isupper() or is_initial(rest[0]):
+                break
+            cut = i + 1
+        i += 1
+    if cut == ent.start or not _person_like(doc, ent, cut):
+        return ent
+    span = doc[cut:ent.end]
     span.label_ = "PERSON"
     return span
 

@@ -38,6 +38,18 @@ TITLE_WORDS = frozenset(
     """.split()
 )
 
+# Nouns of a role or trade that newsrooms put before a name like a title but that are no office ('Billionaire
+# Donald Trump', 'Rapper Kanye West', 'Pastor Darrell Scott'): cut off the front of a name of two words or more
+# (index/nlp/entity_spans.py), as are other words that the article itself uses as common words.
+ROLE_NOUNS = frozenset(
+    """
+    billionaire millionaire businessman businesswoman mogul tycoon magnate investor entrepreneur developer
+    celebrity celebrities actor actress singer rapper musician comedian filmmaker producer pundit columnist
+    commentator blogger journalist activist author novelist pastor preacher evangelist moderator philanthropist
+    socialite billionaires
+    """.split()
+)
+
 # Titles dropped from person names when searching: `speaker:"President Putin"` is `speaker:Putin`.
 HONORIFICS = frozenset(
     """
