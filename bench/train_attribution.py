@@ -3,6 +3,7 @@
     .venv/bin/python bench/train_attribution.py                 # writes index/nlp/speakers/attribution-vN.json
     .venv/bin/python bench/train_attribution.py --compare       # also LightGBM vs logistic regression, 5-fold CV
     .venv/bin/python bench/train_attribution.py --extra-candidates untagged,bare-pronouns  # more candidates
+    .venv/bin/python bench/train_attribution.py --repeats 3 --out /tmp/a.json  # CV on 3 fold seeds (17, 18, 19)
 
 Train only, never dev. Every candidate speaker of every train article (`speakers/features.py`) is
 labelled from the harness's gold (bench/eval_attribution.py, GOLD_VERSION): positive when an annotated
@@ -42,6 +43,7 @@ NULL_MODEL = AttributionModel({}, 0.0, (1.0, 0.0), 2.0, {})  # computes candidat
 EXTRA: list[str] = []  # candidate sources beyond the default ones (features.EXTRA_SOURCES), `--extra-candidates`
 FORMAT = "newsfind-attribution-linear/1"
 CUE_LEXICON = [True]  # learn the cue lexicon (`cuelex`); --no-cue-lexicon measures without it
+VETO_FEATURE = [False]  # the rules' vetoes a feature ("vetoed") the model may overrule, not a hard veto
 
 
 @dataclass
@@ -94,9 +96,10 @@ def lexicons(articles: list[Article], seed: int = DEFAULT_SEED) -> tuple[list[di
 
 def rows(a: Article, lexicon: dict | None) -> list[dict[str, float]]:
     """The features of each candidate of `a` as the model sees them: its own and the cue lexicon's."""
+    feats = [{**c.features, "vetoed": 1.0} if VETO_FEATURE[0] and c.vetoed else c.features for c in a.cands]
     if not lexicon:
-        return [c.features for c in a.cands]
-    return [{**c.features, **cuelex.derived(c.features, lexicon)} for c in a.cands]
+        return feats
+    return [{**f, **cuelex.derived(f, lexicon)} for f in feats]
 
 
 def vocabulary(articles: list[Article], lexs: list[dict] | None = None) -> list[str]:
@@ -162,7 +165,7 @@ def predicted_speakers(a: Article, probs: list[float], threshold: float, drop_be
     skip = runner_ups(a.cands, probs)
     for k, (c, p) in enumerate(zip(a.cands, probs, strict=True)):
         best[c.value] = max(best.get(c.value, 0.0), p)
-        if not (c.vetoed or k in skip) or not rules:
+        if not (c.vetoed and not VETO_FEATURE[0] or k in skip) or not rules:
             allowed[c.value] = max(allowed.get(c.value, 0.0), p)
     laid_out = layout_speakers(a.cands)
     predicted = [v for v in a.rule_speakers if v in laid_out or best.get(v, 0.0) >= drop_below] if rules else []
@@ -225,6 +228,29 @@ def cross_validate(articles: list[Article], learner: str, folds: int, seed: int)
     return {"learner": learner, "platt": (a_, b_), "threshold": threshold, "drop_below": drop_below, "brier": brier,
             "per_fold": per_fold, "mean": tuple(float(np.mean([f[j] for f in per_fold])) for j in range(3)),
             "reliability": reliability, "probs": probs}
+
+
+def repeated_cv(articles: list[Article], folds: int, seed: int, repeats: int, learner: str = "logreg") -> dict:
+    """`repeats` cross-validations, the r-th on the folds of seed `seed + r` (its threshold, Platt fit and
+    cue lexicon chosen inside it): the mean P/R/F1 over the folds of each repeat, their mean, and the
+    spread (max - min of F1 over the repeats). The same seeds give the same folds to every variant, so two
+    variants compare repeat by repeat (paired)."""
+    runs = [cross_validate(articles, learner, folds, seed + r) for r in range(repeats)]
+    per_repeat = [run["mean"] for run in runs]
+    f1s = [m[2] for m in per_repeat]
+    return {"per_repeat": per_repeat, "thresholds": [(run["threshold"], run["drop_below"]) for run in runs],
+            "brier": [run["brier"] for run in runs],
+            "mean": tuple(sum(m[j] for m in per_repeat) / repeats for j in range(3)),
+            "spread": max(f1s) - min(f1s), "first": runs[0]}
+
+
+def print_repeats(rep: dict, seed: int) -> None:
+    for r, ((p, r_, f), (t, d), b) in enumerate(zip(rep["per_repeat"], rep["thresholds"], rep["brier"], strict=True)):
+        print(f"  repeat {r + 1} (seed {seed + r}): P {p:.4f} R {r_:.4f} F1 {f:.4f}  threshold {t:.2f} "
+              f"drop {d:.2f} Brier {b:.4f}")
+    p, r_, f = rep["mean"]
+    print(f"  mean over {len(rep['per_repeat'])} repeats: P {p:.4f} R {r_:.4f} F1 {f:.4f} "
+          f"(F1 spread over repeats {rep['spread']:.4f})")
 
 
 def artifact(articles: list[Article], cv: dict, seed: int, folds: int) -> str:
@@ -316,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=ARTIFACT)
+    ap.add_argument("--repeats", type=int, default=1, metavar="N",
+                    help="cross-validate N times, on the folds of seeds seed, seed+1, ... (the artifact is the "
+                         "first's), and print each repeat's and the mean P/R/F1")
     ap.add_argument("--compare", action="store_true", help="cross-validate LightGBM beside logistic regression")
     ap.add_argument("--no-cue-lexicon", action="store_true", help="leave the learned cue lexicon out (to compare)")
     ap.add_argument("--extra-candidates", default="", metavar="SOURCES",
@@ -335,8 +364,15 @@ def main(argv: list[str] | None = None) -> int:
     o = attribution_coverage.oracle(articles, article_prf)
     print(f"oracle, every candidate scored perfectly and no rule speaker kept: P {o[0]:.3f} R {o[1]:.3f} F1 {o[2]:.3f}"
           " (bench/attribution_coverage.py lists the gold speakers no candidate reaches)")
-    cv = cross_validate(articles, "logreg", args.folds, args.seed)
-    print_cv(cv)
+    if args.repeats > 1:
+        rep = repeated_cv(articles, args.folds, args.seed, args.repeats)
+        cv = rep["first"]
+        print_cv(cv)
+        print(f"repeated {args.folds}-fold cross-validation:")
+        print_repeats(rep, args.seed)
+    else:
+        cv = cross_validate(articles, "logreg", args.folds, args.seed)
+        print_cv(cv)
     if args.compare:
         print_cv(cross_validate(articles, "lightgbm", args.folds, args.seed))
     text = artifact(articles, cv, args.seed, args.folds)
