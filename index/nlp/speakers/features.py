@@ -99,6 +99,26 @@ def veto(f: dict[str, float], own: list[SpeechEvent]) -> bool:
     return cue_subject and not own
 
 
+VETO_KINDS = ("negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-subject")
+
+
+def veto_kind(f: dict[str, float]) -> str:
+    """Which of the rules' noes (`veto`) a vetoed candidate's features show, the first of `VETO_KINDS`."""
+    if f.get("gov_negated"):
+        return "negated"
+    if f.get("refusal"):
+        return "refusal"
+    if f.get("inside_quote"):
+        return "quoted"
+    if f.get("rule_reported"):
+        return "reported"
+    if any(k.startswith("rule_full=pronoun-mentioned") for k in f):
+        return "mentioned"
+    if any(k.startswith("rule=") for k in f) and not f.get("rule_names_speaker"):
+        return "no-speaker"
+    return "cue-subject"
+
+
 def _event_veto(f: dict[str, float]) -> bool:
     return bool(f.get("gov_negated") or f.get("inside_quote") or f.get("rule_reported") or f.get("refusal"))
 
