@@ -42,7 +42,10 @@ def test_a_veto_kind_is_read_from_the_candidates_features():
     assert veto_kind({"refusal": 1.0}) == "refusal"
     assert veto_kind({"rule=pronoun": 1.0, "rule_full=pronoun-mentioned": 1.0}) == "mentioned"
     assert veto_kind({"dep+govclass=nsubj+weak": 1.0}) == "cue-subject"
-    assert set(VETO_KINDS) >= {"negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-subject"}
+    assert veto_kind({"dep+govclass=nsubj+strong": 1.0, "govchild=ccomp": 1.0}) == "cue-content"
+    assert veto_kind({"dep+govclass=nsubj+weak": 1.0, "quote_near": 1.0}) == "cue-content"
+    assert set(VETO_KINDS) == {"negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-content",
+                               "cue-subject"}
 
 
 def test_only_the_kinds_of_veto_a_model_was_trained_to_weigh_are_features_to_it():
@@ -58,17 +61,23 @@ def test_only_the_kinds_of_veto_a_model_was_trained_to_weigh_are_features_to_it(
 
 
 @pytest.mark.model
-def test_a_model_trained_to_weigh_rejected_cue_subjects_may_overrule_that_veto_and_no_other():
-    text = "Judge Gonzalo Curiel dismissed the case on Monday.\n\nMitt Romney did not endorse anybody in the primary."
-    sure = {"vetoed:cue-subject": 8.0, "vetoed:negated": 8.0}
+def test_a_model_trained_to_weigh_rejected_cue_subjects_with_content_may_overrule_that_veto_and_no_other():
+    """A hand-made model that finds every vetoed candidate sure: only the kind it was trained to weigh
+    ('cue-content': a cue verb's subject the rules rejected though the verb governs a clause) gets through."""
+    text = ("If Ray Ortiz says the plan works, the council will vote on it.\n\n"
+            "Judge Gonzalo Curiel dismissed the case on Monday.\n\n"
+            "Mitt Romney did not endorse anybody in the primary.")
+    sure = {"vetoed:cue-content": 8.0, "vetoed:cue-subject": 8.0, "vetoed:negated": 8.0}
     with attribution.using(hand_model(sure, -4.0)):  # trained with hard vetoes: the rules' no stands
         e = enrich_text(text)
-    assert e.speakers == [] and {c.value for c in e.candidates if c.vetoed} >= {"Gonzalo Curiel", "Mitt Romney"}
-    with attribution.using(hand_model(sure, -4.0, soft_vetoes=["cue-subject"])):
+    kinds = {c.value: veto_kind(c.features) for c in e.candidates if c.vetoed}
+    assert e.speakers == [] and kinds == {"Ray Ortiz": "cue-content", "Gonzalo Curiel": "cue-subject",
+                                          "Mitt Romney": "negated"}
+    with attribution.using(hand_model(sure, -4.0, soft_vetoes=["cue-content"])):
         e = enrich_text(text)
-    assert e.speakers == ["Gonzalo Curiel"]  # the negated verb's subject stays out: that veto is no feature here
-    q = next(q for q in e.quotes if q["speaker"] == "Gonzalo Curiel")
-    assert q["rule"] == "model" and "dismissed the case" in q["text"] and q["probability"] > 0.9
+    assert e.speakers == ["Ray Ortiz"]  # a bare cue verb's subject and a negated one stay out
+    q = next(q for q in e.quotes if q["speaker"] == "Ray Ortiz")
+    assert q["rule"] == "model" and "plan works" in q["text"] and q["probability"] > 0.9
 
 
 def test_the_person_stage_counts_only_the_candidates_that_may_make_a_speaker():

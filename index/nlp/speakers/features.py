@@ -99,7 +99,7 @@ def veto(f: dict[str, float], own: list[SpeechEvent]) -> bool:
     return cue_subject and not own
 
 
-VETO_KINDS = ("negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-subject")
+VETO_KINDS = ("negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-content", "cue-subject")
 
 
 def veto_kind(f: dict[str, float]) -> str:
@@ -116,6 +116,8 @@ def veto_kind(f: dict[str, float]) -> str:
         return "mentioned"
     if any(k.startswith("rule=") for k in f) and not f.get("rule_names_speaker"):
         return "no-speaker"
+    if f.get("quote_near") or any(k.startswith(("govchild=ccomp", "govchild=xcomp")) for k in f):
+        return "cue-content"  # a cue verb's subject the rules rejected though it governs a clause or a quote is near
     return "cue-subject"
 
 
