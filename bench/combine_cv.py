@@ -8,6 +8,7 @@ threshold, drop level, Platt fit and cue lexicon chosen inside each run) on the 
 seed+1, ... : the same folds for every variant, so a variant's gain is read repeat by repeat against the
 baseline (paired). The variants (README "Speaker attribution model"):
 
+- `base`: round 3's model, every veto of the rules hard;
 - `veto`: the rules' vetoes features ("vetoed" and "vetoed:<kind>") the model may overrule, instead of hard
   vetoes; `veto=kind:kind` only those kinds (`features.VETO_KINDS`);
 - `person`: a person-level second stage (`speakers/persons.py`, bench/person_stage.py), a logistic
@@ -63,11 +64,13 @@ def soft_kinds(name: str) -> set[str]:
 
 def run_variant(name: str, articles: list[ta.Article], folds: int, seed: int, repeats: int) -> list[tuple]:
     ta.PERSON_STAGE[0] = "person" in name.split("+")
+    ta.SOFT_VETOES.clear()  # `base` is round 3's model: every veto hard
     ta.SOFT_VETOES.update(soft_kinds(name))
     try:
         return [ta.cross_validate(articles, "logreg", folds, seed + r)["mean"] for r in range(repeats)]
     finally:
         ta.SOFT_VETOES.clear()
+        ta.SOFT_VETOES.update(ta.DEFAULT_SOFT_VETOES)
         ta.PERSON_STAGE[0] = False
 
 

@@ -44,7 +44,11 @@ EXTRA: list[str] = []  # candidate sources beyond the default ones (features.EXT
 FORMAT = "newsfind-attribution-linear/1"
 CUE_LEXICON = [True]  # learn the cue lexicon (`cuelex`); --no-cue-lexicon measures without it
 PERSON_STAGE = [False]  # a person-level second stage (`speakers/persons.py`) decides who speaks: --person-stage
-SOFT_VETOES: set[str] = set()  # kinds of the rules' vetoes made features the model may overrule (--soft-vetoes)
+# Kinds of the rules' vetoes made features the model may overrule (--soft-vetoes; `features.VETO_KINDS`). A cue
+# verb's subject rejected though the verb governs a clause or a quote is near (cue-content): train CV +0.0016 F1,
+# every repeat better. The other kinds gained too, but overrule what the tests pin as right (README, round 4).
+DEFAULT_SOFT_VETOES = ("cue-content",)
+SOFT_VETOES: set[str] = set(DEFAULT_SOFT_VETOES)
 
 
 @dataclass
@@ -369,16 +373,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-cue-lexicon", action="store_true", help="leave the learned cue lexicon out (to compare)")
     ap.add_argument("--person-stage", action="store_true",
                     help="a person-level second stage over the candidates' probabilities decides who speaks")
-    ap.add_argument("--soft-vetoes", default="", metavar="KINDS",
+    ap.add_argument("--soft-vetoes", default=",".join(DEFAULT_SOFT_VETOES), metavar="KINDS",
                     help="kinds of the rules' vetoes the model weighs as features and may overrule (recorded in "
-                         f"the artifact): all, or some of {','.join(VETO_KINDS)}")
+                         f"the artifact): all, none, or some of {','.join(VETO_KINDS)} (default: %(default)s)")
     ap.add_argument("--extra-candidates", default="", metavar="SOURCES",
                     help=f"candidate sources to add, recorded in the artifact: {','.join(EXTRA_SOURCES)}")
     args = ap.parse_args(argv)
     CUE_LEXICON[0] = not args.no_cue_lexicon
     PERSON_STAGE[0] = args.person_stage
     SOFT_VETOES.clear()
-    SOFT_VETOES.update(VETO_KINDS if args.soft_vetoes == "all" else [k for k in args.soft_vetoes.split(",") if k])
+    SOFT_VETOES.update(VETO_KINDS if args.soft_vetoes == "all" else
+                       [k for k in args.soft_vetoes.split(",") if k and args.soft_vetoes != "none"])
     if SOFT_VETOES - set(VETO_KINDS):
         ap.error(f"--soft-vetoes: unknown kind(s) {', '.join(sorted(SOFT_VETOES - set(VETO_KINDS)))}")
     EXTRA[:] = [x for x in args.extra_candidates.split(",") if x]

@@ -106,11 +106,27 @@ def test_a_person_stage_makes_a_speaker_of_a_person_named_twice_by_middling_cand
     assert enrich_text(text).speakers == []
 
 
+def test_the_default_training_weighs_rejected_cue_subjects_with_content_only():
+    import train_attribution as ta
+
+    assert ta.DEFAULT_SOFT_VETOES == ("cue-content",) and not ta.PERSON_STAGE[0]
+    articles = synthetic_articles(20)
+    for a in articles:
+        a.cands[0].vetoed = True
+        a.cands[0].features.update({"dep+govclass=nsubj+strong": 1.0, "govchild=ccomp": 1.0})
+        a.cands[1].vetoed = True
+        a.cands[1].features.update({"gov_negated": 1.0})
+    spec = json.loads(ta.artifact(articles, ta.cross_validate(articles, "logreg", 5, 17), 17, 5))
+    assert spec["soft_vetoes"] == ["cue-content"]
+    assert "vetoed:cue-content" in spec["features"] and "vetoed:negated" not in spec["features"]
+
+
 def test_training_with_the_options_is_reproducible_and_records_them():
     import train_attribution as ta
 
     digests = []
     ta.PERSON_STAGE[0] = True
+    ta.SOFT_VETOES.clear()
     ta.SOFT_VETOES.update({"cue-subject"})
     try:
         for _ in range(2):
@@ -123,6 +139,7 @@ def test_training_with_the_options_is_reproducible_and_records_them():
     finally:
         ta.PERSON_STAGE[0] = False
         ta.SOFT_VETOES.clear()
+        ta.SOFT_VETOES.update(ta.DEFAULT_SOFT_VETOES)
     assert digests[0] == digests[1]
     spec = json.loads(text)
     assert spec["soft_vetoes"] == ["cue-subject"] and spec["person_stage"]["features"] == list(persons.FEATURES)
