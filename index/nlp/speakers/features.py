@@ -103,7 +103,10 @@ VETO_KINDS = ("negated", "refusal", "quoted", "reported", "mentioned", "no-speak
 
 
 def veto_kind(f: dict[str, float]) -> str:
-    """Which of the rules' noes (`veto`) a vetoed candidate's features show, the first of `VETO_KINDS`."""
+    """Which of the rules' noes (`veto`) a vetoed candidate's features show, the first of `VETO_KINDS` (a bare
+    he/she's features, "bare:"-prefixed, are read without the prefix)."""
+    if any(k.startswith("bare:") for k in f):
+        f = {k.removeprefix("bare:"): v for k, v in f.items()}
     if f.get("gov_negated"):
         return "negated"
     if f.get("refusal"):
