@@ -105,7 +105,7 @@ def analyse(articles, probs, threshold: float, drop_below: float, docs: dict, te
             else:
                 p, c = max(mine, key=lambda t: t[0])
                 kind = ("kept rules speaker below threshold: " if p < threshold else "") + kind_of(
-                    c.features, c.vetoed, p)
+                    c.features, c.vetoed and not training.soft(c), p)
             fps[kind] += 1
             _example(examples, "FP " + kind, a.doc_id, v, p, c, text)
             if c is not None:
@@ -120,8 +120,9 @@ def analyse(articles, probs, threshold: float, drop_below: float, docs: dict, te
             at_span = [(p, c) for p, c, label in mine if label]
             if at_span:
                 p, c = max(at_span, key=lambda t: t[0])
-                kind = kind_of(c.features, c.vetoed, p)
-                if not c.vetoed and p >= threshold:
+                hard = c.vetoed and not training.soft(c)  # a kind of veto the model weighs is no veto here
+                kind = kind_of(c.features, hard, p)
+                if not hard and p >= threshold:
                     kind = "runner-up of a pronoun"
             else:
                 p, c = max(((p, c) for p, c, _ in mine), key=lambda t: t[0])

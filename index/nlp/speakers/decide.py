@@ -11,6 +11,7 @@ next to the quote's sentences (the speaker's best in the article when none is th
 
 from __future__ import annotations
 
+from newsfind.index.nlp.speakers import persons
 from newsfind.index.nlp.speakers.attribution import Quote
 from newsfind.index.nlp.speakers.events import STRUCTURAL_RULES
 from newsfind.index.nlp.speakers.features import Candidate
@@ -22,30 +23,46 @@ def decide(model: AttributionModel, cands: list[Candidate], rule_speakers: list[
     """(speakers, their probabilities, the quotes with any added, the probability of each quote)."""
     best: dict[str, Candidate] = {}
     for c in cands:
-        c.probability = model.probability(c.features)
+        c.probability = model.candidate_probability(c)
         if c.value not in best or c.probability > best[c.value].probability:
             best[c.value] = c
     laid_out = layout_speakers(cands)  # a transcript label or a name and colon: a fact of the layout, never dropped
+    allowed = _best(cands, allowed=True, model=model)
     speakers = [v for v in rule_speakers if v in laid_out or v in best and best[v].probability >= model.drop_below]
-    speakers += sorted((v for v, c in _best(cands, allowed=True).items()
-                        if c.probability >= model.threshold and v not in rule_speakers), key=lambda v: best[v].start)
-    anchors = {v: [(c.start, c.sent, c.event.cue if c.event is not None else "", c.probability)
+    person = person_probabilities(model, cands, rule_speakers) if model.person_stage else {}
+    if model.person_stage:  # the second stage adds a person from all their candidates no rule vetoes
+        added = [v for v, p in person.items() if p >= model.person_stage["threshold"]]
+    else:
+        added = [v for v, c in allowed.items() if c.probability >= model.threshold]
+    speakers += sorted((v for v in added if v not in rule_speakers), key=lambda v: best[v].start)
+    anchors = {v: [(c.start, c.sent, c.event.cue if c.event is not None else "", person.get(v, c.probability))
                    for c in sorted(cands, key=lambda c: -c.probability) if c.value == v] for v in speakers}
     speakers, quotes = ensure_shown(speakers, quotes, anchors, sentences, text, body_offset, "model")
     by_sent: dict[tuple[str, int], float] = {}
     for c in cands:
         key = (c.value, c.sent)
         by_sent[key] = max(by_sent.get(key, 0.0), c.probability)
-    probabilities = {v: c.probability for v, c in best.items()}
+    probabilities = {v: c.probability for v, c in best.items()} | person
     per_quote: list[float | None] = []
     for q in quotes:
         if not q.speaker or q.speaker_type != "person":
             per_quote.append(None)
             continue
+        if q.rule == "model" and q.speaker in person:  # the sentence that makes them a speaker: the stage's figure
+            per_quote.append(round(person[q.speaker], 3))
+            continue
         first, last = sentences.index_of_char(q.start), sentences.index_of_char(max(q.start, q.end - 1))
         here = [by_sent[(q.speaker, k)] for k in range(first - 1, last + 2) if (q.speaker, k) in by_sent]
         per_quote.append(round(max(here) if here else probabilities.get(q.speaker, 0.0), 3))
     return speakers, probabilities, quotes, per_quote
+
+
+def person_probabilities(model: AttributionModel, cands: list[Candidate], rule_speakers: list[str]) -> dict[str, float]:
+    """The second stage's probability that each person the rules do not make a speaker speaks (`persons`)."""
+    skip = runner_ups(cands, [c.probability for c in cands])
+    ok = [not (c.vetoed and not model.soft(c) or k in skip) for k, c in enumerate(cands)]
+    rows = persons.person_rows([c.value for c in cands], [c.probability for c in cands], ok, rule_speakers)
+    return {v: persons.probability(model.person_stage, row) for v, row in rows.items()}
 
 
 def layout_speakers(cands: list[Candidate]) -> set[str]:
@@ -62,13 +79,13 @@ def runner_ups(cands: list[Candidate], probs: list[float]) -> set[int]:
     return {k for k, c in enumerate(cands) if c.pronoun >= 0 and top[c.pronoun] != k}
 
 
-def _best(cands: list[Candidate], allowed: bool = False) -> dict[str, Candidate]:
-    """The most probable candidate of each person (with `allowed`, among those no rule vetoes and that
-    no other person a he/she may be outranks)."""
+def _best(cands: list[Candidate], allowed: bool = False, model: AttributionModel | None = None) -> dict[str, Candidate]:
+    """The most probable candidate of each person (with `allowed`, among those no rule vetoes, except by a
+    kind of veto the model weighs itself, and that no other person a he/she may be outranks)."""
     best: dict[str, Candidate] = {}
     skip = runner_ups(cands, [c.probability for c in cands]) if allowed else set()
     for k, c in enumerate(cands):
-        if allowed and (c.vetoed or k in skip):
+        if allowed and (c.vetoed and not (model is not None and model.soft(c)) or k in skip):
             continue
         if c.value not in best or c.probability > best[c.value].probability:
             best[c.value] = c

@@ -99,6 +99,31 @@ def veto(f: dict[str, float], own: list[SpeechEvent]) -> bool:
     return cue_subject and not own
 
 
+VETO_KINDS = ("negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-content", "cue-subject")
+
+
+def veto_kind(f: dict[str, float]) -> str:
+    """Which of the rules' noes (`veto`) a vetoed candidate's features show, the first of `VETO_KINDS` (a bare
+    he/she's features, "bare:"-prefixed, are read without the prefix)."""
+    if any(k.startswith("bare:") for k in f):
+        f = {k.removeprefix("bare:"): v for k, v in f.items()}
+    if f.get("gov_negated"):
+        return "negated"
+    if f.get("refusal"):
+        return "refusal"
+    if f.get("inside_quote"):
+        return "quoted"
+    if f.get("rule_reported"):
+        return "reported"
+    if any(k.startswith("rule_full=pronoun-mentioned") for k in f):
+        return "mentioned"
+    if any(k.startswith("rule=") for k in f) and not f.get("rule_names_speaker"):
+        return "no-speaker"
+    if f.get("quote_near") or any(k.startswith(("govchild=ccomp", "govchild=xcomp")) for k in f):
+        return "cue-content"  # a cue verb's subject the rules rejected though it governs a clause or a quote is near
+    return "cue-subject"
+
+
 def _event_veto(f: dict[str, float]) -> bool:
     return bool(f.get("gov_negated") or f.get("inside_quote") or f.get("rule_reported") or f.get("refusal"))
 

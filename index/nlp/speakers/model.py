@@ -21,9 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsfind.index.nlp.speakers import cuelex
+from newsfind.index.nlp.speakers.features import veto_kind
 from newsfind.index.schema import PIPELINE_VERSION
 
 ARTIFACT = Path(__file__).resolve().parent / f"attribution-v{PIPELINE_VERSION}.json"
+VETOED = "vetoed"  # the feature a veto of the rules is to a model trained with `veto_feature`
 SETTING = "NEWSFIND_ATTRIBUTION"  # "rules": the rules alone; unset or "model": the learned model
 
 
@@ -33,9 +35,22 @@ class AttributionModel:
     bias: float
     platt: tuple[float, float]  # probability = 1 / (1 + exp(-(a * score + b)))
     threshold: float  # a person the rules do not make a speaker needs a candidate (not vetoed) this probable
+    # (with a `person_stage`, the stage's own threshold decides instead)
     meta: dict
     drop_below: float = 0.0  # a speaker of the rules is dropped when none of their candidates is this probable
     cue_lexicon: dict[str, float] | None = None  # word -> how often it heads a cue in train (`cuelex`)
+    person_stage: dict | None = None  # a person-level second stage (`persons`) that decides who speaks
+    soft_vetoes: frozenset[str] = frozenset()  # kinds of the rules' vetoes (`features.VETO_KINDS`) it may overrule
+
+    def soft(self, c) -> bool:
+        """Whether candidate `c` (`features.Candidate`) is vetoed by a kind of veto this model weighs itself."""
+        return bool(self.soft_vetoes) and c.vetoed and veto_kind(c.features) in self.soft_vetoes
+
+    def candidate_probability(self, c) -> float:
+        """The probability of a candidate: a veto of a kind the model weighs itself is two more features."""
+        if not self.soft(c):
+            return self.probability(c.features)
+        return self.probability({**c.features, VETOED: 1.0, f"{VETOED}:{veto_kind(c.features)}": 1.0})
 
     @classmethod
     def from_spec(cls, spec: dict) -> AttributionModel:
@@ -43,7 +58,8 @@ class AttributionModel:
             raise ValueError(f"unknown attribution model format {spec.get('format')!r}")
         return cls(dict(zip(spec["features"], spec["weights"], strict=True)), spec["bias"],
                    (spec["platt"]["a"], spec["platt"]["b"]), spec["threshold"], spec.get("meta", {}),
-                   spec.get("drop_below", 0.0), spec.get("cue_lexicon"))
+                   spec.get("drop_below", 0.0), spec.get("cue_lexicon"),
+                   spec.get("person_stage"), frozenset(spec.get("soft_vetoes", ())))
 
     def score(self, features: dict[str, float]) -> float:
         w = self.weights

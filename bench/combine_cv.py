@@ -1,0 +1,125 @@
+"""Do round 1-3's small gains add up? Repeated, paired train CV of the attribution model's variants.
+
+    .venv/bin/python bench/combine_cv.py --repeats 3                       # every variant, alone and combined
+    .venv/bin/python bench/combine_cv.py --repeats 3 --only base,veto      # some of them
+
+Train only, never dev. Every variant is cross-validated (bench/train_attribution.py's `cross_validate`:
+threshold, drop level, Platt fit and cue lexicon chosen inside each run) on the folds of seeds seed,
+seed+1, ... : the same folds for every variant, so a variant's gain is read repeat by repeat against the
+baseline (paired). The variants (README "Speaker attribution model"):
+
+- `base`: round 3's model, every veto of the rules hard;
+- `veto`: the rules' vetoes features ("vetoed" and "vetoed:<kind>") the model may overrule, instead of hard
+  vetoes; `veto=kind:kind` only those kinds (`features.VETO_KINDS`);
+- `person`: a person-level second stage (`speakers/persons.py`, bench/person_stage.py), a logistic
+  regression over what a person's candidates scored out of fold (the best, the second best, noisy-or, how
+  many, the rules' verdict), cross-fitted on the same folds, its own threshold chosen on them;
+- `extra`: the extra candidate sources untagged,bare-pronouns (`features.EXTRA_SOURCES`);
+- `tagger`: the frozen-tok2vec source tagger's out-of-fold probabilities as features (`--tagger-oof`,
+  bench/source_tagger.py, bench/tagger_cv.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+if __name__ == "__main__":  # single-threaded BLAS (a rerun gives the same numbers), before numpy is imported
+    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import eval_attribution as harness  # noqa: E402
+import train_attribution as ta  # noqa: E402
+from attribution_folds import DEFAULT_SEED  # noqa: E402
+from newsfind.index.nlp.speakers.features import VETO_KINDS  # noqa: E402
+
+
+def add_tagger(articles: list[ta.Article], parsed: list, oof: Path) -> None:
+    """The tagger's out-of-fold features on every candidate (bench/tagger_cv.py), in place."""
+    import pickle
+
+    import tagger_cv
+
+    data = pickle.loads(oof.read_bytes())
+    tagger_cv.add_tagger_features(articles, parsed, dict(zip(data["ids"], data["probs"], strict=True)))
+
+
+def soft_kinds(name: str) -> set[str]:
+    """The veto kinds a variant makes soft: `veto` all of them, `veto=kind:kind` those."""
+    for part in name.split("+"):
+        if part == "veto":
+            return set(VETO_KINDS)
+        if part.startswith("veto="):
+            return set(part[5:].split(":"))
+    return set()
+
+
+def run_variant(name: str, articles: list[ta.Article], folds: int, seed: int, repeats: int) -> list[tuple]:
+    ta.PERSON_STAGE[0] = "person" in name.split("+")
+    ta.SOFT_VETOES.clear()  # `base` is round 3's model: every veto hard
+    ta.SOFT_VETOES.update(soft_kinds(name))
+    try:
+        return [ta.cross_validate(articles, "logreg", folds, seed + r)["mean"] for r in range(repeats)]
+    finally:
+        ta.SOFT_VETOES.clear()
+        ta.SOFT_VETOES.update(ta.DEFAULT_SOFT_VETOES)
+        ta.PERSON_STAGE[0] = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=harness.DEFAULT_CORPUS)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", default="", help="comma-separated variants (base, veto, person, extra, tagger, "
+                                                "and their +-joined combinations); default: all")
+    ap.add_argument("--tagger-oof", type=Path, default=None, help="out-of-fold tag probabilities (pickle)")
+    args = ap.parse_args(argv)
+    variants = [v for v in args.only.split(",") if v] or [
+        "base", "veto", "person", "extra", "veto+person", "veto+extra", "person+extra", "veto+person+extra"]
+    t0 = time.perf_counter()
+    docs, parsed, items, table_factory = ta.prepared(args.corpus, "train", args.limit)
+    cache: dict[tuple, list[ta.Article]] = {}
+
+    def articles_for(name: str) -> list[ta.Article]:
+        parts = set(name.split("+"))
+        key = ("extra" in parts, "tagger" in parts)
+        if key not in cache:
+            ta.EXTRA[:] = ["bare-pronouns", "untagged"] if key[0] else []
+            cache[key] = ta.collect(docs, parsed, items, table_factory)
+            ta.EXTRA[:] = []
+            if key[1]:
+                add_tagger(cache[key], parsed, args.tagger_oof)
+        return cache[key]
+
+    results = {}
+    for name in variants:
+        arts = articles_for(name)
+        results[name] = run_variant(name, arts, args.folds, args.seed, args.repeats)
+        print_row(name, results[name], results.get("base"), time.perf_counter() - t0)
+    return 0
+
+
+def print_row(name: str, runs: list[tuple], base: list[tuple] | None, elapsed: float) -> None:
+    f1 = [r[2] for r in runs]
+    mean = [sum(r[j] for r in runs) / len(runs) for j in range(3)]
+    line = (f"{name:<22} P {mean[0]:.4f} R {mean[1]:.4f} F1 {mean[2]:.4f} (repeats "
+            + " ".join(f"{f:.4f}" for f in f1) + f"; spread {max(f1) - min(f1):.4f})")
+    if base is not None and name != "base":
+        gains = [a[2] - b[2] for a, b in zip(runs, base, strict=True)]
+        line += " gain " + " ".join(f"{g:+.4f}" for g in gains) + f" mean {sum(gains) / len(gains):+.4f}"
+    print(line + f"  [{elapsed:.0f} s]", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
