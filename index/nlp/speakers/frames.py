@@ -123,6 +123,12 @@ def verb_frame(f: dict[str, float], eff, gov, lemma) -> None:
             f["fr_credit_verb"] = 1.0  # 'Lerer reported from Los Angeles'
         if c.dep_ == "dobj" and c.lower_ == "reporting":
             f["fr_credit_verb"] = 1.0  # 'contributed reporting'
+        if c.dep_ in ("attr", "acomp", "oprd"):  # 'has been a dogged defender', 'was so convinced'
+            f[f"{PREFIX}a={lemma(c)}"] = 1.0
+        if c.dep_ == "prep":  # 'weighed in with her support', 'took to Twitter'
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    f[f"{PREFIX}p={lemma(g)}"] = 1.0
     for v in _chain(gov, lemma):
         f[f"{PREFIX}x={lemma(v)}"] = 1.0
 
@@ -133,8 +139,12 @@ def _bin(rate: float) -> int:
 
 def lexicon_features(f: dict[str, float], lexicon: dict[str, float]) -> dict[str, float]:
     """The cue lexicon's rates over the object noun and the verb chain `verb_frame` noted."""
-    obj = chain = 0.0
+    obj = chain = attr = pobj = 0.0
     for key in f:
+        if key.startswith(PREFIX + "a="):
+            attr = max(attr, lexicon.get(key[len(PREFIX) + 2:], 0.0))
+        elif key.startswith(PREFIX + "p="):
+            pobj = max(pobj, lexicon.get(key[len(PREFIX) + 2:], 0.0))
         if key.startswith(PREFIX + "o="):
             obj = max(obj, lexicon.get(key[len(PREFIX) + 2:], 0.0))
         elif key.startswith(PREFIX + "x="):
@@ -143,6 +153,12 @@ def lexicon_features(f: dict[str, float], lexicon: dict[str, float]) -> dict[str
     if obj:
         out["fr_rate_obj"] = obj
         out[f"fr_bin_obj={_bin(obj)}"] = 1.0
+    if attr:
+        out["fr_rate_attr"] = attr
+        out[f"fr_bin_attr={_bin(attr)}"] = 1.0
+    if pobj:
+        out["fr_rate_pobj"] = pobj
+        out[f"fr_bin_pobj={_bin(pobj)}"] = 1.0
     if chain:
         out["fr_rate_chain"] = chain
         out[f"fr_bin_chain={_bin(chain)}"] = 1.0
