@@ -90,14 +90,14 @@ def test_the_sentences_around_a_candidate():
     assert wells.get("fr_next_same") == 1.0 and "fr_prev_quote" not in wells
 
 
-def test_lexicon_features_rate_the_object_the_chain_and_the_sentence():
+def test_lexicon_features_rate_the_object_the_chain_and_the_copula():
     lexicon = {"case": 0.3, "talk": 0.5, "come": 0.01, "say": 0.9, "defender": 0.1}
-    f = {"lx:1=come": 1.0, "lx:o=case": 1.0, "lx:x=talk": 1.0, "lx:s=say": 1.0, "lx:a=defender": 1.0,
+    f = {"lx:1=come": 1.0, "lx:o=case": 1.0, "lx:x=talk": 1.0, "lx:p=say": 1.0, "lx:a=defender": 1.0,
          "fr_mod=will": 1.0, "fr_comp=that": 1.0}
     out = frames.lexicon_features(f, lexicon)
     assert out["fr_rate_obj"] == 0.3 and out["fr_bin_obj=3"] == 1.0
     assert out["fr_rate_chain"] == 0.5 and out["fr_bin_chain=4"] == 1.0
-    assert out["fr_rate_sent"] == 0.9 and out["fr_rate_attr"] == 0.1
+    assert out["fr_rate_pobj"] == 0.9 and out["fr_rate_attr"] == 0.1 and out["fr_bin_attr=2"] == 1.0
     assert out["fr_bin_gov+mod=4+will"] == 1.0  # the future with the best of the verb and its chain
     assert frames.lexicon_features({"lx:o=zorch": 1.0}, lexicon) == {}
     # cuelex.derived hands them on with its own (what the model and the training score)

@@ -316,7 +316,7 @@ def candidates(doc, text: str, sentences, mentions, events: list[SpeechEvent], i
         out += _bare_pronoun_candidates(doc, text, sentences, persons, events, inside_quote, body_offset, by_sent,
                                         by_subject, counts, gender)
     _person_features(out)
-    frames.discourse(out, events, sentences, inside_quote, doc, lemma)
+    frames.discourse(out, events, sentences, inside_quote)
     return out
 
 

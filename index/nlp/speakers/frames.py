@@ -137,44 +137,32 @@ def _bin(rate: float) -> int:
     return sum(rate >= b for b in BINS)
 
 
+LEXICON_KEYS = {"o": "obj", "a": "attr", "p": "pobj", "x": "chain", "1": "gov"}
+
+
 def lexicon_features(f: dict[str, float], lexicon: dict[str, float]) -> dict[str, float]:
-    """The cue lexicon's rates over the object noun and the verb chain `verb_frame` noted."""
-    obj = chain = attr = pobj = 0.0
+    """The cue lexicon's rates over the object noun, a copula's noun, the prepositions' nouns and the verb
+    chain `verb_frame` noted (one pass over the keys: this runs for every candidate the model scores)."""
+    best = {"obj": 0.0, "attr": 0.0, "pobj": 0.0, "chain": 0.0, "gov": 0.0}
+    mod = None
     for key in f:
-        if key.startswith(PREFIX + "a="):
-            attr = max(attr, lexicon.get(key[len(PREFIX) + 2:], 0.0))
-        elif key.startswith(PREFIX + "p="):
-            pobj = max(pobj, lexicon.get(key[len(PREFIX) + 2:], 0.0))
-        if key.startswith(PREFIX + "o="):
-            obj = max(obj, lexicon.get(key[len(PREFIX) + 2:], 0.0))
-        elif key.startswith(PREFIX + "x="):
-            chain = max(chain, lexicon.get(key[len(PREFIX) + 2:], 0.0))
+        if key.startswith(PREFIX):
+            name = LEXICON_KEYS.get(key[3:4]) if key[4:5] == "=" else None
+            if name:
+                best[name] = max(best[name], lexicon.get(key[5:], 0.0))
+        elif key.startswith("fr_mod="):
+            mod = key[7:]
     out: dict[str, float] = {}
-    if obj:
-        out["fr_rate_obj"] = obj
-        out[f"fr_bin_obj={_bin(obj)}"] = 1.0
-    if attr:
-        out["fr_rate_attr"] = attr
-        out[f"fr_bin_attr={_bin(attr)}"] = 1.0
-    if pobj:
-        out["fr_rate_pobj"] = pobj
-        out[f"fr_bin_pobj={_bin(pobj)}"] = 1.0
-    if chain:
-        out["fr_rate_chain"] = chain
-        out[f"fr_bin_chain={_bin(chain)}"] = 1.0
-    sent = max((lexicon.get(k[len(PREFIX) + 2:], 0.0) for k in f if k.startswith(PREFIX + "s=")), default=0.0)
-    if sent:
-        out[f"fr_bin_sent={_bin(sent)}"] = 1.0
-        out["fr_rate_sent"] = sent
-    mod = next((k[7:] for k in f if k.startswith("fr_mod=")), None)
+    for name in ("obj", "attr", "pobj", "chain"):
+        if best[name]:
+            out[f"fr_rate_{name}"] = best[name]
+            out[f"fr_bin_{name}={_bin(best[name])}"] = 1.0
     if mod:
-        gov = max((lexicon.get(k[len(PREFIX) + 2:], 0.0) for k in f if k.startswith(PREFIX + "1=")), default=0.0)
-        out[f"fr_bin_gov+mod={_bin(max(gov, chain))}+{mod}"] = 1.0
+        out[f"fr_bin_gov+mod={_bin(max(best['gov'], best['chain']))}+{mod}"] = 1.0
     return out
 
 
-def discourse(cands: list, events: list[SpeechEvent], sentences, inside_quote: bytearray, doc=None,
-              lemma=None) -> None:
+def discourse(cands: list, events: list[SpeechEvent], sentences, inside_quote: bytearray) -> None:
     """The sentences around each candidate: the rules' attribution to the same person or a quotation in
     the sentence before or after, and whether the person is the rules' most frequent source so far."""
     if not cands:
@@ -192,14 +180,28 @@ def discourse(cands: list, events: list[SpeechEvent], sentences, inside_quote: b
     def has_quote(k: int) -> bool:
         if k not in quoted:
             span = sentences.spans[k] if 0 <= k < len(sentences.spans) else None
-            quoted[k] = bool(span is not None and any(inside_quote[span.start_char:span.end_char]))
+            quoted[k] = span is not None and inside_quote.count(0, span.start_char, span.end_char) < len(
+                span.text)
         return quoted[k]
+
+    tops: dict[int, frozenset[str]] = {}
+
+    def leaders(k: int) -> frozenset[str]:
+        """The persons the rules make a source most often before sentence `k`."""
+        if k not in tops:
+            counts: dict[str, int] = {}
+            for s, v in firsts:
+                if s >= k:
+                    break
+                counts[v] = counts.get(v, 0) + 1
+            most = max(counts.values(), default=0)
+            tops[k] = frozenset(v for v, n in counts.items() if n == most)
+        return tops[k]
 
     persons: dict[int, list] = {}
     for c in cands:
         if c.features.get("mention"):
             persons.setdefault(c.sent, []).append(c)
-    verbs: dict[int, list[str]] = {}
     for c in cands:
         f = c.features
         k = c.sent
@@ -207,12 +209,6 @@ def discourse(cands: list, events: list[SpeechEvent], sentences, inside_quote: b
         f[f"fr_persons_in_sent={min(len(here), 3)}"] = 1.0
         if here and here[0] is c:
             f["fr_first_person_in_sent"] = 1.0
-        if doc is not None and lemma is not None and 0 <= k < len(sentences.spans):
-            if k not in verbs:
-                verbs[k] = sorted({lemma(t) for t in sentences.spans[k] if is_verb(t) and
-                                   not inside_quote[t.idx]})
-            for w in verbs[k]:
-                f[f"{PREFIX}s={w}"] = 1.0
         if c.value in by_sent.get(k - 1, ()):
             f["fr_prev_same"] = 1.0
         if c.value in by_sent.get(k + 1, ()):
@@ -221,10 +217,5 @@ def discourse(cands: list, events: list[SpeechEvent], sentences, inside_quote: b
             f["fr_prev_quote"] = 1.0
         if has_quote(k + 1):
             f["fr_next_quote"] = 1.0
-        counts: dict[str, int] = {}
-        for s, v in firsts:
-            if s >= k:
-                break
-            counts[v] = counts.get(v, 0) + 1
-        if counts and counts.get(c.value, 0) == max(counts.values()):
+        if c.value in leaders(k):
             f["fr_top_source_so_far"] = 1.0
