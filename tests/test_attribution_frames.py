@@ -102,3 +102,35 @@ def test_lexicon_features_rate_the_object_the_chain_and_the_copula():
     assert frames.lexicon_features({"lx:o=zorch": 1.0}, lexicon) == {}
     # cuelex.derived hands them on with its own (what the model and the training score)
     assert cuelex.derived({**f, "lx:dep=nsubj": 1.0, "lx:subj": 1.0}, lexicon)["fr_rate_obj"] == 0.3
+
+
+class _Sentences:
+    """Three sentences of ten characters each (what `frames.discourse` asks of `Sentences`)."""
+
+    class _Span:
+        def __init__(self, k: int) -> None:
+            self.start_char, self.end_char, self.text = 10 * k, 10 * k + 10, "x" * 10
+
+    spans = [_Span(0), _Span(1), _Span(2)]
+
+    def index_of(self, token_i: int) -> int:
+        return token_i
+
+
+def test_discourse_leaves_the_bare_pronoun_candidates_their_own_weights():
+    """The extra `bare-pronouns` candidates (features.EXTRA_SOURCES) carry only features of their own
+    ("bare:..."), so that they do not shift what the model learns of names; the sentences around are no
+    exception. A name in the same place gets them."""
+    from newsfind.index.nlp.speakers.events import SpeechEvent
+    from newsfind.index.nlp.speakers.features import Candidate
+
+    said = SpeechEvent(cue_i=2, cue="said", speaker="Ann Wells", speaker_type="person", rule="named",
+                       confidence=0.9, content=None, sent_start=20)
+    quoted = bytearray(30)
+    quoted[22:25] = b"\x01\x01\x01"
+    name = Candidate("Ann Wells", 12, 15, 1, {"mention": 1.0})
+    bare = Candidate("Ann Wells", 12, 14, 1, {"pronoun_no_event": 1.0, "bare:event_only": 1.0})
+    frames.discourse([name, bare], [said], _Sentences(), quoted)
+    assert name.features["fr_next_same"] == 1.0 and name.features["fr_next_quote"] == 1.0
+    assert name.features["fr_persons_in_sent=1"] == 1.0
+    assert set(bare.features) == {"pronoun_no_event", "bare:event_only"}

@@ -164,7 +164,8 @@ def lexicon_features(f: dict[str, float], lexicon: dict[str, float]) -> dict[str
 
 def discourse(cands: list, events: list[SpeechEvent], sentences, inside_quote: bytearray) -> None:
     """The sentences around each candidate: the rules' attribution to the same person or a quotation in
-    the sentence before or after, and whether the person is the rules' most frequent source so far."""
+    the sentence before or after, whether the person is the rules' most frequent source so far, and how many
+    persons its sentence names (not for the extra `bare-pronouns` candidates)."""
     if not cands:
         return
     by_sent: dict[int, set[str]] = {}
@@ -204,6 +205,8 @@ def discourse(cands: list, events: list[SpeechEvent], sentences, inside_quote: b
             persons.setdefault(c.sent, []).append(c)
     for c in cands:
         f = c.features
+        if f.get("pronoun_no_event"):  # `bare-pronouns` candidates keep weights of their own (`features`)
+            continue
         k = c.sent
         here = persons.get(k, [])
         f[f"fr_persons_in_sent={min(len(here), 3)}"] = 1.0
