@@ -20,6 +20,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from newsfind.index.nlp.postags import is_verb
+from newsfind.index.nlp.speakers import frames
+
 PREFIX = "lx:"
 SMOOTH = 3.0  # rate = cues / (occurrences + SMOOTH)
 CUE_LIKE = 0.15  # a word this often a cue counts as one on the path above the governing word
@@ -43,7 +46,7 @@ def raw_keys(f: dict[str, float], eff, lemma) -> None:
             if child.dep_ in ("xcomp", "ccomp", "advcl", "dobj"):
                 f[f"{PREFIX}c={lemma(child)}"] = 1.0
                 for grand in child.children:  # 'come on the show to talk', 'released an ad attacking'
-                    if grand.dep_ in ("xcomp", "acl", "advcl", "relcl") and grand.pos_ == "VERB":
+                    if grand.dep_ in ("xcomp", "acl", "advcl", "relcl") and is_verb(grand):
                         f[f"{PREFIX}c={lemma(grand)}"] = 1.0
 
 
@@ -92,6 +95,7 @@ def derived(f: dict[str, float], lexicon: dict[str, float]) -> dict[str, float]:
         if up is not None:
             out[f"cue_path={up}"] = 1.0
             out["cue_rate_path"] = hops[up]
+    out.update(frames.lexicon_features(f, lexicon))
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from newsfind.index.nlp.speakers import antecedents, cuelex, untagged
+from newsfind.index.nlp.speakers import antecedents, cuelex, frames, untagged
 from newsfind.index.nlp.speakers.antecedents import genders
 from newsfind.index.nlp.speakers.events import SpeechEvent
 from newsfind.index.nlp.speakers.lexicon import PERSON_PRONOUNS, PUSH_FOR, STANCE, STRONG, THOUGHT, WEAK
@@ -141,6 +141,7 @@ def parse_features(f: dict[str, float], doc, start: int, end: int) -> None:
         f[f"effdep={eff.dep_}"] = 1.0
     gov = eff.head
     cuelex.raw_keys(f, eff, lemma)
+    frames.verb_frame(f, eff, gov, lemma)
     # a name that heads its own sentence ("Bernie Sanders: 1,140.") governs itself: its own surname is no feature
     gov_word = "<self>" if gov.i == eff.i else lemma(gov)
     f[f"gov={gov_word}"] = 1.0
@@ -340,6 +341,7 @@ def candidates(doc, text: str, sentences, mentions, events: list[SpeechEvent], i
         out += _bare_pronoun_candidates(doc, text, sentences, persons, events, inside_quote, body_offset, by_sent,
                                         by_subject, counts, gender)
     _person_features(out)
+    frames.discourse(out, events, sentences, inside_quote)
     return out
 
 
