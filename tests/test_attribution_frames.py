@@ -134,3 +134,18 @@ def test_discourse_leaves_the_bare_pronoun_candidates_their_own_weights():
     assert name.features["fr_next_same"] == 1.0 and name.features["fr_next_quote"] == 1.0
     assert name.features["fr_persons_in_sent=1"] == 1.0
     assert set(bare.features) == {"pronoun_no_event", "bare:event_only"}
+
+
+@pytest.mark.model
+def test_a_co_speaker_the_parser_hung_elsewhere_has_the_rules_event_as_its_own():
+    """'Isakson of Georgia and John Boozman of Arkansas ... said': the parser hangs Boozman on Georgia, the rules
+    make him a co-speaker of the event. Before, his mention had only `rule_co_speaker`, none of the event's
+    features, and a model whose drop level rose to 0.30 dropped him (p 0.21)."""
+    body = ("Sens. Johnny Isakson of Georgia and John Boozman of Arkansas, both up for reelection, also said they "
+            "would be happy to have Cruz on the trail with them.")
+    boozman = features_of(body, "John Boozman")
+    assert boozman.get("co_speaker") == 1.0 and boozman.get("rule_co_speaker") == 1.0
+    assert boozman.get("rule=named") == 1.0 and boozman.get("rule_names_speaker") == 1.0
+    assert boozman.get("rule_speaker_in_sentence") == 1.0 and boozman.get("rule_speaker_in_article") == 1.0
+    cruz = features_of(body, "Cruz")
+    assert not {"co_speaker", "rule_co_speaker", "rule_speaker_in_sentence"} & set(cruz), cruz

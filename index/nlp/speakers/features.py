@@ -272,11 +272,12 @@ def event_features(f: dict[str, float], events: list[SpeechEvent], value: str, s
             f["rule_reported"] = 1.0
         if e.content is not None:
             f["rule_has_content"] = 1.0
-    if any(e.speaker == value for e in sent_events):
+    # a co-speaker ('Ted Cruz and Marco Rubio said') is as much the rules' speaker as the event's first name
+    if any(e.speaker == value or value in e.co_speakers for e in sent_events):
         f["rule_speaker_in_sentence"] = 1.0
     if any(value in e.co_speakers for e in sent_events):
         f["rule_co_speaker"] = 1.0
-    if any(e.speaker == value and e.names_a_speaker for e in events):
+    if any(e.names_a_speaker and (e.speaker == value or value in e.co_speakers) for e in events):
         f["rule_speaker_in_article"] = 1.0
     if sent_events:
         f["sent_has_event"] = 1.0
@@ -304,6 +305,12 @@ def candidates(doc, text: str, sentences, mentions, events: list[SpeechEvent], i
         sent = sentences.index_of(m.token_start)
         f: dict[str, float] = {"mention": 1.0, f"label={m.label}": 1.0}
         own = [e for i in range(m.token_start, m.token_end) for e in by_subject.get(i, [])]
+        # 'Sens. Johnny Isakson of Georgia and John Boozman of Arkansas ... said': the rules' event is the
+        # co-speaker's too, wherever the parser hung the name
+        co = [e for e in by_sent.get(sent, []) if m.canonical in e.co_speakers and e not in own]
+        if co:
+            f["co_speaker"] = 1.0
+            own += co
         covered.update(range(m.token_start, m.token_end))
         _common(f, doc, text, m.token_start, m.token_end, inside_quote, body_offset, m.start)
         event_features(f, events, m.canonical, by_sent.get(sent, []), own)
