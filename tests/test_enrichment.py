@@ -464,7 +464,13 @@ def test_agrees_and_shot_back_right_beside_a_quote_are_cues():
     e = enrich_text("Jeb Bush hit Donald Trump for using eminent domain in Atlantic City.\n“Jeb wants to be a tough "
                     "guy tonight,” Mr. Trump shot back. “Let me talk.”")
     assert speaker_of(e, "tough guy") == "Donald Trump"
-    assert e.speakers == ["Donald Trump"], e.speakers
+    assert speaker_of(e, "Let me talk") == "Donald Trump"
+    assert e.speakers[0] == "Donald Trump", e.speakers
+    # 'Jeb Bush hit Donald Trump for ...' is a stance PolNeAR's annotators attribute (8 of the 10 'X hit /
+    # slammed / attacked Y' of train): the model may make Bush a speaker, of that sentence and nothing else
+    assert all(q["speaker"] == "Donald Trump" for q in e.quotes if q["kind"] == "direct"), e.quotes
+    assert {q["text"] for q in e.quotes if q["speaker"] == "Jeb Bush"} <= {
+        "Jeb Bush hit Donald Trump for using eminent domain in Atlantic City."}, e.quotes
 
 
 def test_each_person_of_a_coordinated_subject_of_a_speech_verb_speaks():
