@@ -371,6 +371,7 @@ def test_reader_watches_a_search_sees_the_badge_after_an_index_run_opens_it_and_
         page.get_by_role("button", name="Make a feed token").click()
         feed_url = page.locator("a.feed-url").get_attribute("href")
         page.set_viewport_size({"width": 400, "height": 800})  # long feed URLs wrap on a narrow screen
+        page.wait_for_function("window.innerWidth === 400")  # the resize reaches the page later on a busy machine
         assert page.evaluate("document.documentElement.scrollWidth") <= 400
         shot(page, "watch-feed-urls-400px", full_page=False)
         page.set_viewport_size({"width": 1280, "height": 900})
