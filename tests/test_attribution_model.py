@@ -88,6 +88,21 @@ def test_a_statement_introduced_by_a_colon_is_attributed_with_a_probability():
 
 
 @pytest.mark.model
+def test_a_quote_no_cue_claims_goes_to_the_speaker_the_model_finds_in_its_sentence(monkeypatch):
+    body = ("Senator Mark Ellison said the tax bill was unfair. Ellison went on to call the plan "
+            "“the worst deal in decades.”\n\nThe vote is set for Friday. Critics call the bill “a mess.”")
+    e = enrich_text(body)
+    q = next(q for q in e.quotes if "worst deal" in q["text"])
+    assert (q["speaker"], q["rule"]) == ("Mark Ellison", "model-sentence")
+    assert attribution.current_model().threshold <= q["probability"] <= 1.0
+    mess = next(q for q in e.quotes if "a mess" in q["text"])  # no speaker's mention in its sentence: nobody
+    assert mess["speaker"] is None
+    monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "rules")  # the rules alone leave it unattributed, as before
+    q = next(q for q in enrich_text(body).quotes if "worst deal" in q["text"])
+    assert q["speaker"] is None and q["rule"] == "unattributed"
+
+
+@pytest.mark.model
 def test_the_rules_no_is_never_overruled():
     """Candidates the rules examined and rejected stay out, however probable the model finds them."""
     e = enrich_text("Secretary of State John Kerry called Sergei Lavrov on Saturday. Lavrov declined to comment.")

@@ -5,8 +5,10 @@ speaker of the article (its `speaker` facet) when one of their candidates reache
 threshold. Every speaker has at least one attribution to show on the article page (`ensure_shown`,
 for the rules alone too): when no stored quote is theirs, the body sentence of their most probable
 candidate is stored as what they reported (rule "model"; "event" for the rules); a person named in
-the title only is no speaker. A quote's probability is that of its speaker's candidates in and
-next to the quote's sentences (the speaker's best in the article when none is there).
+the title only is no speaker. A direct quote no cue of the rules claims goes to the speaker the model
+finds the likeliest source in its sentences (rule "model-sentence", `claim_unattributed`). A quote's
+probability is that of its speaker's candidates in and next to the quote's sentences (the speaker's best
+in the article when none is there).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def decide(model: AttributionModel, cands: list[Candidate], rule_speakers: list[
     anchors = {v: [(c.start, c.sent, c.event.cue if c.event is not None else "", person.get(v, c.probability))
                    for c in sorted(cands, key=lambda c: -c.probability) if c.value == v] for v in speakers}
     speakers, quotes = ensure_shown(speakers, quotes, anchors, sentences, text, body_offset, "model")
+    quotes = claim_unattributed(model, cands, speakers, quotes, sentences)
     by_sent: dict[tuple[str, int], float] = {}
     for c in cands:
         key = (c.value, c.sent)
@@ -55,6 +58,35 @@ def decide(model: AttributionModel, cands: list[Candidate], rule_speakers: list[
         here = [by_sent[(q.speaker, k)] for k in range(first - 1, last + 2) if (q.speaker, k) in by_sent]
         per_quote.append(round(max(here) if here else probabilities.get(q.speaker, 0.0), 3))
     return speakers, probabilities, quotes, per_quote
+
+
+def claim_unattributed(model: AttributionModel, cands: list[Candidate], speakers: list[str], quotes: list[Quote],
+                       sentences) -> list[Quote]:
+    """A direct quote no cue of the rules claims goes to the speaker whose mention in the quote's own
+    sentences the model finds most probably the source there ('Cuban said he would support Trump. He went
+    on to call Cruz “the worst politician in Texas.”'; 'Stein has framed herself as the Plan B for the
+    “Bernie or Bust” crowd'): a mention reaching the facet threshold, outside the quote, of a speaker of
+    the article, that no rule vetoes and no likelier person a he/she may be outranks (rule "model-sentence")."""
+    if not any(q.speaker is None and q.rule == "unattributed" for q in quotes):
+        return quotes
+    skip = runner_ups(cands, [c.probability for c in cands])
+    by_sent: dict[int, list[Candidate]] = {}
+    for k, c in enumerate(cands):
+        if c.value in speakers and c.probability >= model.threshold and not (c.vetoed and not model.soft(c)) \
+                and k not in skip:
+            by_sent.setdefault(c.sent, []).append(c)
+    out = []
+    for q in quotes:
+        if q.speaker is None and q.rule == "unattributed":
+            first, last = sentences.index_of_char(q.start), sentences.index_of_char(max(q.start, q.end - 1))
+            here = [c for k in range(first, last + 1) for c in by_sent.get(k, ()) if not q.start <= c.start < q.end]
+            if here:
+                c = max(here, key=lambda c: c.probability)
+                cue = c.event.cue if c.event is not None else ""
+                q = Quote(c.value, "person", q.text, q.start, q.end, q.kind, cue, "model-sentence",
+                          round(c.probability, 2))
+        out.append(q)
+    return out
 
 
 def person_probabilities(model: AttributionModel, cands: list[Candidate], rule_speakers: list[str]) -> dict[str, float]:
