@@ -97,6 +97,11 @@ def test_a_quote_no_cue_claims_goes_to_the_speaker_the_model_finds_in_its_senten
     assert attribution.current_model().threshold <= q["probability"] <= 1.0
     mess = next(q for q in e.quotes if "a mess" in q["text"])  # no speaker's mention in its sentence: nobody
     assert mess["speaker"] is None
+    # a quote opening its sentence may continue the sentence before: 'Ellison went on ...\n\n“It is ...”'
+    opening = ("Senator Mark Ellison said the tax bill was unfair.\n\nEllison went on to call the plan a "
+               "disaster.\n\n“It is the worst deal in decades.”")
+    q = next(q for q in enrich_text(opening).quotes if "worst deal" in q["text"])
+    assert (q["speaker"], q["rule"]) == ("Mark Ellison", "model-sentence")
     monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "rules")  # the rules alone leave it unattributed, as before
     q = next(q for q in enrich_text(body).quotes if "worst deal" in q["text"])
     assert q["speaker"] is None and q["rule"] == "unattributed"

@@ -63,7 +63,8 @@ def decide(model: AttributionModel, cands: list[Candidate], rule_speakers: list[
 def claim_unattributed(model: AttributionModel, cands: list[Candidate], speakers: list[str], quotes: list[Quote],
                        sentences) -> list[Quote]:
     """A direct quote no cue of the rules claims goes to the speaker whose mention in the quote's own
-    sentences the model finds most probably the source there ('Cuban said he would support Trump. He went
+    sentences (and the sentence before, for a quote opening its sentence) the model finds most probably
+    the source there ('Cuban said he would support Trump. He went
     on to call Cruz “the worst politician in Texas.”'; 'Stein has framed herself as the Plan B for the
     “Bernie or Bust” crowd'): a mention reaching the facet threshold, outside the quote, of a speaker of
     the article, that no rule vetoes and no likelier person a he/she may be outranks (rule "model-sentence")."""
@@ -79,6 +80,8 @@ def claim_unattributed(model: AttributionModel, cands: list[Candidate], speakers
     for q in quotes:
         if q.speaker is None and q.rule == "unattributed":
             first, last = sentences.index_of_char(q.start), sentences.index_of_char(max(q.start, q.end - 1))
+            if first > 0 and q.start - sentences.spans[first].start_char <= 2:
+                first -= 1
             here = [c for k in range(first, last + 1) for c in by_sent.get(k, ()) if not q.start <= c.start < q.end]
             if here:
                 c = max(here, key=lambda c: c.probability)
