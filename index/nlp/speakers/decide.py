@@ -64,10 +64,10 @@ def claim_unattributed(model: AttributionModel, cands: list[Candidate], speakers
                        sentences) -> list[Quote]:
     """A direct quote no cue of the rules claims goes to the speaker whose mention in the quote's own
     sentences (and the sentence before, for a quote opening its sentence) the model finds most probably
-    the source there ('Cuban said he would support Trump. He went
-    on to call Cruz “the worst politician in Texas.”'; 'Stein has framed herself as the Plan B for the
-    “Bernie or Bust” crowd'): a mention reaching the facet threshold, outside the quote, of a speaker of
-    the article, that no rule vetoes and no likelier person a he/she may be outranks (rule "model-sentence")."""
+    the source there ('Cuban said he would support Trump. Cuban went on to call Cruz “the worst politician
+    in Texas.”'; 'Stein has framed herself as the Plan B for the “Bernie or Bust” crowd'): a mention reaching
+    the facet threshold, outside the quote, of a speaker of the article, that no rule vetoes and no likelier
+    person a he/she may be outranks (rule "model-sentence")."""
     if not any(q.speaker is None and q.rule == "unattributed" for q in quotes):
         return quotes
     skip = runner_ups(cands, [c.probability for c in cands])
