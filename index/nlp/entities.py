@@ -10,6 +10,7 @@ fragments ("State" out of "Secretary of State"). So labels are only a start:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from newsfind.index.nlp.names import (
     surname_key,
 )
 from newsfind.index.nlp.postags import is_verb_aux_or_preposition
+from newsfind.index.nlp.run_on_names import split_run_on_names
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.lexicon import CUE_FORMS
 
@@ -155,7 +157,17 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
             mentions.append(Mention(kind, name, start, ent.end_char, ent.start, ent.end, ent.label_, titles))
     _cut_headline_names_to_body_persons(doc, mentions, title_end, body_words)
     _cut_descriptors(doc, mentions, descriptors)
+    split_run_on_names(doc, mentions, functools.partial(_part, doc))  # 'Trump Krystal Ball' -> two persons
     return _without_pairings(mentions)
+
+
+def _part(doc, m: Mention, start: int, end: int, titled: bool) -> Mention | None:
+    """A person mention over tokens start..end of `m`, with `m`'s titles if `titled`."""
+    name = person_name(doc[start:end].text)
+    if not name:
+        return None
+    return Mention("person", name, doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), start, end, m.label,
+                   set(m.titles) if titled else set())
 
 
 def _cut_descriptors(doc, mentions: list[Mention], descriptors: set[str]) -> None:

@@ -60,6 +60,9 @@ def person_name(surface: str) -> str:
         return ""
     if any(c.isdigit() for c in name) or name.lower() in NOT_NAMES:  # 'Covid-19', 'See Also', 'Slideshow'
         return ""
+    if len(tokens) > 1 and tokens[-1] == "MORE":  # 'impeach Trump MORE': a site's link after a name in its lists
+        tokens = tokens[:-1]
+        name = " ".join(tokens)
     if len(tokens) > 2 and tokens[-1] in tokens[:-1]:  # 'Donald Trump Donald': an embed's name run into the next
         name = " ".join(tokens[:-1])
     return name
