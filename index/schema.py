@@ -42,7 +42,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 #    `make train-attribution`), the rules are its features; every attribution carries a probability
 # 12: the model learns a cue lexicon from train's annotated cues (index/nlp/speakers/cuelex.py)
 #     and a dash glued to a name opening a list line ("-David Rothschild assesses") no longer hides the person
-PIPELINE_VERSION = "13"
+PIPELINE_VERSION = "14"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {
