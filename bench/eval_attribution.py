@@ -525,6 +525,23 @@ def score_doc(doc: dict, enrichment, nlp_doc, body_offset: int) -> tuple[DocScor
     return s, unresolved
 
 
+def speakers_prf(pairs) -> tuple[float, float, float]:
+    """Micro P/R/F1 over (gold speakers, predicted speakers) of each article: a predicted value matches one
+    gold person left (`same_person`)."""
+    tp = fp = fn = 0
+    for gold, predicted in pairs:
+        left = list(gold)
+        for v in predicted:
+            match = next((g for g in left if same_person(v, g)), None)
+            if match is None:
+                fp += 1
+            else:
+                tp += 1
+                left.remove(match)
+        fn += len(left)
+    return prf(tp, fp, fn)
+
+
 def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0

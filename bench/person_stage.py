@@ -60,18 +60,8 @@ def _fit(articles, rows, idx, seed: int):
 
 
 def _prf(articles, kept, scored, idx, threshold: float):
-    tp = fp = fn = 0
-    for i in idx:
-        left = list(articles[i].gold)
-        for v in kept[i] + [v for v, p in scored[i].items() if p >= threshold]:
-            match = next((g for g in left if harness.same_person(v, g)), None)
-            if match is None:
-                fp += 1
-            else:
-                tp += 1
-                left.remove(match)
-        fn += len(left)
-    return harness.prf(tp, fp, fn)
+    return harness.speakers_prf((articles[i].gold, kept[i] + [v for v, p in scored[i].items() if p >= threshold])
+                                for i in idx)
 
 
 def cross_fit(articles, probs: list[list[float]], folds: int, seed: int, hard, drop_below: float) -> dict:

@@ -187,18 +187,8 @@ def article_prf(articles: list[Article], probs_by_article: list[list[float]], th
                 drop_below: float = 0.0, rules: bool = True):
     """Article-level P/R/F1 of the speakers `decide` would give (with `rules`: the rules' speakers, less
     those below `drop_below`, plus the persons with a candidate no rule vetoes at `threshold`)."""
-    tp = fp = fn = 0
-    for a, probs in zip(articles, probs_by_article, strict=True):
-        left = list(a.gold)
-        for v in predicted_speakers(a, probs, threshold, drop_below, rules):
-            match = next((g for g in left if harness.same_person(v, g)), None)
-            if match is None:
-                fp += 1
-            else:
-                tp += 1
-                left.remove(match)
-        fn += len(left)
-    return harness.prf(tp, fp, fn)
+    return harness.speakers_prf((a.gold, predicted_speakers(a, probs, threshold, drop_below, rules))
+                                for a, probs in zip(articles, probs_by_article, strict=True))
 
 
 def cross_validate(articles: list[Article], learner: str, folds: int, seed: int) -> dict:
