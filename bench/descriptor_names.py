@@ -74,20 +74,27 @@ def evidence(word: str, text: str, doc) -> list[str]:
     return out
 
 
-def main(n: int, dump: Path | None = None) -> dict:
+def enriched(n: int):
+    """(article, analysed text, doc, enrichment) of the first `n` benchmark articles, one name table across them (as an
+    index run), the parses cached (`_docs`)."""
     with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
         records = [json.loads(line) for line in itertools.islice(fh, n)]
     articles = [SourceArticle(id=r["id"], title=r["title"], body=r["body"], source=r["id"]) for r in records]
     seen = [analysed(a) for a in articles]
-    nlp = load_pipeline()
-    docs = _docs(nlp, [s.text for s in seen], n)
+    docs = _docs(load_pipeline(), [s.text for s in seen], n)
     table = CanonicalTable()
+    for a, s, d in zip(articles, seen, docs, strict=True):
+        yield a, s.text, d, enrich_doc(a, d, s.body_offset, table, s.text, positions=s.positions)
+
+
+def main(n: int, dump: Path | None = None) -> dict:
     dumped: dict[str, dict] = {}
     persons, speakers = collections.Counter(), collections.Counter()
     flagged: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     examples: dict[str, dict[str, list[str]]] = collections.defaultdict(dict)
-    for a, s, d in zip(articles, seen, docs, strict=True):
-        e = enrich_doc(a, d, s.body_offset, table, s.text, positions=s.positions)
+    articles = 0
+    for a, text, d, e in enriched(n):
+        articles += 1
         persons.update(set(e.persons))
         if dump is not None:
             dumped[a.id] = {"persons": e.persons, "speakers": e.speakers}
@@ -96,7 +103,7 @@ def main(n: int, dump: Path | None = None) -> dict:
             words = value.split()
             if len(words) < 2 or not words[0][:1].isupper():
                 continue
-            why = evidence(words[0], s.text, d)
+            why = evidence(words[0], text, d)
             if not why:
                 continue
             group = ("first-name word" if is_first_name(words[0]) else
@@ -105,7 +112,7 @@ def main(n: int, dump: Path | None = None) -> dict:
                 flagged[f"{group} / {w}"][value] += 1
             flagged[f"{group} / any"][value] += 1
             examples[group].setdefault(value, why)
-    out: dict = {"articles": len(articles), "distinct persons": len(persons), "distinct speakers": len(speakers),
+    out: dict = {"articles": articles, "distinct persons": len(persons), "distinct speakers": len(speakers),
                  "person values (article x value)": sum(persons.values())}
     for key in sorted(flagged):
         c = flagged[key]

@@ -15,17 +15,11 @@ beside Paul Ryan): a looser rule would split real names there.
 from __future__ import annotations
 
 import collections
-import gzip
-import itertools
 import json
 import sys
 
-from descriptor_names import CORPUS, _docs  # noqa: E402  (bench/ is this script's first path entry)
-from newsfind.index.nlp.canonical import CanonicalTable  # noqa: E402
-from newsfind.index.nlp.enrich import analysed, enrich_doc  # noqa: E402
+from descriptor_names import enriched  # noqa: E402  (bench/ is this script's first path entry)
 from newsfind.index.nlp.names import is_first_name  # noqa: E402
-from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
-from newsfind.index.readers.types import SourceArticle  # noqa: E402
 
 
 def kind(value: str, persons: list[str]) -> str | None:
@@ -51,18 +45,11 @@ def kind(value: str, persons: list[str]) -> str | None:
 
 
 def main(n: int) -> dict:
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in itertools.islice(fh, n)]
-    articles = [SourceArticle(id=r["id"], title=r["title"], body=r["body"], source=r["id"]) for r in records]
-    seen = [analysed(a) for a in articles]
-    nlp = load_pipeline()
-    docs = _docs(nlp, [s.text for s in seen], n)
-    table = CanonicalTable()
     found: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     speakers: dict[str, set[str]] = collections.defaultdict(set)
-    persons_total = 0
-    for a, s, d in zip(articles, seen, docs, strict=True):
-        e = enrich_doc(a, d, s.body_offset, table, s.text, positions=s.positions)
+    persons_total = articles = 0
+    for _, _, _, e in enriched(n):
+        articles += 1
         persons_total += len(set(e.persons))
         for value in set(e.persons):
             group = kind(value, e.persons)
@@ -70,7 +57,7 @@ def main(n: int) -> dict:
                 found[group][value] += 1
                 if value in e.speakers:
                     speakers[group].add(value)
-    out: dict = {"articles": len(articles), "person values (article x value)": persons_total}
+    out: dict = {"articles": articles, "person values (article x value)": persons_total}
     for group in ("surname + name", "full name + name", "first word a first name", "two words"):
         c = found[group]
         out[group] = {"distinct": len(c), "article values": sum(c.values()), "speaker values": len(speakers[group]),
