@@ -45,6 +45,27 @@ def clients(address: str) -> int:
         return client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.clients))
 
 
+def interrupted_run(tmp_path, address: str, ready, wait: float = 60.0, env: dict | None = None):
+    """`newsfind index --cluster ADDRESS` started, a first Ctrl-C sent once `ready()` says the run reached the
+    step under test: (exit code, stdout, stderr, seconds from the signal to the exit)."""
+    proc = subprocess.Popen([str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(SEEDS),
+                             "--cluster", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    try:
+        deadline = time.monotonic() + wait
+        while not ready():
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.2)
+        time.sleep(1.0)
+        asked = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        return proc.returncode, out, err, time.monotonic() - asked
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def test_ctrl_c_while_waiting_for_a_worker_stops_at_once_with_130(tmp_path):
     """Before: a first Ctrl-C was only seen when a batch came back, so a run waiting for a worker went on
     waiting (up to NO_WORKER_TIMEOUT, 2 minutes) and then failed with exit 1 instead of stopping."""
@@ -53,23 +74,11 @@ def test_ctrl_c_while_waiting_for_a_worker_stops_at_once_with_130(tmp_path):
     try:
         empty.start_scheduler()
         alone = clients(empty.address)
-        proc = subprocess.Popen([str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(SEEDS),
-                                 "--cluster", empty.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
-        deadline = time.monotonic() + 60
-        while clients(empty.address) <= alone:  # the run has connected and waits for a worker
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.2)
-        time.sleep(1.0)
-        asked = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
-        took = time.monotonic() - asked
+        # ready when the run has connected and waits for a worker
+        code, out, err, took = interrupted_run(tmp_path, empty.address, lambda: clients(empty.address) > alone)
     finally:
-        if proc.poll() is None:
-            proc.kill()
         empty.stop()
-    assert proc.returncode == 130, out + err
+    assert code == 130, out + err
     assert took < 15, took
     assert "interrupted: everything above is committed" in out and "Traceback" not in err, out + err
 
@@ -78,24 +87,24 @@ def test_ctrl_c_while_connecting_to_a_scheduler_that_does_not_answer_stops_at_on
     """Before: a first Ctrl-C was only seen when the connection attempt ended (its timeout: 20 s by default),
     which then failed with exit 1 instead of stopping."""
     silent = socket.create_server(("127.0.0.1", 0))  # accepts, never speaks
-    address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
-    env = {**os.environ, "NEWSFIND_CLUSTER_CONNECT_TIMEOUT": "120"}
-    proc = subprocess.Popen([str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(SEEDS),
-                             "--cluster", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    silent.settimeout(0.2)
+    peers: list = []
+
+    def connecting() -> bool:
+        try:
+            peers.append(silent.accept()[0])
+        except TimeoutError:
+            return False
+        return True
+
     try:
-        silent.settimeout(60)
-        peer, _ = silent.accept()  # the run is connecting
-        time.sleep(0.5)
-        asked = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        took = time.monotonic() - asked
-        peer.close()
+        code, out, err, took = interrupted_run(tmp_path, f"tcp://127.0.0.1:{silent.getsockname()[1]}", connecting,
+                                               env={"NEWSFIND_CLUSTER_CONNECT_TIMEOUT": "120"})
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        for peer in peers:
+            peer.close()
         silent.close()
-    assert proc.returncode == 130, out + err
+    assert code == 130, out + err
     assert took < 10, took
     assert "interrupted" in out and "Traceback" not in err, out + err
 
@@ -136,26 +145,13 @@ def test_ctrl_c_while_the_workers_load_the_model_stops_at_once_with_130(tmp_path
         "pipeline.load_pipeline = load_pipeline\n")
     (tmp_path / "logs").mkdir()
     cluster = DaskCluster(tmp_path / "logs", preload=[preload])
-    proc = None
     try:
         cluster.start_scheduler()
         cluster.add_worker()
-        proc = subprocess.Popen([str(NEWSFIND), "--index", str(tmp_path / "index"), "index", str(SEEDS),
-                                 "--cluster", cluster.address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
-        deadline = time.monotonic() + 120
-        while not loading.exists():  # the worker is loading the model for this run
-            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
-            time.sleep(0.2)
-        time.sleep(1.0)
-        asked = time.monotonic()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        took = time.monotonic() - asked
+        # ready when the worker is loading the model for this run
+        code, out, err, took = interrupted_run(tmp_path, cluster.address, loading.exists, wait=120)
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.kill()
         cluster.stop()
-    assert proc.returncode == 130, out + err
+    assert code == 130, out + err
     assert took < 15, took
     assert "interrupted" in out and "Traceback" not in err, out + err
