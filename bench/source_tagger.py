@@ -17,11 +17,10 @@ cached (~/.cache/newsfind-eval/r3tagger-oof-*.pkl) for bench/tagger_cv.py. Measu
 
 from __future__ import annotations
 
-import os
+from single_thread import single_threaded  # bench/ is a script's first path entry
 
-if __name__ == "__main__":  # single-threaded BLAS (a rerun gives the same numbers), before numpy is imported
-    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(_var, "1")
+if __name__ == "__main__":  # a rerun gives the same numbers; before numpy is imported
+    single_threaded()
 
 import argparse  # noqa: E402
 import pickle  # noqa: E402

@@ -13,11 +13,10 @@ the CONTENT probability around it. Measured, not kept (README "Speaker attributi
 
 from __future__ import annotations
 
-import os
+from single_thread import single_threaded  # bench/ is a script's first path entry
 
-if __name__ == "__main__":  # single-threaded BLAS (a rerun gives the same numbers), before numpy is imported
-    for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(_var, "1")
+if __name__ == "__main__":  # a rerun gives the same numbers; before numpy is imported
+    single_threaded()
 
 import argparse  # noqa: E402
 import pickle  # noqa: E402
