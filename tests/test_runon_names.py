@@ -88,3 +88,31 @@ def test_the_indexed_article_has_each_person_as_a_facet_value(tmp_path, fresh_in
 def test_real_names_of_that_shape_stay(body, name):
     e = enrich_text(body)
     assert name in e.persons, e.persons
+
+
+# The opposite cut: the model tags 'Rep. Sheila Jackson Lee' as 'Sheila Jackson' and 'Lee', side by side.
+def test_a_name_cut_in_two_is_one_person_when_the_article_writes_it_whole():
+    e = enrich_text("Rep. Sheila Jackson Lee said the bill would pass. Jackson Lee, a Texas Democrat, spoke for "
+                    "an hour.\n\n“This is a civil rights issue,” Jackson Lee said.", title="House")
+    assert "Sheila Jackson Lee" in e.persons, e.persons
+    assert "Sheila Jackson" not in e.persons and "Lee" not in e.persons, e.persons
+
+
+def test_two_people_side_by_side_stay_apart_without_the_joined_name_elsewhere():
+    # a list without its comma: nothing in the article names 'Hillary Clinton Bernie Sanders' or 'Clinton Bernie'
+    e = enrich_text("Debate night: Hillary Clinton Bernie Sanders clash on guns.\n\nHillary Clinton said the law "
+                    "failed. Bernie Sanders said he voted for it.", title="Debate")
+    assert "Hillary Clinton" in e.persons and "Bernie Sanders" in e.persons, e.persons
+    assert not any(len(p.split()) > 2 for p in e.persons), e.persons
+
+
+def test_a_name_cut_in_two_is_one_person_when_the_article_calls_them_by_the_second_part():
+    e = enrich_text("Texas Rep. Sheila Jackson Lee reintroduced the bill on Monday. Lee said the vote would come "
+                    "in the spring.", title="Bill")
+    assert "Sheila Jackson Lee" in e.persons and "Lee" not in e.persons, e.persons
+
+
+def test_an_owner_and_what_they_own_stay_apart():
+    e = enrich_text("It was Steve Bannon's Breitbart that ran the story. Breitbart said it stood by it. Steve "
+                    "Bannon said nothing.", title="Story")
+    assert not any("'s" in p or "’s" in p for p in e.persons), e.persons

@@ -28,7 +28,7 @@ from newsfind.index.nlp.names import (
     surname_key,
 )
 from newsfind.index.nlp.postags import is_verb_aux_or_preposition
-from newsfind.index.nlp.run_on_names import split_run_on_names
+from newsfind.index.nlp.run_on_names import join_cut_names, split_run_on_names
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.lexicon import CUE_FORMS
 
@@ -158,6 +158,7 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
     _cut_headline_names_to_body_persons(doc, mentions, title_end, body_words)
     _cut_descriptors(doc, mentions, descriptors)
     split_run_on_names(doc, mentions, functools.partial(_part, doc))  # 'Trump Krystal Ball' -> two persons
+    join_cut_names(doc, mentions, functools.partial(_part, doc))  # 'Sheila Jackson' 'Lee' -> one person
     return _without_pairings(mentions)
 
 

@@ -9,6 +9,11 @@ organisation ('Ambassador to Israel Dan Shapiro' where Steve Israel is in the ar
 the person. Real names of that shape stay: a first word that is a first name ('Lee Harvey Oswald' beside Mike
 Lee), a back of one word ('Huckabee Sanders', 'Jackson Lee', 'Carter Page' beside Jimmy Carter), or a name the
 article writes whole elsewhere.
+
+The opposite cut is mended too (`join_cut_names`): the model tags 'Rep. Sheila Jackson Lee' as two persons, 'Sheila
+Jackson' and 'Lee'; two person mentions side by side are one where the article writes the joined name elsewhere
+('Sheila Jackson Lee'), calls the person by the first's surname and the second together ('Jackson Lee said'), or
+by the second alone where it is no other person's surname there ('Lee said').
 """
 
 from __future__ import annotations
@@ -66,3 +71,34 @@ def split_run_on_names(doc, mentions: list, make) -> None:
             [make(m, k, m.token_end, True)]
         out.extend(p for p in parts if p is not None)
     mentions[:] = out
+
+
+def join_cut_names(doc, mentions: list, make) -> None:
+    """Two person mentions side by side (one space between, 'Sheila Jackson' 'Lee'), replaced by one mention over
+    both (`make(m, start, end, titled)`, as in `split_run_on_names`) where the article names that person so elsewhere:
+    the joined name, the first's last word and the second as one mention ('Jackson Lee'), or the second alone."""
+    persons = sorted((m for m in mentions if m.kind == "person"), key=lambda m: m.token_start)
+    joined: dict[int, object] = {}  # id of the first of a pair -> the mention over both
+    dropped: set[int] = set()
+    for first, second in zip(persons, persons[1:], strict=False):
+        if (first.token_end != second.token_start or id(first) in dropped
+                or doc[first.token_end - 1].whitespace_ != " " or doc[first.token_end - 1].is_punct
+                or doc[first.token_end - 1].tag_ == "POS"):  # "Steve Bannon's Breitbart"
+            continue
+        whole = make(first, first.token_start, second.token_end, True)
+        if whole is None or len(whole.name.split()) < 3:
+            continue
+        tail = f"{first.name.split()[-1]} {second.name}"
+        others = [o for o in persons if o is not first and o is not second]
+        if any(o.name in (whole.name, tail) for o in others) or _called_by_the_second(second.name, others):
+            joined[id(first)] = whole
+            dropped.add(id(second))
+    if joined:
+        mentions[:] = [joined.get(id(m), m) for m in mentions if id(m) not in dropped]
+
+
+def _called_by_the_second(name: str, others: list) -> bool:
+    """The article calls the person by the second mention's one word alone ('Lee said'), and that word is no
+    other person's surname there ('Sanders' beside Bernie Sanders: 'Hillary Clinton Sanders' is two people)."""
+    return (" " not in name and any(o.name == name for o in others)
+            and not any(o.name.endswith(" " + name) for o in others))
