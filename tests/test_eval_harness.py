@@ -134,3 +134,30 @@ def test_a_name_in_mojibake_is_not_cut_at_its_broken_letter():
     cut = "Enrique PeA\u0303\xb1a"  # the model's PERSON, cut before "Nieto"
     assert harness.names_in_span("PeA\u0303\xb1a Nieto", {cut}, {harness.person_key(cut)},
                                  {harness.surname_key(cut)}) == ["PeA\u0303\xb1a Nieto"]
+
+
+# GOLD_VERSION 3: a name set off after a phrase that runs on, and a first-name name the model does not tag
+
+def test_a_name_set_off_after_a_phrase_that_runs_on_is_the_source():
+    doc = record("Title\n\nThe director of the Federal Bureau of Investigation, James B. Comey, said the screening "
+                 "failed. The campaigns of Hillary Clinton and Bernie Sanders said nothing. Supporters of her "
+                 "opponent, Sen. Bernie Sanders, cheered.",
+                 ("The director of the Federal Bureau of Investigation, James B. Comey,", "said",
+                  "the screening failed"),
+                 ("The campaigns of Hillary Clinton and Bernie Sanders", "said", "nothing"),
+                 ("Supporters of her opponent, Sen. Bernie Sanders,", "cheered", "cheered"))
+    assert gold(doc) == ["James B. Comey"]
+
+
+def test_a_first_name_name_the_model_does_not_tag_as_a_person_is_gold():
+    text = "Title\n\nFormer tech executive Carly Fiorina said the debate was rigged. JAKE TAPPER: Welcome back."
+    doc = record(text, ("Carly Fiorina", "said", "the debate was rigged"), ("JAKE TAPPER", ":", "Welcome back."))
+    assert "Carly Fiorina" not in {e.text for e in load_pipeline()(text).ents if e.label_ == "PERSON"}
+    assert gold(doc) == ["Carly Fiorina", "JAKE TAPPER"]
+
+
+def test_a_place_or_organisation_opening_with_a_first_name_is_no_person():
+    doc = record("Title\n\nThe St. Paul City Council voted to condemn the remarks. Chase Bank said it would "
+                 "comply.", ("The St. Paul City Council", "voted to condemn", "the remarks"),
+                 ("Chase Bank", "said", "it would comply"))
+    assert gold(doc) == []
