@@ -81,8 +81,10 @@ def gov_of(f: dict[str, float]) -> str:
     return next((k.split("=", 1)[1] for k in f if k.startswith("gov=")), "?")
 
 
-def analyse(articles, probs, threshold: float, drop_below: float, docs: dict, texts: dict):
-    """(miss kinds, false-positive kinds, examples by kind, counts of gold / tp / no-candidate)."""
+def analyse(articles, probs, threshold: float, drop_below: float, docs: dict, texts: dict, dump: list | None = None):
+    """(miss kinds, false-positive kinds, examples by kind, counts of gold / tp / no-candidate); every false
+    positive is appended to `dump`, when given, as a record (doc id, speaker, probability, kind, sentence, the
+    article's gold speakers) to classify by hand."""
     misses: Counter = Counter()
     fps: Counter = Counter()
     govs: dict[str, Counter] = {}
@@ -108,6 +110,10 @@ def analyse(articles, probs, threshold: float, drop_below: float, docs: dict, te
                     c.features, c.vetoed and not training.soft(c), p)
             fps[kind] += 1
             _example(examples, "FP " + kind, a.doc_id, v, p, c, text)
+            if dump is not None:
+                dump.append({"doc_id": a.doc_id, "speaker": v, "p": round(p, 3), "kind": kind,
+                             "gov": gov_of(c.features) if c is not None else "", "gold": list(a.gold),
+                             "sentence": _context(text, c) if c is not None else ""})
             if c is not None:
                 govs.setdefault("FP " + kind, Counter())[gov_of(c.features)] += 1
         for g in left:
@@ -134,13 +140,19 @@ def analyse(articles, probs, threshold: float, drop_below: float, docs: dict, te
     return misses, fps, examples, govs, totals
 
 
+def _context(text: str, c) -> str:
+    """The text around a candidate: back to its line's start or the last sentence end, up to 160 characters
+    each side."""
+    lo = max(text.rfind("\n", 0, c.start), text.rfind(". ", 0, c.start - 1) + 1, c.start - 160)
+    hi = min(x for x in (text.find("\n", c.end), c.end + 160, len(text)) if x >= 0)
+    return text[lo:hi].strip().replace("\n", " ")
+
+
 def _example(examples, kind, doc_id, name, p, c, text, doc=None) -> None:
     if c is None:
         examples.setdefault(kind, []).append(f"{doc_id} {name!r} (no candidate)")
         return
-    lo = max(text.rfind("\n", 0, c.start), text.rfind(". ", 0, c.start - 1) + 1, c.start - 160)
-    hi = min(x for x in (text.find("\n", c.end), c.end + 160, len(text)) if x >= 0)
-    line = f"{doc_id} {name!r} p={p:.2f} gov={gov_of(c.features)}: ...{text[lo:hi].strip()}..."
+    line = f"{doc_id} {name!r} p={p:.2f} gov={gov_of(c.features)}: ...{_context(text, c)}..."
     if doc is not None:
         cues = sorted({q["cue"] for q in doc["quotes"] if q["speaker_span"] and q.get("cue") and
                        harness.same_person(name, q.get("speaker", "")) or False})
@@ -156,14 +168,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=training.DEFAULT_SEED)
     ap.add_argument("--examples", type=int, default=0, help="examples to print per kind")
+    ap.add_argument("--dump-fp", type=Path, default=None, metavar="JSONL",
+                    help="write every false positive (doc id, speaker, p, kind, sentence, gold speakers) there")
     args = ap.parse_args(argv)
     docs, parsed, items, table_factory = training.prepared(args.corpus, "train", args.limit)
     articles = training.collect(docs, parsed, items, table_factory)
     cv = training.cross_validate(articles, "logreg", args.folds, args.seed)
     training.print_cv(cv)
     texts = {d["doc_id"]: seen.text for d, (_, seen) in zip(docs, items, strict=True)}
+    dump: list | None = [] if args.dump_fp else None
     misses, fps, examples, govs, totals = analyse(articles, cv["probs"], cv["threshold"], cv["drop_below"],
-                                                  {d["doc_id"]: d for d in docs}, texts)
+                                                  {d["doc_id"]: d for d in docs}, texts, dump)
+    if args.dump_fp:
+        import json
+
+        args.dump_fp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dump), encoding="utf-8")
     print(f"true positives {totals['tp']}, missed {totals['fn']} (no candidate {totals['fn_no_candidate']}, "
           f"best at-span candidate < 0.1: {totals['fn_low']}, 0.1 or more: {totals['fn_mid']}), "
           f"false positives {sum(fps.values())}")
