@@ -4,6 +4,7 @@ a he/she source offered as each person it may be, the packaged model choosing am
 import pytest
 from newsfind.index.nlp.speakers import model as attribution
 from newsfind.index.nlp.speakers.decide import runner_ups
+from newsfind.index.nlp.speakers.features import veto_kind
 
 from tests.test_attribution_model import enrich_text
 
@@ -58,10 +59,13 @@ LISTS = ("The delegate count after Tuesday, by candidate:\n\nHillary Clinton: 1,
 @pytest.mark.parametrize("text", LISTS)
 def test_a_name_in_a_list_line_is_far_from_speaking(text):
     """Numbers after the colon, a line that opens with a digit, a bracketed number: a list, not a statement
-    (round 1 gave Donald Trump 0.29 here, within reach of the threshold)."""
+    (round 1 gave Donald Trump 0.29 here, within reach of the threshold). A name, a colon and only numbers after
+    it is a veto of the rules (round 6: trained on gold 3's transcript labels, 'JAKE TAPPER:', the model gave
+    'Hillary Clinton: 1,769.' 0.40); the rest the model keeps far from the threshold."""
     e = enrich_text(text)
     assert e.speakers == []
-    assert e.candidates and max(c.probability for c in e.candidates) < attribution.current_model().threshold / 2
+    assert e.candidates and all(c.vetoed and veto_kind(c.features) == "list-line"
+                                or c.probability < attribution.current_model().threshold / 2 for c in e.candidates)
 
 
 @pytest.mark.model

@@ -45,8 +45,9 @@ def test_a_veto_kind_is_read_from_the_candidates_features():
     assert veto_kind({"dep+govclass=nsubj+strong": 1.0, "govchild=ccomp": 1.0}) == "cue-content"
     assert veto_kind({"dep+govclass=nsubj+weak": 1.0, "quote_near": 1.0}) == "cue-content"
     assert veto_kind({"pronoun_no_event": 1.0, "bare:gov_negated": 1.0, "bare:quote_near": 1.0}) == "negated"
-    assert set(VETO_KINDS) == {"negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-content",
-                               "cue-subject"}
+    assert veto_kind({"colon_then_no_words": 1.0, "colon_after": 1.0, "quote_near": 1.0}) == "list-line"
+    assert set(VETO_KINDS) == {"list-line", "negated", "refusal", "quoted", "reported", "mentioned", "no-speaker",
+                               "cue-content", "cue-subject"}
 
 
 def test_only_the_kinds_of_veto_a_model_was_trained_to_weigh_are_features_to_it():

@@ -90,7 +90,8 @@ def veto(f: dict[str, float], own: list[SpeechEvent]) -> bool:
     """The rules' no, which the model never overrules: a negated verb ('did not endorse'), a refusal ('declined
     to comment'), a source quoted inside quotation marks, speech only reported by another ('Briggs said Sharpton
     asked'), a he/she that only a merely mentioned person could be, and the subject of a cue verb the rules
-    examined and rejected ('called both candidates', 'defended her title', 'Neither Cruz nor Rubio said')."""
+    examined and rejected ('called both candidates', 'defended her title', 'Neither Cruz nor Rubio said'), and a
+    name heading a list line, a colon and numbers only after it ('Hillary Clinton: 1,769.': nothing said)."""
     if _event_veto(f):
         return True
     if any(e.rule.startswith("pronoun-mentioned") or not e.names_a_speaker for e in own):
@@ -99,7 +100,8 @@ def veto(f: dict[str, float], own: list[SpeechEvent]) -> bool:
     return cue_subject and not own
 
 
-VETO_KINDS = ("negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-content", "cue-subject")
+VETO_KINDS = ("list-line", "negated", "refusal", "quoted", "reported", "mentioned", "no-speaker", "cue-content",
+              "cue-subject")
 
 
 def veto_kind(f: dict[str, float]) -> str:
@@ -107,6 +109,8 @@ def veto_kind(f: dict[str, float]) -> str:
     he/she's features, "bare:"-prefixed, are read without the prefix)."""
     if any(k.startswith("bare:") for k in f):
         f = {k.removeprefix("bare:"): v for k, v in f.items()}
+    if f.get("colon_then_no_words"):
+        return "list-line"
     if f.get("gov_negated"):
         return "negated"
     if f.get("refusal"):
@@ -125,7 +129,8 @@ def veto_kind(f: dict[str, float]) -> str:
 
 
 def _event_veto(f: dict[str, float]) -> bool:
-    return bool(f.get("gov_negated") or f.get("inside_quote") or f.get("rule_reported") or f.get("refusal"))
+    return bool(f.get("gov_negated") or f.get("inside_quote") or f.get("rule_reported") or f.get("refusal")
+                or f.get("colon_then_no_words"))
 
 
 def parse_features(f: dict[str, float], doc, start: int, end: int) -> None:
