@@ -1,0 +1,139 @@
+"""Does the attribution model generalise? Feature pruning, regularisation and grouped CV on train (round 6).
+
+    .venv/bin/python bench/generalise_cv.py --repeats 3 --only base,k2,k3,k5     # pruning, paired on 3 fold seeds
+    .venv/bin/python bench/generalise_cv.py --repeats 3 --only base,k3:C0.25,k3:C1:l1
+    .venv/bin/python bench/generalise_cv.py --by-outlet --only base,k3          # leave one outlet out, paired
+
+Train only, never dev. A variant is `base` (the packaged settings: a feature seen in 3 candidates, C 0.5, L2)
+or colon-joined changes to it: `k<K>` leaves out features seen in fewer than K training articles (fitted inside
+each fold, on its training part: bench/train_attribution.py's `--min-docs`), `C<c>` the inverse penalty, `l1`
+an L1 penalty. Every variant is cross-validated on the same folds as `base` (seeds seed, seed+1, ...; threshold,
+drop level, Platt fit and cue lexicon chosen inside each run), so its F1 gain reads repeat by repeat. With
+`--by-outlet` the folds are PolNeAR's outlets instead (each outlet scored by a model trained on the others):
+each outlet's P / R / F1, and each variant's F1 gain outlet by outlet.
+"""
+
+from __future__ import annotations
+
+from single_thread import single_threaded  # bench/ is a script's first path entry
+
+if __name__ == "__main__":  # a rerun gives the same numbers; before numpy is imported
+    single_threaded()
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import eval_attribution as harness  # noqa: E402
+import train_attribution as ta  # noqa: E402
+from attribution_folds import DEFAULT_SEED  # noqa: E402
+
+BASE = (ta.MIN_DOCS, ta.C, ta.PENALTY)
+
+
+def settings(name: str) -> tuple[int, float, str]:
+    """(min docs, C, penalty) of a variant's name: `base`, or `k3`, `k3:C0.25`, `C1:l1`, ..."""
+    min_docs, c, penalty = BASE
+    for part in name.split(":"):
+        if part == "base":
+            continue
+        if part.startswith("k"):
+            min_docs = int(part[1:])
+        elif part.startswith("C"):
+            c = float(part[1:])
+        elif part in ("l1", "l2"):
+            penalty = part
+        else:
+            raise ValueError(f"unknown variant part {part!r}")
+    return min_docs, c, penalty
+
+
+def run(name: str, articles: list[ta.Article], folds: int, seed: int, repeats: int,
+        fold_of: dict[str, int] | None = None) -> list[dict]:
+    ta.set_regularisation(*settings(name))
+    try:
+        return [ta.cross_validate(articles, "logreg", folds, seed + r, fold_of) for r in range(repeats)]
+    finally:
+        ta.set_regularisation(*BASE)
+
+
+def vocab_size(name: str, articles: list[ta.Article], seed: int) -> int:
+    """Features kept when fitting on all of train (the artifact's size, before zero weights go)."""
+    ta.set_regularisation(*settings(name))
+    try:
+        lexs, _ = ta.lexicons(articles, seed)
+        return len(ta.vocabulary(articles, lexs))
+    finally:
+        ta.set_regularisation(*BASE)
+
+
+def print_repeats(name: str, runs: list[dict], base: list[dict] | None, size: int, elapsed: float) -> None:
+    f1 = [r["mean"][2] for r in runs]
+    mean = [sum(r["mean"][j] for r in runs) / len(runs) for j in range(3)]
+    brier = sum(r["brier"] for r in runs) / len(runs)
+    line = (f"{name:<14} {size:>6} feats P {mean[0]:.4f} R {mean[1]:.4f} F1 {mean[2]:.4f} Brier {brier:.4f} "
+            f"(repeats " + " ".join(f"{f:.4f}" for f in f1) + f"; spread {max(f1) - min(f1):.4f})")
+    if base is not None and runs is not base:
+        gains = [a["mean"][2] - b["mean"][2] for a, b in zip(runs, base, strict=True)]
+        line += " gain " + " ".join(f"{g:+.4f}" for g in gains) + f" mean {sum(gains) / len(gains):+.4f}"
+    print(line + f"  [{elapsed:.0f} s]", flush=True)
+
+
+def print_outlets(name: str, cv: dict, outlets: list[str], base: dict | None, elapsed: float) -> None:
+    p, r, f = cv["mean"]
+    print(f"{name}: by outlet, threshold {cv['threshold']:.2f} drop {cv['drop_below']:.2f} Brier {cv['brier']:.4f}; "
+          f"mean over outlets P {p:.4f} R {r:.4f} F1 {f:.4f}  [{elapsed:.0f} s]")
+    for k, outlet in enumerate(outlets):
+        p, r, f = cv["per_fold"][k]
+        gain = f"  gain {f - base['per_fold'][k][2]:+.4f}" if base is not None and cv is not base else ""
+        print(f"  {outlet:<22} P {p:.4f} R {r:.4f} F1 {f:.4f}{gain}")
+    if base is not None and cv is not base:
+        gains = [a[2] - b[2] for a, b in zip(cv["per_fold"], base["per_fold"], strict=True)]
+        print(f"  gain over outlets: mean {sum(gains) / len(gains):+.4f}, better in {sum(g > 0 for g in gains)} "
+              f"of {len(gains)}, worse in {sum(g < 0 for g in gains)}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=harness.DEFAULT_CORPUS)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", default="base,k2,k3,k5", help="comma-separated variants; the first is the baseline")
+    ap.add_argument("--by-outlet", action="store_true", help="leave-one-outlet-out instead of the seeded folds")
+    args = ap.parse_args(argv)
+    variants = [v for v in args.only.split(",") if v]
+    for v in variants:
+        settings(v)
+    t0 = time.perf_counter()
+    docs, parsed, items, table_factory = ta.prepared(args.corpus, "train", args.limit)
+    articles = ta.collect(docs, parsed, items, table_factory)
+    print(f"PolNeAR train: {len(articles)} articles, {sum(len(a.cands) for a in articles)} candidates "
+          f"[{time.perf_counter() - t0:.0f} s]", flush=True)
+    if args.by_outlet:
+        outlet_of = {d["doc_id"]: d["outlet"] for d in docs}
+        outlets = sorted(set(outlet_of.values()))
+        print("articles by outlet: " + ", ".join(f"{o} {sum(v == o for v in outlet_of.values())}" for o in outlets))
+        fold_of = {doc_id: outlets.index(o) for doc_id, o in outlet_of.items()}
+        first = None
+        for name in variants:
+            cv = run(name, articles, len(outlets), args.seed, 1, fold_of)[0]
+            first = first or cv
+            print_outlets(name, cv, outlets, first, time.perf_counter() - t0)
+        return 0
+    first = None
+    for name in variants:
+        runs = run(name, articles, args.folds, args.seed, args.repeats)
+        first = first or runs
+        print_repeats(name, runs, first, vocab_size(name, articles, args.seed), time.perf_counter() - t0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
