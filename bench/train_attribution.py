@@ -164,8 +164,8 @@ def fit(articles: list[Article], learner: str = "logreg", seed: int = DEFAULT_SE
     if learner == "logreg":
         from sklearn.linear_model import LogisticRegression
 
-        est = LogisticRegression(C=C, penalty=PENALTY, solver="liblinear", max_iter=1000,
-                                 random_state=seed).fit(X, y)
+        est = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed,
+                                 **({"l1_ratio": 1.0} if PENALTY == "l1" else {})).fit(X, y)
         return vocab, est, lambda X2: est.decision_function(X2), lexicon
     import lightgbm as lgb
 
