@@ -6,11 +6,13 @@
 
 Train only, never dev. A variant is `base` (the packaged settings: a feature seen in 3 candidates, C 0.5, L2)
 or colon-joined changes to it: `k<K>` leaves out features seen in fewer than K training articles (fitted inside
-each fold, on its training part: bench/train_attribution.py's `--min-docs`), `C<c>` the inverse penalty, `l1`
-an L1 penalty. Every variant is cross-validated on the same folds as `base` (seeds seed, seed+1, ...; threshold,
-drop level, Platt fit and cue lexicon chosen inside each run), so its F1 gain reads repeat by repeat. With
-`--by-outlet` the folds are PolNeAR's outlets instead (each outlet scored by a model trained on the others):
-each outlet's P / R / F1, and each variant's F1 gain outlet by outlet.
+each fold, on its training part: bench/train_attribution.py's `--min-docs`), `o<K>` features seen in articles
+of fewer than K outlets (`--min-outlets`), `C<c>` the inverse penalty, `l1` an L1 penalty. Every variant is
+cross-validated on the same folds as `base` (seeds seed, seed+1, ...; threshold, drop level, Platt fit and cue
+lexicon chosen inside each run), so its F1 gain reads repeat by repeat. With `--by-outlet` the folds are
+PolNeAR's outlets instead (each outlet scored by a model trained on the others): each outlet's P / R / F1, and
+each variant's F1 gain outlet by outlet. `--describe` fits the base model on all of train and prints its
+features by how many articles and outlets show them, with their weights.
 """
 
 from __future__ import annotations
@@ -33,24 +35,26 @@ import eval_attribution as harness  # noqa: E402
 import train_attribution as ta  # noqa: E402
 from attribution_folds import DEFAULT_SEED  # noqa: E402
 
-BASE = (ta.MIN_DOCS, ta.C, ta.PENALTY)
+BASE = (ta.MIN_DOCS, ta.C, ta.PENALTY, ta.MIN_OUTLETS)
 
 
-def settings(name: str) -> tuple[int, float, str]:
-    """(min docs, C, penalty) of a variant's name: `base`, or `k3`, `k3:C0.25`, `C1:l1`, ..."""
-    min_docs, c, penalty = BASE
+def settings(name: str) -> tuple[int, float, str, int]:
+    """(min docs, C, penalty, min outlets) of a variant's name: `base`, or `k3`, `k3:C0.25`, `C1:l1`, `o2`..."""
+    min_docs, c, penalty, min_outlets = BASE
     for part in name.split(":"):
         if part == "base":
             continue
         if part.startswith("k"):
             min_docs = int(part[1:])
+        elif part.startswith("o"):
+            min_outlets = int(part[1:])
         elif part.startswith("C"):
             c = float(part[1:])
         elif part in ("l1", "l2"):
             penalty = part
         else:
             raise ValueError(f"unknown variant part {part!r}")
-    return min_docs, c, penalty
+    return min_docs, c, penalty, min_outlets
 
 
 def run(name: str, articles: list[ta.Article], folds: int, seed: int, repeats: int,
@@ -70,6 +74,33 @@ def vocab_size(name: str, articles: list[ta.Article], seed: int) -> int:
         return len(ta.vocabulary(articles, lexs))
     finally:
         ta.set_regularisation(*BASE)
+
+
+def describe(articles: list[ta.Article], seed: int) -> None:
+    """The base model's features by the number of training articles and outlets showing them: how many, the
+    mean |weight|, the share of all |weight|; and the heaviest features of one outlet."""
+    vocab, est, _, _ = ta.fit(articles, "logreg", seed)
+    lexs, _ = ta.lexicons(articles, seed)
+    docs: dict[str, int] = {}
+    outlets: dict[str, set[str]] = {}
+    for k, a in enumerate(articles):
+        for name in {n for f in ta.rows(a, lexs[k]) for n in f}:
+            docs[name] = docs.get(name, 0) + 1
+            outlets.setdefault(name, set()).add(a.outlet)
+    weights = dict(zip(vocab, (abs(float(w)) for w in est.coef_[0]), strict=True))
+    total = sum(weights.values())
+    for label, key, buckets in (("articles", lambda n: docs[n], ((1, 1), (2, 2), (3, 4), (5, 9), (10, 10**9))),
+                                ("outlets", lambda n: len(outlets[n]), ((1, 1), (2, 2), (3, 4), (5, 7)))):
+        print(f"features by {label} showing them (fitted on all of train, {len(vocab)} features):")
+        for lo, hi in buckets:
+            sel = [n for n in vocab if lo <= key(n) <= hi]
+            mass = sum(weights[n] for n in sel)
+            print(f"  {lo}-{hi if hi < 10**9 else '':<3} {len(sel):>6} features, mean |w| "
+                  f"{mass / max(len(sel), 1):.3f}, share of |w| {mass / total:.3f}")
+    one = sorted((n for n in vocab if len(outlets[n]) == 1), key=lambda n: -weights[n])[:15]
+    print("heaviest features of one outlet: " + "; ".join(
+        f"{n} ({next(iter(outlets[n]))}, {docs[n]} art., {dict(zip(vocab, est.coef_[0], strict=True))[n]:+.2f})"
+        for n in one), flush=True)
 
 
 def print_repeats(name: str, runs: list[dict], base: list[dict] | None, size: int, elapsed: float) -> None:
@@ -107,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", default="base,k2,k3,k5", help="comma-separated variants; the first is the baseline")
     ap.add_argument("--by-outlet", action="store_true", help="leave-one-outlet-out instead of the seeded folds")
+    ap.add_argument("--describe", action="store_true", help="the base model's features by articles and outlets")
     args = ap.parse_args(argv)
     variants = [v for v in args.only.split(",") if v]
     for v in variants:
@@ -116,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     articles = ta.collect(docs, parsed, items, table_factory)
     print(f"PolNeAR train: {len(articles)} articles, {sum(len(a.cands) for a in articles)} candidates "
           f"[{time.perf_counter() - t0:.0f} s]", flush=True)
+    if args.describe:
+        describe(articles, args.seed)
     if args.by_outlet:
         outlet_of = {d["doc_id"]: d["outlet"] for d in docs}
         outlets = sorted(set(outlet_of.values()))
