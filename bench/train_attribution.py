@@ -37,7 +37,10 @@ from newsfind.index.nlp.speakers.features import EXTRA_SOURCES, VETO_KINDS, lemm
 from newsfind.index.nlp.speakers.model import ARTIFACT, VETOED, AttributionModel, using  # noqa: E402
 
 MIN_COUNT = 3  # a feature seen in fewer training candidates is left out
-C = 0.5  # inverse L2 strength of the logistic regression (chosen on train CV: 0.1-1.0 within 0.004 F1)
+MIN_DOCS = 1  # a feature seen in fewer training articles is left out (--min-docs; round 6: outlet-specific words)
+MIN_OUTLETS = 1  # a feature seen in articles of fewer outlets is left out (--min-outlets)
+C = 0.5  # inverse strength of the logistic regression's penalty (chosen on train CV: 0.1-1.0 within 0.004 F1)
+PENALTY = "l2"  # the logistic regression's penalty (--penalty l1: a sparse model)
 DROP_GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3)  # where a rules' speaker may be dropped (0: never)
 NULL_MODEL = AttributionModel({}, 0.0, (1.0, 0.0), 2.0, {})  # computes candidates, names no speaker
 EXTRA: list[str] = []  # candidate sources beyond the default ones (features.EXTRA_SOURCES), `--extra-candidates`
@@ -51,6 +54,13 @@ DEFAULT_SOFT_VETOES = ("cue-content",)
 SOFT_VETOES: set[str] = set(DEFAULT_SOFT_VETOES)
 
 
+def set_regularisation(min_docs: int, c: float, penalty: str, min_outlets: int = 1) -> None:
+    """Set the feature pruning and the penalty the next fits use (`--min-docs`, `--C`, `--penalty`,
+    `--min-outlets`)."""
+    global MIN_DOCS, C, PENALTY, MIN_OUTLETS
+    MIN_DOCS, C, PENALTY, MIN_OUTLETS = min_docs, c, penalty, min_outlets
+
+
 @dataclass
 class Article:
     doc_id: str
@@ -60,6 +70,7 @@ class Article:
     gold: list[str]  # gold speaker names, one per person
     rule_speakers: list[str]  # the rules' speakers (the model adds to them and may drop some)
     cue_counts: tuple = ()  # (cue heads, word occurrences) of its annotated cues (`cuelex.cue_counts`)
+    outlet: str = ""  # PolNeAR's outlet of the article (`--min-outlets`, bench/generalise_cv.py)
 
 
 def collect(docs: list[dict], parsed: list, analysed_articles: list, table_factory) -> list[Article]:
@@ -83,7 +94,7 @@ def collect(docs: list[dict], parsed: list, analysed_articles: list, table_facto
                           for name, att in pairs)) for c in enrichment.candidates]
         cue_spans = [tuple(s) for q in d["quotes"] if q["type"] == "Attribution" for s in q.get("cue_span") or []]
         out.append(Article(d["doc_id"], seen.body_offset, enrichment.candidates, labels, gold, rules.speakers,
-                           cuelex.cue_counts(nlp_doc, cue_spans, lemma)))
+                           cuelex.cue_counts(nlp_doc, cue_spans, lemma), d.get("outlet", "")))
     return out
 
 
@@ -114,12 +125,24 @@ def rows(a: Article, lexicon: dict | None) -> list[dict[str, float]]:
 
 
 def vocabulary(articles: list[Article], lexs: list[dict] | None = None) -> list[str]:
+    """The features the model is fitted on: seen in at least MIN_COUNT candidates of at least MIN_DOCS of
+    these articles (the training part of a fold while cross-validating), the lexicon's raw keys left out."""
     counts: dict[str, int] = {}
+    docs: dict[str, int] = {}
+    outlets: dict[str, set[str]] = {}
     for k, a in enumerate(articles):
+        seen: set[str] = set()
         for f in rows(a, lexs[k] if lexs else None):
             for name in f:
                 counts[name] = counts.get(name, 0) + 1
-    return sorted(name for name, n in counts.items() if n >= MIN_COUNT and not name.startswith(cuelex.PREFIX))
+                seen.add(name)
+        for name in seen:
+            docs[name] = docs.get(name, 0) + 1
+            if MIN_OUTLETS > 1:
+                outlets.setdefault(name, set()).add(a.outlet)
+    return sorted(name for name, n in counts.items()
+                  if n >= MIN_COUNT and docs[name] >= MIN_DOCS and not name.startswith(cuelex.PREFIX)
+                  and (MIN_OUTLETS <= 1 or len(outlets[name]) >= MIN_OUTLETS))
 
 
 def matrix(articles: list[Article], vocab: list[str], lexs: list[dict] | None = None):
@@ -148,7 +171,8 @@ def fit(articles: list[Article], learner: str = "logreg", seed: int = DEFAULT_SE
     if learner == "logreg":
         from sklearn.linear_model import LogisticRegression
 
-        est = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed).fit(X, y)
+        est = LogisticRegression(C=C, solver="liblinear", max_iter=1000, random_state=seed,
+                                 **({"l1_ratio": 1.0} if PENALTY == "l1" else {})).fit(X, y)
         return vocab, est, lambda X2: est.decision_function(X2), lexicon
     import lightgbm as lgb
 
@@ -191,11 +215,13 @@ def article_prf(articles: list[Article], probs_by_article: list[list[float]], th
                                 for a, probs in zip(articles, probs_by_article, strict=True))
 
 
-def cross_validate(articles: list[Article], learner: str, folds: int, seed: int) -> dict:
-    """Out-of-fold scores, the Platt fit and threshold chosen on them, and per-fold article-level figures."""
+def cross_validate(articles: list[Article], learner: str, folds: int, seed: int,
+                   fold_of: dict[str, int] | None = None) -> dict:
+    """Out-of-fold scores, the Platt fit and threshold chosen on them, and per-fold article-level figures.
+    `fold_of` (doc id -> 0..folds-1) gives the folds instead of the seeded shuffle (by outlet: grouped CV)."""
     import numpy as np
 
-    fold_of = assign_folds([a.doc_id for a in articles], folds, seed)
+    fold_of = fold_of or assign_folds([a.doc_id for a in articles], folds, seed)
     raw: list[list[float]] = [[] for _ in articles]
     for k in range(folds):
         train = [a for a in articles if fold_of[a.doc_id] != k]
@@ -276,6 +302,9 @@ def artifact(articles: list[Article], cv: dict, seed: int, folds: int) -> str:
         **({"cue_lexicon": lexicon} if lexicon else {}),
         "meta": {"trained_on": "PolNeAR v1.0.0 train (research use; no licence stated)", "articles": len(articles),
                  "gold_version": harness.GOLD_VERSION, "folds": folds, "seed": seed, "C": C, "min_count": MIN_COUNT,
+                 **({"min_docs": MIN_DOCS} if MIN_DOCS > 1 else {}),
+                 **({"min_outlets": MIN_OUTLETS} if MIN_OUTLETS > 1 else {}),
+                 **({"penalty": PENALTY} if PENALTY != "l2" else {}),
                  "cv_mean_prf": [round(v, 4) for v in cv["mean"]], "cv_brier": round(cv["brier"], 4)},
     }
     if EXTRA:
@@ -368,7 +397,14 @@ def main(argv: list[str] | None = None) -> int:
                          f"the artifact): all, none, or some of {','.join(VETO_KINDS)} (default: %(default)s)")
     ap.add_argument("--extra-candidates", default="", metavar="SOURCES",
                     help=f"candidate sources to add, recorded in the artifact: {','.join(EXTRA_SOURCES)}")
+    ap.add_argument("--min-docs", type=int, default=MIN_DOCS, metavar="K",
+                    help="leave out features seen in fewer than K training articles (recorded in the artifact)")
+    ap.add_argument("--C", type=float, default=C, help="inverse penalty strength (default: %(default)s)")
+    ap.add_argument("--penalty", choices=("l1", "l2"), default=PENALTY, help="(default: %(default)s)")
+    ap.add_argument("--min-outlets", type=int, default=MIN_OUTLETS, metavar="K",
+                    help="leave out features seen in articles of fewer than K outlets (recorded in the artifact)")
     args = ap.parse_args(argv)
+    set_regularisation(args.min_docs, args.C, args.penalty, args.min_outlets)
     CUE_LEXICON[0] = not args.no_cue_lexicon
     PERSON_STAGE[0] = args.person_stage
     SOFT_VETOES.clear()

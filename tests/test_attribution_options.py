@@ -147,3 +147,28 @@ def test_training_with_the_options_is_reproducible_and_records_them():
     assert spec["soft_vetoes"] == ["cue-subject"] and spec["person_stage"]["features"] == list(persons.FEATURES)
     model = attribution.AttributionModel.from_spec(spec)
     assert model.soft_vetoes == {"cue-subject"} and 0.0 < model.person_stage["threshold"] < 1.0
+
+
+def test_a_model_pruned_to_features_of_several_articles_records_it_loads_and_scores_without_them():
+    """`--min-docs K` leaves out what fewer than K training articles show (a word of one outlet's house style);
+    the artifact keeps only the features fitted, records K, and scores a candidate as if the rest were absent."""
+    import train_attribution as ta
+
+    articles = synthetic_articles()
+    for c in articles[0].cands[:4]:  # four candidates of one article: kept by MIN_COUNT, not by MIN_DOCS 2
+        c.features["prev=onlyhere"] = 1.0
+    assert "prev=onlyhere" in ta.vocabulary(articles)
+    ta.set_regularisation(2, ta.C, ta.PENALTY)
+    try:
+        assert "prev=onlyhere" not in ta.vocabulary(articles)
+        text = ta.artifact(articles, ta.cross_validate(articles, "logreg", 5, 17), 17, 5)
+    finally:
+        ta.set_regularisation(1, 0.5, "l2")
+    spec = json.loads(text)
+    assert spec["meta"]["min_docs"] == 2 and "prev=onlyhere" not in spec["features"]
+    model = attribution.AttributionModel.from_spec(spec)
+    said = {"dep=nsubj": 1.0, "govclass=strong": 1.0}
+    assert model.probability(said) > 0.8
+    assert model.probability({**said, "prev=onlyhere": 1.0}) == model.probability(said)
+    unpruned = json.loads(ta.artifact(articles, ta.cross_validate(articles, "logreg", 5, 17), 17, 5))
+    assert "min_docs" not in unpruned["meta"] and "prev=onlyhere" in unpruned["features"]
