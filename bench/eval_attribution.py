@@ -65,6 +65,7 @@ cache, the spaCy time printed is the one measured when the cache was written.
 from __future__ import annotations
 
 import argparse
+import bisect
 import gzip
 import hashlib
 import json
@@ -96,6 +97,7 @@ from newsfind.index.nlp.names import (  # noqa: E402
     surname_key,
 )
 from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
+from newsfind.index.nlp.quote_spacing import glued, spaced  # noqa: E402
 from newsfind.index.nlp.speakers.model import current_model, using  # noqa: E402
 from newsfind.index.readers.types import SourceArticle  # noqa: E402
 
@@ -148,8 +150,27 @@ def load(corpus: Path, split: str, limit: int | None) -> list[dict]:
         sys.exit(f"PolNeAR annotations not found at {corpus}: this evaluation needs "
                  "polnear_traindev.jsonl.gz in ../shared/corpora beside the checkout, or in $NEWSFIND_CORPORA")
     with gzip.open(corpus, "rt", encoding="utf-8") as fh:
-        docs = [d for d in map(json.loads, fh) if d["compartment"] == split]
+        docs = [spaced_record(d) for d in map(json.loads, fh) if d["compartment"] == split]
     return docs[:limit] if limit else docs
+
+
+def spaced_record(doc: dict) -> dict:
+    """The record with its text as newsfind analyses it, glued curly quotation marks spaced
+    (`quote_spacing`: 'paranoia,”Clinton said'), and its annotations' offsets moved with the text, so that
+    offsets in the analysed text are offsets in the record (4 train articles have such marks)."""
+    cuts = glued(doc["text"])
+    if not cuts:
+        return doc
+
+    def moved(o: int, end: bool = False) -> int:  # an end offset moves with the character before it
+        return o + bisect.bisect_right(cuts, o - 1 if end else o)
+
+    quotes = [{**q, **{k: [[moved(s), moved(e, True)] for s, e in q[k]] for k in SPAN_KEYS if q.get(k)}}
+              for q in doc["quotes"]]
+    return {**doc, "text": spaced(doc["text"], None)[0], "quotes": quotes}
+
+
+SPAN_KEYS = ("speaker_span", "cue_span", "quote_span")
 
 
 def cache_path(nlp, split: str, corpus: Path, limit: int | None, texts: list[str]) -> Path:

@@ -161,3 +161,17 @@ def test_a_place_or_organisation_opening_with_a_first_name_is_no_person():
                  "comply.", ("The St. Paul City Council", "voted to condemn", "the remarks"),
                  ("Chase Bank", "said", "it would comply"))
     assert gold(doc) == []
+
+
+def test_a_record_with_a_glued_quotation_mark_is_read_spaced_with_its_annotations_moved():
+    doc = record("Title\n\n“We will see about the paranoia,”Clinton said. Ryan said,“Look at it.”",
+                 ("Clinton", "said", "We will see about the paranoia,"), ("Ryan", "said", "Look at it."))
+    spaced_doc = harness.spaced_record(doc)
+    assert spaced_doc["text"] == "Title\n\n“We will see about the paranoia,” Clinton said. Ryan said, “Look at it.”"
+    for before, after in zip(doc["quotes"], spaced_doc["quotes"], strict=True):
+        for key in harness.SPAN_KEYS:
+            (s, e), (s2, e2) = before[key][0], after[key][0]
+            assert doc["text"][s:e] == spaced_doc["text"][s2:e2]
+    plain = record("Title\n\nPlain text, “quoted” as written.", ("Title", "Plain", "text"))
+    assert harness.spaced_record(plain) is plain  # nothing glued: the record as read
+    assert gold(spaced_doc) == ["Clinton", "Ryan"]

@@ -24,6 +24,7 @@ from newsfind.index.nlp.fingerprint import Fingerprint, fingerprint
 from newsfind.index.nlp.metadata import Metadata, infer_metadata
 from newsfind.index.nlp.parallel import parse
 from newsfind.index.nlp.pipeline import load_pipeline
+from newsfind.index.nlp.quote_spacing import spaced
 from newsfind.index.nlp.quotes import find_quote_spans, quote_index
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
@@ -95,8 +96,15 @@ def analysed(article: SourceArticle) -> Analysed:
     """`analysed_text` with the positions `enrich_doc` maps offsets back with: the body is examined
     for hard wrapping once."""
     prefix = f"{article.title}\n\n" if article.title else ""
-    text, positions = unwrapped(article.body, mask_boilerplate(article.body))
+    text, positions = analysed_body(article.body, mask_boilerplate(article.body))
     return Analysed(prefix + text, len(prefix), positions)
+
+
+def analysed_body(body: str, masked: str | None = None) -> tuple[str, list[int] | None]:
+    """The body as spaCy reads it (`masked`, a same-length copy with boilerplate masked, if given): unwrapped
+    (`unwrap`), glued quotation marks spaced (`quote_spacing`); and each character's offset in `body` (None:
+    its own)."""
+    return spaced(*unwrapped(body, masked))
 
 
 def analysed_text(article: SourceArticle) -> tuple[str, int]:
@@ -189,7 +197,7 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
             values["org"].append(value)
 
     if positions is ...:
-        positions = unwrapped(article.body)[1]  # None: analysed offsets are body offsets
+        positions = analysed_body(article.body)[1]  # None: analysed offsets are body offsets
 
     def in_body(start: int, end: int) -> tuple[int, int]:
         start, end = start - body_offset, end - body_offset
