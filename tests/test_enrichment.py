@@ -776,3 +776,15 @@ def test_state_abbreviations_and_federal_initials_are_one_value_each():
 def test_page_furniture_is_no_organisation(surface):
     from newsfind.index.nlp.entity_names import proper_name
     assert proper_name(surface) == ""
+
+
+def test_a_quote_after_a_connective_goes_on_with_the_last_speakers_words():
+    # 'But “...”': no cue of its own; the sentence before ends the last speaker's quote
+    e = enrich_text("Republican Rep. Lee Zeldin of New York said it will help both of them.\n\n“I don’t think it’s "
+                    "do or die, any endorsement in particular,” he said outside the building. But “Donald Trump’s "
+                    "candidacy is strengthened with an endorsement. It helps.”\n\nThe meeting ended.")
+    assert speaker_of(e, "candidacy is strengthened") == "Lee Zeldin"
+    # a sentence that says more before its quote is no continuation
+    e = enrich_text("Sen. Ted Cruz spoke on Monday. “We will win,” Cruz said. The polls disagree with “the "
+                    "confidence of a candidate in trouble,” a line from an editorial.")
+    assert speaker_of(e, "confidence of a candidate") is None

@@ -148,10 +148,10 @@ class SpeakerFinder:
                 quote = Quote(event.speaker, event.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
                               event.cue, event.rule, event.confidence)
             elif (previous is not None and previous.speaker and lo - previous_sent_end <= 3
-                  and q.start - first.start_char <= 2):  # a quote that opens the next sentence
+                  and _opens(text, first.start_char, q.start)):  # a quote that opens the next sentence
                 quote = Quote(previous.speaker, previous.speaker_type, text[q.start:q.end], q.start, q.end,
                               "direct", previous.cue, "continuation", round(previous.confidence * 0.8, 2))
-            elif q.start - lo <= 2 and (after := self._speaker_before(events, lo)) is not None:
+            elif _opens(text, lo, q.start) and (after := self._speaker_before(events, lo)) is not None:
                 quote = Quote(after.speaker, after.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
                               after.cue, "paragraph-continuation", round(after.confidence * 0.7, 2))
             else:
@@ -219,6 +219,17 @@ class SpeakerFinder:
             last = before[-1]
             return last if last.speaker_type == "person" and last.speaker else None
         return None
+
+
+# Words that may stand before a quote that goes on with the last speaker's words: 'But “...”', 'And, “...”'
+CONNECTIVES = frozenset({"but", "and", "yet", "still", "so", "also", "plus", "then", "however", "meanwhile"})
+
+
+def _opens(text: str, start: int, quote_start: int) -> bool:
+    """The quote at `quote_start` opens the sentence or paragraph at `start`, after nothing or one connective
+    ('But “Donald Trump’s candidacy is strengthened ...”': no cue of its own, the last speaker's words go on)."""
+    before = text[start:quote_start].strip(" \n\t“\"‘',").lower()
+    return quote_start - start <= 2 or before in CONNECTIVES
 
 
 def _distance(pos: int, q: QuoteSpan) -> int:
