@@ -33,7 +33,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import eval_attribution as harness  # noqa: E402
 import train_attribution as ta  # noqa: E402
-from attribution_folds import DEFAULT_SEED  # noqa: E402
 
 BASE = (ta.MIN_DOCS, ta.C, ta.PENALTY, ta.MIN_OUTLETS)
 
@@ -168,11 +167,7 @@ def print_gap(articles: list[ta.Article], outlets: list[str], seed: int, folds: 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", type=Path, default=harness.DEFAULT_CORPUS)
-    ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--repeats", type=int, default=3)
+    ta.add_cv_arguments(ap)
     ap.add_argument("--only", default="base,k2,k3,k5", help="comma-separated variants; the first is the baseline")
     ap.add_argument("--by-outlet", action="store_true", help="leave-one-outlet-out instead of the seeded folds")
     ap.add_argument("--gap", action="store_true", help="with --by-outlet: the first variant by outlet, on seeded "

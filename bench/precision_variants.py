@@ -33,9 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-import eval_attribution as harness  # noqa: E402
 import train_attribution as ta  # noqa: E402
-from attribution_folds import DEFAULT_SEED  # noqa: E402
 from newsfind.index.nlp.speakers import frames  # noqa: E402
 
 VARIANTS = {"base": "", "plain": "plain", "cells": "all"}
@@ -52,24 +50,9 @@ def run_variant(name: str, articles: list[ta.Article], folds: int, seed: int, re
     return [(*run["mean"], run["brier"]) for run in runs]
 
 
-def print_row(name: str, runs: list[tuple], base: list[tuple] | None, elapsed: float) -> None:
-    f1 = [r[2] for r in runs]
-    mean = [sum(r[j] for r in runs) / len(runs) for j in range(4)]
-    line = (f"{name:<8} P {mean[0]:.4f} R {mean[1]:.4f} F1 {mean[2]:.4f} Brier {mean[3]:.4f} (F1 repeats "
-            + " ".join(f"{f:.4f}" for f in f1) + f"; spread {max(f1) - min(f1):.4f})")
-    if base is not None and name != "base":
-        gains = [a[2] - b[2] for a, b in zip(runs, base, strict=True)]
-        line += " gain " + " ".join(f"{g:+.4f}" for g in gains) + f" mean {sum(gains) / len(gains):+.4f}"
-    print(line + f"  [{elapsed:.0f} s]", flush=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", type=Path, default=harness.DEFAULT_CORPUS)
-    ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--repeats", type=int, default=3)
+    ta.add_cv_arguments(ap)
     ap.add_argument("--only", default="", help=f"comma-separated variants of {', '.join(VARIANTS)} (default: all)")
     args = ap.parse_args(argv)
     names = [v for v in args.only.split(",") if v] or list(VARIANTS)
@@ -81,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, list[tuple]] = {}
     for name in names:
         results[name] = run_variant(name, articles, args.folds, args.seed, args.repeats)
-        print_row(name, results[name], results.get("base"), time.perf_counter() - t0)
+        ta.print_variant(name, results[name], results.get("base"), time.perf_counter() - t0, 8)
     return 0
 
 

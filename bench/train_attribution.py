@@ -278,6 +278,30 @@ def repeated_cv(articles: list[Article], folds: int, seed: int, repeats: int, le
             "spread": max(f1s) - min(f1s), "first": runs[0]}
 
 
+def add_cv_arguments(ap, repeats: int = 3) -> None:
+    """The arguments of the scripts that compare variants on repeated folds (combine_cv, generalise_cv,
+    precision_variants)."""
+    ap.add_argument("--corpus", type=Path, default=harness.DEFAULT_CORPUS)
+    ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--repeats", type=int, default=repeats)
+
+
+def print_variant(name: str, runs: list[tuple], base: list[tuple] | None, elapsed: float, width: int = 22) -> None:
+    """A variant's line: mean P / R / F1 (and Brier, when the runs carry it) over its repeats, each repeat's F1
+    and their spread, and, paired with `base` repeat by repeat, its F1 gains."""
+    f1 = [r[2] for r in runs]
+    mean = [sum(r[j] for r in runs) / len(runs) for j in range(len(runs[0]))]
+    brier = f" Brier {mean[3]:.4f}" if len(mean) > 3 else ""
+    line = (f"{name:<{width}} P {mean[0]:.4f} R {mean[1]:.4f} F1 {mean[2]:.4f}{brier} (repeats "
+            + " ".join(f"{f:.4f}" for f in f1) + f"; spread {max(f1) - min(f1):.4f})")
+    if base is not None and name != "base":
+        gains = [a[2] - b[2] for a, b in zip(runs, base, strict=True)]
+        line += " gain " + " ".join(f"{g:+.4f}" for g in gains) + f" mean {sum(gains) / len(gains):+.4f}"
+    print(line + f"  [{elapsed:.0f} s]", flush=True)
+
+
 def print_repeats(rep: dict, seed: int) -> None:
     for r, ((p, r_, f), (t, d), b) in enumerate(zip(rep["per_repeat"], rep["thresholds"], rep["brier"], strict=True)):
         print(f"  repeat {r + 1} (seed {seed + r}): P {p:.4f} R {r_:.4f} F1 {f:.4f}  threshold {t:.2f} "
