@@ -6,11 +6,12 @@
 Train only, never dev. Round 6's sample of the false positives (`bench/attribution_errors.py --dump-fp`) found
 the largest kind of the model's own errors to be a person made a speaker as the subject of a verb that frames
 no speech ("Carrie Cohen looked crushed", "Mr. Stephens gave $2.5 million"). The variants
-(`speakers/frames.py`, `frame_cells`, derived at scoring time from the candidate's features and the cue lexicon):
+(`frame_cells` here, added at scoring time to what `speakers/frames.py`'s `lexicon_features` derives from the
+candidate's features and the cue lexicon; the packaged code never carries them):
 
 - `base`: the packaged model's features (`cue-content` veto soft);
 - `plain`: "fr_plain_action", the subject of a verb with no speech in its frame (no clause, quotation, colon or
-  "that"-object), no cue-like verb, chain or object (rate below `frames.PLAIN_RATE`) and no rule naming it;
+  "that"-object), no cue-like verb, chain or object (rate below `PLAIN_RATE`) and no rule naming it;
 - `cells`: the same and every cell of (speech frame, cue-like, rule) as a feature of its own.
 
 Every variant is cross-validated on the folds of seeds seed, seed+1, ... (threshold, drop level, Platt fit and
@@ -25,6 +26,7 @@ if __name__ == "__main__":  # a rerun gives the same numbers; before numpy is im
     single_threaded()
 
 import argparse  # noqa: E402
+import contextlib  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -37,16 +39,48 @@ import train_attribution as ta  # noqa: E402
 from newsfind.index.nlp.speakers import frames  # noqa: E402
 
 VARIANTS = {"base": "", "plain": "plain", "cells": "all"}
+# A subject's verb that frames no speech: no clause, quotation, colon or "that"-object, and neither the verb, the
+# verbs below it nor its object heads a cue this often in train ("Carrie Cohen looked crushed", "Mr. Stephens gave
+# $2.5 million").
+PLAIN_RATE = 0.15
+SPEECH_FRAME = ("fr_comp=that", "fr_comp=wh", "fr_comp=clause", "fr_comp=quote", "fr_comp=colon", "fr_obj_that",
+                "gov_quote_child")
+
+
+def frame_cells(f: dict[str, float], lexicon: dict[str, float], cells: str) -> dict[str, float]:
+    """For the subject of a verb: whether its frame holds speech (`SPEECH_FRAME`), whether the verb, its chain or
+    its object is cue-like (the best of their rates in `lexicon` at least `PLAIN_RATE`), whether a rule names the
+    person there; "fr_plain_action" when none of the three, and with `cells` "all" every cell as a feature."""
+    if not any(k.startswith("subj_of_tag=") for k in f):
+        return {}
+    keys = {"1": "gov", "x": "chain", "o": "obj"}
+    rate = max((lexicon.get(k[5:], 0.0) for k in f
+                if k.startswith(frames.PREFIX) and k[4:5] == "=" and k[3:4] in keys), default=0.0)
+    speech = any(k in f for k in SPEECH_FRAME)
+    cue_like = rate >= PLAIN_RATE
+    rule = bool(f.get("rule_names_speaker"))
+    out = {} if speech or cue_like or rule else {"fr_plain_action": 1.0}
+    if cells == "all":
+        out[f"fr_cell={int(speech)}{int(cue_like)}{int(rule)}"] = 1.0
+    return out
+
+
+@contextlib.contextmanager
+def variant(name: str):
+    """The frame features of variant `name` added to what the cue lexicon derives, while inside."""
+    cells, packaged = VARIANTS[name], frames.lexicon_features
+    if cells:
+        frames.lexicon_features = lambda f, lexicon: {**packaged(f, lexicon), **frame_cells(f, lexicon, cells)}
+    try:
+        yield
+    finally:
+        frames.lexicon_features = packaged
 
 
 def run_variant(name: str, articles: list[ta.Article], folds: int, seed: int, repeats: int) -> list[tuple]:
     """(P, R, F1, Brier) of each repeat."""
-    before = frames.FRAME_CELLS[0]
-    frames.FRAME_CELLS[0] = VARIANTS[name]
-    try:
+    with variant(name):
         runs = [ta.cross_validate(articles, "logreg", folds, seed + r) for r in range(repeats)]
-    finally:
-        frames.FRAME_CELLS[0] = before
     return [(*run["mean"], run["brier"]) for run in runs]
 
 

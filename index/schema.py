@@ -43,7 +43,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 # 12: the model learns a cue lexicon from train's annotated cues (index/nlp/speakers/cuelex.py)
 #     and a dash glued to a name opening a list line ("-David Rothschild assesses") no longer hides the person
 # 13-14: the model's verb frames and sentences around (13), run-together names split (14)
-# 15: a name the model cuts in two ('Sheila Jackson' 'Lee') joined; the model retrained on gold 3's labels
+# 15: a name the model cuts in two ('Sheila Jackson' 'Lee') joined, glued quotation marks read spaced, a list
+#     line's name vetoed; the model retrained on gold 3's labels
 PIPELINE_VERSION = "15"
 
 # Facet name -> (search field, facet field). The order is the display order.

@@ -4,6 +4,9 @@ cue lexicon's keys below the verb (cuelex.raw_keys), on texts written here and p
 The packaged model is trained before these features existed (the lead retrains it after the merge), so
 these tests pin the feature values a candidate gets, not the model's decision."""
 
+import sys
+from pathlib import Path
+
 import pytest
 from newsfind.index.nlp.canonical import CanonicalTable
 from newsfind.index.nlp.enrich import analysed_text, enrich_doc
@@ -155,18 +158,18 @@ def test_a_co_speaker_the_parser_hung_elsewhere_has_the_rules_event_as_its_own()
 def test_a_plain_action_is_marked_only_when_asked_and_never_beside_a_clause_or_a_cue_verb():
     """Round 6's measured, not kept variant (bench/precision_variants.py): 'Carrie Cohen looked crushed' frames
     no speech, 'Carrie Cohen said the verdict was wrong' does; the packaged features never carry the mark."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import precision_variants
+
     lexicon = {"say": 0.84, "look": 0.09}
     crushed = features_of("The prosecutor, Carrie Cohen, looked crushed as she left the room.", "Carrie Cohen")
     said = features_of("Carrie Cohen said the verdict was wrong.", "Carrie Cohen")
-    assert "fr_plain_action" not in cuelex.derived(crushed, lexicon)  # off by default
-    before = frames.FRAME_CELLS[0]
-    try:
-        frames.FRAME_CELLS[0] = "plain"
+    assert "fr_plain_action" not in cuelex.derived(crushed, lexicon)  # the packaged features
+    with precision_variants.variant("plain"):
         assert cuelex.derived(crushed, lexicon).get("fr_plain_action") == 1.0
         assert "fr_plain_action" not in cuelex.derived(said, lexicon)
         assert "fr_plain_action" not in cuelex.derived(crushed, {**lexicon, "look": 0.3})  # a cue-like verb
-        frames.FRAME_CELLS[0] = "all"
+    with precision_variants.variant("cells"):
         cells = {k for k in cuelex.derived(said, lexicon) if k.startswith("fr_cell=")}
         assert cells == {"fr_cell=111"}  # a clause, a cue-like verb, a rule naming her
-    finally:
-        frames.FRAME_CELLS[0] = before
+    assert "fr_plain_action" not in cuelex.derived(crushed, lexicon)  # restored on leaving

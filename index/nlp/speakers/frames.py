@@ -32,13 +32,6 @@ CREDIT_VERBS = frozenset({"report", "contribut", "contribute", "writ", "write", 
 QUOTES = "“”\"«»‘’'"
 CHAIN = ("xcomp", "advcl", "ccomp")
 DEPTH = 3
-# A subject's verb that frames no speech: no clause, quotation, colon or "that"-object, and neither the verb, the
-# verbs below it nor its object heads a cue this often in train ("Carrie Cohen looked crushed", "Mr. Stephens gave
-# $2.5 million"); `frame_cells` marks it so the model can weigh it apart from the subject it otherwise trusts.
-PLAIN_RATE = 0.15
-SPEECH_FRAME = ("fr_comp=that", "fr_comp=wh", "fr_comp=clause", "fr_comp=quote", "fr_comp=colon", "fr_obj_that",
-                "gov_quote_child")
-FRAME_CELLS = [""]  # "" (none), "plain" (the plain action alone) or "all" (every cell): bench/precision_variants.py
 
 
 def _modality(verb) -> str | None:
@@ -166,24 +159,7 @@ def lexicon_features(f: dict[str, float], lexicon: dict[str, float]) -> dict[str
             out[f"fr_bin_{name}={_bin(best[name])}"] = 1.0
     if mod:
         out[f"fr_bin_gov+mod={_bin(max(best['gov'], best['chain']))}+{mod}"] = 1.0
-    if FRAME_CELLS[0]:
-        frame_cells(f, max(best["gov"], best["chain"], best["obj"]), out)
     return out
-
-
-def frame_cells(f: dict[str, float], rate: float, out: dict[str, float]) -> None:
-    """For the subject of a verb: whether its frame holds speech (`SPEECH_FRAME`), whether the verb, its chain or
-    its object is cue-like (`rate`, the best of them, at least `PLAIN_RATE`), whether a rule names the person
-    there; "fr_plain_action" when none of the three."""
-    if not any(k.startswith("subj_of_tag=") for k in f):
-        return
-    speech = any(k in f for k in SPEECH_FRAME)
-    cue_like = rate >= PLAIN_RATE
-    rule = bool(f.get("rule_names_speaker"))
-    if not (speech or cue_like or rule):
-        out["fr_plain_action"] = 1.0
-    if FRAME_CELLS[0] == "all":
-        out[f"fr_cell={int(speech)}{int(cue_like)}{int(rule)}"] = 1.0
 
 
 def discourse(cands: list, events: list[SpeechEvent], sentences, inside_quote: bytearray) -> None:
