@@ -102,18 +102,6 @@ def describe(articles: list[ta.Article], seed: int) -> None:
         for n in one), flush=True)
 
 
-def print_repeats(name: str, runs: list[dict], base: list[dict] | None, size: int, elapsed: float) -> None:
-    f1 = [r["mean"][2] for r in runs]
-    mean = [sum(r["mean"][j] for r in runs) / len(runs) for j in range(3)]
-    brier = sum(r["brier"] for r in runs) / len(runs)
-    line = (f"{name:<14} {size:>6} feats P {mean[0]:.4f} R {mean[1]:.4f} F1 {mean[2]:.4f} Brier {brier:.4f} "
-            f"(repeats " + " ".join(f"{f:.4f}" for f in f1) + f"; spread {max(f1) - min(f1):.4f})")
-    if base is not None and runs is not base:
-        gains = [a["mean"][2] - b["mean"][2] for a, b in zip(runs, base, strict=True)]
-        line += " gain " + " ".join(f"{g:+.4f}" for g in gains) + f" mean {sum(gains) / len(gains):+.4f}"
-    print(line + f"  [{elapsed:.0f} s]", flush=True)
-
-
 def print_outlets(name: str, cv: dict, outlets: list[str], base: dict | None, elapsed: float) -> None:
     p, r, f = cv["mean"]
     print(f"{name}: by outlet, threshold {cv['threshold']:.2f} drop {cv['drop_below']:.2f} Brier {cv['brier']:.4f}; "
@@ -199,9 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     first = None
     for name in variants:
-        runs = run(name, articles, args.folds, args.seed, args.repeats)
+        runs = [(*r["mean"], r["brier"]) for r in run(name, articles, args.folds, args.seed, args.repeats)]
         first = first or runs
-        print_repeats(name, runs, first, vocab_size(name, articles, args.seed), time.perf_counter() - t0)
+        size = vocab_size(name, articles, args.seed)
+        ta.print_variant(f"{name} {size:>6} feats", runs, first, time.perf_counter() - t0, 26)
     return 0
 
 

@@ -290,13 +290,13 @@ def add_cv_arguments(ap, repeats: int = 3) -> None:
 
 def print_variant(name: str, runs: list[tuple], base: list[tuple] | None, elapsed: float, width: int = 22) -> None:
     """A variant's line: mean P / R / F1 (and Brier, when the runs carry it) over its repeats, each repeat's F1
-    and their spread, and, paired with `base` repeat by repeat, its F1 gains."""
+    and their spread, and, paired with `base` repeat by repeat (unless they are the base), its F1 gains."""
     f1 = [r[2] for r in runs]
     mean = [sum(r[j] for r in runs) / len(runs) for j in range(len(runs[0]))]
     brier = f" Brier {mean[3]:.4f}" if len(mean) > 3 else ""
     line = (f"{name:<{width}} P {mean[0]:.4f} R {mean[1]:.4f} F1 {mean[2]:.4f}{brier} (repeats "
             + " ".join(f"{f:.4f}" for f in f1) + f"; spread {max(f1) - min(f1):.4f})")
-    if base is not None and name != "base":
+    if base is not None and runs is not base:
         gains = [a[2] - b[2] for a, b in zip(runs, base, strict=True)]
         line += " gain " + " ".join(f"{g:+.4f}" for g in gains) + f" mean {sum(gains) / len(gains):+.4f}"
     print(line + f"  [{elapsed:.0f} s]", flush=True)
