@@ -108,6 +108,7 @@ PERSON_PRONOUNS = {"he", "she", "him", "her"}
 # gold v2). Any change to them bumps GOLD_VERSION in a commit of its own that gives the train figures before
 # and after on unchanged extraction code; figures are only comparable under the same GOLD_VERSION.
 GOLD_VERSION = "3"
+GOLD_RULES = "frozen"  # or "issue": issue 17's experiment's gold, to compare with its figures (`--gold issue`)
 PRONOUN_GOLD = "v2"  # how pronoun sources are resolved in the gold; "v1" is the rule of PIPELINE_VERSION <= 8
 GROUP_WORDS = re.compile(r"\b(Democrats?|Republicans?|Americans?|Officials?|Congress|Senate|House|Administration|"
                          r"Campaign|Committee|Court|Police|Party|Government|GOP|Media|Press|Times|News|Post|"
@@ -444,6 +445,38 @@ def gold_persons(doc: dict, body_offset: int, nlp_doc) -> tuple[list[tuple[str, 
     return out, unresolved
 
 
+ISSUE_LINKS = {"conj", "appos", "compound", "flat"}
+
+
+def issue_gold_persons(doc: dict, nlp_doc) -> tuple[list[tuple[str, dict]], int]:
+    """The gold of issue 17's one-hour experiment, for comparison only (`--gold issue`; never training labels):
+    the PERSON entities whose root is the root of an annotated source span or joined to it by
+    conj/appos/compound/flat. No pronoun resolution, no names the model does not tag, no surname rules."""
+    out: list[tuple[str, dict]] = []
+    for att in sorted((a for a in doc["quotes"] if a["type"] == "Attribution" and a["speaker_span"]),
+                      key=lambda a: a["speaker_span"][0][0]):
+        pieces = [nlp_doc.char_span(s, e, alignment_mode="expand") for s, e in att["speaker_span"]]
+        tokens = {t.i for span in pieces if span is not None for t in span}
+        if not tokens:
+            continue
+        roots = [i for i in sorted(tokens) if nlp_doc[i].head.i == i or nlp_doc[i].head.i not in tokens]
+        joined = set(roots)
+        frontier = list(roots)
+        while frontier:  # down and up the links, inside the span
+            t = nlp_doc[frontier.pop()]
+            near = [c for c in t.children if c.dep_ in ISSUE_LINKS]
+            if t.dep_ in ISSUE_LINKS:
+                near.append(t.head)
+            for n in near:
+                if n.i in tokens and n.i not in joined:
+                    joined.add(n.i)
+                    frontier.append(n.i)
+        for ent in nlp_doc.ents:
+            if ent.label_ == "PERSON" and ent.root.i in joined:
+                out.append((re.sub(r"['’]s$", "", ent.text).strip(), att))
+    return out, 0
+
+
 def _full_name(name: str, persons: list[str], text: str) -> str:
     """A lone first name is the one full name of the article that opens with it ("Hillary" -> "Hillary
     Clinton", "Clinton and husband Bill" -> "Bill Clinton"), and so is a name the article writes after
@@ -546,7 +579,8 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 def score_doc(doc: dict, enrichment, nlp_doc, body_offset: int) -> tuple[DocScore, int]:
     s = DocScore(doc["doc_id"], doc["outlet"])
-    gold_pairs, unresolved = gold_persons(doc, body_offset, nlp_doc)
+    gold_pairs, unresolved = (issue_gold_persons(doc, nlp_doc) if GOLD_RULES == "issue"
+                              else gold_persons(doc, body_offset, nlp_doc))
     gold_names: list[str] = []
     for name, _ in gold_pairs:
         if not any(same_person(name, g) for g in gold_names):
@@ -596,7 +630,8 @@ def score_doc(doc: dict, enrichment, nlp_doc, body_offset: int) -> tuple[DocScor
         if best[1] and same_person(best[1], name):
             s.quotes_matched += 1
         else:
-            s.quote_errors.append({"gold": name, "predicted": best[1], "cue": att["cue"],
+            source = doc["text"][att["speaker_span"][0][0]:att["speaker_span"][-1][1]]
+            s.quote_errors.append({"gold": name, "source": source, "predicted": best[1], "cue": att["cue"],
                                    "quote": doc["text"][gspan[0]:gspan[1]][:100]})
     return s, unresolved
 
@@ -653,6 +688,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     ap.add_argument("--pronoun-gold", choices=["v1", "v2"], default="v2",
                     help="v1: a pronoun source is the nearest earlier named source only (the rule to version 8)")
+    ap.add_argument("--gold", choices=["frozen", "issue"], default="frozen",
+                    help="issue: issue 17's experiment's gold (PERSON roots of source spans), for comparison only")
     ap.add_argument("--folds", type=int, default=0,
                     help="k-fold cross-validation by document (train only): score each fold, print the mean")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the fold assignment")
@@ -660,8 +697,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.folds and args.split != "train":
         ap.error("--folds is for --split train: cross-validate on train, report dev once")
-    global PRONOUN_GOLD
+    global PRONOUN_GOLD, GOLD_RULES
     PRONOUN_GOLD = args.pronoun_gold
+    GOLD_RULES = args.gold
 
     docs = load(args.corpus, args.split, args.limit)
     nlp = load_pipeline()
@@ -701,6 +739,8 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = table(scores)
     gold_version = GOLD_VERSION if PRONOUN_GOLD == "v2" else f"{GOLD_VERSION}/pronoun-{PRONOUN_GOLD}"
+    if GOLD_RULES == "issue":
+        gold_version = "issue-17 (PERSON roots of source spans; training labels still gold " + GOLD_VERSION + ")"
     mode = "rules only" if current_model() is None else (
         f"learned model, {args.folds}-fold (each fold by a model of the others)" if args.folds
         else f"learned model {current_model().meta.get('articles', '?')} train articles")
@@ -739,7 +779,8 @@ def main(argv: list[str] | None = None) -> int:
             kinds[f"FN {kind}"].append(f"{s.doc_id}: {value}")
         for e in s.quote_errors:
             kinds["quote: wrong person" if e["predicted"] else "quote: no speaker"].append(
-                f"{s.doc_id}: gold {e['gold']!r}, got {e['predicted']!r}, cue {e['cue']!r}: {e['quote']!r}")
+                f"{s.doc_id}: gold {e['gold']!r} (source {e['source'][:40]!r}), got {e['predicted']!r}, "
+                f"cue {e['cue']!r}: {e['quote']!r}")
     counts = Counter({k: len(v) for k, v in kinds.items()})
     print("errors by kind:")
     for kind, n in counts.most_common():
