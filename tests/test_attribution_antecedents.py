@@ -81,3 +81,39 @@ def test_a_transcript_label_is_no_number_line_and_a_name_heading_its_line_govern
     clinton, sanders = numbers["Hillary Clinton"].features, numbers["Bernie Sanders"].features
     assert clinton["colon_then_number"] and clinton["colon_then_no_words"] and sanders["colon_then_no_words"]
     assert sanders.get("gov=<self>") and not any(k.startswith("gov=") and "sander" in k for k in sanders)
+
+
+@pytest.mark.model
+def test_a_he_she_quote_goes_to_the_person_the_model_finds_it_most_probably_is(monkeypatch):
+    """The rules leave 'She' unresolved (four sentences back); the model's most probable person for it,
+    a speaker of the article, now has her words, not just her sentence."""
+    e = enrich_text(FAR_BACK)
+    q = next(q for q in e.quotes if "take effect in March" in q["text"])
+    assert (q["speaker"], q["rule"]) == ("Helen Ortiz", "pronoun-unresolved/model")
+    assert attribution.current_model().threshold <= q["probability"] <= 1.0
+    monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "rules")  # the rules alone: nobody's, as before
+    assert not any(q["speaker"] for q in enrich_text(FAR_BACK).quotes)
+
+
+def test_pronoun_sources_takes_the_most_probable_option_and_fills_a_gap_only_above_the_threshold():
+    from newsfind.index.nlp.speakers.decide import pronoun_sources
+    from newsfind.index.nlp.speakers.events import SpeechEvent
+    from newsfind.index.nlp.speakers.features import Candidate
+
+    model = attribution.AttributionModel({"likely": 3.0, "unlikely": -3.0}, 0.0, (1.0, 0.0), 0.5, {})
+    picked_wrong = SpeechEvent(9, "said", "Tom Baker", "person", "pronoun", 0.8, (40, 60), 0, subject_i=8)
+    unresolved = SpeechEvent(19, "said", None, None, "pronoun-unresolved", 0.5, (80, 99), 70, subject_i=18)
+    unsure = SpeechEvent(29, "said", None, None, "pronoun-unresolved", 0.5, (120, 140), 110, subject_i=28)
+    named = SpeechEvent(39, "said", "Tom Baker", "person", "named", 0.9, None, 150, subject_i=38)
+
+    def option(value: str, event: SpeechEvent, feature: str) -> Candidate:
+        return Candidate(value, 0, 3, 0, {feature: 1.0}, event, pronoun=event.subject_i)
+
+    cands = [option("Tom Baker", picked_wrong, "unlikely"), option("Helen Ortiz", picked_wrong, "likely"),
+             option("Helen Ortiz", unresolved, "likely"), option("Tom Baker", unsure, "unlikely"),
+             Candidate("Tom Baker", 0, 3, 0, {"likely": 1.0}, named)]
+    out = pronoun_sources(model, cands, [picked_wrong, unresolved, unsure, named])
+    assert [(e.speaker, e.rule) for e in out] == [
+        ("Helen Ortiz", "pronoun/model"), ("Helen Ortiz", "pronoun-unresolved/model"),
+        (None, "pronoun-unresolved"), ("Tom Baker", "named")]
+    assert out[3] is named and picked_wrong.speaker == "Tom Baker"  # the rules' events themselves are unchanged

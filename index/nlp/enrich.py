@@ -28,7 +28,7 @@ from newsfind.index.nlp.quote_spacing import spaced
 from newsfind.index.nlp.quotes import find_quote_spans, quote_index
 from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
-from newsfind.index.nlp.speakers.decide import decide, ensure_shown
+from newsfind.index.nlp.speakers.decide import decide, ensure_shown, pronoun_sources
 from newsfind.index.nlp.speakers.features import candidates
 from newsfind.index.nlp.speakers.model import current_model
 from newsfind.index.nlp.split import LOCAL_ONLY
@@ -166,7 +166,13 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
 
     finder = SpeakerFinder(doc, mentions, persons, quote_spans, inside_quote, table, sentences, text)
     events = finder.events()
-    quotes: list[Quote] = finder.attribute(events)
+    model, cands = current_model(), []
+    if model is not None:  # the learned model decides who speaks (speakers/model.py); the rules are its features
+        cands = candidates(doc, text, sentences, mentions, events, inside_quote, body_offset,
+                           frozenset(model.meta.get("extra_candidates", ())))
+    # a he/she's quotes go to the person the model finds it most probably is (the rules' pick stays a feature)
+    quote_events = pronoun_sources(model, cands, events) if model is not None else events
+    quotes: list[Quote] = finder.attribute(quote_events)
 
     values = values_by_kind(mentions)
     speakers, speaker_orgs = [], []
@@ -176,10 +182,8 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
             target.append(event.speaker)
         if event.names_a_speaker:  # 'Ted Cruz and Marco Rubio said': both speak
             target.extend(v for v in event.co_speakers if v not in target)
-    model, cands, per_quote = current_model(), [], [None] * len(quotes)
-    if model is not None:  # the learned model decides who speaks (speakers/model.py); the rules are its features
-        cands = candidates(doc, text, sentences, mentions, events, inside_quote, body_offset,
-                           frozenset(model.meta.get("extra_candidates", ())))
+    per_quote = [None] * len(quotes)
+    if model is not None:
         speakers, _, quotes, per_quote = decide(model, cands, speakers, quotes, sentences, text, body_offset)
     else:  # the rules alone: each speaker still has an attribution to show (the sentence of their event)
         anchors = {}
