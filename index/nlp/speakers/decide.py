@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from newsfind.index.nlp.speakers import persons
 from newsfind.index.nlp.speakers.attribution import Quote
-from newsfind.index.nlp.speakers.events import STRUCTURAL_RULES
+from newsfind.index.nlp.speakers.events import STRUCTURAL_RULES, SpeechEvent
 from newsfind.index.nlp.speakers.features import Candidate
 from newsfind.index.nlp.speakers.model import AttributionModel
 
@@ -99,12 +99,12 @@ def claim_unattributed(model: AttributionModel, cands: list[Candidate], speakers
 PRONOUN_MARGIN = 0.1
 
 
-def pronoun_sources(model: AttributionModel, cands: list[Candidate], events) -> list:
+def pronoun_sources(model: AttributionModel, cands: list[Candidate], events: list[SpeechEvent]) -> list[SpeechEvent]:
     """The events with a he/she source as the model resolves it, for the quotes they give: each pronoun
     names the person of its most probable candidate (the mention-pair model, `antecedents`), where the rules
     picked another less probable by `PRONOUN_MARGIN` or more (or nobody, when that person reaches the facet
-    threshold). Only the quotes' speaker
-    changes; who is a speaker of the article is decided from the rules' events as before (`decide`)."""
+    threshold). Only the quotes' speaker changes (copies of the events); who is a speaker of the article is
+    decided from the rules' events as before (`decide`)."""
     top: dict[int, Candidate] = {}  # by the event (id) the he/she is the source of
     pick: dict[int, float] = {}  # the probability of the rules' pick
     for c in cands:
