@@ -452,7 +452,12 @@ def issue_gold_persons(doc: dict, nlp_doc) -> tuple[list[tuple[str, dict]], int]
     """The gold of issue 17's one-hour experiment, for comparison only (`--gold issue`; never training labels):
     the PERSON entities whose root is the root of an annotated source span or joined to it by
     conj/appos/compound/flat. No pronoun resolution, no names the model does not tag, no surname rules."""
-    out: list[tuple[str, dict]] = []
+    return [(re.sub(r"['’]s$", "", ent.text).strip(), att) for ent, att in issue_gold_entities(doc, nlp_doc)], 0
+
+
+def issue_gold_entities(doc: dict, nlp_doc) -> list[tuple[object, dict]]:
+    """[(PERSON entity, attribution)] of issue 17's gold (`issue_gold_persons`)."""
+    out: list[tuple[object, dict]] = []
     for att in sorted((a for a in doc["quotes"] if a["type"] == "Attribution" and a["speaker_span"]),
                       key=lambda a: a["speaker_span"][0][0]):
         pieces = [nlp_doc.char_span(s, e, alignment_mode="expand") for s, e in att["speaker_span"]]
@@ -471,10 +476,8 @@ def issue_gold_persons(doc: dict, nlp_doc) -> tuple[list[tuple[str, dict]], int]
                 if n.i in tokens and n.i not in joined:
                     joined.add(n.i)
                     frontier.append(n.i)
-        for ent in nlp_doc.ents:
-            if ent.label_ == "PERSON" and ent.root.i in joined:
-                out.append((re.sub(r"['’]s$", "", ent.text).strip(), att))
-    return out, 0
+        out += [(ent, att) for ent in nlp_doc.ents if ent.label_ == "PERSON" and ent.root.i in joined]
+    return out
 
 
 def _full_name(name: str, persons: list[str], text: str) -> str:
