@@ -696,10 +696,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=0,
                     help="k-fold cross-validation by document (train only): score each fold, print the mean")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the fold assignment")
+    ap.add_argument("--after", metavar="YYYY-MM", default=None,
+                    help="train only, forward in time: score the articles dated from this month on, each by a "
+                         "model trained on the earlier ones (dev is later than all of train: Sept.-Oct. 2016)")
     ap.add_argument("--no-cache", action="store_true", help="parse afresh; neither read nor write the parse cache")
     args = ap.parse_args(argv)
-    if args.folds and args.split != "train":
-        ap.error("--folds is for --split train: cross-validate on train, report dev once")
+    if (args.folds or args.after) and args.split != "train":
+        ap.error("--folds and --after are for --split train: cross-validate on train, report dev once")
+    if args.folds and args.after:
+        ap.error("--folds or --after, not both")
     global PRONOUN_GOLD, GOLD_RULES
     PRONOUN_GOLD = args.pronoun_gold
     GOLD_RULES = args.gold
@@ -720,6 +725,8 @@ def main(argv: list[str] | None = None) -> int:
     cache = None if args.no_cache else cache_path(nlp, args.split, args.corpus, args.limit, texts)
     parsed, t_nlp = parse_texts(nlp, texts, cache)
     fold_of = assign_folds([d["doc_id"] for d in docs], args.folds, args.seed) if args.folds else {}
+    if args.after:  # fold 1: the later articles, scored; fold 0: the earlier ones, trained on
+        fold_of = {d["doc_id"]: int(d["date"] >= args.after) for d in docs}
     models, labelled = {}, []
     if current_model() is not None:  # candidates with their labels, for the calibration of the probabilities
         import train_attribution as training
@@ -728,10 +735,15 @@ def main(argv: list[str] | None = None) -> int:
         labelled = training.collect(docs, parsed, items, CanonicalTable)
         if args.folds:  # each fold scored by a model trained on the others only
             models = training.fold_models(labelled, fold_of, args.folds, args.seed)
+        elif args.after:  # threshold, drop level and Platt fit by 5-fold CV inside the earlier articles
+            models = {1: training.fold_models(labelled, fold_of, 2, args.seed, inner=5, only=1)[1]}
+            labelled = [a for a in labelled if fold_of[a.doc_id] == 1]
     t_attr = 0.0
     scores: list[DocScore] = []
     unresolved = 0
     for (article, _text), nlp_doc, off, where, d in zip(articles, parsed, offsets, positions, docs, strict=True):
+        if args.after and not fold_of[d["doc_id"]]:
+            continue
         t1 = time.process_time()
         with using(models[fold_of[d["doc_id"]]]) if models else nullcontext():
             enrichment = enrich_doc(article, nlp_doc, off, table_, positions=where)

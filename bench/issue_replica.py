@@ -154,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--after", metavar="YYYY-MM", default=None,
+                    help="also: fitted on the train articles before this month, scored on the later ones")
     ap.add_argument("--dev", action="store_true",
                     help="then fit on all of train and score dev once, at the threshold the folds chose")
     args = ap.parse_args(argv)
@@ -170,6 +172,15 @@ def main(argv: list[str] | None = None) -> int:
             best = (t, p, r, f)
     print(f"best on the folds: threshold {best[0]:.2f}, P {best[1]:.3f} / R {best[2]:.3f} / F1 {best[3]:.3f} "
           f"({sum(len(a[3]) for a in arts)} gold speakers, {sum(len(a[1]) for a in arts)} mentions)")
+    if args.after:
+        early = [i for i, d in enumerate(docs) if d["date"] < args.after]
+        late = [i for i, d in enumerate(docs) if d["date"] >= args.after]
+        inner = out_of_fold([arts[i] for i in early], [docs[i]["doc_id"] for i in early], args.folds, args.seed)
+        t = max([x / 100 for x in range(10, 91, 5)], key=lambda t: scored([arts[i] for i in early], inner, t)[2])
+        probs = fit_predict(arts, early, late, args.seed)
+        p, r, f = scored([arts[i] for i in late], [probs[i] for i in late], t)
+        print(f"from {args.after} on ({len(late)} articles; fitted on the {len(early)} before, threshold {t:.2f} "
+              f"from their folds): P {p:.3f} / R {r:.3f} / F1 {f:.3f}")
     if args.dev:
         dev_docs, dev_parsed, dev_items, _ = ta.prepared(harness.DEFAULT_CORPUS, "dev", None)
         dev = replica_rows(dev_docs, dev_parsed, [seen.body_offset for _, seen in dev_items])

@@ -356,14 +356,15 @@ def calibration(articles: list[Article], model_of) -> tuple[float, list[tuple[fl
     return brier, table, len(pairs)
 
 
-def fold_models(articles: list[Article], fold_of: dict[str, int], folds: int,
-                seed: int) -> dict[int, AttributionModel]:
-    """For each fold, the model `make train-attribution` would build from the other folds alone (its
-    calibration and threshold chosen by cross-validation inside them): the harness scores each fold with it."""
+def fold_models(articles: list[Article], fold_of: dict[str, int], folds: int, seed: int,
+                inner: int | None = None, only: int | None = None) -> dict[int, AttributionModel]:
+    """For each fold (or the fold `only`), the model `make train-attribution` would build from the other folds
+    alone (its calibration and threshold chosen by cross-validation inside them, on `inner` folds, by default
+    one fewer): the harness scores each fold with it."""
     out = {}
-    for k in range(folds):
+    for k in range(folds) if only is None else [only]:
         train = [a for a in articles if fold_of[a.doc_id] != k]
-        cv = cross_validate(train, "logreg", folds - 1, seed)
+        cv = cross_validate(train, "logreg", inner or folds - 1, seed)
         out[k] = AttributionModel.from_spec(json.loads(artifact(train, cv, seed, folds - 1)))
     return out
 
