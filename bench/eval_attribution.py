@@ -614,7 +614,9 @@ def score_doc(doc: dict, enrichment, nlp_doc, body_offset: int) -> tuple[DocScor
         s.fn.append((g, kind))
 
     # quote level, in text coordinates (the stored quotes are relative to the body)
-    predicted_quotes = [(q["start"] + body_offset, q["end"] + body_offset, q["speaker"]) for q in enrichment.quotes]
+    # a quote says who speaks it: its speaker, and the other persons of a coordinated source (its co-speakers)
+    predicted_quotes = [(q["start"] + body_offset, q["end"] + body_offset, q["speaker"], q.get("co_speakers", ()))
+                        for q in enrichment.quotes]
     for name, att in gold_pairs:
         if not att.get("quote_span"):
             continue
@@ -622,15 +624,15 @@ def score_doc(doc: dict, enrichment, nlp_doc, body_offset: int) -> tuple[DocScor
         gspan = (spans[0][0], spans[-1][1])
         s.quotes_gold += 1
         best = None
-        for qs, qe, speaker in predicted_quotes:
+        for qs, qe, speaker, co_speakers in predicted_quotes:
             ov = overlap((qs, qe), gspan)
             big_enough = ov >= 0.5 * (gspan[1] - gspan[0]) or ov >= 0.5 * (qe - qs)
             if ov and big_enough and (best is None or ov > best[0]):
-                best = (ov, speaker)
+                best = (ov, speaker, co_speakers)
         if best is None:
             continue
         s.quotes_found += 1
-        if best[1] and same_person(best[1], name):
+        if best[1] and any(same_person(p, name) for p in (best[1], *best[2])):
             s.quotes_matched += 1
         else:
             source = doc["text"][att["speaker_span"][0][0]:att["speaker_span"][-1][1]]

@@ -46,7 +46,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 # 15: a name the model cuts in two ('Sheila Jackson' 'Lee') joined, glued quotation marks read spaced, a list
 #     line's name vetoed; the model retrained on gold 3's labels
 # 16: a he/she's quotes go to the person the model finds it most probably is, not the rules' pick
-PIPELINE_VERSION = "16"
+# 17: a quote of a coordinated source has co-speakers, each with a probability ('Cruz and Rubio said'; a name
+#     list before a colon); a co-speaker gets no quote of the sentence of their own
+PIPELINE_VERSION = "17"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {

@@ -56,7 +56,7 @@ def quotes_by(searcher, kind: str, name: str, limit: int) -> tuple[list[dict], i
     for docnum in engine.by_date(searcher, engine.matching(searcher, q).docs, "-date").tolist():
         stored = searcher.stored_fields(docnum)
         for quote in stored.get("quotes", []):
-            if quote.get("speaker") != name:
+            if quote.get("speaker") != name and name not in quote.get("co_speakers", ()):
                 continue
             total += 1
             if len(quotes) < limit:

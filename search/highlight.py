@@ -61,8 +61,9 @@ def quote_snippet(quotes: list[dict], speaker_terms: set[str], quote_terms: set[
     for q in quotes:
         if not q.get("speaker"):
             continue
-        speaker_ok = not speaker_terms or bool(
-            {t.text for t in speaker_analyzer(q["speaker"])} & speaker_terms)
+        together = (q["speaker"], *q.get("co_speakers", ()))  # and the others of a coordinated source
+        speaker_ok = not speaker_terms or any({t.text for t in speaker_analyzer(who)} & speaker_terms
+                                              for who in together)
         if not speaker_ok:
             continue
         score = 1
@@ -84,7 +85,8 @@ def quote_snippet(quotes: list[dict], speaker_terms: set[str], quote_terms: set[
     else:
         text = lead(text)
     opening, closing = ("“", "”") if best.get("kind") == "direct" else ("", "")
-    return html.escape(best["speaker"], quote=False) + ": " + to_html(f"{opening}{text}{closing}")
+    who = " and ".join((best["speaker"], *best.get("co_speakers", ())))
+    return html.escape(who, quote=False) + ": " + to_html(f"{opening}{text}{closing}")
 
 
 WINDOW = 160  # characters each side of a candidate match

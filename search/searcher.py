@@ -192,7 +192,9 @@ def article_data(stored: dict) -> dict:
         "quotes": [
             {**{k: q[k] for k in ("speaker", "speaker_type", "text", "start", "end", "kind", "cue", "rule",
                                   "confidence")},
-             "probability": q.get("probability")}  # the model's; None: rules only, or stored before version 11
+             "probability": q.get("probability"),  # the model's; None: rules only, or stored before version 11
+             # the others of a coordinated source and the model's probability of each (stored since version 17)
+             "co_speakers": q.get("co_speakers", []), "co_probabilities": q.get("co_probabilities", [])}
             for q in stored.get("quotes", [])
         ],
         "mentions": stored.get("mentions", []),

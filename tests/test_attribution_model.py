@@ -40,7 +40,14 @@ def enrich_text(body: str, title: str = "Title"):
 
 
 def quote_of(enrichment, speaker: str) -> dict:
-    return next(q for q in enrichment.quotes if q["speaker"] == speaker)
+    """The first quote `speaker` says, alone or with others (then with their own probability)."""
+    for q in enrichment.quotes:
+        if q["speaker"] == speaker:
+            return q
+        if speaker in q["co_speakers"]:
+            k = q["co_speakers"].index(speaker)
+            return {**q, "speaker": speaker, "probability": q["co_probabilities"][k]}
+    raise AssertionError(f"no quote of {speaker!r}: {enrichment.quotes}")
 
 
 # -- the packaged model on texts of our own ----------------------------------------------------------

@@ -387,6 +387,32 @@ def test_retype_moves_lists_marks_speakers_and_quotes():
     assert not entity_state().apply(EntityRule("retype", "org", "Nothing", "place"))
 
 
+def joint_quote_state() -> EntityState:
+    """'“...,” Ted Cruz, Marco Rubio and Rand Paul said': one quote, a speaker and two co-speakers."""
+    quote = {"speaker": "Ted Cruz", "speaker_type": "person", "text": "x", "probability": 0.9,
+             "co_speakers": ["Marco Rubio", "Rand Paul"], "co_probabilities": [0.8, 0.7]}
+    persons = "Ted Cruz,Marco Rubio,Rand Paul"
+    return entity_state(facet_person=persons, facet_speaker=persons, quotes=[quote], mentions=[])
+
+
+def test_corrections_reach_the_co_speakers_of_a_quote():
+    state = joint_quote_state()
+    assert state.apply(EntityRule("not-speaker", "person", "Marco Rubio"))
+    q = state.quotes[0]
+    assert (q["speaker"], q["co_speakers"], q["co_probabilities"]) == ("Ted Cruz", ["Rand Paul"], [0.7])
+    state.apply(EntityRule("not-speaker", "person", "Ted Cruz"))  # the quote goes to the co-speaker left
+    assert (q["speaker"], q["probability"], q["co_speakers"], q["co_probabilities"]) == ("Rand Paul", 0.7, [], [])
+    merged = joint_quote_state()
+    merged.apply(EntityRule("merge", "person", "Marco Rubio", "Ted Cruz"))  # one person: no co-speaker of himself
+    assert merged.quotes[0]["co_speakers"] == ["Rand Paul"] and merged.quotes[0]["co_probabilities"] == [0.7]
+    renamed = joint_quote_state()
+    renamed.apply(EntityRule("rename", "person", "Rand Paul", "Randal Paul"))
+    assert renamed.quotes[0]["co_speakers"] == ["Marco Rubio", "Randal Paul"]
+    place = joint_quote_state()
+    place.apply(EntityRule("retype", "person", "Ted Cruz", "place"))
+    assert place.quotes[0]["speaker"] == "Marco Rubio" and place.quotes[0]["co_speakers"] == ["Rand Paul"]
+
+
 @pytest.mark.parametrize("rule, message", [
     (EntityRule("rename", "person", "A", "A"), "same"),
     (EntityRule("merge", "person", "A", None), "new name"),

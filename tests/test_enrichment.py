@@ -788,3 +788,38 @@ def test_a_quote_after_a_connective_goes_on_with_the_last_speakers_words():
     e = enrich_text("Sen. Ted Cruz spoke on Monday. “We will win,” Cruz said. The polls disagree with “the "
                     "confidence of a candidate in trouble,” a line from an editorial.")
     assert speaker_of(e, "confidence of a candidate") is None
+
+
+@pytest.mark.parametrize("body, fragment, speaker, others", [
+    ("“The deal will fail in Congress,” Ted Cruz and Marco Rubio said on Monday in Des Moines.",
+     "deal will fail", "Ted Cruz", ["Marco Rubio"]),
+    # a name and colon that lists two people
+    ("The pollsters wrote a memo.\n\nFrank Newport and Jim Harter: “We found that, across candidates, the "
+     "strengths were shared.”", "across candidates", "Jim Harter", ["Frank Newport"]),
+])
+def test_a_quote_of_a_coordinated_source_is_said_by_each_of_them(body, fragment, speaker, others):
+    e = enrich_text(body, title="News of the day.")
+    assert set(e.speakers) == {speaker, *others}, e.speakers
+    said = [q for q in e.quotes if fragment in q["text"]]
+    assert len(said) == 1 and said[0]["speaker"] == speaker and said[0]["co_speakers"] == others, e.quotes
+    assert all(0.5 < p <= 1 for p in said[0]["co_probabilities"]), said
+    assert len(e.quotes) == 1, e.quotes  # the co-speaker needs no quote of their own to be shown
+
+
+def test_a_co_speaker_the_model_drops_from_the_facet_is_dropped_from_the_quote_too(monkeypatch):
+    from newsfind.index.nlp.speakers.model import using
+
+    from tests.test_attribution_options import hand_model
+
+    text = "“The deal will fail in Congress,” Ted Cruz and Marco Rubio said on Monday in Des Moines."
+    # the rules: both speak, no probabilities
+    monkeypatch.setenv("NEWSFIND_ATTRIBUTION", "rules")
+    q = next(q for q in enrich_text(text).quotes if "deal will fail" in q["text"])
+    assert q["co_speakers"] == ["Marco Rubio"] and q["co_probabilities"] == [None], q
+    monkeypatch.delenv("NEWSFIND_ATTRIBUTION")
+    # a model sure of the subject and not of its conjunct drops Rubio (below its drop level), and his place
+    with using(hand_model({"dep=nsubj": 8.0, "dep=conj": -8.0}, 0.0, drop_below=0.1)):
+        e = enrich_text(text)
+    assert e.speakers == ["Ted Cruz"], e.speakers
+    q = next(q for q in e.quotes if "deal will fail" in q["text"])
+    assert q["speaker"] == "Ted Cruz" and q["co_speakers"] == [] and q["co_probabilities"] == [], q

@@ -531,3 +531,32 @@ def test_a_worker_that_dies_is_replaced(web_index):
             time.sleep(0.05)
         assert victim not in _children(proc.pid) and len(_children(proc.pid)) == 2
         assert get_json(base + "api/search?q=Syria")["total"] > 0
+
+
+JOINT = ("Senators met in Des Moines on Monday.\n\n“The deal will fail in Congress,” Ted Cruz and Marco Rubio said "
+         "on Monday after the meeting.")
+
+
+@pytest.mark.model
+def test_a_quote_said_together_is_shown_under_each_speaker(tmp_path):
+    """'“...,” Cruz and Rubio said': one quote with a co-speaker, in `show`, the article page, the co-speaker's
+    entity page and a `speaker:` search's snippet."""
+    source = write_jsonl(tmp_path / "joint.jsonl", [{"id": "joint", "title": "Senators meet", "text": JOINT}])
+    run = Runner(tmp_path / "index")
+    assert run("index", str(source), "-j", "1").exit_code == 0
+    shown = run.json("show", "joint")
+    quote = next(q for q in shown["quotes"] if "deal will fail" in q["text"])
+    assert quote["speaker"] == "Ted Cruz" and quote["co_speakers"] == ["Marco Rubio"], shown["quotes"]
+    assert len(quote["co_probabilities"]) == 1
+    listed = run("show", "joint").output.split("Speakers and quotes", 1)[1].split("Senators met", 1)[0]
+    assert listed.count("The deal will fail in Congress") == 2 and "(with Ted Cruz)" in listed, listed
+    client = make_client(tmp_path / "index")
+    page = html(client.get("/articles/joint"))
+    assert page.count('aria-label="quote by') == 2  # both marked on the quote
+    listed = page.split('id="quotes-h"', 1)[1]
+    assert 'with <a href="/entities/person/Marco%20Rubio">' in listed
+    assert 'with <a href="/entities/person/Ted%20Cruz">' in listed
+    entity = html(client.get("/entities/person/Marco%20Rubio"))
+    assert "quoted 1 time" in entity and "The deal will fail in Congress" in entity
+    hits = client.get("/api/search?q=speaker:Rubio").get_json()["hits"]
+    assert [h["id"] for h in hits] == ["joint"] and "Ted Cruz and Marco Rubio:" in hits[0]["snippet"], hits

@@ -86,10 +86,14 @@ def mark_text(text: str, mentions: list[dict], quotes: list[dict] = (),
         parts.append(_mentions(text, pos, q.start, kept_mentions, entity_url))
         speaker = q.data.get("speaker")
         speaker_kind = "org" if q.data.get("speaker_type") == "org" else "person"
-        tip = f"{speaker or 'no speaker found'} ({q.data.get('kind') or 'quote'}; cue: {q.data.get('cue') or '?'})"
+        together = [speaker, *q.data.get("co_speakers", ())] if speaker else []  # 'Bolton and Gorka said'
+        tip = f"{' and '.join(together) or 'no speaker found'} ({q.data.get('kind') or 'quote'}; " \
+              f"cue: {q.data.get('cue') or '?'})"
         if speaker:
-            said_by = Markup('<a class="said-by" href="{href}" aria-label="quote by {speaker}">{speaker}</a>').format(
-                href=entity_url(speaker_kind, speaker), speaker=speaker)
+            said_by = Markup(" ").join(
+                Markup('<a class="said-by" href="{href}" aria-label="quote by {speaker}">{speaker}</a>').format(
+                    href=entity_url(speaker_kind if k == 0 else "person", who), speaker=who)
+                for k, who in enumerate(together))
         else:
             said_by = Markup('<span class="said-by unattributed">unattributed</span>')
         parts.append(Markup('<span class="quote quote-{qkind}" id="q{n}" title="{tip}">{inner}{said_by}</span>').format(

@@ -247,7 +247,11 @@ def openapi_document() -> dict:
                         "text": {"type": "string"}, "start": {"type": "integer"}, "end": {"type": "integer"},
                         "kind": {"type": "string"}, "cue": {"type": ["string", "null"]},
                         "rule": {"type": ["string", "null"]}, "confidence": {"type": "number"},
-                        "probability": {"type": ["number", "null"]}}}},
+                        "probability": {"type": ["number", "null"]},
+                        "co_speakers": {"type": "array", "items": {"type": "string"},
+                                        "description": "the other persons of a coordinated source, who say it too"},
+                        "co_probabilities": {"type": "array", "items": {"type": ["number", "null"]},
+                                             "description": "the model's probability of each co-speaker"}}}},
                     "mentions": {"type": "array", "items": {"type": "object", "properties": {
                         "kind": {"type": "string", "enum": ["person", "org", "place"]},
                         "value": {"type": "string"}, "text": {"type": "string"},

@@ -171,7 +171,11 @@ def article(article_id: str):
     title = mark_text(art["title"], [m for m in mentions if m.get("field") == "title"], (), entity_link)
     by_speaker: dict[str | None, list[dict]] = {}  # None: quotes with no speaker found, listed last
     for q in sorted(quotes, key=lambda q: q["speaker"] is None):
-        by_speaker.setdefault(q["speaker"], []).append(q)
+        by_speaker.setdefault(q["speaker"], []).append({**q, "with": q["co_speakers"]})
+        for other, p in zip(q["co_speakers"], q["co_probabilities"], strict=True):  # 'Bolton and Gorka said':
+            together = [v for v in (q["speaker"], *q["co_speakers"]) if v != other]  # under each, with the others
+            by_speaker.setdefault(other, []).append(
+                {**q, "speaker": other, "speaker_type": "person", "probability": p, "with": together})
     return render_template("article.html", art=art, body=body, title=title, by_speaker=by_speaker,
                            similar=similar_articles(searcher, art["id"], top=5))
 

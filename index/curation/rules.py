@@ -6,7 +6,7 @@ already in the index (the rule's change re-writes them) and for every article in
 apply in the order they were made, so "rename A to B" then "rename B to C" turns A into C.
 
 * rename, merge: `value` becomes `target` everywhere: entity lists, speakers, quotes' speakers and
-  mentions (a merge's `target` exists already; the two names end up as one).
+  co-speakers, and mentions (a merge's `target` exists already; the two names end up as one).
 * split: mentions of `value` written as one of `spellings` become `target` (with `article_id` and
   no spellings: all of `value` in that article); an article left with no mention of `value` gives
   its quotes to `target` too.
@@ -16,7 +16,9 @@ apply in the order they were made, so "rename A to B" then "rename B to C" turns
 * retype: `value` is a `target` (person, org or place): it moves list, marks and speaker list;
   quotes of what becomes a place lose their speaker.
 
-Each applies to every article, or with `article_id` to that article only.
+A quote of a coordinated source ('Cruz and Rubio said') has a speaker and co-speakers: a person who
+loses a quote is taken off its co-speakers, and a quote whose speaker loses it goes to its first
+co-speaker when it has one. Each applies to every article, or with `article_id` to that article only.
 """
 
 from __future__ import annotations
@@ -181,11 +183,39 @@ class EntityState:
                 m["value"] = target
         for q in self._quotes_of(kind, value):
             q["speaker"] = target
+        if kind == "person":
+            for q in self.quotes:
+                if value in q.get("co_speakers", ()):
+                    q["co_speakers"] = [target if v == value else v for v in q["co_speakers"]]
+                    self._drop_co_speaker(q, q["speaker"])  # merged into the speaker, or listed twice
+                    while len(set(q["co_speakers"])) < len(q["co_speakers"]):
+                        self._drop_co_speaker(q, target, last=True)
+
+    @staticmethod
+    def _drop_co_speaker(q: dict, value: str | None, last: bool = False) -> None:
+        """Take `value` off the quote's co-speakers (its last occurrence with `last`) and its probability."""
+        co = q.get("co_speakers", [])
+        if value not in co:
+            return
+        k = len(co) - 1 - co[::-1].index(value) if last else co.index(value)
+        q["co_speakers"] = co[:k] + co[k + 1:]
+        probabilities = q.get("co_probabilities", [])
+        q["co_probabilities"] = probabilities[:k] + probabilities[k + 1:]
 
     def _unattribute(self, kind: str, value: str) -> None:
+        """`value` says none of the quotes: off their co-speakers; a quote of theirs goes to its first
+        co-speaker, if any, else to nobody."""
+        if kind == "person":
+            for q in self.quotes:
+                self._drop_co_speaker(q, value)
         for q in self._quotes_of(kind, value):
-            q["speaker"] = None
-            q["speaker_type"] = None
+            if q.get("co_speakers"):
+                q["speaker"], q["speaker_type"] = q["co_speakers"][0], "person"
+                q["probability"] = (q.get("co_probabilities") or [None])[0]
+                self._drop_co_speaker(q, q["speaker"])
+            else:
+                q["speaker"] = None
+                q["speaker_type"] = None
 
     def _rename(self, rule: EntityRule) -> None:
         self._rename_everywhere(rule.kind, rule.value, rule.target)
@@ -239,11 +269,14 @@ class EntityState:
             self.speakers[old] = [v for v in self.speakers[old] if v != value]
             if new in self.speakers and value not in self.speakers[new]:
                 self.speakers[new].append(value)
+        if old == "person":  # a co-speaker is a person
+            for q in self.quotes:
+                self._drop_co_speaker(q, value)
+        if new not in self.speakers:  # a place says nothing
+            self._unattribute(old, value)
+            return
         for q in self._quotes_of(old, value):
-            if new in self.speakers:
-                q["speaker_type"] = new
-            else:
-                q["speaker"] = q["speaker_type"] = None
+            q["speaker_type"] = new
 
 
 def apply_rules(base: dict, article_id: str, rules: list[EntityRule]) -> set[int]:

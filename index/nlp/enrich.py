@@ -216,10 +216,16 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
         return {"field": "title", "start": start, "end": end}
 
     quote_dicts = []
+    spoken = set(speakers)
     for q, probability in zip(quotes, per_quote, strict=True):
         if q.start < body_offset:
             continue
         d = q.as_dict()
+        # a co-speaker is shown only if a speaker of the article (the model may have dropped them), each with the
+        # model's probability (None: rules only)
+        kept = [k for k, v in enumerate(q.co_speakers) if v in spoken and v != q.speaker]
+        d["co_speakers"] = [q.co_speakers[k] for k in kept]
+        d["co_probabilities"] = [q.co_probabilities[k] if q.co_probabilities else None for k in kept]
         d["probability"] = probability  # the model's calibrated probability of the speaker; None: rules only
         d["start"], d["end"] = in_body(q.start, q.end)
         quote_dicts.append(d)

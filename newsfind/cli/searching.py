@@ -147,7 +147,11 @@ def render_article(article: dict, color: bool) -> None:
     by_speaker: dict[str, list[dict]] = {}
     for q in article["quotes"]:
         if q["speaker"]:
-            by_speaker.setdefault(q["speaker"], []).append(q)
+            by_speaker.setdefault(q["speaker"], []).append({**q, "with": q["co_speakers"]})
+        for other, p in zip(q["co_speakers"], q["co_probabilities"], strict=True):  # said together: under each
+            together = [v for v in (q["speaker"], *q["co_speakers"]) if v != other]
+            by_speaker.setdefault(other, []).append(
+                {**q, "speaker": other, "speaker_type": "person", "probability": p, "with": together})
     if by_speaker:
         echo()
         echo(bold("Speakers and quotes"))
@@ -158,7 +162,8 @@ def render_article(article: dict, color: bool) -> None:
                 text = " ".join(q["text"].split())
                 mark = "“" + text + "”" if q["kind"] == "direct" else text
                 probability = "" if q.get("probability") is None else f"; p={q['probability']:.2f}"
-                echo(f"    - {mark}  [{q['cue']}; {q['rule']}; {q['confidence']:.2f}{probability}]")
+                together = f" (with {', '.join(q['with'])})" if q["with"] else ""
+                echo(f"    - {mark}{together}  [{q['cue']}; {q['rule']}; {q['confidence']:.2f}{probability}]")
     if article.get("other_versions"):
         echo()
         n = len(article["other_versions"])

@@ -38,9 +38,14 @@ class Quote:
     cue: str
     rule: str
     confidence: float
+    # the other persons of a coordinated source, who say it too: 'Bolton and Gorka both denounced the movement'
+    co_speakers: tuple[str, ...] = ()
+    co_probabilities: tuple[float, ...] = ()  # the model's probability of each co-speaker (empty: rules only)
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)  # all fields are scalars: no deep copy (dataclasses.asdict) needed
+        d = dict(self.__dict__)  # scalars and tuples of scalars: no deep copy (dataclasses.asdict) needed
+        d["co_speakers"], d["co_probabilities"] = list(self.co_speakers), list(self.co_probabilities)
+        return d
 
 
 class SpeakerFinder:
@@ -146,14 +151,15 @@ class SpeakerFinder:
                 if not (long_next and nxt.start <= event.cue_i < nxt.end):
                     claimed.add(event.cue_i)
                 quote = Quote(event.speaker, event.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
-                              event.cue, event.rule, event.confidence)
+                              event.cue, event.rule, event.confidence, event.co_speakers)
             elif (previous is not None and previous.speaker and lo - previous_sent_end <= 3
                   and _opens(text, first.start_char, q.start)):  # a quote that opens the next sentence
                 quote = Quote(previous.speaker, previous.speaker_type, text[q.start:q.end], q.start, q.end,
-                              "direct", previous.cue, "continuation", round(previous.confidence * 0.8, 2))
+                              "direct", previous.cue, "continuation", round(previous.confidence * 0.8, 2),
+                              previous.co_speakers)
             elif _opens(text, lo, q.start) and (after := self._speaker_before(events, lo)) is not None:
                 quote = Quote(after.speaker, after.speaker_type, text[q.start:q.end], q.start, q.end, "direct",
-                              after.cue, "paragraph-continuation", round(after.confidence * 0.7, 2))
+                              after.cue, "paragraph-continuation", round(after.confidence * 0.7, 2), after.co_speakers)
             else:
                 quote = Quote(None, None, text[q.start:q.end], q.start, q.end, "direct", "", "unattributed", 0.0)
             quotes.append(quote)
@@ -173,7 +179,7 @@ class SpeakerFinder:
                 end -= 1
             kind = "direct" if e.rule == "transcript" else "reported"
             quotes.append(Quote(e.speaker, e.speaker_type, text[start:end], start, end, kind,
-                                e.cue, e.rule, round(e.confidence * 0.9, 2)))
+                                e.cue, e.rule, round(e.confidence * 0.9, 2), e.co_speakers))
         quotes.sort(key=lambda x: x.start)
         return quotes
 

@@ -48,17 +48,23 @@ def decide(model: AttributionModel, cands: list[Candidate], rule_speakers: list[
         key = (c.value, c.sent)
         by_sent[key] = max(by_sent.get(key, 0.0), c.probability)
     probabilities = {v: c.probability for v, c in best.items()} | person
+
+    def probability(q: Quote, value: str) -> float:
+        """The probability that `value` is the source of `q`: their likeliest candidate in its sentences."""
+        if q.rule == "model" and value in person:  # the sentence that makes them a speaker: the stage's figure
+            return round(person[value], 3)
+        first, last = sentences.index_of_char(q.start), sentences.index_of_char(max(q.start, q.end - 1))
+        here = [by_sent[(value, k)] for k in range(first - 1, last + 2) if (value, k) in by_sent]
+        return round(max(here) if here else probabilities.get(value, 0.0), 3)
+
     per_quote: list[float | None] = []
-    for q in quotes:
+    for k, q in enumerate(quotes):
         if not q.speaker or q.speaker_type != "person":
             per_quote.append(None)
             continue
-        if q.rule == "model" and q.speaker in person:  # the sentence that makes them a speaker: the stage's figure
-            per_quote.append(round(person[q.speaker], 3))
-            continue
-        first, last = sentences.index_of_char(q.start), sentences.index_of_char(max(q.start, q.end - 1))
-        here = [by_sent[(q.speaker, k)] for k in range(first - 1, last + 2) if (q.speaker, k) in by_sent]
-        per_quote.append(round(max(here) if here else probabilities.get(q.speaker, 0.0), 3))
+        per_quote.append(probability(q, q.speaker))
+        if q.co_speakers:  # each co-speaker's own figure, in their order
+            quotes[k] = replace(q, co_probabilities=tuple(probability(q, v) for v in q.co_speakers))
     return speakers, probabilities, quotes, per_quote
 
 
@@ -172,7 +178,8 @@ def ensure_shown(speakers: list[str], quotes: list[Quote], anchors: dict[str, li
     """Every speaker with at least one attribution stored in the body: for one the quotes leave out, the
     body sentence of their first anchor (char position, sentence number, cue, confidence) becomes a reported
     quote (rule `rule`); a speaker with no anchor in the body (named in the title only) is dropped."""
-    quoted = {q.speaker for q in quotes if q.speaker and q.start >= body_offset}  # title quotes are not stored
+    # title quotes are not stored; a co-speaker's quote is shown under them too ('Cruz and Rubio said')
+    quoted = {v for q in quotes if q.speaker and q.start >= body_offset for v in (q.speaker, *q.co_speakers)}
     kept, quotes = [], list(quotes)
     for value in speakers:
         if value in quoted:

@@ -116,8 +116,29 @@ class LayoutReader:
             if any(t.lower_ in CUES_BEFORE_COLON for t in self.doc[sent.start:colon] if t.idx >= line_start):
                 continue
             out.append(SpeechEvent(colon, ":", speaker, "person", "colon-name", 0.8, (q.start, q.end),
-                                   sent.start_char, subject_i=colon - 1))
+                                   sent.start_char, subject_i=colon - 1,
+                                   co_speakers=self._listed_before(colon - 1, speaker)))
         return out
+
+    def _listed_before(self, i: int, speaker: str) -> tuple[str, ...]:
+        """The persons listed with the one whose name ends at token `i` before a colon: 'Frank Newport and
+        Jim Harter: “...”' (Newport too), 'Ana Ruiz, Tom Lee and Jim Harter:'."""
+        mention = self.by_token.get(i)
+        if mention is None or mention.kind != "person":
+            return ()
+        found: list[str] = []
+        j = mention.token_start - 1
+        while j > 0 and self.doc[j].lower_ in ("and", "&", ","):
+            j -= 1
+            if self.doc[j].lower_ == ",":  # 'Ruiz, and Lee'
+                j -= 1
+            other = self.by_token.get(j)
+            if other is None or other.kind != "person" or other.token_end != j + 1 or not other.canonical \
+                    or names_no_person(other.canonical) or other.canonical in (speaker, *found):
+                break
+            found.insert(0, other.canonical)
+            j = other.token_start - 1
+        return tuple(found)
 
     def _colon_before(self, pos: int) -> int | None:
         """The token index of a colon that stands right before `pos` (an opening mark between), if any."""
