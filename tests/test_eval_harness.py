@@ -163,6 +163,23 @@ def test_a_place_or_organisation_opening_with_a_first_name_is_no_person():
     assert gold(doc) == []
 
 
+# GOLD_VERSION 4: a gold name without the words and marks around it
+
+@pytest.mark.parametrize("raw, tidy", [
+    ("Both Bolton", "Bolton"), ("Neither Cruz", "Cruz"), ('Juan "Chico" Manriquez of', 'Juan "Chico" Manriquez'),
+    ("Francis'", "Francis"), ("Sanders’", "Sanders"), ("Heidi Heitkamp.", "Heidi Heitkamp"),
+    ("Bob Casey Jr.", "Bob Casey Jr."), ("George W.", "George W."), ("Both", "Both"), ("Ross", "Ross"),
+])
+def test_a_gold_name_is_read_without_what_only_surrounds_it(raw, tidy):
+    assert harness.tidy_gold_name(raw) == tidy
+
+
+def test_a_coordinated_source_opening_with_both_names_each_person_once():
+    text = "Title\n\nJohn Bolton spoke. Both Bolton and Gorka said the movement was wrong."
+    doc = record(text, ("Both Bolton and Gorka", "said", "the movement was wrong"))
+    assert "Both Bolton" not in gold(doc) and any(harness.same_person(n, "John Bolton") for n in gold(doc))
+
+
 def test_a_record_with_a_glued_quotation_mark_is_read_spaced_with_its_annotations_moved():
     doc = record("Title\n\n“We will see about the paranoia,”Clinton said. Ryan said,“Look at it.”",
                  ("Clinton", "said", "We will see about the paranoia,"), ("Ryan", "said", "Look at it."))
