@@ -72,6 +72,7 @@ import bisect
 import gzip
 import hashlib
 import json
+import os
 import re
 import sys
 import time
@@ -225,7 +226,7 @@ def parse_texts(nlp, texts: list[str], cache: Path | None) -> tuple[list, float]
     seconds = time.process_time() - t0
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")  # two runs parsing at once must not share one file
         DocBin(docs=docs, store_user_data=False).to_disk(tmp)
         tmp.replace(cache)
         seconds_file.write_text(f"{seconds:.3f}\n")
