@@ -202,6 +202,21 @@ def article_data(stored: dict) -> dict:
     return data
 
 
+def quotes_by_speaker(quotes: list[dict]) -> dict[str | None, list[dict]]:
+    """An article's quotes (`get_article`) grouped by who says them, in order of first appearance, each with
+    `with`, the others who say it: a quote of a coordinated source ('“...,” Cruz and Rubio said') is listed under
+    its speaker and under each co-speaker, there with that person's probability. None: quotes with no speaker
+    found, listed last."""
+    grouped: dict[str | None, list[dict]] = {}
+    for q in sorted(quotes, key=lambda q: q["speaker"] is None):
+        grouped.setdefault(q["speaker"], []).append({**q, "with": q["co_speakers"]})
+        for other, p in zip(q["co_speakers"], q["co_probabilities"], strict=True):
+            together = [v for v in (q["speaker"], *q["co_speakers"]) if v != other]
+            grouped.setdefault(other, []).append(
+                {**q, "speaker": other, "speaker_type": "person", "probability": p, "with": together})
+    return grouped
+
+
 def get_article(searcher, article_id: str) -> dict | None:
     """The article with `group`, `group_size` and every one of its `other_versions`."""
     stored = searcher.document(id=article_id)

@@ -17,7 +17,7 @@ from newsfind.search.browse import facet_values, iter_hits, similar_articles
 from newsfind.search.entities import entity_data
 from newsfind.search.facets import date_range, same_value
 from newsfind.search.query import QueryError
-from newsfind.search.searcher import SORTS, get_article, search
+from newsfind.search.searcher import SORTS, get_article, quotes_by_speaker, search
 from newsfind.web.histogram import build as build_histogram
 from newsfind.web.index import get_searcher, pool
 from newsfind.web.markup import mark_text
@@ -169,14 +169,7 @@ def article(article_id: str):
     mentions = art["mentions"]
     body = mark_text(art["body"], [m for m in mentions if m.get("field", "body") == "body"], quotes, entity_link)
     title = mark_text(art["title"], [m for m in mentions if m.get("field") == "title"], (), entity_link)
-    by_speaker: dict[str | None, list[dict]] = {}  # None: quotes with no speaker found, listed last
-    for q in sorted(quotes, key=lambda q: q["speaker"] is None):
-        by_speaker.setdefault(q["speaker"], []).append({**q, "with": q["co_speakers"]})
-        for other, p in zip(q["co_speakers"], q["co_probabilities"], strict=True):  # 'Bolton and Gorka said':
-            together = [v for v in (q["speaker"], *q["co_speakers"]) if v != other]  # under each, with the others
-            by_speaker.setdefault(other, []).append(
-                {**q, "speaker": other, "speaker_type": "person", "probability": p, "with": together})
-    return render_template("article.html", art=art, body=body, title=title, by_speaker=by_speaker,
+    return render_template("article.html", art=art, body=body, title=title, by_speaker=quotes_by_speaker(quotes),
                            similar=similar_articles(searcher, art["id"], top=5))
 
 

@@ -19,7 +19,16 @@ from newsfind.search import highlight
 from newsfind.search.facets import DEFAULT_FACETS, FACETS_BY_NAME
 from newsfind.search.query import HELP as QUERY_HELP
 from newsfind.search.query import QueryError
-from newsfind.search.searcher import MAX_PER_PAGE, SORTS, SearchRequest, get_article, iter_articles, public_data, search
+from newsfind.search.searcher import (
+    MAX_PER_PAGE,
+    SORTS,
+    SearchRequest,
+    get_article,
+    iter_articles,
+    public_data,
+    quotes_by_speaker,
+    search,
+)
 
 
 def use_color(option: bool | None) -> bool:
@@ -144,14 +153,8 @@ def render_article(article: dict, color: bool) -> None:
     for label, key in [("people", "persons"), ("orgs", "orgs"), ("places", "places"), ("tags", "tags")]:
         if article[key]:
             echo(f"{label:>8}: {', '.join(article[key])}")
-    by_speaker: dict[str, list[dict]] = {}
-    for q in article["quotes"]:
-        if q["speaker"]:
-            by_speaker.setdefault(q["speaker"], []).append({**q, "with": q["co_speakers"]})
-        for other, p in zip(q["co_speakers"], q["co_probabilities"], strict=True):  # said together: under each
-            together = [v for v in (q["speaker"], *q["co_speakers"]) if v != other]
-            by_speaker.setdefault(other, []).append(
-                {**q, "speaker": other, "speaker_type": "person", "probability": p, "with": together})
+    by_speaker = quotes_by_speaker(article["quotes"])
+    by_speaker.pop(None, None)  # quotes with no speaker found are not listed here
     if by_speaker:
         echo()
         echo(bold("Speakers and quotes"))
