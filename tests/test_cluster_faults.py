@@ -155,3 +155,33 @@ def test_ctrl_c_while_the_workers_load_the_model_stops_at_once_with_130(tmp_path
     assert code == 130, out + err
     assert took < 15, took
     assert "interrupted" in out and "Traceback" not in err, out + err
+
+
+class _LosingFuture:
+    """A Dask future as distributed's sync() race leaves it (dask/distributed#8514): the first result(timeout=...)
+    call raises UnboundLocalError though the task is fine."""
+
+    def __init__(self, outcomes: list, status: str = "finished") -> None:
+        self.outcomes, self.status, self.calls = outcomes, status, 0
+
+    def result(self, timeout=None):
+        self.calls += 1
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+class _RunningClient:
+    status = "running"
+
+
+def test_a_result_call_that_loses_its_value_to_dasks_race_is_asked_again():
+    from newsfind.index.nlp.cluster import ClusterError, ClusterStats, _Session
+
+    session = _Session(_RunningClient(), ClusterStats(address="tcp://x:8786"), None)
+    future = _LosingFuture([UnboundLocalError("cannot access local variable 'result'"), ("worker", [])])
+    assert session.result(future) == ("worker", []) and future.calls == 2
+    failed = _LosingFuture([UnboundLocalError("the task's own")], status="error")  # the task raised it: a failure
+    with pytest.raises(ClusterError, match="a batch failed on the cluster"):
+        session.result(failed)
