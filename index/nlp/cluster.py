@@ -328,10 +328,8 @@ class _Session:
                     raise self.lost(RuntimeError("cancelled")) from None
                 if not self.workers() and time.monotonic() - self._last_worker > NO_WORKER_TIMEOUT:
                     raise self.no_worker() from None
-            except UnboundLocalError as exc:
-                # distributed's sync() can lose the value of a result(timeout=...) call that races its own timeout
-                # (dask/distributed#8514, open; seen once in 2026-12's CI): ask again, unless the task itself failed
-                if future.status == "error":
+            except UnboundLocalError as exc:  # distributed's sync() lost a timed call's value (dask/distributed#8514)
+                if future.status == "error":  # ask again, unless the task itself raised it
                     raise ClusterError(f"a batch failed on the cluster: {exc!r}") from None
             except WorkerProblem as exc:
                 raise ClusterError(str(exc)) from None
