@@ -405,6 +405,10 @@ def test_corrections_reach_the_co_speakers_of_a_quote():
     merged = joint_quote_state()
     merged.apply(EntityRule("merge", "person", "Marco Rubio", "Ted Cruz"))  # one person: no co-speaker of himself
     assert merged.quotes[0]["co_speakers"] == ["Rand Paul"] and merged.quotes[0]["co_probabilities"] == [0.7]
+    into_co = joint_quote_state()
+    into_co.apply(EntityRule("merge", "person", "Ted Cruz", "Marco Rubio"))  # the speaker merged into a co-speaker
+    q = into_co.quotes[0]
+    assert (q["speaker"], q["co_speakers"], q["co_probabilities"]) == ("Marco Rubio", ["Rand Paul"], [0.7])
     renamed = joint_quote_state()
     renamed.apply(EntityRule("rename", "person", "Rand Paul", "Randal Paul"))
     assert renamed.quotes[0]["co_speakers"] == ["Marco Rubio", "Randal Paul"]

@@ -185,22 +185,24 @@ class EntityState:
             q["speaker"] = target
         if kind == "person":
             for q in self.quotes:
-                if value in q.get("co_speakers", ()):
-                    q["co_speakers"] = [target if v == value else v for v in q["co_speakers"]]
-                    self._drop_co_speaker(q, q["speaker"])  # merged into the speaker, or listed twice
-                    while len(set(q["co_speakers"])) < len(q["co_speakers"]):
-                        self._drop_co_speaker(q, target, last=True)
+                if q.get("co_speakers"):
+                    self._keep_co_speakers(q, lambda v: target if v == value else v)
 
     @staticmethod
-    def _drop_co_speaker(q: dict, value: str | None, last: bool = False) -> None:
-        """Take `value` off the quote's co-speakers (its last occurrence with `last`) and its probability."""
-        co = q.get("co_speakers", [])
-        if value not in co:
-            return
-        k = len(co) - 1 - co[::-1].index(value) if last else co.index(value)
-        q["co_speakers"] = co[:k] + co[k + 1:]
-        probabilities = q.get("co_probabilities", [])
-        q["co_probabilities"] = probabilities[:k] + probabilities[k + 1:]
+    def _keep_co_speakers(q: dict, rename=lambda v: v, drop: str | None = None) -> None:
+        """The quote's co-speakers renamed by `rename`, without `drop`, its speaker or a repeat (a merge may make
+        two one), each with its probability."""
+        probabilities = q.get("co_probabilities") or [None] * len(q["co_speakers"])
+        kept: dict[str, float | None] = {}
+        for value, p in zip(map(rename, q["co_speakers"]), probabilities, strict=True):
+            if value not in (drop, q["speaker"]) and value not in kept:
+                kept[value] = p
+        q["co_speakers"], q["co_probabilities"] = list(kept), list(kept.values())
+
+    def _drop_co_speaker(self, q: dict, value: str) -> None:
+        """Take `value` off the quote's co-speakers, with its probability."""
+        if value in q.get("co_speakers", ()):
+            self._keep_co_speakers(q, drop=value)
 
     def _unattribute(self, kind: str, value: str) -> None:
         """`value` says none of the quotes: off their co-speakers; a quote of theirs goes to its first
