@@ -724,6 +724,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--folds", type=int, default=0,
                     help="k-fold cross-validation by document (train only): score each fold, print the mean")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the fold assignment")
+    ap.add_argument("--folds-by", choices=["month"], default=None,
+                    help="train only: one fold per calendar month (Aug. and Sept. 2016 joined), each scored by a "
+                         "model of the other months (bench/protocol-round9.md)")
     ap.add_argument("--after", metavar="YYYY-MM", default=None,
                     help="train only, forward in time: score the articles dated from this month on, each by a "
                          "model trained on the earlier ones (dev is later than all of train: Sept.-Oct. 2016)")
@@ -731,7 +734,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if (args.folds or args.after) and args.split != "train":
         ap.error("--folds and --after are for --split train: cross-validate on train, report dev once")
-    if args.folds and args.after:
+    if args.folds_by and args.split != "train":
+        ap.error("--folds-by is for --split train")
+    if (args.folds or args.folds_by) and args.after:
         ap.error("--folds or --after, not both")
     global PRONOUN_GOLD, GOLD_RULES
     PRONOUN_GOLD = args.pronoun_gold
@@ -753,6 +758,10 @@ def main(argv: list[str] | None = None) -> int:
     cache = None if args.no_cache else cache_path(nlp, args.split, args.corpus, args.limit, texts)
     parsed, t_nlp = parse_texts(nlp, texts, cache)
     fold_of = assign_folds([d["doc_id"] for d in docs], args.folds, args.seed) if args.folds else {}
+    if args.folds_by == "month":  # Sept. 2016 (20 train articles) joins Aug.
+        months = sorted({min(d["date"][:7], "2016-08") for d in docs})
+        fold_of = {d["doc_id"]: months.index(min(d["date"][:7], "2016-08")) for d in docs}
+        args.folds = len(months)
     if args.after:  # fold 1: the later articles, scored; fold 0: the earlier ones, trained on
         fold_of = {d["doc_id"]: int(d["date"] >= args.after) for d in docs}
     models, labelled = {}, []
@@ -762,7 +771,8 @@ def main(argv: list[str] | None = None) -> int:
         items = [(a, Analysed(t, off, where)) for (a, t), off, where in zip(articles, offsets, positions, strict=True)]
         labelled = training.collect(docs, parsed, items, CanonicalTable)
         if args.folds:  # each fold scored by a model trained on the others only
-            models = training.fold_models(labelled, fold_of, args.folds, args.seed)
+            models = training.fold_models(labelled, fold_of, args.folds, args.seed,
+                                          inner=5 if args.folds_by else None)
         elif args.after:  # threshold, drop level and Platt fit by 5-fold CV inside the earlier articles
             models = {1: training.fold_models(labelled, fold_of, 2, args.seed, inner=5, only=1)[1]}
             labelled = [a for a in labelled if fold_of[a.doc_id] == 1]
@@ -800,7 +810,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     folds = None
     if args.folds:
-        print(f"{args.folds}-fold cross-validation by document (seed {args.seed}):")
+        print(f"{args.folds}-fold cross-validation by " + ("calendar month:" if args.folds_by else
+                                                            f"document (seed {args.seed}):"))
         folds = {"rows": fold_rows(scores, fold_of, args.folds, table)}
         folds["mean"] = print_folds(folds["rows"])
         print()
