@@ -823,3 +823,15 @@ def test_a_co_speaker_the_model_drops_from_the_facet_is_dropped_from_the_quote_t
     assert e.speakers == ["Ted Cruz"], e.speakers
     q = next(q for q in e.quotes if "deal will fail" in q["text"])
     assert q["speaker"] == "Ted Cruz" and q["co_speakers"] == [] and q["co_probabilities"] == [], q
+
+
+def test_a_first_name_and_surname_the_model_calls_an_organisation_is_a_person_when_the_surname_stands_alone():
+    # the small model tags 'Vanessa Tamburrino' ORG (and 'Tamburrino' a language): she speaks all the same
+    e = enrich_text("For a short time, Vanessa Tamburrino considered selling her eggs to pay her loans.\n\n"
+                    "\"I do well,\" said Tamburrino, who graduated in 2009.")
+    assert e.speakers == ["Vanessa Tamburrino"], e.speakers
+    assert speaker_of(e, "I do well") == "Vanessa Tamburrino"
+    assert "Vanessa Tamburrino" in e.persons and "Vanessa Tamburrino" not in e.orgs
+    # without the surname alone there is no evidence: a first name opens many an organisation's name
+    e = enrich_text("For a short time, Vanessa Tamburrino considered selling her eggs to pay her loans.")
+    assert "Vanessa Tamburrino" not in e.persons

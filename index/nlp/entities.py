@@ -20,6 +20,7 @@ from newsfind.index.nlp.entity_spans import line_parts, person_span, without_des
 from newsfind.index.nlp.lower_words import CommonWords, LazyLowerWords
 from newsfind.index.nlp.names import (
     MEDIA_NAMES,
+    NON_PERSON_HEADS,
     TITLE_WORDS,
     core_tokens,
     is_first_name,
@@ -145,11 +146,13 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
             # "spokeswoman Betina Zhoteva" tagged GPE: a title right before a name-like span (or leading it)
             # makes it a person, not one before another name ("Senator Chuck Schumer of New York")
             # "Sergey V. Lavrov" tagged ORG: a middle initial is a person's
+            # "Carly Fiorina" tagged ORG: a first name and a surname the article also writes alone
             if (kind != "person" and not known_kind(ent.text) and not ORG_WORDS.search(name)
                     and not ORG_ENDING.search(name)
                     and person_name(name)
                     and ((set(leading) | _titles_before(doc, ent.start, sentences, adjacent_only=True))
-                         & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name))):
+                         & PERSON_TITLE_NOUNS or re.search(r"\w \w\. \w", name)
+                         or _first_name_and_lone_surname(name, text))):
                 kind, name = "person", person_name(name)
         if name:
             start = ent.start_char + len(ent.text) - len(ent.text.lstrip(LEADING_DASHES)) if kind == "person" else \
@@ -160,6 +163,23 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
     split_run_on_names(doc, mentions, functools.partial(_part, doc))  # 'Trump Krystal Ball' -> two persons
     join_cut_names(doc, mentions, functools.partial(_part, doc))  # 'Sheila Jackson' 'Lee' -> one person
     return _without_pairings(mentions)
+
+
+def _first_name_and_lone_surname(name: str, text: str) -> bool:
+    """`name` is a first name and a surname, and the article also writes the surname alone, not after the first
+    name or "the" ("Vanessa Iampaglia ... said Iampaglia", both tagged as places or organisations by the model);
+    not 'Scott County' or 'Whitney Museum'."""
+    words = name.split()
+    if len(words) != 2 or not is_first_name(words[0]) or not all(w[:1].isupper() and w[1:].islower() for w in words):
+        return False
+    first, surname = words
+    if surname.lower() in NON_PERSON_HEADS or surname.lower() == "museum":
+        return False
+    for m in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        before = text[max(0, m.start() - len(first) - 8):m.start()].split()
+        if not before or before[-1] not in (first, "the", "The"):
+            return True
+    return False
 
 
 def _part(doc, m: Mention, start: int, end: int, titled: bool) -> Mention | None:
