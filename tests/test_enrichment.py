@@ -835,3 +835,15 @@ def test_a_first_name_and_surname_the_model_calls_an_organisation_is_a_person_wh
     # without the surname alone there is no evidence: a first name opens many an organisation's name
     e = enrich_text("For a short time, Vanessa Tamburrino considered selling her eggs to pay her loans.")
     assert "Vanessa Tamburrino" not in e.persons
+
+
+def test_a_name_holding_a_title_with_of_speaks_the_quote_after_said():
+    # the parser hangs 'Dale Morrow' on 'of' and leaves 'said' without a subject
+    e = enrich_text("After the debate, Speaker of the House Rep. Dale Morrow (R-KS) said “these remarks have no place "
+                    "in a campaign.”")
+    assert speaker_of(e, "no place") == "Dale Morrow"
+    # and where the parse gives 'said' no subject at all, the name right before it (through its party tag)
+    e = enrich_text("After the candidate tweeted an image featuring his rival, money and a six-pointed star likened "
+                    "to the Star of David, Speaker of the House Rep. Dale Morrow (R-KS) said “anti-Semitic images, "
+                    "they’ve got no place in a presidential campaign.”")
+    assert speaker_of(e, "no place") == "Dale Morrow"

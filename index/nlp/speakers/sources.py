@@ -136,7 +136,8 @@ class SourceFinder:
 
     def _name_in_phrase(self, tok) -> Mention | None:
         """A person or organisation named by apposition or agent inside a noun-subject phrase:
-        "the spokeswoman, Maria Zakharova," / "a statement released by the State Department"."""
+        "the spokeswoman, Maria Zakharova," / "a statement released by the State Department" / "Speaker of
+        the House Rep. Dale Morrow", where the parser hangs the name on "of" of a capitalised title."""
         if not is_noun(tok) or tok.lower_ not in STATEMENT_NOUNS and not is_proper_noun(tok) and \
                 not any(c.dep_ == "appos" for c in tok.children):
             return None
@@ -148,7 +149,8 @@ class SourceFinder:
                 return mention
             for c in t.children:
                 if c.dep_ in ("appos", "compound", "flat", "acl", "agent") or (
-                        c.dep_ == "pobj" and t.lower_ == "by"):
+                        c.dep_ == "pobj" and t.lower_ in ("by", "of")) or (
+                        c.dep_ == "prep" and c.lower_ == "of" and _capitalised_title(t)):
                     if c.dep_ == "compound" and not self._names_person(t) and self._person_at(c):
                         continue  # "a senior Obama administration official", "Former Clinton Pollster Says"
                     stack.append(c)
@@ -194,3 +196,8 @@ class SourceFinder:
         for i in range(start, tok.i + 1):
             self.by_token[i] = self.mentions[-1]
         return canonical
+
+
+def _capitalised_title(tok) -> bool:
+    """A title written with a capital ('Speaker', 'Secretary'): its "of" phrase may end in its holder's name."""
+    return tok.text[:1].isupper() and tok.lower_.rstrip(".") in TITLE_WORDS | {"speaker"}

@@ -10,7 +10,7 @@ inverted verb ('“...,” said Richard L. Trumka'). Who that token names is `so
 from __future__ import annotations
 
 from newsfind.index.nlp.entities import PERSON_TITLE_NOUNS, Mention
-from newsfind.index.nlp.names import clean_name
+from newsfind.index.nlp.names import TITLE_WORDS, clean_name
 from newsfind.index.nlp.postags import is_proper_noun, is_verb
 from newsfind.index.nlp.speakers.article import ParsedArticle
 from newsfind.index.nlp.speakers.lexicon import GERUND_PREPOSITIONS, QUOTE_MARKS, STRONG
@@ -113,9 +113,18 @@ class SubjectFinder:
             return self._apposition_owner(self.doc[j], start) or self._name_before_aside(verb.i - 1, start)
         if mention is None or mention.kind != "person" or mention.token_end != j + 1:
             return None
-        if self.doc[j].dep_ in ("pobj", "dobj", "poss") and not self._after_line_break(mention):
+        if self.doc[j].dep_ in ("pobj", "dobj", "poss") and not self._after_line_break(mention) \
+                and not self._holds_title(self.doc[j]):
             return None  # 'a spokesman for Ryan, told'; but '... into the U.S.\nChris Christie added that'
         return self.doc[j]
+
+    @staticmethod
+    def _holds_title(tok) -> bool:
+        """`tok` ends the name after a capitalised title's "of" ('Speaker of the House Rep. Paul Ryan (R-WI)
+        said', parsed as the object of "of"): the name holds the title, it does not hang on another's."""
+        prep = tok.head
+        return tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.text[:1].isupper() \
+            and prep.head.lower_.rstrip(".") in TITLE_WORDS | {"speaker"}
 
     def _after_line_break(self, mention: Mention) -> bool:
         """Only whitespace with a line break stands between the mention and the text before it: the
