@@ -847,3 +847,23 @@ def test_a_name_holding_a_title_with_of_speaks_the_quote_after_said():
                     "to the Star of David, Speaker of the House Rep. Dale Morrow (R-KS) said “anti-Semitic images, "
                     "they’ve got no place in a presidential campaign.”")
     assert speaker_of(e, "no place") == "Dale Morrow"
+
+
+def test_an_embedded_tweet_is_its_authors_words():
+    e = enrich_text("Senator Dale Morrow was furious after the rally.\n\n"
+                    "This is a disgrace to our party and to the country. — Dale Morrow (@dalemorrow) September 1, 2016"
+                    "\n\nThe network replied within the hour.\n\n"
+                    "We stand by our reporting.\n— CNN Communications (@CNNPR) September 1, 2016\n\n"
+                    "Fans weighed in too.\n\nWhat a night! — Chuck 🇺🇸 (@chuckfan88) September 2, 2016")
+    tweets = [(q["speaker"], q["speaker_type"], q["kind"], q["text"]) for q in e.quotes if q["rule"] == "tweet"]
+    assert tweets == [
+        ("Dale Morrow", "person", "direct", "This is a disgrace to our party and to the country."),
+        # the signature opens its line: the tweet is the paragraph before it
+        ("CNN Communications", "org", "direct", "We stand by our reporting."),
+    ]  # a display name that names no one the article knows gives no speaker
+    assert e.speakers == ["Dale Morrow"] and e.speaker_orgs == ["CNN Communications"]
+
+
+def test_a_tweet_signature_without_a_date_or_handle_is_no_tweet():
+    e = enrich_text("Senator Dale Morrow was furious.\n\nThis is a disgrace to our party. — Dale Morrow, September 1")
+    assert all(q["rule"] != "tweet" for q in e.quotes)

@@ -177,7 +177,7 @@ class SpeakerFinder:
                 start += 1
             while end > start and text[end - 1].isspace():
                 end -= 1
-            kind = "direct" if e.rule == "transcript" else "reported"
+            kind = "direct" if e.rule in ("transcript", "tweet") else "reported"  # a tweet: its author's words
             quotes.append(Quote(e.speaker, e.speaker_type, text[start:end], start, end, kind,
                                 e.cue, e.rule, round(e.confidence * 0.9, 2), e.co_speakers))
         quotes.sort(key=lambda x: x.start)

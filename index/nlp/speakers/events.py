@@ -9,7 +9,7 @@ from newsfind.index.nlp.canonical import CanonicalTable
 from newsfind.index.nlp.names import MEDIA_NAMES, names_no_person
 
 # Events that a line's layout makes, quoting rather than reporting.
-STRUCTURAL_RULES = frozenset({"transcript", "colon-name", "dash-line"})
+STRUCTURAL_RULES = frozenset({"transcript", "colon-name", "dash-line", "tweet"})
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Speech events that a line's layout makes, quoting rather than reporting: an interview transcript's
-labels ("PENCE: ..."), a name right before a colon that opens a quote ("Carl Bialik: “...”"), and a
-dash line after a quote ("“...”\n― Maria Lopez, 34, Phoenix")."""
+labels ("PENCE: ..."), a name right before a colon that opens a quote ("Carl Bialik: “...”"), a
+dash line after a quote ("“...”\n― Maria Lopez, 34, Phoenix"), and an embedded tweet's signature
+("... — Ben Jacobs (@Bencjacobs) September 1, 2016")."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import re
 from newsfind.index.nlp.canonical import known_kind
 from newsfind.index.nlp.entities import Mention
 from newsfind.index.nlp.entity_names import NOT_NAMES
-from newsfind.index.nlp.names import TITLE_WORDS, clean_name, looks_female, names_no_person, strip_possessive
+from newsfind.index.nlp.names import (
+    TITLE_WORDS,
+    clean_name,
+    core_tokens,
+    looks_female,
+    names_no_person,
+    strip_possessive,
+)
 from newsfind.index.nlp.postags import is_proper_noun
 from newsfind.index.nlp.speakers.article import ParsedArticle
 from newsfind.index.nlp.speakers.events import SpeechEvent, correct_non_person
@@ -30,6 +38,12 @@ LABEL_FUNCTION_WORDS = frozenset({"of", "the", "to", "for", "and", "in", "on", "
 # A dash that attributes a quote: at a line start or right after a closing quote mark, before a name.
 DASH_LINE = re.compile(r"(?:^|(?<=[”\"])[.,]?)[ \t\u00a0]*(?P<dash>―|—|–|--)[ \t\u00a0]*(?=[A-Z])", re.MULTILINE)
 _ALNUM = re.compile(r"[^\W_]")
+# The signature an embedded tweet ends with (Twitter's embed code, as text): a dash, the author's display name,
+# their handle and the date.
+TWEET_SIGNATURE = re.compile(r"(?P<dash>—|–|--?)[ \t\u00a0]*(?P<name>[^\s(—–@][^\n(—–@]{0,60}?)[ \t\u00a0]*"
+                             r"\(@\w{1,15}\)[ \t\u00a0]*[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}")
+_TWEET_TAG = re.compile(r"<tweet\b[^>]*>")  # PolNeAR keeps the tag of a tweet in its text
+MAX_TWEET = 600  # characters: a tweet is at most 280, and its links show in full
 
 
 class LayoutReader:
@@ -43,7 +57,7 @@ class LayoutReader:
         transcript = self.transcript_events()
         label_colons = {e.content[0] for e in transcript}  # a transcript line's words start after its colon
         colons = [e for e in self.colon_events() if not any(0 < c - self.doc[e.cue_i].idx <= 3 for c in label_colons)]
-        return [*transcript, *colons, *self.dash_events()]
+        return [*transcript, *colons, *self.dash_events(), *self.tweet_events()]
 
     def transcript_events(self) -> list[SpeechEvent]:
         """Interview transcripts: a paragraph opening with "PENCE:", "Mike Pence:" or "Mr. Pence:" is
@@ -205,6 +219,49 @@ class LayoutReader:
             out.append(SpeechEvent(tok.start, m.group("dash"), name, "person", "dash-line", 0.85,
                                    (inside[0].start, inside[-1].end), line_start))
         return out
+
+    def tweet_events(self) -> list[SpeechEvent]:
+        """An embedded tweet: its text (from the start of its line, or after the tweet before it on the line; the
+        paragraph before when the signature opens its line) is what its author says, the author being a person or
+        organisation the article names by the display name of the signature ('— Donald J. Trump
+        (@realDonaldTrump) June 5, 2017'). A display name that names nobody known ('Chuck 🇺🇸') gives no event."""
+        out = []
+        text, after_previous = self.text, 0
+        for m in TWEET_SIGNATURE.finditer(text):
+            source = self._source_named(m.start("name"), m.end("name"))
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            lo, hi = max(line_start, after_previous), m.start()
+            after_previous = m.end()
+            if not text[lo:hi].strip():  # the signature opens its line: the tweet is the paragraph before
+                hi = line_start - 1
+                while hi > 0 and not text[text.rfind("\n", 0, hi) + 1:hi].strip():
+                    hi = text.rfind("\n", 0, hi)
+                lo = text.rfind("\n", 0, hi) + 1 if hi > 0 else hi
+            tag = _TWEET_TAG.search(text, lo, hi)
+            lo = tag.end() if tag is not None else lo
+            while lo < hi and text[lo].isspace():
+                lo += 1
+            while hi > lo and text[hi - 1].isspace():
+                hi -= 1
+            tok = self.doc.char_span(m.start("dash"), m.end("dash"), alignment_mode="expand")
+            if source is None or tok is None or not _ALNUM.search(text[lo:hi]) or hi - lo > MAX_TWEET:
+                continue
+            sent = self.sentences.of(tok.start)
+            out.append(SpeechEvent(tok.start, m.group("dash"), source[0], source[1], "tweet", 0.9, (lo, hi),
+                                   sent.start_char))
+        return out
+
+    def _source_named(self, start: int, end: int) -> tuple[str, str] | None:
+        """(canonical value, kind) of the person or organisation that the name over characters start..end is:
+        a mention there (a person by more than one name), else a person of the article by that name."""
+        for mention in self.mentions:
+            if start <= mention.start < end and mention.canonical and mention.kind in ("person", "org"):
+                if mention.kind == "person" and (names_no_person(mention.canonical)
+                                                 or len(core_tokens(mention.canonical)) < 2):
+                    return None  # 'Chuck 🇺🇸' names no one in particular
+                return mention.canonical, mention.kind
+        full = self.persons.resolve(clean_name(self.text[start:end]) or self.text[start:end], start)
+        return (self.table.person(full), "person") if full is not None else None
 
     def _person_opening_at(self, pos: int) -> tuple[str, int] | None:
         """The canonical person whose mention starts at character `pos`, and where the mention ends."""
