@@ -48,7 +48,9 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 # 16: a he/she's quotes go to the person the model finds it most probably is, not the rules' pick
 # 17: a quote of a coordinated source has co-speakers, each with a probability ('Cruz and Rubio said'; a name
 #     list before a colon); a co-speaker gets no quote of the sentence of their own
-PIPELINE_VERSION = "17"
+# 18: an embedded tweet is its author's quote; a first name and a surname the model tags as an organisation or
+#     place is a person when the article writes the surname alone; 'Speaker of the House Rep. X said' is X's
+PIPELINE_VERSION = "18"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {
