@@ -838,7 +838,7 @@ def test_a_first_name_and_surname_the_model_calls_an_organisation_is_a_person_wh
 
 
 def test_a_name_holding_a_title_with_of_speaks_the_quote_after_said():
-    # the parser hangs 'Dale Morrow' on 'of' and leaves 'said' without a subject
+    # the parser makes 'Speaker' the subject of 'said' and hangs 'Dale Morrow' on its 'of'
     e = enrich_text("After the debate, Speaker of the House Rep. Dale Morrow (R-KS) said “these remarks have no place "
                     "in a campaign.”")
     assert speaker_of(e, "no place") == "Dale Morrow"
