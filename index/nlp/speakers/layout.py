@@ -199,12 +199,9 @@ class LayoutReader:
             if text[line_start:m.start()].strip():
                 lo, hi = line_start, m.start()  # the quote is on the dash's own line
             else:
-                hi = line_start - 1
-                while hi > 0 and not text[text.rfind("\n", 0, hi) + 1:hi].strip():
-                    hi = text.rfind("\n", 0, hi)
+                lo, hi = self._paragraph_before(line_start)
                 if hi <= 0:
                     continue
-                lo = text.rfind("\n", 0, hi) + 1
             inside = [q for q in self.quotes if lo <= q.start and q.end <= hi]
             if not inside:
                 continue
@@ -233,10 +230,7 @@ class LayoutReader:
             lo, hi = max(line_start, after_previous), m.start()
             after_previous = m.end()
             if not text[lo:hi].strip():  # the signature opens its line: the tweet is the paragraph before
-                hi = line_start - 1
-                while hi > 0 and not text[text.rfind("\n", 0, hi) + 1:hi].strip():
-                    hi = text.rfind("\n", 0, hi)
-                lo = text.rfind("\n", 0, hi) + 1 if hi > 0 else hi
+                lo, hi = self._paragraph_before(line_start)
             tag = _TWEET_TAG.search(text, lo, hi)
             lo = tag.end() if tag is not None else lo
             while lo < hi and text[lo].isspace():
@@ -250,6 +244,15 @@ class LayoutReader:
             out.append(SpeechEvent(tok.start, m.group("dash"), source[0], source[1], "tweet", 0.9, (lo, hi),
                                    sent.start_char))
         return out
+
+    def _paragraph_before(self, line_start: int) -> tuple[int, int]:
+        """(start, end) of the last paragraph with words before the line that starts at `line_start`; the end is
+        0 or less when there is none."""
+        text = self.text
+        hi = line_start - 1
+        while hi > 0 and not text[text.rfind("\n", 0, hi) + 1:hi].strip():
+            hi = text.rfind("\n", 0, hi)
+        return (text.rfind("\n", 0, hi) + 1 if hi > 0 else hi), hi
 
     def _source_named(self, start: int, end: int) -> tuple[str, str] | None:
         """(canonical value, kind) of the person or organisation that the name over characters start..end is:

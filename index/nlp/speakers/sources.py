@@ -21,6 +21,7 @@ from newsfind.index.nlp.postags import is_noun, is_proper_noun
 from newsfind.index.nlp.speakers.article import ParsedArticle
 from newsfind.index.nlp.speakers.lexicon import PERSON_PRONOUNS, STATEMENT_NOUNS
 from newsfind.index.nlp.speakers.pronouns import PronounResolver
+from newsfind.index.nlp.speakers.subjects import capitalised_title
 
 
 class SourceFinder:
@@ -150,7 +151,7 @@ class SourceFinder:
             for c in t.children:
                 if c.dep_ in ("appos", "compound", "flat", "acl", "agent") or (
                         c.dep_ == "pobj" and t.lower_ in ("by", "of")) or (
-                        c.dep_ == "prep" and c.lower_ == "of" and _capitalised_title(t)):
+                        c.dep_ == "prep" and c.lower_ == "of" and capitalised_title(t)):
                     if c.dep_ == "compound" and not self._names_person(t) and self._person_at(c):
                         continue  # "a senior Obama administration official", "Former Clinton Pollster Says"
                     stack.append(c)
@@ -196,8 +197,3 @@ class SourceFinder:
         for i in range(start, tok.i + 1):
             self.by_token[i] = self.mentions[-1]
         return canonical
-
-
-def _capitalised_title(tok) -> bool:
-    """A title written with a capital ('Speaker', 'Secretary'): its "of" phrase may end in its holder's name."""
-    return tok.text[:1].isupper() and tok.lower_.rstrip(".") in TITLE_WORDS | {"speaker"}

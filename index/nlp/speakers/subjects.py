@@ -15,6 +15,8 @@ from newsfind.index.nlp.postags import is_proper_noun, is_verb
 from newsfind.index.nlp.speakers.article import ParsedArticle
 from newsfind.index.nlp.speakers.lexicon import GERUND_PREPOSITIONS, QUOTE_MARKS, STRONG
 
+# Titles whose "of" phrase may end in the name of the one who holds them ('Speaker of the House Rep. Paul Ryan').
+HOLDER_TITLES = TITLE_WORDS | {"speaker"}
 # Tags of a finite verb: an aside that holds one is a clause ('Mr. Trump, asked about ..., had said').
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
@@ -114,17 +116,9 @@ class SubjectFinder:
         if mention is None or mention.kind != "person" or mention.token_end != j + 1:
             return None
         if self.doc[j].dep_ in ("pobj", "dobj", "poss") and not self._after_line_break(mention) \
-                and not self._holds_title(self.doc[j]):
+                and not _holds_title(self.doc[j]):
             return None  # 'a spokesman for Ryan, told'; but '... into the U.S.\nChris Christie added that'
         return self.doc[j]
-
-    @staticmethod
-    def _holds_title(tok) -> bool:
-        """`tok` ends the name after a capitalised title's "of" ('Speaker of the House Rep. Paul Ryan (R-WI)
-        said', parsed as the object of "of"): the name holds the title, it does not hang on another's."""
-        prep = tok.head
-        return tok.dep_ == "pobj" and prep.lower_ == "of" and prep.head.text[:1].isupper() \
-            and prep.head.lower_.rstrip(".") in TITLE_WORDS | {"speaker"}
 
     def _after_line_break(self, mention: Mention) -> bool:
         """Only whitespace with a line break stands between the mention and the text before it: the
@@ -175,3 +169,14 @@ class SubjectFinder:
             if not (tok.text[:1].isupper() or tok.lower_.rstrip(".") in PERSON_TITLE_NOUNS):
                 return None
         return None
+
+
+def capitalised_title(tok) -> bool:
+    """A title written with a capital ('Speaker', 'Secretary'): its "of" phrase may end in its holder's name."""
+    return tok.text[:1].isupper() and tok.lower_.rstrip(".") in HOLDER_TITLES
+
+
+def _holds_title(tok) -> bool:
+    """`tok` ends the name after a capitalised title's "of" ('Speaker of the House Rep. Paul Ryan (R-WI) said',
+    parsed as the object of "of"): the name holds the title, it does not hang on another's."""
+    return tok.dep_ == "pobj" and tok.head.lower_ == "of" and capitalised_title(tok.head.head)
