@@ -867,3 +867,12 @@ def test_an_embedded_tweet_is_its_authors_words():
 def test_a_tweet_signature_without_a_date_or_handle_is_no_tweet():
     e = enrich_text("Senator Dale Morrow was furious.\n\nThis is a disgrace to our party. — Dale Morrow, September 1")
     assert all(q["rule"] != "tweet" for q in e.quotes)
+
+
+def test_a_tweet_with_a_quotation_inside_is_one_quote_of_its_author():
+    e = enrich_text("Reporters at the rally noticed the hats.\n\n"
+                    "Dale Morrow is now wearing a hat that says \"MAKE THE PLAINS GREAT AGAIN\" … for real, people "
+                    "— Ann Tobias (@anntobias) September 1, 2016\n\nThe senator later took it off.")
+    assert [(q["speaker"], q["rule"], q["text"]) for q in e.quotes] == [
+        ("Ann Tobias", "tweet",
+         "Dale Morrow is now wearing a hat that says \"MAKE THE PLAINS GREAT AGAIN\" … for real, people")]

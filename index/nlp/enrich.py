@@ -30,6 +30,7 @@ from newsfind.index.nlp.sentences import Sentences
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
 from newsfind.index.nlp.speakers.decide import decide, ensure_shown, pronoun_sources
 from newsfind.index.nlp.speakers.features import candidates
+from newsfind.index.nlp.speakers.layout import tweet_spans
 from newsfind.index.nlp.speakers.model import current_model
 from newsfind.index.nlp.split import LOCAL_ONLY
 from newsfind.index.nlp.unwrap import unwrapped
@@ -158,6 +159,8 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
     metadata = infer_metadata(article.title, article.body, article.outlet, article.date, article.author)
     quote_spans = find_quote_spans(text)
     inside_quote = quote_index(quote_spans, len(text))
+    for lo, hi, _ in tweet_spans(text):  # an embedded tweet's words are its author's, as if quoted
+        inside_quote[lo:hi] = b"\x01" * (hi - lo)
     ignore = bytearray(len(text))  # masked characters are spaces already; nothing more to skip
     sentences = Sentences(doc)
     mentions = extract_mentions(doc, ignore, sentences, title_end=body_offset, text=text)

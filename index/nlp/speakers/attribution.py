@@ -104,6 +104,9 @@ class SpeakerFinder:
         text = self.text
         # a stance ('Sanders endorsed Clinton') states what it names, never a direct quote nearby
         all_events, events = events, [e for e in events if not e.rule.startswith("stance/")]
+        # an embedded tweet is one quote, with any quotation marks inside it, and claims no quote outside it
+        tweets = [e.content for e in events if e.rule == "tweet"]
+        events = [e for e in events if e.rule != "tweet"]
         quotes: list[Quote] = []
         claimed: set[int] = set()
         cues = [e.cue_i for e in events]
@@ -112,6 +115,8 @@ class SpeakerFinder:
         previous_sent_end = -1
         dash_events = [e for e in events if e.rule == "dash-line"]
         for q in self.quotes:
+            if any(a <= q.start and q.end <= b for a, b in tweets):
+                continue
             first = next((s for s in sents if s.end_char > q.start), sents[-1])
             last = next((s for s in sents if s.end_char >= q.end), sents[-1])
             lo, hi = first.start_char, last.end_char

@@ -199,7 +199,7 @@ class LayoutReader:
             if text[line_start:m.start()].strip():
                 lo, hi = line_start, m.start()  # the quote is on the dash's own line
             else:
-                lo, hi = self._paragraph_before(line_start)
+                lo, hi = paragraph_before(text, line_start)
                 if hi <= 0:
                     continue
             inside = [q for q in self.quotes if lo <= q.start and q.end <= hi]
@@ -218,41 +218,19 @@ class LayoutReader:
         return out
 
     def tweet_events(self) -> list[SpeechEvent]:
-        """An embedded tweet: its text (from the start of its line, or after the tweet before it on the line; the
-        paragraph before when the signature opens its line) is what its author says, the author being a person or
-        organisation the article names by the display name of the signature ('— Donald J. Trump
-        (@realDonaldTrump) June 5, 2017'). A display name that names nobody known ('Chuck 🇺🇸') gives no event."""
+        """An embedded tweet (`tweet_spans`) is what its author says, the author being a person or organisation the
+        article names by the display name of the signature ('— Donald J. Trump (@realDonaldTrump) June 5, 2017').
+        A display name that names nobody known ('Chuck 🇺🇸') gives no event."""
         out = []
-        text, after_previous = self.text, 0
-        for m in TWEET_SIGNATURE.finditer(text):
+        for lo, hi, m in tweet_spans(self.text):
             source = self._source_named(m.start("name"), m.end("name"))
-            line_start = text.rfind("\n", 0, m.start()) + 1
-            lo, hi = max(line_start, after_previous), m.start()
-            after_previous = m.end()
-            if not text[lo:hi].strip():  # the signature opens its line: the tweet is the paragraph before
-                lo, hi = self._paragraph_before(line_start)
-            tag = _TWEET_TAG.search(text, lo, hi)
-            lo = tag.end() if tag is not None else lo
-            while lo < hi and text[lo].isspace():
-                lo += 1
-            while hi > lo and text[hi - 1].isspace():
-                hi -= 1
             tok = self.doc.char_span(m.start("dash"), m.end("dash"), alignment_mode="expand")
-            if source is None or tok is None or not _ALNUM.search(text[lo:hi]) or hi - lo > MAX_TWEET:
+            if source is None or tok is None:
                 continue
             sent = self.sentences.of(tok.start)
             out.append(SpeechEvent(tok.start, m.group("dash"), source[0], source[1], "tweet", 0.9, (lo, hi),
                                    sent.start_char))
         return out
-
-    def _paragraph_before(self, line_start: int) -> tuple[int, int]:
-        """(start, end) of the last paragraph with words before the line that starts at `line_start`; the end is
-        0 or less when there is none."""
-        text = self.text
-        hi = line_start - 1
-        while hi > 0 and not text[text.rfind("\n", 0, hi) + 1:hi].strip():
-            hi = text.rfind("\n", 0, hi)
-        return (text.rfind("\n", 0, hi) + 1 if hi > 0 else hi), hi
 
     def _source_named(self, start: int, end: int) -> tuple[str, str] | None:
         """(canonical value, kind) of the person or organisation that the name over characters start..end is:
@@ -273,3 +251,35 @@ class LayoutReader:
                     and not names_no_person(mention.canonical):
                 return mention.canonical, mention.end
         return None
+
+
+def tweet_spans(text: str) -> list[tuple[int, int, re.Match]]:
+    """(start, end, signature) of each embedded tweet's text: from the start of its signature's line, or after the
+    tweet before it on that line; the paragraph before when the signature opens its line. The tweet's words are
+    its author's, as if in quotation marks (`enrich_doc` marks them so)."""
+    out = []
+    after_previous = 0
+    for m in TWEET_SIGNATURE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        lo, hi = max(line_start, after_previous), m.start()
+        after_previous = m.end()
+        if not text[lo:hi].strip():  # the signature opens its line: the tweet is the paragraph before
+            lo, hi = paragraph_before(text, line_start)
+        tag = _TWEET_TAG.search(text, lo, hi)
+        lo = tag.end() if tag is not None else lo
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and text[hi - 1].isspace():
+            hi -= 1
+        if _ALNUM.search(text[lo:hi]) and hi - lo <= MAX_TWEET:
+            out.append((lo, hi, m))
+    return out
+
+
+def paragraph_before(text: str, line_start: int) -> tuple[int, int]:
+    """(start, end) of the last paragraph with words before the line that starts at `line_start`; the end is 0 or
+    less when there is none."""
+    hi = line_start - 1
+    while hi > 0 and not text[text.rfind("\n", 0, hi) + 1:hi].strip():
+        hi = text.rfind("\n", 0, hi)
+    return (text.rfind("\n", 0, hi) + 1 if hi > 0 else hi), hi
