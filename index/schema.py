@@ -50,7 +50,8 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 #     list before a colon); a co-speaker gets no quote of the sentence of their own
 # 18: an embedded tweet is its author's quote; a first name and a surname the model tags as an organisation or
 #     place is a person when the article writes the surname alone; 'Speaker of the House Rep. X said' is X's
-PIPELINE_VERSION = "18"
+# 19: an embedded tweet is one quote, quotation marks inside and all, and its words count as quoted
+PIPELINE_VERSION = "19"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {
