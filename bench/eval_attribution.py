@@ -101,7 +101,7 @@ from newsfind.index.nlp.names import (  # noqa: E402
     person_key,
     surname_key,
 )
-from newsfind.index.nlp.pipeline import load_pipeline  # noqa: E402
+from newsfind.index.nlp.pipeline import TITLE_ABBREVIATIONS, load_pipeline  # noqa: E402
 from newsfind.index.nlp.quote_spacing import glued, spaced  # noqa: E402
 from newsfind.index.nlp.speakers.model import current_model, using  # noqa: E402
 from newsfind.index.readers.types import SourceArticle  # noqa: E402
@@ -200,10 +200,11 @@ SPAN_KEYS = ("speaker_span", "cue_span", "quote_span")
 
 def cache_path(nlp, split: str, corpus: Path, limit: int | None, texts: list[str]) -> Path:
     """Where the parse of these texts by this pipeline is cached; any change in the model, its
-    enabled components, the corpus file or the texts gives another name."""
+    enabled components, its tokenizer's added abbreviations, the corpus file or the texts gives another name."""
     stat = corpus.stat()
     digest = hashlib.sha256()
-    for part in (",".join(nlp.pipe_names), str(stat.st_size), str(stat.st_mtime_ns), str(limit)):
+    for part in (",".join(nlp.pipe_names), str(stat.st_size), str(stat.st_mtime_ns), str(limit),
+                 ",".join(TITLE_ABBREVIATIONS)):
         digest.update(part.encode() + b"\0")
     for text in texts:
         digest.update(text.encode("utf-8") + b"\0")
@@ -717,6 +718,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
     ap.add_argument("--errors", type=int, default=8, help="examples to print per error kind")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    ap.add_argument("--per-article", type=Path, default=None,
+                    help="also write each article's gold and predicted speakers to this file (JSON Lines)")
     ap.add_argument("--pronoun-gold", choices=["v1", "v2"], default="v2",
                     help="v1: a pronoun source is the nearest earlier named source only (the rule to version 8)")
     ap.add_argument("--gold", choices=["frozen", "issue"], default="frozen",
@@ -841,6 +844,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {n:>5}  {kind}")
         for example in kinds[kind][: args.errors]:
             print(f"           {example}")
+    if args.per_article:
+        with args.per_article.open("w") as out:
+            for s in scores:
+                out.write(json.dumps({"doc_id": s.doc_id, "outlet": s.outlet, "gold": sorted(s.gold),
+                                      "predicted": s.predicted, "tp": s.tp, "fp": s.fp, "fn": s.fn,
+                                      "quote_errors": s.quote_errors}) + "\n")
     if args.json:
         args.json.write_text(json.dumps({"split": args.split, "gold_version": gold_version, "folds": folds,
                                          "calibration": calibration,

@@ -17,6 +17,7 @@ the same gold, on the folds of `attribution_folds` (seed 17), so the figure sits
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -158,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also: fitted on the train articles before this month, scored on the later ones")
     ap.add_argument("--dev", action="store_true",
                     help="then fit on all of train and score dev once, at the threshold the folds chose")
+    ap.add_argument("--per-article", type=Path, default=None,
+                    help="write each article's gold and predicted speakers on the folds (best threshold; JSON Lines)")
     args = ap.parse_args(argv)
     import train_attribution as ta
 
@@ -172,6 +175,14 @@ def main(argv: list[str] | None = None) -> int:
             best = (t, p, r, f)
     print(f"best on the folds: threshold {best[0]:.2f}, P {best[1]:.3f} / R {best[2]:.3f} / F1 {best[3]:.3f} "
           f"({sum(len(a[3]) for a in arts)} gold speakers, {sum(len(a[1]) for a in arts)} mentions)")
+    if args.per_article:
+        with args.per_article.open("w") as out:
+            for d, a, probs in zip(docs, arts, oof, strict=True):
+                predicted = predicted_names(a, probs, best[0])
+                out.write(json.dumps({"doc_id": d["doc_id"], "outlet": d["outlet"], "gold": a[3],
+                                      "predicted": predicted,
+                                      "mentions": [[n, round(p, 3)] for n, p in zip(a[0], probs, strict=True)]})
+                          + "\n")
     if args.after:
         early = [i for i, d in enumerate(docs) if d["date"] < args.after]
         late = [i for i, d in enumerate(docs) if d["date"] >= args.after]
@@ -194,14 +205,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def scored(arts: list, probs_by_article: list[list[float]], threshold: float) -> tuple[float, float, float]:
     """Article-level P/R/F1 of the mentions at or above `threshold` against the issue's gold."""
-    pairs = []
-    for a, probs in zip(arts, probs_by_article, strict=True):
-        predicted: list[str] = []
-        for name, p in zip(a[0], probs, strict=True):
-            if p >= threshold and not any(harness.same_person(name, v) for v in predicted):
-                predicted.append(name)
-        pairs.append((a[3], predicted))
+    pairs = [(a[3], predicted_names(a, probs, threshold)) for a, probs in zip(arts, probs_by_article, strict=True)]
     return harness.speakers_prf(pairs)
+
+
+def predicted_names(art, probs: list[float], threshold: float) -> list[str]:
+    """The article's speakers: its mentions at or above `threshold`, one name per person."""
+    predicted: list[str] = []
+    for name, p in zip(art[0], probs, strict=True):
+        if p >= threshold and not any(harness.same_person(name, v) for v in predicted):
+            predicted.append(name)
+    return predicted
 
 
 if __name__ == "__main__":
