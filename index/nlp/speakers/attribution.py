@@ -133,6 +133,12 @@ class SpeakerFinder:
             para_end = text.find("\n", q.end)
             hi = min(hi, para_end if para_end >= 0 else len(text))
             window = [e for e in events if lo <= self.doc[e.cue_i].idx < hi]
+            if not window and text[q.start:q.end].rstrip().endswith(","):
+                # '“...,” Pentagon spokesman Navy Capt. Jeff Davis said.': a quote that ends in a comma goes on
+                # in its sentence, which the parser cut before the cue; the next sentence of the paragraph holds it
+                cut = next((s for s in sents if s.start_char >= hi), None)
+                if cut is not None and cut.start_char < (para_end if para_end >= 0 else len(text)):
+                    window = [e for e in events if hi <= self.doc[e.cue_i].idx < cut.end_char]
             if not window and q.start - lo <= 2:
                 # 'Cruz continued:' / 'released the following statement:' then the quote, in the same
                 # paragraph or opening the next one (the parser often runs both into one sentence)

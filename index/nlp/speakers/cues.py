@@ -97,11 +97,16 @@ class CueReader:
             subj, via = self.subjects.name_before(verb), "/adjacent"
             if subj is None:
                 return None
+        elif subj is not None and not weak and (inverted := self.subjects.inverted_over(verb, subj)) is not None:
+            subj, via = inverted, "/inverted"
         if subj is None and not weak and verb.tag_ in ("VBD", "VBZ", "VBP"):
             subj, via = self.subjects.name_before(verb) or self.subjects.name_after(verb), "/adjacent"
         if subj is None:
             return None
         speaker, kind, rule, conf, co_speakers = self.sources.source_with_co_speakers(subj)
+        if rule == "unnamed" and (owner := self.subjects.owner_of_role(subj)) is not None:
+            subj, via = owner, "/role"
+            speaker, kind, rule, conf, co_speakers = self.sources.source_with_co_speakers(subj)
         return SpeechEvent(verb.i, verb.text, speaker, kind, f"{rule}{via}", conf, content,
                            self.sentences.of(verb.i).start_char, subject_i=subj.i, co_speakers=co_speakers)
 

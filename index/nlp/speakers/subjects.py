@@ -19,6 +19,8 @@ from newsfind.index.nlp.speakers.lexicon import GERUND_PREPOSITIONS, QUOTE_MARKS
 HOLDER_TITLES = TITLE_WORDS | {"speaker"}
 # Tags of a finite verb: an aside that holds one is a clause ('Mr. Trump, asked about ..., had said').
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+# Dependencies of a name that is the object of a verb or preposition, not a subject set apart.
+_OBJECTS = frozenset({"pobj", "dobj", "iobj", "dative", "poss", "attr", "conj", "oprd"})
 
 
 class SubjectFinder:
@@ -154,6 +156,32 @@ class SubjectFinder:
             through_apposition |= tok.dep_ == "appos"
             tok = tok.head
         return None
+
+    def owner_of_role(self, subj):
+        """'“...,” Deborah Tamargo, the chairwoman of Florida’s Hillsborough County GOP, recalled': the parse made
+        the role the verb's subject and hung the name apart. The person named right before the role's phrase,
+        set off by a comma, is the source; not a name the parse made an object ('After meeting Trump, the
+        chairwoman said')."""
+        comma = subj.left_edge.i - 1
+        if subj.tag_ != "NN" or comma < 1 or self.doc[comma].text != ",":
+            return None
+        mention = self.by_token.get(comma - 1)
+        if mention is None or mention.kind != "person" or mention.token_end != comma:
+            return None
+        name = self.doc[comma - 1]
+        if name.dep_ in _OBJECTS or self.sentences.index_of(name.i) != self.sentences.index_of(subj.i):
+            return None
+        return name
+
+    def inverted_over(self, verb, subj):
+        """'Any “cleareyed” reading of his actions, said Michael Kofman, an expert on Russia, would read this
+        as ...': the parse made the person after an inverted verb the subject of the clause that goes on, and
+        gave the verb the noun before it. The person right after the verb speaks, unless the verb's subject
+        already names someone (a person, an organisation or a pronoun)."""
+        mention = self.by_token.get(subj.i)
+        if subj.i > verb.i or subj.pos_ == "PRON" or mention is not None and mention.kind in ("person", "org"):
+            return None
+        return self.name_after(verb)
 
     def name_after(self, verb):
         """'“...,” said Richard L. Trumka, president of the A.F.L.-C.I.O.' when the parse (run across a
