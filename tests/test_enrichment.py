@@ -113,6 +113,28 @@ def test_pronoun_subjects_resolve_to_the_person_referred_to():
     assert speaker_of(e, "This is a lie") == "Sergei Shoigu"
 
 
+def test_a_he_after_a_named_subject_and_a_quotation_is_that_subject():
+    # the parse hangs "weighed" under "he said" as what he said; the subject before the quotation is still the
+    # "he", not the last speaker of the sentence before. Without a quotation between, it stays what he said.
+    e = enrich_text(
+        "On Sunday, Bernie Sanders issued a new line of attack, stating on NBC that Clinton's judgment was "
+        "\"clearly lacking.\"\n\n"
+        "Vice President Joe Biden weighed in as well, telling Mic in an interview published on Monday, "
+        "“But gosh almighty, they’re both qualified,” he said, adding, “Hillary’s overwhelmingly qualified.”"
+    )
+    assert speaker_of(e, "gosh almighty") == "Joe Biden"
+    assert speaker_of(e, "overwhelmingly qualified") == "Joe Biden"
+
+
+def test_a_he_is_the_main_subject_before_a_speaker_of_a_clause_before_it():
+    # Trump speaks in the "when" clause, but the sentence is Rubio's: the next "he" is Rubio
+    e = enrich_text(
+        "When Donald Trump suggested that Cuba would sue the U.S., Marco Rubio fired back at him forcefully.\n\n"
+        "And he continued on, mocking Trump’s bluster about being able to negotiate “a stronger deal” with Cuba."
+    )
+    assert speaker_of(e, "a stronger deal") == "Marco Rubio"
+
+
 def test_quote_followed_by_name_said_and_according_to():
     e = enrich_text(
         "“The talks were useful,” John Kirby said on Thursday. The meeting lasted an hour, according to "

@@ -36,6 +36,9 @@ TITLE_WORDS = frozenset(
     councilwoman legislator lawmaker candidate nominee presidential first lady emir crown cabinet
     member party speaker majority minority whip leader incumbent hon honorable excellency his her
     """.split()
+) | frozenset(  # abbreviations the tokenizer keeps whole (pipeline.TITLE_ABBREVIATIONS), with their period only:
+    # "SEC" or "Det" alone is no title
+    "amb. atty. brig. capts. cmdr. cols. cpl. det. fr. gens. lts. msgr. pvt. reps. sec. sens. sgts. spc. supt.".split()
 )
 
 # Nouns of a role or trade that newsrooms put before a name like a title but that are no office ('Billionaire

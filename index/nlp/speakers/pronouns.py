@@ -54,11 +54,13 @@ class PronounResolver:
             end = pron.i if k == here else sent.end
             main, subjects, others, embedded = [], [], [], []
             depth: dict[str, int] = {}
+            latest: dict[str, int] = {}  # where each person is last named in the sentence
             for i in range(end - 1, sent.start - 1, -1):
                 m = self.by_token.get(i)
                 if m is None or m.kind != "person" or self.inside_quote[self.doc[i].idx] \
                         or names_no_person(m.canonical):
                     continue
+                latest.setdefault(m.canonical, i)
                 tok = self.doc[i]
                 modifier = False  # 'The Murdoch outlets have been standing in the way, he said': not Murdoch
                 while tok.dep_ in ("compound", "flat", "appos") and tok.head is not tok:
@@ -69,9 +71,12 @@ class PronounResolver:
                 elif tok.dep_ == "nsubj" and (tok.head.dep_ == "ROOT" or tok.head.dep_ == "conj"
                                               and tok.head.head.dep_ == "ROOT"):
                     bucket = main
-                elif k == here and tok.dep_ in ("nsubj", "nsubjpass") and not _dominates(tok.head, pron):
+                elif k == here and tok.dep_ in ("nsubj", "nsubjpass") and not _dominates(tok.head, pron) \
+                        and not any(self.inside_quote[tok.idx:pron.idx]):
                     # 'Asked about her vote if Clinton faces Trump, she replied': the subject of a clause
-                    # that the pronoun is not part of comes after the previous sentence's people
+                    # that the pronoun is not part of comes after the previous sentence's people; but not one
+                    # a quotation stands between ('Joe Biden weighed in, telling Mic, “...,” he said', parsed
+                    # with 'weighed' as what he said)
                     bucket = embedded
                 elif tok.dep_ in ("nsubj", "nsubjpass") or self._opens_line(m):
                     bucket = subjects  # a name opening its line is its subject, whatever a parse run on says
@@ -107,7 +112,12 @@ class PronounResolver:
             elif k == here - 1:
                 others = others + deferred
                 subjects = subjects + [p for p in deferred_subjects if p not in subjects]
-            for person in speakers + main + subjects + others:
+            # who spoke there comes first, but not one named before the main clause's subject: 'When Trump
+            # suggested that Cuba would sue, Rubio fired back: “...”\n\nAnd he continued on' is Rubio
+            main_at = max((latest[p] for p in main if p in latest), default=-1)
+            before_main = [p for p in speakers if p not in main and latest.get(p, main_at + 1) < main_at]
+            speakers = [p for p in speakers if p not in before_main] + main + before_main
+            for person in speakers + subjects + others:
                 female = self._gender.get(person)
                 if (female is None or female == want_female) and person not in bound:
                     if person in others and person not in speakers + main + subjects or person in chained:
