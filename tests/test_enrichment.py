@@ -135,6 +135,18 @@ def test_a_he_is_the_main_subject_before_a_speaker_of_a_clause_before_it():
     assert speaker_of(e, "a stronger deal") == "Marco Rubio"
 
 
+def test_a_line_break_ends_the_sentence_the_parser_would_run_on():
+    # the parser ran the quotation into the next paragraph and made Isakson what "be" is; no one spoke
+    e = enrich_text(
+        "“I’d be glad to have him in the state.”\n\n"
+        "Sens. Johnny Isakson of Georgia and John Boozman of Arkansas, both up for reelection in conservative "
+        "territory, also said they'd be happy to have Cruz on the trail with them."
+    )
+    assert {"Johnny Isakson", "John Boozman"} <= set(e.speakers)
+    sentences = [s.text for s in load_pipeline()("Title\n\nJohn Kerry told Sergei Lavrov so.\nHe left.").sents]
+    assert sentences == ["Title\n\n", "John Kerry told Sergei Lavrov so.\n", "He left."]
+
+
 def test_quote_followed_by_name_said_and_according_to():
     e = enrich_text(
         "“The talks were useful,” John Kirby said on Thursday. The meeting lasted an hour, according to "
