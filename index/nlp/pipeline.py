@@ -75,14 +75,21 @@ def sentence_after_line_break(doc):
     keeps boundaries set before it). The parser ran a paragraph into the next one ('“I’d be glad to have him
     in the state.”\n\nSens. Johnny Isakson ... also said' parsed Isakson as what "be" is), and a heading or
     a byline into the sentence under it."""
-    for tok in doc[1:]:
-        before = doc[tok.i - 1]
-        if not tok.is_space and before.is_space and "\n" in before.text:
-            tok.is_sent_start = True
-            # and the two tokens after it open none: the parser otherwise cuts a sentence start it was given one
-            # token late as well ('John' | 'Kerry told Sergei Lavrov ...'; spaCy issue 7716)
-            for after in doc[tok.i + 1:tok.i + 3]:
-                if after.is_space:
-                    break
-                after.is_sent_start = False
+    import numpy
+
+    spaces = doc.to_array("IS_SPACE")
+    starts = doc.to_array("SENT_START").astype("int64")  # 1 starts a sentence, -1 does not, 0: the parser decides
+    changed = False
+    for i in numpy.flatnonzero(spaces).tolist():  # only the whitespace tokens are visited
+        if i + 1 >= len(doc) or spaces[i + 1] or "\n" not in doc[i].text:
+            continue
+        starts[i + 1], changed = 1, True
+        # and the two tokens after it open none: the parser otherwise cuts a sentence start it was given one
+        # token late as well ('John' | 'Kerry told Sergei Lavrov ...'; spaCy issue 7716)
+        for j in range(i + 2, min(i + 4, len(doc))):
+            if spaces[j]:
+                break
+            starts[j] = -1
+    if changed:  # one write of the whole array: setting token.is_sent_start one by one scans the doc each time
+        doc.from_array(["SENT_START"], starts.astype("uint64"))  # spaCy keeps -1 as its two's complement
     return doc
