@@ -167,6 +167,9 @@ def test_a_name_after_an_inverted_verb_in_mid_sentence_speaks():
     )
     assert "Michael Kofman" in e.speakers
     assert speaker_of(e, "clear-eyed") == "Michael Kofman"
+    # a pronoun subject is someone: the name after the verb is what is said, not who says it
+    e = enrich_text("Michel Platini met reporters in Geneva. He resigned on Tuesday, saying Sepp Blatter had to go.")
+    assert e.speakers == ["Michel Platini"]
 
 
 def test_military_ranks_and_plural_titles_keep_their_period():

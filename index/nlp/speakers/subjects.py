@@ -179,7 +179,7 @@ class SubjectFinder:
         gave the verb the noun before it. The person right after the verb speaks, unless the verb's subject
         already names someone (a person, an organisation or a pronoun)."""
         mention = self.by_token.get(subj.i)
-        if subj.i > verb.i or subj.pos_ == "PRON" or mention is not None and mention.kind in ("person", "org"):
+        if subj.i > verb.i or subj.tag_ in ("PRP", "WP") or mention is not None and mention.kind in ("person", "org"):
             return None
         return self.name_after(verb)
 
