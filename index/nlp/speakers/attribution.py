@@ -127,17 +127,17 @@ class SpeakerFinder:
             long_next = nxt is not None and len(nxt) > 12 and self._opens_with_cue(nxt, events, cues)
             if nxt is not None and (len(nxt) <= 12 or long_next):
                 hi = max(hi, nxt.end_char)
-            # the parser runs sentences across paragraph breaks ('... Canova said. “...”\n\nSanders said'):
-            # a cue in another paragraph never claims the quote
-            lo = max(lo, text.rfind("\n", 0, q.start) + 1)
+            # a cue in another paragraph never claims the quote ('... Canova said. “...”\n\nSanders said': the
+            # sentence after a quote that ends its paragraph opens the next one)
             para_end = text.find("\n", q.end)
-            hi = min(hi, para_end if para_end >= 0 else len(text))
+            para_end = para_end if para_end >= 0 else len(text)
+            hi = min(hi, para_end)
             window = [e for e in events if lo <= self.doc[e.cue_i].idx < hi]
             if not window and text[q.start:q.end].rstrip().endswith(","):
                 # '“...,” Pentagon spokesman Navy Capt. Jeff Davis said.': a quote that ends in a comma goes on
                 # in its sentence, which the parser cut before the cue; the next sentence of the paragraph holds it
                 cut = next((s for s in sents if s.start_char >= hi), None)
-                if cut is not None and cut.start_char < (para_end if para_end >= 0 else len(text)):
+                if cut is not None and cut.start_char < para_end:
                     window = [e for e in events if hi <= self.doc[e.cue_i].idx < cut.end_char]
             if not window and q.start - lo <= 2:
                 # 'Cruz continued:' / 'released the following statement:' then the quote, in the same

@@ -120,7 +120,7 @@ class PronounResolver:
             for person in speakers + subjects + others:
                 female = self._gender.get(person)
                 if (female is None or female == want_female) and person not in bound:
-                    if person in others and person not in speakers + main + subjects or person in chained:
+                    if person in others and person not in speakers + subjects or person in chained:
                         self.tentative.add(pron.i)
                     return person
         # '“...” she continued' after a long quote: the last speaker of that gender a little further back

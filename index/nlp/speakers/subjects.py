@@ -76,21 +76,15 @@ class SubjectFinder:
 
     def _pick_subject(self, head, subjects: list):
         """The subject of `head` among several the parser gave it: an inverted one right after the verb
-        ('... signals “the end” for the EU, said Geert Wilders'), else the last one before the verb on its
-        line ('1:50 p.m.\n\nFamed fight doctor Ferdie Pacheco once said'), the last that names a person or
-        organisation ('Tuesday in Berea, OH, after winning Ohio, Gov. John Kasich said'; 'Or maybe Jeb Bush,
-        digital consultant Phil Musser says'), else the last, else the first."""
+        ('... signals “the end” for the EU, said Geert Wilders'), else of those before the verb the last that
+        names a person or organisation ('Tuesday in Berea, OH, after winning Ohio, Gov. John Kasich said'; 'Or
+        maybe Jeb Bush, digital consultant Phil Musser says'), else the last, else the first."""
         inverted = next((c for c in subjects if c.left_edge.i == head.i + 1), None)
         if inverted is not None:
             return inverted
-        before = [c for c in subjects if c.i < head.i and not self._line_break_between(c, head)]
+        before = [c for c in subjects if c.i < head.i]  # one line: a line break ends the sentence (pipeline)
         named = [c for c in before if (m := self.by_token.get(c.i)) is not None and m.kind in ("person", "org")]
         return named[-1] if named else before[-1] if before else subjects[0]
-
-    def _line_break_between(self, a, b) -> bool:
-        """A line break separates tokens `a` and `b` (a heading the parser ran into the next sentence)."""
-        lo, hi = sorted((a.idx, b.idx))
-        return "\n" in self.text[lo:hi]
 
     def _main_verb(self, tok):
         """The verb that heads `tok` through open complements only (xcomp, acomp, advcl): the main
@@ -123,8 +117,8 @@ class SubjectFinder:
         return self.doc[j]
 
     def _after_line_break(self, mention: Mention) -> bool:
-        """Only whitespace with a line break stands between the mention and the text before it: the
-        parser ran the line before into its sentence."""
+        """Only whitespace with a line break stands between the mention and the text before it: the name
+        opens its line, whatever the parse made of it."""
         j = mention.start
         while j > 0 and self.text[j - 1].isspace():
             j -= 1
