@@ -953,3 +953,13 @@ def test_a_tweet_with_a_quotation_inside_is_one_quote_of_its_author():
     assert [(q["speaker"], q["rule"], q["text"]) for q in e.quotes] == [
         ("Ann Tobias", "tweet",
          "Dale Morrow is now wearing a hat that says \"MAKE THE PLAINS GREAT AGAIN\" … for real, people")]
+
+
+def test_a_phrasal_cue_with_an_adverb_before_its_colon_introduces_the_quote_even_a_negated_one():
+    e = enrich_text("Dale Kessler listened to the attack on his record. Then Kessler fired back forcefully: “I have "
+                    "never voted for a tax increase in my life.”")
+    assert speaker_of(e, "never voted") == "Dale Kessler"
+    # the parser hangs 'fired' under the quotation's 'voted': the quote's own 'never' negates no cue
+    e = enrich_text("Marco Rubio listened to the attack on his record. Then Rubio fired back forcefully: “I have "
+                    "never voted for a tax increase in my life.”")
+    assert speaker_of(e, "never voted") == "Marco Rubio"

@@ -150,9 +150,13 @@ class CueReader:
             return True
         # inside the complement of a negated verb ("did not confirm that Kerry said"); a conjoined
         # verb keeps its own polarity ("did not mention X, but told his supporters")
+        # (a quotation's verb is no frame: 'Rubio fired back: “I have never voted ...”' parsed with the cue as
+        # the complement of 'voted')
         head = verb
         while head.head is not head and head.dep_ == "ccomp":
             head = head.head
+            if self.inside_quote[head.idx]:
+                break
             if any(c.dep_ == "neg" for c in head.children):
                 return True
         return False
@@ -183,7 +187,7 @@ class CueReader:
 
     def _beside_quote(self, verb) -> bool:
         sent = self.sentences.of(verb.i)
-        window = self.doc[max(verb.i - 3, sent.start):min(verb.i + 3, sent.end)]
+        window = self.doc[max(verb.i - 3, sent.start):min(verb.i + 4, sent.end)]  # three tokens each side
         return any(t.text in QUOTE_MARKS for t in window) and not any(c.dep_ == "xcomp" for c in verb.children)
 
     def _introduces_by_position(self, verb, low: str) -> bool:
