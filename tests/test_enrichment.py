@@ -288,6 +288,19 @@ def test_one_word_capital_labels_speak_only_inside_a_transcript():
     assert single.speakers == []
 
 
+def test_a_form_s_field_labels_are_no_transcript_and_a_phrase_label_no_name():
+    form = enrich_text(
+        "The White House listed the attacks, each with its target and the attacker police named.\n\n"
+        "TARGET: Two police officers wounded in a knife attack at a station\n\n"
+        "ATTACKER: A man police described as a supporter of the group\n\n"
+        "TARGET: One citizen killed in a shooting near the embassy gate"
+    )
+    assert form.speakers == [], form.speakers
+    e = enrich_text("Activists rallied at the statue on Saturday.\n\n"
+                    "BY ANY MEANS NECESSARY: Virginians far and wide stand and protect the statue of the general.")
+    assert e.speakers == [], e.speakers
+
+
 def test_a_surname_with_a_plural_s_is_that_person_never_a_person_of_its_own():
     e = enrich_text(
         "Senator Elizabeth Warren attacked Donald Trump on Friday. Listing several of Trumps business ventures, "
@@ -678,6 +691,22 @@ def test_a_headline_name_run_into_a_verb_or_noun_is_cut_to_the_person_the_body_n
     e = enrich_text("Rep. Michael McCaul said the bill would revoke the clearance of Hillary Clinton and her aides.",
                     title="GOP Rep. McCaul Announces Bill Revoking Hillary’s Security Clearance")
     assert "Bill Revoking Hillary" not in e.persons, e.persons
+
+
+def test_a_school_is_an_organisation_never_a_speaker():
+    e = enrich_text("“The impacts of the case are important,” says Steven Schwinn, a professor at the University of "
+                    "Illinois, John Marshall Law School.")
+    assert e.speakers == ["Steven Schwinn"], e.speakers
+    assert "John Marshall Law School" not in e.persons, e.persons
+
+
+def test_a_headline_verb_the_body_never_writes_is_cut_from_the_name_before_it():
+    e = enrich_text("According to a new poll, Donald Trump is far ahead in Florida. Trump said he was pleased.",
+                    title="Donald Trump Rampages to +32 Point Lead in Florida")
+    assert e.persons == ["Donald Trump"], e.persons
+    e = enrich_text("Hillary Clinton has waded into the Brexit debate, backing the advice of Barack Obama.",
+                    title="Clinton Wades In: Urges Britain to Remain")
+    assert "Clinton Wades" not in e.persons and "Hillary Clinton" in e.persons, e.persons
 
 
 def test_a_lone_first_name_is_no_fragment_of_the_index_that_ends_in_it():

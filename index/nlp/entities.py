@@ -52,7 +52,7 @@ ORG_WORDS = re.compile(
 ORG_ENDING = re.compile(
     r"(?:\bWhite House|\b(?:Foundation|Party|Company|Corporation|Department|Ministry|Committee|Commission|"
     r"Council|Agency|Institute|Association|Organization|Organisation|University|Administration|Campaign|"
-    r"Caucus|Patrol|Examiner|Inc|Ltd))\.?$"
+    r"Caucus|Patrol|Examiner|School|College|Academy|Inc|Ltd))\.?$"
 )
 LABEL_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "NORP": None}
 
@@ -218,12 +218,20 @@ def _headline_word(tok, body_words: LazyLowerWords) -> bool:
     return tok.tag_ == "POS" or tok.lower_ in CUE_FORMS or tok.lower_ in body_words
 
 
+def _unwritten_in_body(tok, body_words: LazyLowerWords) -> bool:
+    """A word the body never writes, in any case, and no first name: run onto the end of a name the body
+    does write, it is the headline's verb ('Donald Trump Rampages to Lead', 'Clinton Wades In')."""
+    return not is_first_name(tok.text) and tok.is_alpha and tok.lower_ not in body_words \
+        and not body_words.written_capitalised(tok.text) and not body_words.written_capitalised(tok.text.title())
+
+
 def _cut_headline_names_to_body_persons(doc, mentions: list[Mention], title_end: int,
                                         body_words: LazyLowerWords) -> None:
     """A headline's person run that the body never names, cut to its longest start (else end) that the body
     names as a person, when what is cut holds a headline word: the model runs a title-case headline's verb or
     noun into a name ('Ben Carson Slams Hillary', 'Donald Trump’s Speech', 'Clinton Email Story' -> 'Ben
-    Carson', 'Donald Trump', 'Clinton'; 'Maher Tells Guest' -> 'Maher' where the body has Bill Maher)."""
+    Carson', 'Donald Trump', 'Clinton'; 'Maher Tells Guest' -> 'Maher' where the body has Bill Maher). A word cut
+    from the end may also be one the body never writes ('Donald Trump Rampages')."""
     body = [m for m in mentions if m.kind == "person" and m.start >= title_end]
     full_keys = {person_key(m.name) for m in body if len(core_tokens(m.name)) >= 2}
     single_keys = {surname_key(m.name) for m in body} | {key.split()[0] for key in full_keys}
@@ -241,7 +249,8 @@ def _cut_headline_names_to_body_persons(doc, mentions: list[Mention], title_end:
             span = doc[start:end]
             name = person_name(span.text)
             cut = [doc[i] for i in range(m.token_start, m.token_end) if not start <= i < end]
-            if name and known(name) and any(_headline_word(t, body_words) for t in cut):
+            if name and known(name) and any(_headline_word(t, body_words) or start == m.token_start
+                                            and _unwritten_in_body(t, body_words) for t in cut):
                 m.name, m.start, m.end, m.token_start, m.token_end = name, span.start_char, span.end_char, start, end
                 break
 

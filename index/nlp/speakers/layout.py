@@ -10,6 +10,7 @@ import re
 from newsfind.index.nlp.canonical import known_kind
 from newsfind.index.nlp.entities import Mention
 from newsfind.index.nlp.entity_names import NOT_NAMES
+from newsfind.index.nlp.lower_words import LazyLowerWords
 from newsfind.index.nlp.names import (
     TITLE_WORDS,
     clean_name,
@@ -34,7 +35,8 @@ NOT_SPEAKER_LABELS = frozenset("""
     watch read related breaking exclusive video audio photo photos poll report developing live caption
     """.split())
 # Words that show a label is a phrase, not a name: "STAT OF THE WEEK:", "WHAT TO WATCH:".
-LABEL_FUNCTION_WORDS = frozenset({"of", "the", "to", "for", "and", "in", "on", "at", "what", "how", "why", "this"})
+LABEL_FUNCTION_WORDS = frozenset({"of", "the", "to", "for", "and", "in", "on", "at", "what", "how", "why", "this",
+                                  "by", "any", "with", "from"})
 # A dash that attributes a quote: at a line start or right after a closing quote mark, before a name.
 DASH_LINE = re.compile(r"(?:^|(?<=[”\"])[.,]?)[ \t\u00a0]*(?P<dash>―|—|–|--)[ \t\u00a0]*(?=[A-Z])", re.MULTILINE)
 _ALNUM = re.compile(r"[^\W_]")
@@ -63,7 +65,8 @@ class LayoutReader:
         """Interview transcripts: a paragraph opening with "PENCE:", "Mike Pence:" or "Mr. Pence:" is
         that person speaking, resolved to the article's full name ("Chris Wallace" for "WALLACE:").
         A label that resolves to nobody counts only when it is a full name in capitals, or a
-        one-word name in capitals in an article with at least two such labelled lines (a transcript);
+        one-word name in capitals in an article with at least two such labelled lines (a transcript) and no
+        label that is a common word of the article (a form's fields);
         "Q:", "UPDATE:" or a place or organisation never speaks."""
         every = list(TRANSCRIPT_LINE.finditer(self.text))
         for m in every:  # "KATE BOULDUAN: Why not debate?" tells who a later "BOULDUAN:" is
@@ -74,13 +77,25 @@ class LayoutReader:
                 self.persons.add(clean_name(raw.title()), m.start())
         lines = [m for m in every if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) >= 4]  # "Clinton: 1,769."
         capital_labels = sum(1 for m in lines if m.group("name").isupper() and m.start() > 0)
+        in_transcript = capital_labels >= 2 and not self._form_labels(every)
         out = []
         for m in lines:
-            event = self._transcript_event(m, capital_labels >= 2)
+            event = self._transcript_event(m, in_transcript)
             if event is not None:
                 correct_non_person(event, self.table)
                 out.append(event)
         return out
+
+    def _form_labels(self, labels: list[re.Match]) -> bool:
+        """Some one-word label in capitals is a word the article writes in lower case and no person of it:
+        the lines are a form's fields ('TARGET: ...', 'ATTACKER: ...'), not a conversation."""
+        lower = LazyLowerWords(self.text, 0)
+        for m in labels:
+            raw = m.group("name").strip()
+            if raw.isupper() and " " not in raw and raw.lower() not in NOT_SPEAKER_LABELS \
+                    and raw.lower() in lower and self.persons.resolve(raw.title(), m.start()) is None:
+                return True
+        return False
 
     def _transcript_event(self, m: re.Match, in_transcript: bool) -> SpeechEvent | None:
         raw = m.group("name").strip()
