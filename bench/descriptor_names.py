@@ -52,7 +52,8 @@ def _running_lower_words(text: str) -> frozenset[str]:
 def _docs(nlp, texts: list[str], n: int):
     from spacy.tokens import DocBin
 
-    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()[:16]
+    # the pipeline's order and components change the parse too (round 11 put NER before the parser)
+    digest = hashlib.sha256("\0".join([*nlp.pipe_names, *texts]).encode()).hexdigest()[:16]
     cache = Path(f"/tmp/newsfind-descriptor-docs-{n}-{nlp.meta['name']}-{nlp.meta['version']}-{digest}.spacy")
     if cache.exists():
         return list(DocBin().from_disk(cache).get_docs(nlp.vocab))
