@@ -709,6 +709,11 @@ def test_a_headline_verb_the_body_never_writes_is_cut_from_the_name_before_it():
     assert "Clinton Wades" not in e.persons and "Hillary Clinton" in e.persons, e.persons
 
 
+def test_a_speech_verb_written_capitalised_ends_the_name_before_it():
+    e = enrich_text("Bird CEO Travis VanderZanden Tweeted on Monday that his company had discussed a loan with its bank.")
+    assert e.persons == ["Travis VanderZanden"] and e.speakers == ["Travis VanderZanden"], (e.persons, e.speakers)
+
+
 def test_a_lone_first_name_is_no_fragment_of_the_index_that_ends_in_it():
     table = CanonicalTable()
     assert table.person("Stop Hillary") == "Stop Hillary"  # a fragment the model tagged in another article

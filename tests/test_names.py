@@ -10,6 +10,16 @@ def test_clean_name_strips_titles_and_possessives():
     assert clean_name("Ctrl + Enter") == "Ctrl Enter" or clean_name("Ctrl + Enter") == ""
 
 
+def test_clean_name_starts_after_an_office_run_into_the_name_but_keeps_names_holding_a_rank():
+    assert clean_name("Santa Rosa Sheriff Bob Johnson") == "Bob Johnson"
+    assert clean_name("former prosecutor Capt. Lorraine Sult") == "Lorraine Sult"
+    assert clean_name("General Motors CEO Mary Barra") == "Mary Barra"
+    # a word of the name, or too little left to be a full name
+    assert clean_name("Billie Jean King") == "Billie Jean King"
+    assert clean_name("Martin Luther King Jr.") == "Martin Luther King Jr."
+    assert clean_name("D.C. Police Chief Peter") == "D.C. Police Chief Peter"
+
+
 def test_person_key_merges_spelling_variants_and_initials():
     variants = ["Sergei V. Lavrov", "Sergey Lavrov", "Sergey V. Lavrov", "Sergei Lavrov"]
     assert len({person_key(v) for v in variants}) == 1

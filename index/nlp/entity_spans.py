@@ -13,6 +13,7 @@ import re
 
 from newsfind.index.nlp.lower_words import CommonWords, LazyLowerWords
 from newsfind.index.nlp.names import PARTICLES, ROLE_NOUNS, TITLE_WORDS, is_first_name, is_initial
+from newsfind.index.nlp.speakers.lexicon import CUE_FORMS
 
 # Insults and epithets that the model takes into a PERSON span when capitalised ("Crooked Hillary
 # Clinton", "Fascist Trump", "Lyin' Ted"): tagged NNP, so only a word list tells them from a first name.
@@ -26,6 +27,8 @@ EPITHETS = frozenset(
 _NOT_NAME_START = frozenset({"JJ", "JJR", "JJS", "RB", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ"})
 # Finite verbs that end a headline's name run ("Maria Hinojosa Explained Why ...", "Bush Says ...").
 _NOT_NAME_END = frozenset({"VBD", "VBZ", "VBP"})
+# A speech verb's finite forms end a name run whatever their tag ('Travis VanderZanden Tweeted on Monday').
+_FINITE_CUES = frozenset(f for f in CUE_FORMS if f.endswith(("ed", "s")) and not f.endswith("ss"))  # not "Express"
 # Name prefixes before an inner capital ("McCain", "DeSantis", "LaHood", "MacArthur", "O'Rourke",
 # "VandeHei", "D’Allesandro").
 _CAMEL_PREFIXES = frozenset({"mc", "mac", "de", "di", "du", "la", "le", "van", "von", "o'", "o’", "st", "da",
@@ -58,7 +61,7 @@ def person_span(doc, ent):
     while first < end - 1 and (doc[first].tag_ in _NOT_NAME_START or doc[first].lower_ in EPITHETS):
         first += 1
     for i in range(first + 1, end):
-        if doc[i].tag_ in _NOT_NAME_END:
+        if doc[i].tag_ in _NOT_NAME_END or doc[i].lower_ in _FINITE_CUES:
             end = i
             break
     if (first, end) == (ent.start, ent.end):

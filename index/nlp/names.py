@@ -94,6 +94,13 @@ PRONOUNS = frozenset(
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _TOKEN = re.compile(r"[^\W\d_](?:[\w.'’-]*[^\W_])?\.?|\d+", re.UNICODE)
+# Offices that never stand inside a person's name, only before it (unlike 'King', 'Prince' or 'Justice': 'Billie
+# Jean King').
+MID_NAME_OFFICES = frozenset("""
+    sheriff capt captain chief mayor governor gov senator sen rep congressman congresswoman judge gen general
+    president director minister commissioner prosecutor secretary spokesman spokeswoman spokesperson ambassador
+    chairman chairwoman detective det sgt sergeant lt lieutenant col colonel officer superintendent inspector ceo
+    """.split())
 LEADING_WORDS = frozenset({"neither", "either", "both", "even", "only", "nor"})
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$", re.UNICODE)
 
@@ -152,6 +159,11 @@ def clean_name(text: str) -> str:
     # open a sentence before a name ("Neither Cruz nor Christie", "Both Bolton and Gorka").
     while tokens and (_is_title_word(tokens[0]) or tokens[0].lower() in LEADING_WORDS):
         tokens.pop(0)
+    # A place or office run into the name: the name is what follows the last office word before two more
+    # words of a name ("Santa Rosa Sheriff Bob Johnson", "prosecutor Capt. Lorraine Sult")
+    cut = max((i + 1 for i, t in enumerate(tokens[:-2]) if t.lower().rstrip(".") in MID_NAME_OFFICES), default=0)
+    if cut and len(_core_tokens(" ".join(tokens[cut:]))) >= 2:
+        tokens = tokens[cut:]
     # "Sirius XM Vice President": a trailing office makes it a title, not a name
     if tokens and tokens[-1].lower().rstrip(".") in TRAILING_TITLES:
         return ""
