@@ -3,7 +3,7 @@ isolate one rule each."""
 
 import pytest
 from newsfind.index.nlp.canonical import CanonicalTable
-from newsfind.index.nlp.enrich import analysed_text, enrich_doc
+from newsfind.index.nlp.enrich import analysed, analysed_text, enrich_doc
 from newsfind.index.nlp.entities import extract_mentions
 from newsfind.index.nlp.names import HONORIFICS, PRONOUNS
 from newsfind.index.nlp.pipeline import load_pipeline
@@ -997,3 +997,15 @@ def test_a_phrasal_cue_with_an_adverb_before_its_colon_introduces_the_quote_even
     e = enrich_text("Marco Rubio listened to the attack on his record. Then Rubio fired back forcefully: “I have "
                     "never voted for a tax increase in my life.”")
     assert speaker_of(e, "never voted") == "Marco Rubio"
+
+
+def test_a_soft_hyphen_inside_a_name_is_read_through_and_the_stored_offsets_keep_it():
+    body = "Officials cleared the tents on Monday.\n\nD.C. Police Chief Peter \u00adNewsham said the city had waited long enough."
+    article = SourceArticle(id="s", title="Tents", body=body, source="s")
+    seen = analysed(article)
+    assert "\u00ad" not in seen.text and len(seen.positions) == len(seen.text) - seen.body_offset
+    e = enrich_doc(article, load_pipeline()(seen.text), seen.body_offset, CanonicalTable(), seen.text,
+                   positions=seen.positions)
+    assert e.speakers == ["Peter Newsham"], e.speakers
+    for q in e.quotes:
+        assert body[q["start"]:q["end"]] == q["text"]  # the stored body, as written

@@ -27,6 +27,7 @@ from newsfind.index.nlp.pipeline import load_pipeline
 from newsfind.index.nlp.quote_spacing import spaced
 from newsfind.index.nlp.quotes import find_quote_spans, quote_index
 from newsfind.index.nlp.sentences import Sentences
+from newsfind.index.nlp.soft_hyphens import without_soft_hyphens
 from newsfind.index.nlp.speakers.attribution import Quote, SpeakerFinder
 from newsfind.index.nlp.speakers.decide import decide, ensure_shown, pronoun_sources
 from newsfind.index.nlp.speakers.features import candidates
@@ -103,9 +104,9 @@ def analysed(article: SourceArticle) -> Analysed:
 
 def analysed_body(body: str, masked: str | None = None) -> tuple[str, list[int] | None]:
     """The body as spaCy reads it (`masked`, a same-length copy with boilerplate masked, if given): unwrapped
-    (`unwrap`), glued quotation marks spaced (`quote_spacing`); and each character's offset in `body` (None:
-    its own)."""
-    return spaced(*unwrapped(body, masked))
+    (`unwrap`), glued quotation marks spaced (`quote_spacing`), soft hyphens left out (`soft_hyphens`); and each
+    character's offset in `body` (None: its own)."""
+    return without_soft_hyphens(*spaced(*unwrapped(body, masked)))
 
 
 def analysed_text(article: SourceArticle) -> tuple[str, int]:
