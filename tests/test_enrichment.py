@@ -1009,3 +1009,11 @@ def test_a_soft_hyphen_inside_a_name_is_read_through_and_the_stored_offsets_keep
     assert e.speakers == ["Peter Newsham"], e.speakers
     for q in e.quotes:
         assert body[q["start"]:q["end"]] == q["text"]  # the stored body, as written
+
+
+def test_a_hover_card_of_headlines_after_a_name_is_no_text_of_the_article():
+    body = ("Republicans met on Friday.\n\nSen. Lindsey Graham Lindsey Olin Graham'Saturday Night Live' presents the "
+            "trial Schiff says Graham should be a witness in the trial MORE (R-S.C.) said the trial would be short.")
+    e = enrich_text(body)
+    assert e.speakers == ["Lindsey Graham"], e.speakers
+    assert not any("Schiff" in q["text"] for q in e.quotes) and "Schiff" not in e.persons, (e.quotes, e.persons)

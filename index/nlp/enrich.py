@@ -49,6 +49,12 @@ BOILERPLATE = [
                r"Advertisement|Система Orphus|If you find an error[^\n]*|[^\n]* on LockerDome)\s*$",
                re.IGNORECASE | re.MULTILINE),
 ]
+# The Hill's hover card after a name: the person's full name glued to the headlines of their latest stories, then
+# 'MORE' ('Sen. Lindsey Graham Lindsey Olin Graham'Saturday Night Live' presents ... Sunday shows preview: ... MORE
+# (R-S.C.) said'). Its headlines make speakers of whoever they name ('Graham says Schiff should be a witness'):
+# the card is masked, the name before it stays. 1,235 of the 37,554 allsides articles hold one.
+HOVER_CARD = re.compile(r"\b(?P<surname>[A-Z][\w'’-]+)(?P<mask> [A-Z][^\n]{0,80}?(?P=surname)(?=[A-Z'‘\"“(\d])"
+                        r"[^\n]{0,800}? MORE\b)")
 BATCH_SIZE = 16
 
 
@@ -72,7 +78,8 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def mask_boilerplate(body: str) -> str:
-    spans = sorted((m.start(), m.end()) for pattern in BOILERPLATE for m in pattern.finditer(body))
+    spans = sorted([*((m.start(), m.end()) for pattern in BOILERPLATE for m in pattern.finditer(body)),
+                    *(m.span("mask") for m in HOVER_CARD.finditer(body))])
     if not spans:
         return body
     parts, done = [], 0
