@@ -681,6 +681,8 @@ def test_news_outlets_are_organisations_with_one_value_each_never_persons():
     e = enrich_text("Rick Perry endorsed Ted Cruz on Monday.\n\n"
                     "MSNBC and the AP carried the speech. The Associated Press said the crowd was small.")
     assert e.orgs == ["MSNBC", "Associated Press"], e.orgs
+    e = enrich_text("But Gawker has not been kind to Dunham. In December, Gawker named who they believed was the source.")
+    assert e.speakers == [] and e.persons == [] and e.orgs == ["Gawker"], (e.speakers, e.persons, e.orgs)
 
 
 def test_a_headline_name_run_into_a_verb_or_noun_is_cut_to_the_person_the_body_names():

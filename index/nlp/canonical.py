@@ -85,6 +85,12 @@ _aliases(ORG_ALIASES, "Interfax")
 _aliases(ORG_ALIASES, "TASS", "Tass", "ITAR-TASS")
 _aliases(ORG_ALIASES, "RIA Novosti", "RIA")
 _aliases(ORG_ALIASES, "Al Jazeera", "Al-Jazeera", "Aljazeera")
+# and more of them, and companies, that the model took for a person who spoke in allsides articles 3,000-4,000
+for _org in ("Vox", "Townhall", "Quillette", "Gawker", "Infowars", "Jezebel", "Adweek", "WMUR", "Walgreens", "Adidas"):
+    _aliases(ORG_ALIASES, _org)
+_aliases(ORG_ALIASES, "Fox Business Network", "Fox Business", "FBN")
+_aliases(ORG_ALIASES, "SANA", "Syrian Arab News Agency")
+_aliases(ORG_ALIASES, "NASCAR", "Nascar")
 # Federal bodies and parties by their full names, short names and initials.
 _aliases(ORG_ALIASES, "Justice Department", "Department of Justice", "U.S. Justice Department",
          "U.S. Department of Justice", "DOJ", "Justice Dept.")
