@@ -1019,3 +1019,12 @@ def test_a_hover_card_of_headlines_after_a_name_is_no_text_of_the_article():
     e = enrich_text(body)
     assert e.speakers == ["Lindsey Graham"], e.speakers
     assert not any("Schiff" in q["text"] for q in e.quotes) and "Schiff" not in e.persons, (e.quotes, e.persons)
+
+
+def test_a_one_word_label_before_a_colon_is_no_person():
+    e = enrich_text("The primaries produced clear results.\n\nLoser: Indiana’s Democratic senator, Joe Donnelly, who "
+                    "lost by ten points.\n\nWinner: Mike Braun, who spent millions.")
+    assert e.speakers == [] and e.persons == ["Joe Donnelly", "Mike Braun"], (e.speakers, e.persons)
+    e = enrich_text("Hurricane Florence neared the coast.\n\nPICTURES: PREPARATIONS FOR HURRICANE FLORENCE\n\n"
+                    "MEMO: DISPUTED DOSSIER KEY TO FBI FISA WARRANT")
+    assert e.speakers == [] and e.persons == [], (e.speakers, e.persons)

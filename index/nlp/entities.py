@@ -117,7 +117,7 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
                 ent = named
             if ent is not None and ent.start_char < title_end:
                 ent = without_headline_words(doc, ent, body_words)
-            if ent is None:
+            if ent is None or _word_label(doc, ent, text, common_words):
                 continue
         kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]
         if kind is None:
@@ -163,6 +163,22 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
     split_run_on_names(doc, mentions, functools.partial(_part, doc))  # 'Trump Krystal Ball' -> two persons
     join_cut_names(doc, mentions, functools.partial(_part, doc))  # 'Sheila Jackson' 'Lee' -> one person
     return _without_pairings(mentions)
+
+
+def _word_label(doc, ent, text: str, common_words: CommonWords) -> bool:
+    """A one-word PERSON span that opens its line before a colon and is a common word of the article, or no
+    first name, no title and no word of another person name the model found here: a line's label ('Loser: Joe
+    Donnelly', 'Agenda: ...', 'PICTURES: ...'), not a transcript's speaker ('PENCE:' where Mike Pence is named)."""
+    if len(ent) != 1 or ent.end >= len(doc) or doc[ent.end].text != ":":
+        return False
+    if text[:ent.start_char].rstrip(" \t\u00a0-—–•*")[-1:] not in ("", "\n"):
+        return False
+    word = ent[0].text.strip(".").lower()
+    if word in common_words:
+        return True
+    if is_first_name(ent[0].text) or word in TITLE_WORDS:
+        return False
+    return not any(word in (t.lower_ for t in e) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1)
 
 
 def _first_name_and_lone_surname(name: str, text: str) -> bool:

@@ -75,7 +75,9 @@ class LayoutReader:
                     and raw.lower() not in NOT_NAMES \
                     and not self._labelled_non_person(m.start("name"), m.end("name")):
                 self.persons.add(clean_name(raw.title()), m.start())
-        lines = [m for m in every if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) >= 4]  # "Clinton: 1,769."
+        # "Clinton: 1,769." says nothing; "PICTURES: PREPARATIONS FOR HURRICANE FLORENCE" is a heading
+        lines = [m for m in every if len(re.findall(r"[^\W\d_]{2,}", m.group("said"))) >= 4
+                 and not m.group("said").isupper()]
         capital_labels = sum(1 for m in lines if m.group("name").isupper() and m.start() > 0)
         in_transcript = capital_labels >= 2 and not self._form_labels(every)
         out = []
