@@ -758,6 +758,12 @@ def test_a_group_subject_speaks_through_the_members_it_names():
     assert set(e.speakers) == {"Mitt Romney", "Ben Carson"}, e.speakers
     e = enrich_text("Populist politicians like Marine Le Pen said the vote was a warning.")
     assert e.speakers == [], e.speakers  # 'like' compares more often than it lists members
+    # ... unless a comma sets it off, as it does 'such as'
+    e = enrich_text("Other prominent Republicans, like Richard Armitage and Henry Paulson, have also said they are "
+                    "supporting Clinton.")
+    assert set(e.speakers) == {"Richard Armitage", "Henry Paulson"}, e.speakers
+    e = enrich_text("Several critics, such as Dale Kessler and Mary Tobias, said the plan would fail.")
+    assert set(e.speakers) == {"Dale Kessler", "Mary Tobias"}, e.speakers
 
 
 def test_a_gerund_after_by_or_before_speaks_for_the_subject_of_its_verb():

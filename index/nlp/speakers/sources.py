@@ -78,10 +78,12 @@ class SourceFinder:
 
     def _named_members(self, subj) -> list[str]:
         """The persons a group subject lists as its members with 'including': 'Several senators, including
-        John McCain and Kelly Ayotte, denounced' ('like' compares as often as it lists: 'politicians like
-        Marine Le Pen'). Each must be named in full (or in full elsewhere in the article)."""
+        John McCain and Kelly Ayotte, denounced'; or with 'like' or 'such as' set off by a comma ('Other
+        Republicans, like Richard Armitage and Henry Paulson, have said'; without the comma 'like' compares as
+        often as it lists: 'politicians like Marine Le Pen'). Each must be named in full (or in full elsewhere in
+        the article)."""
         for prep in subj.children:
-            if prep.dep_ != "prep" or prep.lower_ != "including":
+            if prep.dep_ != "prep" or not (prep.lower_ == "including" or self._listing(prep)):
                 continue
             for pobj in prep.children:
                 mention = self.by_token.get(pobj.i)
@@ -92,6 +94,15 @@ class SourceFinder:
                 if full or self.persons.resolve(mention.name, mention.start) is not None:
                     return [mention.canonical, *self._coordinated_persons(pobj, mention.canonical)]
         return []
+
+    def _listing(self, prep) -> bool:
+        """', like' or ', such as' opening a list of members."""
+        before = self.doc[prep.i - 1] if prep.i > 0 else None
+        if prep.lower_ == "as" and before is not None and before.lower_ == "such":
+            before = self.doc[prep.i - 2] if prep.i > 1 else None
+        elif prep.lower_ != "like":
+            return False
+        return before is not None and before.text == ","
 
     def _conjuncts(self, tok) -> list:
         """The conjuncts of `tok`, also those the parser hung on the place of its 'of'/'from' phrase
