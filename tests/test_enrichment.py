@@ -296,6 +296,11 @@ def test_a_form_s_field_labels_are_no_transcript_and_a_phrase_label_no_name():
         "TARGET: One citizen killed in a shooting near the embassy gate"
     )
     assert form.speakers == [], form.speakers
+    e = enrich_text("Workers rallied outside the Capitol on Monday.\n\n"
+                    "UNIDENTIFIED GROUP: This is what democracy looks like, show them what it looks like.\n\n"
+                    "CBO: Because of relatively high turnover in the market, most policies will change.\n\n"
+                    "NEWS ALERT: The network completely misinterpreted the contents of our letter.")
+    assert e.speakers == [] and e.persons == [], (e.speakers, e.persons)
     e = enrich_text("Activists rallied at the statue on Saturday.\n\n"
                     "BY ANY MEANS NECESSARY: Virginians far and wide stand and protect the statue of the general.")
     assert e.speakers == [], e.speakers

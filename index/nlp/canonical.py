@@ -91,6 +91,7 @@ for _org in ("Vox", "Townhall", "Quillette", "Gawker", "Infowars", "Jezebel", "A
 _aliases(ORG_ALIASES, "Fox Business Network", "Fox Business", "FBN")
 _aliases(ORG_ALIASES, "SANA", "Syrian Arab News Agency")
 _aliases(ORG_ALIASES, "NASCAR", "Nascar")
+_aliases(ORG_ALIASES, "NPR", "National Public Radio")
 # Federal bodies and parties by their full names, short names and initials.
 _aliases(ORG_ALIASES, "Justice Department", "Department of Justice", "U.S. Justice Department",
          "U.S. Department of Justice", "DOJ", "Justice Dept.")

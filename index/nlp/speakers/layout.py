@@ -33,10 +33,11 @@ TRANSCRIPT_LINE = re.compile(r"(?m)^[ \t]*[\"“]?(?P<name>(?:(?:Mr|Mrs|Ms|Dr|Se
 NOT_SPEAKER_LABELS = frozenset("""
     q a update updated note correction clarification editor editors byline transcript source sources
     watch read related breaking exclusive video audio photo photos poll report developing live caption
+    unidentified unknown anonymous alert implications group crowd
     """.split())
 # Words that show a label is a phrase, not a name: "STAT OF THE WEEK:", "WHAT TO WATCH:".
 LABEL_FUNCTION_WORDS = frozenset({"of", "the", "to", "for", "and", "in", "on", "at", "what", "how", "why", "this",
-                                  "by", "any", "with", "from"})
+                                  "by", "any", "with", "from", "about"})
 # A dash that attributes a quote: at a line start or right after a closing quote mark, before a name.
 DASH_LINE = re.compile(r"(?:^|(?<=[”\"])[.,]?)[ \t\u00a0]*(?P<dash>―|—|–|--)[ \t\u00a0]*(?=[A-Z])", re.MULTILINE)
 _ALNUM = re.compile(r"[^\W_]")
@@ -106,8 +107,8 @@ class LayoutReader:
         if not name or name.lower() in NOT_NAMES or any(w in NOT_SPEAKER_LABELS or w in LABEL_FUNCTION_WORDS
                                                         for w in words):
             return None  # 'See Also: ...' is page furniture
-        if self._labelled_non_person(m.start("name"), m.end("name")):
-            return None
+        if self._labelled_non_person(m.start("name"), m.end("name")) or known_kind(raw) in ("org", "place"):
+            return None  # 'CBO: “...”' as well as 'WASHINGTON: ...'
         titles = {w.lower().rstrip(".") for w in raw.split()} & TITLE_WORDS
         full = self.persons.resolve(name, m.start(), looks_female(titles, name))
         if full is None:
