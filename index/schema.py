@@ -54,7 +54,10 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 # 20: a line break ends a sentence for the parser (the entity recogniser runs before it); title abbreviations
 #     keep their period ('Navy Capt.', 'Sens.'); a name after an inverted verb or before its role speaks; a
 #     he/she after a named subject and a quotation is that subject; a main subject before a speaker named earlier
-PIPELINE_VERSION = "20"
+# 21: The Hill's hover cards and soft hyphens left out of what the parser reads; labels ('Loser:', 'TARGET:',
+#     'NPR:', all-capital headings) are no persons; an office run into a name ends it ('Santa Rosa Sheriff Bob
+#     Johnson'), as does a capitalised speech verb; 'like'/'such as' members after a comma speak
+PIPELINE_VERSION = "21"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {
