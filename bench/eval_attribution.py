@@ -716,7 +716,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="dev", choices=["train", "dev"])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--limit", type=int, default=None, help="only the first N articles")
-    ap.add_argument("--errors", type=int, default=8, help="examples to print per error kind")
+    ap.add_argument("--errors", type=int, default=None,
+                    help="examples to print per error kind (default 8 on train, none on dev: dev is scored, "
+                         "never read for what to change)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     ap.add_argument("--per-article", type=Path, default=None,
                     help="also write each article's gold and predicted speakers to this file (JSON Lines)")
@@ -842,7 +844,7 @@ def main(argv: list[str] | None = None) -> int:
     print("errors by kind:")
     for kind, n in counts.most_common():
         print(f"  {n:>5}  {kind}")
-        for example in kinds[kind][: args.errors]:
+        for example in kinds[kind][: args.errors if args.errors is not None else 8 if args.split == "train" else 0]:
             print(f"           {example}")
     if args.per_article:
         with args.per_article.open("w") as out:
