@@ -686,7 +686,8 @@ def test_news_outlets_are_organisations_with_one_value_each_never_persons():
     e = enrich_text("Rick Perry endorsed Ted Cruz on Monday.\n\n"
                     "MSNBC and the AP carried the speech. The Associated Press said the crowd was small.")
     assert e.orgs == ["MSNBC", "Associated Press"], e.orgs
-    e = enrich_text("But Gawker has not been kind to Dunham. In December, Gawker named who they believed was the source.")
+    e = enrich_text("But Gawker has not been kind to Dunham. In December, Gawker named who they believed was the "
+                    "source.")
     assert e.speakers == [] and e.persons == [] and e.orgs == ["Gawker"], (e.speakers, e.persons, e.orgs)
 
 
@@ -717,7 +718,8 @@ def test_a_headline_verb_the_body_never_writes_is_cut_from_the_name_before_it():
 
 
 def test_a_speech_verb_written_capitalised_ends_the_name_before_it():
-    e = enrich_text("Bird CEO Travis VanderZanden Tweeted on Monday that his company had discussed a loan with its bank.")
+    e = enrich_text("Bird CEO Travis VanderZanden Tweeted on Monday that his company had discussed a loan with its "
+                    "bank.")
     assert e.persons == ["Travis VanderZanden"] and e.speakers == ["Travis VanderZanden"], (e.persons, e.speakers)
 
 
@@ -1013,7 +1015,8 @@ def test_a_phrasal_cue_with_an_adverb_before_its_colon_introduces_the_quote_even
 
 
 def test_a_soft_hyphen_inside_a_name_is_read_through_and_the_stored_offsets_keep_it():
-    body = "Officials cleared the tents on Monday.\n\nD.C. Police Chief Peter \u00adNewsham said the city had waited long enough."
+    body = ("Officials cleared the tents on Monday.\n\nD.C. Police Chief Peter \u00adNewsham said the city had waited "
+            "long enough.")
     article = SourceArticle(id="s", title="Tents", body=body, source="s")
     seen = analysed(article)
     assert "\u00ad" not in seen.text and len(seen.positions) == len(seen.text) - seen.body_offset
