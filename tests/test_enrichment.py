@@ -1042,3 +1042,11 @@ def test_a_one_word_label_before_a_colon_is_no_person():
     e = enrich_text("Hurricane Florence neared the coast.\n\nPICTURES: PREPARATIONS FOR HURRICANE FLORENCE\n\n"
                     "MEMO: DISPUTED DOSSIER KEY TO FBI FISA WARRANT")
     assert e.speakers == [] and e.persons == [], (e.speakers, e.persons)
+
+
+def test_a_common_word_capitalised_only_where_sentences_open_is_no_person():
+    e = enrich_text("Voters in Israel went to the polls on Monday.\n\nJubilation erupted at Likud party headquarters "
+                    "Monday evening as exit polls streamed in revealing that Netanyahu had defeated Gantz. The "
+                    "jubilation lasted into the night, a party official said.")
+    assert "Jubilation" not in e.persons and "Jubilation" not in e.speakers, (e.persons, e.speakers)
+    assert {"Netanyahu", "Gantz"} <= set(e.persons)

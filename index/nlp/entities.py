@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 
 from newsfind.index.nlp.canonical import known_kind
 from newsfind.index.nlp.entity_names import LEADING_DASHES, person_name, proper_name
-from newsfind.index.nlp.entity_spans import line_parts, person_span, without_descriptor_words, without_headline_words
+from newsfind.index.nlp.entity_spans import (
+    common_word_opening_sentences,
+    line_parts,
+    person_span,
+    without_descriptor_words,
+    without_headline_words,
+)
 from newsfind.index.nlp.lower_words import CommonWords, LazyLowerWords
 from newsfind.index.nlp.names import (
     MEDIA_NAMES,
@@ -117,7 +123,8 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
                 ent = named
             if ent is not None and ent.start_char < title_end:
                 ent = without_headline_words(doc, ent, body_words)
-            if ent is None or _word_label(doc, ent, text, common_words):
+            if ent is None or _word_label(doc, ent, text, common_words) \
+                    or common_word_opening_sentences(doc, ent, body_words):
                 continue
         kind = known_kind(ent.text) or LABEL_KINDS[ent.label_]
         if kind is None:

@@ -125,6 +125,18 @@ def without_descriptor_words(doc, ent, common: CommonWords):
     return span
 
 
+def common_word_opening_sentences(doc, ent, body_words: LazyLowerWords) -> bool:
+    """A one-word PERSON span that is a word the body writes in lower case, and that is capitalised only where a
+    sentence or line opens ('Jubilation erupted at party headquarters ... The jubilation lasted'): a common word
+    the model took for a name. A surname the article also writes in lower case ('Trump', 'a trump card') is
+    capitalised in mid-sentence too."""
+    if len(ent) != 1 or not ent[0].is_title or is_first_name(ent[0].text) or ent[0].lower_ not in body_words:
+        return False
+    word = ent[0].text
+    return all(t.is_sent_start or t.i == 0 or doc[t.i - 1].is_punct and doc[t.i - 1].text not in (",", ";")
+               or "\n" in doc[t.i - 1].text for t in doc if t.text == word)
+
+
 def without_headline_words(doc, ent, body_words: LazyLowerWords):
     """A headline's PERSON span without the capitalised words before the name that the body writes in
     lower case and that are no first names ('Miss Universe Alicia Machado' -> 'Alicia Machado', 'Rip
