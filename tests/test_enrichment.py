@@ -689,6 +689,8 @@ def test_news_outlets_are_organisations_with_one_value_each_never_persons():
     e = enrich_text("But Gawker has not been kind to Dunham. In December, Gawker named who they believed was the "
                     "source.")
     assert e.speakers == [] and e.persons == [] and e.orgs == ["Gawker"], (e.speakers, e.persons, e.orgs)
+    e = enrich_text("Salon reported that the memo was forged, and Vogue said the designer had quit.")
+    assert e.speakers == [] and e.persons == [], (e.speakers, e.persons)
 
 
 def test_a_headline_name_run_into_a_verb_or_noun_is_cut_to_the_person_the_body_names():

@@ -86,8 +86,10 @@ _aliases(ORG_ALIASES, "TASS", "Tass", "ITAR-TASS")
 _aliases(ORG_ALIASES, "RIA Novosti", "RIA")
 _aliases(ORG_ALIASES, "Al Jazeera", "Al-Jazeera", "Aljazeera")
 # and more of them, and companies, that the model took for a person who spoke in allsides articles 3,000-4,000
-for _org in ("Vox", "Townhall", "Quillette", "Gawker", "Infowars", "Jezebel", "Adweek", "WMUR", "Walgreens", "Adidas"):
+for _org in ("Vox", "Townhall", "Quillette", "Gawker", "Infowars", "Jezebel", "Adweek", "WMUR", "Walgreens", "Adidas",
+             "Wonkblog", "Salon", "Vogue", "CNNMoney", "Comcast"):  # and articles 5,000-6,000
     _aliases(ORG_ALIASES, _org)
+_aliases(ORG_ALIASES, "SCOTUSblog", "Scotusblog")
 _aliases(ORG_ALIASES, "Fox Business Network", "Fox Business", "FBN")
 _aliases(ORG_ALIASES, "SANA", "Syrian Arab News Agency")
 _aliases(ORG_ALIASES, "NASCAR", "Nascar")
