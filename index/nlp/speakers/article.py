@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from newsfind.index.nlp.article_persons import ArticlePersons
 from newsfind.index.nlp.canonical import CanonicalTable
 from newsfind.index.nlp.entities import Mention
+from newsfind.index.nlp.lower_words import LazyLowerWords
 from newsfind.index.nlp.quotes import QuoteSpan
 from newsfind.index.nlp.sentences import Sentences
 
@@ -31,8 +32,10 @@ class ParsedArticle:
     inside_quote: bytearray  # 1 for every character inside quotation marks
     table: CanonicalTable
     by_token: dict[int, Mention] = field(init=False)  # the mention each token belongs to
+    lower_words: LazyLowerWords = field(init=False)  # the words the article writes in lower case, read once
 
     def __post_init__(self) -> None:
+        self.lower_words = LazyLowerWords(self.text, 0)
         self.by_token = {}
         for m in self.mentions:
             for i in range(m.token_start, m.token_end):

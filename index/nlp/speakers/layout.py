@@ -10,7 +10,6 @@ import re
 from newsfind.index.nlp.canonical import known_kind
 from newsfind.index.nlp.entities import Mention
 from newsfind.index.nlp.entity_names import NOT_NAMES
-from newsfind.index.nlp.lower_words import LazyLowerWords
 from newsfind.index.nlp.names import (
     TITLE_WORDS,
     clean_name,
@@ -54,6 +53,7 @@ class LayoutReader:
         self.doc, self.text, self.sentences = article.doc, article.text, article.sentences
         self.mentions, self.by_token, self.persons = article.mentions, article.by_token, article.persons
         self.quotes, self.inside_quote, self.table = article.quotes, article.inside_quote, article.table
+        self.lower_words = article.lower_words
 
     def events(self) -> list[SpeechEvent]:
         """Transcript lines, then name-and-colon lines (not a transcript label's own colon), then dash lines."""
@@ -92,11 +92,10 @@ class LayoutReader:
     def _form_labels(self, labels: list[re.Match]) -> bool:
         """Some one-word label in capitals is a word the article writes in lower case and no person of it:
         the lines are a form's fields ('TARGET: ...', 'ATTACKER: ...'), not a conversation."""
-        lower = LazyLowerWords(self.text, 0)
         for m in labels:
             raw = m.group("name").strip()
             if raw.isupper() and " " not in raw and raw.lower() not in NOT_SPEAKER_LABELS \
-                    and raw.lower() in lower and self.persons.resolve(raw.title(), m.start()) is None:
+                    and raw.lower() in self.lower_words and self.persons.resolve(raw.title(), m.start()) is None:
                 return True
         return False
 

@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 from newsfind.index.nlp.entities import PERSON_TITLE_NOUNS, Mention
-from newsfind.index.nlp.lower_words import LazyLowerWords
 from newsfind.index.nlp.names import TITLE_WORDS, clean_name, core_tokens, names_no_person, person_key
 from newsfind.index.nlp.postags import is_noun, is_proper_noun
 from newsfind.index.nlp.speakers.article import ParsedArticle
@@ -29,7 +28,7 @@ class SourceFinder:
         self.doc, self.mentions, self.by_token = article.doc, article.mentions, article.by_token
         self.persons, self.table = article.persons, article.table
         self.pronouns = pronouns
-        self._lower_words = LazyLowerWords(article.text, 0)  # the words the article writes in lower case
+        self._lower_words = article.lower_words
         self._tagged_persons = {person_key(n): n for n in {m.name for m in self.mentions if m.kind == "person"}}
 
     def source(self, tok, allow_object_pronoun: bool = False):
