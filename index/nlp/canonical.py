@@ -209,6 +209,10 @@ class CanonicalTable:
         key = person_key(name)
         return " " in key and key in self.persons
 
+    def knows_surname(self, name: str) -> bool:
+        """True if this one word is the surname of a full name already in the index."""
+        return bool(self._surnames.get(surname_key(name)))
+
     def person(self, name: str, female: bool | None = None) -> str:
         """Canonical value for a person name as cleaned in its article (full name or surname); `female`
         ('Ms.'/'Mr.' before a lone surname) leaves out full names of the other gender."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newsfind.index.nlp.canonical import known_kind
@@ -170,6 +171,29 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
     split_run_on_names(doc, mentions, functools.partial(_part, doc))  # 'Trump Krystal Ball' -> two persons
     join_cut_names(doc, mentions, functools.partial(_part, doc))  # 'Sheila Jackson' 'Lee' -> one person
     return _without_pairings(mentions)
+
+
+def places_tagged_person(mentions: list[Mention], known_surname: Callable[[str], bool]) -> None:
+    """A one-word person the article mostly names as a place is that place ('Baltimore riots: Looting, fires
+    engulf city' tagged PERSON, and 'Baltimore' GPE twenty times in the body): at least two place mentions of
+    the word and twice as many as person ones, no title before it ('the Baltimore vandalism' has none), no
+    name here of more words that holds it, a person's or one opening with a first name ('Washington' stays Zeke
+    Washington's where the article names him), and no surname of a person the index knows (`known_surname`:
+    the small model tags 'Pelosi' GPE too)."""
+    counts: dict[str, list[int]] = {}
+    in_names: set[str] = set()
+    for m in mentions:
+        if " " in m.name and (m.kind == "person" or is_first_name(m.name.split()[0])):
+            in_names.update(m.name.split())  # 'Bharat Ramamurti' tagged GPE is a person's name too
+        elif m.kind in ("person", "place") and " " not in m.name:
+            counts.setdefault(m.name, [0, 0])[m.kind == "place"] += 1
+    for m in mentions:
+        if m.kind != "person" or m.titles - {"the"} or " " in m.name or m.name in in_names:
+            continue
+        persons, places = counts[m.name]
+        if places >= 2 and places >= 2 * persons and known_kind(m.name) != "person" \
+                and not known_surname(m.name):
+            m.kind = "place"
 
 
 def _word_label(doc, ent, text: str, common_words: CommonWords) -> bool:
