@@ -167,9 +167,12 @@ def test_a_name_after_an_inverted_verb_in_mid_sentence_speaks():
     )
     assert "Michael Kofman" in e.speakers
     assert speaker_of(e, "clear-eyed") == "Michael Kofman"
-    # a pronoun subject is someone: the name after the verb is what is said, not who says it
+    # a pronoun subject is someone: the name after the verb is what is said, not who says it (whether Platini
+    # also reaches the facet is the model's call on one participle, 0.27 against the drop level 0.30 of
+    # attribution-v23.json; the rules' quote is his either way)
     e = enrich_text("Michel Platini met reporters in Geneva. He resigned on Tuesday, saying Sepp Blatter had to go.")
-    assert e.speakers == ["Michel Platini"]
+    assert speaker_of(e, "Sepp Blatter had to go") == "Michel Platini"
+    assert "Sepp Blatter" not in e.speakers
 
 
 def test_military_ranks_and_plural_titles_keep_their_period():
