@@ -16,6 +16,7 @@ from pathlib import Path
 from newsfind.index.readers.decode import decode_text
 from newsfind.index.readers.delimited import read_csv
 from newsfind.index.readers.jsonl import read_json, read_jsonl_stream
+from newsfind.index.readers.mojibake import repair_article
 from newsfind.index.readers.text import read_text_article
 from newsfind.index.readers.types import (
     STDIN,
@@ -85,7 +86,14 @@ def iter_input_files(paths: Iterable[str | os.PathLike], report: ReadReport
 
 def read_articles(paths: Iterable[str | os.PathLike], report: ReadReport | None = None,
                   options: ReadOptions | None = None) -> Iterator[SourceArticle | ReadFailure]:
-    """Every article in `paths`, in a stable order; a bad file or record yields a ReadFailure."""
+    """Every article in `paths`, in a stable order, its mis-decoded characters repaired (`mojibake`); a bad file
+    or record yields a ReadFailure."""
+    for item in _read_articles(paths, report, options):
+        yield repair_article(item) if isinstance(item, SourceArticle) else item
+
+
+def _read_articles(paths: Iterable[str | os.PathLike], report: ReadReport | None,
+                   options: ReadOptions | None) -> Iterator[SourceArticle | ReadFailure]:
     report = report if report is not None else ReadReport()
     options = options or ReadOptions()
     for item in iter_input_files(paths, report):
