@@ -196,6 +196,21 @@ def places_tagged_person(mentions: list[Mention], known_surname: Callable[[str],
             m.kind = "place"
 
 
+def things_tagged_person(text: str, mentions: list[Mention], known_surname: Callable[[str], bool]) -> None:
+    """A one-word person the article goes on about with ', which' is a thing, an organisation ('Dorchester,
+    which runs 10 hotels world-wide', tagged PERSON throughout its article): every mention of the word becomes an
+    organisation, unless a title goes before one, a person's name here of more words holds it, or the index
+    knows it as a surname."""
+    in_names = {w for m in mentions if " " in m.name and m.kind == "person" for w in m.name.split()}
+    titled = {m.name for m in mentions if m.titles - {"the"}}
+    names = {m.name for m in mentions if m.kind == "person" and " " not in m.name} - in_names - titled
+    things = {name for name in names if known_kind(name) != "person" and not known_surname(name)
+              and re.search(rf"(?<![\w-]){re.escape(name)}, which\b", text)}
+    for m in mentions:
+        if m.kind == "person" and m.name in things:
+            m.kind = "org"
+
+
 def _word_label(doc, ent, text: str, common_words: CommonWords) -> bool:
     """A one-word PERSON span that opens its line before a colon and is a common word of the article, or no
     first name, no title and no word of another person name the model found here: a line's label ('Loser: Joe
