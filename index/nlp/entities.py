@@ -49,11 +49,13 @@ PERSON_TITLE_NOUNS = frozenset(
     attorney commander king queen prince pope professor analyst economist reporter correspondent ceo
     """.split()
 )
-ORG_WORDS = re.compile(
-    r"\b(Ministry|Department|Party|Council|Agency|Committee|Commission|Office|Bureau|Service|Force|Army|"
+# Words of an organisation's name
+ORG_WORD_ALTERNATIVES = (
+    r"Ministry|Department|Party|Council|Agency|Committee|Commission|Office|Bureau|Service|Force|Army|"
     r"Navy|Court|Bank|University|Institute|Association|Union|Organization|Organisation|Group|Company|"
-    r"Corporation|Inc|Ltd|Times|Post|News|Journal|Agency|Assembly|Parliament|Senate|House)\b"
+    r"Corporation|Inc|Ltd|Times|Post|News|Journal|Agency|Assembly|Parliament|Senate|House"
 )
+ORG_WORDS = re.compile(rf"\b(?:{ORG_WORD_ALTERNATIVES})\b")
 # Last words of a name that make it an organisation's, whatever the model's label, and that are no
 # surnames (unlike 'Post', 'House' or 'Times': 'Marjorie Merriweather Post', 'Edward House').
 ORG_ENDING = re.compile(
@@ -196,19 +198,68 @@ def places_tagged_person(mentions: list[Mention], known_surname: Callable[[str],
             m.kind = "place"
 
 
+# Words an organisation's name ends on ('the Syrian Observatory for Human Rights ... the Observatory said')
+ORG_HEADS = re.compile(rf"{ORG_WORD_ALTERNATIVES}|Herald|Chronicle|Bee|Tribune|Gazette|Observer|Inquirer|Examiner|"
+                       r"Telegraph|Memorial|Embassy|Consulate|Observatory|Foundation|Institution|Center|Centre|Network")
+# What an article calls an organisation, a publication or a product in an apposition after its name ('Rovio, the
+# maker of Angry Birds'; 'Norsar, a Norway-based group that'; 'Tamarod, the movement that called'), unless a
+# person's role follows the noun ('Smith, a company spokesman'; 'Jones, a union leader'; `_ROLE_AFTER`)
+THING_NOUNS = (
+    "maker|company|firm|corporation|conglomerate|agency|group|movement|organi[sz]ation|institute|foundation|"
+    "think tank|network|broadcaster|channel|website|site|blog|newspaper|tabloid|magazine|outlet|publication|"
+    "brand|retailer|chain|bank|lender|insurer|airline|carrier|automaker|carmaker|drugmaker|manufacturer|"
+    "startup|start-up|nonprofit|charity|fund|union|coalition|militia|app|platform|drug|product"
+)
+_ROLE_AFTER = (
+    r"(?!['’]s)(?![ -](?:spokes\w*|leader|manager|executive|officials?|employee|worker|member|owner|founder|"
+    r"director|chief|head|president|chair\w*|boss|editor|reporter|writer|columnist|analyst|engineer|teller|dealer|"
+    r"organi[sz]er|activist|lobbyist|lawyer|attorney|agent|representative|investor|trader|economist|scientist|"
+    r"researcher|operator|driver|pilot|staffer|aide|adviser|advisor|consultant|insider|critic|user|addict|developer|"
+    r"designer|programmer|creator|maker)\b)"
+)
+# ... and right before it ('ratings agency Fitch', 'office supply retailer Staples'): nouns no person's name follows
+# as the object of a clause ('the company Trump founded' is why 'company' is not one)
+THING_NOUNS_BEFORE = (
+    "agency|retailer|automaker|carmaker|drugmaker|airline|broadcaster|website|newspaper|tabloid|magazine|insurer|"
+    "lender|startup|conglomerate"
+)
+
+
 def things_tagged_person(text: str, mentions: list[Mention], known_surname: Callable[[str], bool]) -> None:
-    """A one-word person the article goes on about with ', which' is a thing, an organisation ('Dorchester,
-    which runs 10 hotels world-wide', tagged PERSON throughout its article): every mention of the word becomes an
-    organisation, unless a title goes before one, a person's name here of more words holds it, or the index
-    knows it as a surname."""
+    """A one-word person the article describes as a thing is an organisation: every mention of the word becomes
+    one. The article goes on about it with ', which' ('Dorchester, which runs 10 hotels world-wide', tagged PERSON
+    throughout its article), calls it a company, group, publication or product in an apposition ('Rovio, the
+    maker of Angry Birds, said') or right before it ('ratings agency Fitch warned'), or names an organisation
+    that ends in the word ('the Syrian Observatory for Human Rights ... the Observatory said'). Not when a title
+    goes before one of its mentions, a person's name here of more words holds it, or the index knows it as a
+    surname."""
     in_names = {w for m in mentions if " " in m.name and m.kind == "person" for w in m.name.split()}
     titled = {m.name for m in mentions if m.titles - {"the"}}
     names = {m.name for m in mentions if m.kind == "person" and " " not in m.name} - in_names - titled
-    things = {name for name in names if known_kind(name) != "person" and not known_surname(name)
-              and re.search(rf"(?<![\w-]){re.escape(name)}, which\b", text)}
+    # the head word of an organisation named here, when it is a word organisations end on: a person's name tagged
+    # ORG ('Freddie Gray', 'NPR Molly Snee') has none
+    org_heads = {head for m in mentions if m.kind == "org" and " " in m.name
+                 for head in [_head_word(m.name)] if ORG_HEADS.fullmatch(head)}
+
+    def described_as_thing(name: str) -> bool:
+        word = re.escape(name)
+        return bool(name in org_heads
+                    or re.search(rf"(?<![\w-]){word}, which\b", text)
+                    or re.search(rf"(?<![\w-]){word}, (?:the|a|an) (?:(?!of\b)[\w-]+ ){{0,3}}?"
+                                 rf"(?:{THING_NOUNS})\b{_ROLE_AFTER}", text)
+                    or re.search(rf"\b(?:{THING_NOUNS_BEFORE}) {word}\b", text))
+
+    things = {name for name in names
+              if known_kind(name) != "person" and not known_surname(name) and described_as_thing(name)}
     for m in mentions:
         if m.kind == "person" and m.name in things:
             m.kind = "org"
+
+
+def _head_word(org_name: str) -> str:
+    """The word an organisation's name ends on before any 'for'/'of' part ('Syrian Observatory for Human Rights'
+    -> 'Observatory')."""
+    return re.split(r" (?:for|of|on|in) ", org_name, maxsplit=1)[0].split()[-1]
 
 
 def _word_label(doc, ent, text: str, common_words: CommonWords) -> bool:

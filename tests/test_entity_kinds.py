@@ -1,6 +1,8 @@
-"""A one-word name the small model tags PERSON in a few places and GPE in most is the place, with the real spaCy
-pipeline ('Baltimore riots: Looting, fires engulf city'), and one the article goes on about with ', which' is an
-organisation ('Dorchester, which runs 10 hotels'); a person of that name the article or the index knows keeps it."""
+"""What a one-word name the small model tags PERSON is, with the real spaCy pipeline: the place, when the article
+mostly tags it as one ('Baltimore riots: Looting, fires engulf city'); an organisation, when the article goes on
+about it with ', which' ('Dorchester, which runs 10 hotels'), calls it a company ('Rovio, the maker of Angry
+Birds'; 'ratings agency Fitch') or names an organisation ending on it ('the Observatory said'). A person of that
+name the article or the index knows keeps it."""
 
 import pytest
 from newsfind.index.nlp.canonical import CanonicalTable
@@ -49,3 +51,23 @@ def test_a_known_surname_followed_by_which_stays_a_person():
     table = CanonicalTable()
     table.person("Zeke Dorchester")
     assert enrich_text(HOTELS, title="Hotel boycott grows", table=table).persons == ["Zeke Dorchester"]
+
+
+@pytest.mark.parametrize("body, name", [
+    ("Many games share data with advertisers. Rovio, the maker of Angry Birds, said it had no knowledge of the "
+     "program. \"Rovio doesn't have any previous knowledge of this matter,\" a spokeswoman said.", "Rovio"),
+    ("Union officials said some officers had already quit. Ratings agency Fitch warned that it could cut the "
+     "rating. Fitch said the shutdown was a risk.", "Fitch"),
+    ("Nearby villages fell under ISIS control, according to the London-based Syrian Observatory for Human Rights. "
+     "Kurdish forces withdrew from their positions, the Observatory said.", "Observatory"),
+])
+def test_a_name_the_article_calls_a_company_or_ends_an_organisation_on_is_an_organisation(body, name):
+    enrichment = enrich_text(body, title="News")
+    assert name not in enrichment.persons and name not in enrichment.speakers
+    assert any(org.endswith(name) for org in enrichment.orgs), enrichment.orgs
+
+
+def test_a_person_the_article_gives_a_role_at_a_company_stays_a_person():
+    enrichment = enrich_text("The plant will close in May. Halvorsen, a company spokesman, said the decision was "
+                             "final. Halvorsen added that workers would be paid.", title="News")
+    assert "Halvorsen" in enrichment.persons and "Halvorsen" in enrichment.speakers
