@@ -71,3 +71,19 @@ def test_a_person_the_article_gives_a_role_at_a_company_stays_a_person():
     enrichment = enrich_text("The plant will close in May. Halvorsen, a company spokesman, said the decision was "
                              "final. Halvorsen added that workers would be paid.", title="News")
     assert "Halvorsen" in enrichment.persons and "Halvorsen" in enrichment.speakers
+
+
+LINKED_HEADLINE = ("Senators met on Monday to discuss the budget. \"We made progress,\" Senator Mark Udall said after "
+                   "the meeting.\n\nFELICITY HUFFMAN, LORI LOUGHLIN AMONG 50 SNARED IN ELITE COLLEGE CHEATING SCAM, "
+                   "AUTHORITIES SAY\n\nThe talks will resume on Tuesday, aides said, and a vote could follow next week.")
+
+
+def test_a_related_storys_headline_in_capitals_names_nobody_of_the_article():
+    enrichment = enrich_text(LINKED_HEADLINE, title="Budget talks")
+    assert enrichment.persons == ["Mark Udall"] and enrichment.speakers == ["Mark Udall"]
+    assert enrichment.mentions[-1]["value"] == "Mark Udall"
+
+
+def test_an_article_in_capitals_throughout_keeps_its_names():
+    enrichment = enrich_text(LINKED_HEADLINE.upper().replace("\n\n", " "), title="Budget talks")
+    assert any("LORI" in person.upper() for person in enrichment.persons), enrichment.persons

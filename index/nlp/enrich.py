@@ -60,6 +60,14 @@ BOILERPLATE = [
 # the card is masked, the name before it stays. 1,235 of the 37,554 allsides articles hold one.
 HOVER_CARD = re.compile(r"\b(?P<surname>[A-Z][\w'’-]+)(?P<mask> [A-Z][^\n]{0,80}?(?P=surname)(?=[A-Z'‘\"“(\d])"
                         r"[^\n]{0,800}? MORE\b)")
+# A line in capitals only, of four words or more, in an article written in lower case: a related story's headline
+# ('FELICITY HUFFMAN, LORI LOUGHLIN AMONG 50 SNARED IN ELITE COLLEGE CHEATING SCAM, AUTHORITIES SAY', 'BIDEN SAYS
+# HE WAS 'AWARE' OF MICHAEL FLYNN PROBE') or a section's heading, not the article's sentences: its names made
+# persons and speakers of people the article never mentions. Kept: a line ending in a colon (a transcript's
+# 'RACHEL MARTIN, HOST:'), one a dash line follows (an embedded tweet's text, then '— Donald J. Trump (@...)'), and
+# a numbered item of the article's own list ('1. WHAT TRUMP'S IMMIGRATION WAFFLING REFLECTS.').
+CAPITALS_LINE = re.compile(r"^[ \t]*(?![\d]+\.)(?=(?:[^\n]*?\b[A-Z][A-Z'’.-]+\b){4})[^a-z\n]{20,}?(?<!:)[ \t]*$"
+                           r"(?!\n+[ \t]*[—–-])", re.MULTILINE)
 BATCH_SIZE = 16
 
 
@@ -84,7 +92,7 @@ _NOT_NEWLINE = re.compile(r"[^\n]")
 
 def mask_boilerplate(body: str) -> str:
     spans = sorted([*((m.start(), m.end()) for pattern in BOILERPLATE for m in pattern.finditer(body)),
-                    *(m.span("mask") for m in HOVER_CARD.finditer(body))])
+                    *(m.span("mask") for m in HOVER_CARD.finditer(body)), *capitals_lines(body)])
     if not spans:
         return body
     parts, done = [], 0
@@ -95,6 +103,15 @@ def mask_boilerplate(body: str) -> str:
             done = end
     parts.append(body[done:])
     return "".join(parts)
+
+
+def capitals_lines(body: str) -> list[tuple[int, int]]:
+    """The spans of `CAPITALS_LINE`s, when they are less than half the article (an article set in
+    capitals throughout, as old wire copy is, keeps every line)."""
+    spans = [m.span() for m in CAPITALS_LINE.finditer(body)]
+    if spans and sum(end - start for start, end in spans) * 2 > len(body):
+        return []
+    return spans
 
 
 class Analysed(NamedTuple):
