@@ -61,7 +61,10 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 #     word ('Jubilation erupted'); more publications are organisations
 # 23: a one-word PERSON the article mostly tags as a place is the place ('Baltimore riots:'), unless a longer
 #     name here or a surname the index knows holds it (entities.places_tagged_person)
-PIPELINE_VERSION = "23"
+# 24: a one-word PERSON the article calls an organisation (', which', an apposition or a noun before it, an
+#     organisation ending on it) is one (entities.things_tagged_person); lines in capitals only (related stories'
+#     headlines) are masked from what the parser reads (enrich.CAPITALS_LINE)
+PIPELINE_VERSION = "24"
 
 # Facet name -> (search field, facet field). The order is the display order.
 FACETS: dict[str, tuple[str, str]] = {
