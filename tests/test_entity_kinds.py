@@ -75,7 +75,8 @@ def test_a_person_the_article_gives_a_role_at_a_company_stays_a_person():
 
 LINKED_HEADLINE = ("Senators met on Monday to discuss the budget. \"We made progress,\" Senator Mark Udall said after "
                    "the meeting.\n\nFELICITY HUFFMAN, LORI LOUGHLIN AMONG 50 SNARED IN ELITE COLLEGE CHEATING SCAM, "
-                   "AUTHORITIES SAY\n\nThe talks will resume on Tuesday, aides said, and a vote could follow next week.")
+                   "AUTHORITIES SAY\n\nThe talks will resume on Tuesday, aides said, and a vote could follow next "
+                   "week.")
 
 
 def test_a_related_storys_headline_in_capitals_names_nobody_of_the_article():
