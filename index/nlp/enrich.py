@@ -63,11 +63,15 @@ HOVER_CARD = re.compile(r"\b(?P<surname>[A-Z][\w'’-]+)(?P<mask> [A-Z][^\n]{0,8
 # A line in capitals only, of four words or more, in an article written in lower case: a related story's headline
 # ('FELICITY HUFFMAN, LORI LOUGHLIN AMONG 50 SNARED IN ELITE COLLEGE CHEATING SCAM, AUTHORITIES SAY', 'BIDEN SAYS
 # HE WAS 'AWARE' OF MICHAEL FLYNN PROBE') or a section's heading, not the article's sentences: its names made
-# persons and speakers of people the article never mentions. Kept: a line ending in a colon (a transcript's
-# 'RACHEL MARTIN, HOST:'), one a dash line follows (an embedded tweet's text, then '— Donald J. Trump (@...)'), and
-# a numbered item of the article's own list ('1. WHAT TRUMP'S IMMIGRATION WAFFLING REFLECTS.').
-CAPITALS_LINE = re.compile(r"^[ \t]*(?![\d]+\.)(?=(?:[^\n]*?\b[A-Z][A-Z'’.-]+\b){4})[^a-z\n]{20,}?(?<!:)[ \t]*$"
-                           r"(?!\n+[ \t]*[—–-])", re.MULTILINE)
+# persons and speakers of people the article never mentions. Kept (`_capitals_line`): a line ending in a colon (a
+# transcript's 'RACHEL MARTIN, HOST:'), one a dash line follows (an embedded tweet's text, then '— Donald J. Trump
+# (@...)'), and a numbered item of the article's own list ('1. WHAT TRUMP'S IMMIGRATION WAFFLING REFLECTS.').
+# Each line is checked on its own, with patterns that cannot backtrack across it.
+_LINE = re.compile(r"[^\n]+")
+_CAPITALS_WORD = re.compile(r"\b[A-Z][A-Z'’.-]+\b")
+_LOWER = re.compile(r"[a-z]")
+_NUMBERED = re.compile(r"\(?\d+[.)]")
+_DASH_LINE_NEXT = re.compile(r"(?:[ \t]*\n)+[ \t]*[—–-]")
 BATCH_SIZE = 16
 
 
@@ -106,12 +110,21 @@ def mask_boilerplate(body: str) -> str:
 
 
 def capitals_lines(body: str) -> list[tuple[int, int]]:
-    """The spans of `CAPITALS_LINE`s, when they are less than half the article (an article set in
-    capitals throughout, as old wire copy is, keeps every line)."""
-    spans = [m.span() for m in CAPITALS_LINE.finditer(body)]
+    """The spans of the article's lines in capitals only (`_capitals_line`), when they are less than half the
+    article (an article set in capitals throughout, as old wire copy is, keeps every line)."""
+    spans = [m.span() for m in _LINE.finditer(body) if _capitals_line(body, m)]
     if spans and sum(end - start for start, end in spans) * 2 > len(body):
         return []
     return spans
+
+
+def _capitals_line(body: str, m: re.Match) -> bool:
+    line = m.group().strip(" \t")
+    if len(line) < 20 or line.endswith(":") or _LOWER.search(line) or _NUMBERED.match(line):
+        return False
+    if len(_CAPITALS_WORD.findall(line)) < 4:
+        return False
+    return not _DASH_LINE_NEXT.match(body, m.end())
 
 
 class Analysed(NamedTuple):

@@ -189,68 +189,63 @@ def places_tagged_person(mentions: list[Mention], known_surname: Callable[[str],
             in_names.update(m.name.split())  # 'Bharat Ramamurti' tagged GPE is a person's name too
         elif m.kind in ("person", "place") and " " not in m.name:
             counts.setdefault(m.name, [0, 0])[m.kind == "place"] += 1
+    titled = {m.name for m in mentions if m.kind == "person" and m.titles - {"the"}}
     for m in mentions:
-        if m.kind != "person" or m.titles - {"the"} or " " in m.name or m.name in in_names:
+        if m.kind != "person" or " " in m.name or m.name in in_names or m.name in titled:
             continue
         persons, places = counts[m.name]
-        if places >= 2 and places >= 2 * persons and known_kind(m.name) != "person" \
-                and not known_surname(m.name):
+        if places >= 2 and places >= 2 * persons and not known_surname(m.name):
             m.kind = "place"
 
 
 # Words an organisation's name ends on ('the Syrian Observatory for Human Rights ... the Observatory said')
 ORG_HEADS = re.compile(rf"{ORG_WORD_ALTERNATIVES}|Herald|Chronicle|Bee|Tribune|Gazette|Observer|Inquirer|Examiner|"
                        r"Telegraph|Memorial|Embassy|Consulate|Observatory|Foundation|Institution|Center|Centre|Network")
-# What an article calls an organisation, a publication or a product in an apposition after its name ('Rovio, the
-# maker of Angry Birds'; 'Norsar, a Norway-based group that'; 'Tamarod, the movement that called'), unless a
-# person's role follows the noun ('Smith, a company spokesman'; 'Jones, a union leader'; `_ROLE_AFTER`)
-THING_NOUNS = (
-    "maker|company|firm|corporation|conglomerate|agency|group|movement|organi[sz]ation|institute|foundation|"
-    "think tank|network|broadcaster|channel|website|site|blog|newspaper|tabloid|magazine|outlet|publication|"
-    "brand|retailer|chain|bank|lender|insurer|airline|carrier|automaker|carmaker|drugmaker|manufacturer|"
-    "startup|start-up|nonprofit|charity|fund|union|coalition|militia|app|platform|drug|product"
+_NAME = r"(?<![\w'’-])([A-Z][\w'’.-]*)"  # a one-word name, as the text writes it
+# ', which' after a name ('Dorchester, which runs 10 hotels world-wide')
+_WHICH = re.compile(rf"{_NAME}, which\b")
+# An apposition whose head noun says organisation or publication, the apposition's last word or before a clause or
+# a phrase about it ('Norsar, a Norway-based group that monitors'; 'Burisma, the company linked to'; 'Douyin, an app
+# closely resembling TikTok'), never a modifier of a person's role ('Jones, a union steward'; 'Carlson, a Fox
+# network host')
+_THING_NOUNS = (
+    "company|firm|corporation|conglomerate|agency|group|movement|organi[sz]ation|institute|foundation|think tank|"
+    "network|broadcaster|website|newspaper|tabloid|magazine|publication|retailer|bank|lender|insurer|airline|"
+    "automaker|carmaker|drugmaker|manufacturer|startup|start-up|nonprofit|charity|coalition|militia|app|platform"
 )
-_ROLE_AFTER = (
-    r"(?!['’]s)(?![ -](?:spokes\w*|leader|manager|executive|officials?|employee|worker|member|owner|founder|"
-    r"director|chief|head|president|chair\w*|boss|editor|reporter|writer|columnist|analyst|engineer|teller|dealer|"
-    r"organi[sz]er|activist|lobbyist|lawyer|attorney|agent|representative|investor|trader|economist|scientist|"
-    r"researcher|operator|driver|pilot|staffer|aide|adviser|advisor|consultant|insider|critic|user|addict|developer|"
-    r"designer|programmer|creator|maker)\b)"
-)
-# ... and right before it ('ratings agency Fitch', 'office supply retailer Staples'): nouns no person's name follows
-# as the object of a clause ('the company Trump founded' is why 'company' is not one)
-THING_NOUNS_BEFORE = (
-    "agency|retailer|automaker|carmaker|drugmaker|airline|broadcaster|website|newspaper|tabloid|magazine|insurer|"
-    "lender|startup|conglomerate"
-)
+_APPOSITION = re.compile(
+    rf"{_NAME}, (?:the|a|an) (?:(?!of\b)[\w-]+ ){{0,3}}?(?:{_THING_NOUNS})"
+    r"(?=[,.;:)]| (?:that|which|whose|run|known|behind|in|with|for|of)\b| (?:\w+ly )?(?!raising)\w+(?:ing|ed)\b)")
+# A compound that names the kind of business before the name, with a word before the noun and no determiner or
+# possessive ('ratings agency Fitch warned', 'office supply retailer Staples'; not 'the startup Musk founded')
+_KIND_BEFORE = re.compile(
+    r"(?<![\w-])(?!(?i:the|a|an|this|that|his|her|its|their|our|my|your|whose)\b)[A-Za-z][\w-]* "
+    rf"(?:agency|retailer|automaker|carmaker|drugmaker|airline|broadcaster|insurer|lender|conglomerate) {_NAME}\b")
+# A name that says something ('Manchin said', 'said Guzman'): a ', which' after it is about what happened
+_SPEAKS = re.compile(rf"{_NAME} (?:has |had )?(?:said|says|told|tells)\b|\b(?:said|says|told) {_NAME}\b")
 
 
 def things_tagged_person(text: str, mentions: list[Mention], known_surname: Callable[[str], bool]) -> None:
     """A one-word person the article describes as a thing is an organisation: every mention of the word becomes
-    one. The article goes on about it with ', which' ('Dorchester, which runs 10 hotels world-wide', tagged PERSON
-    throughout its article), calls it a company, group, publication or product in an apposition ('Rovio, the
-    maker of Angry Birds, said') or right before it ('ratings agency Fitch warned'), or names an organisation
-    that ends in the word ('the Syrian Observatory for Human Rights ... the Observatory said'). Not when a title
-    goes before one of its mentions, a person's name here of more words holds it, or the index knows it as a
-    surname."""
+    one. The article calls it a company, group or publication in an apposition ('Norsar, a Norway-based group
+    that monitors nuclear tests') or names its business before it ('ratings agency Fitch warned'), names an
+    organisation that ends in the word ('the Syrian Observatory for Human Rights ... the Observatory said'), or
+    goes on about it with ', which' ('Dorchester, which runs 10 hotels world-wide', tagged PERSON throughout its
+    article) and never has it say anything ('the bill passed with Manchin, which gave Democrats a win ... Manchin
+    said'). Not when a title goes before one of its mentions, a person's name here of more words holds it, or the
+    index knows it as a surname."""
     in_names = {w for m in mentions if " " in m.name and m.kind == "person" for w in m.name.split()}
-    titled = {m.name for m in mentions if m.titles - {"the"}}
+    titled = {m.name for m in mentions if m.kind == "person" and m.titles - {"the"}}
     names = {m.name for m in mentions if m.kind == "person" and " " not in m.name} - in_names - titled
-    # the head word of an organisation named here, when it is a word organisations end on: a person's name tagged
-    # ORG ('Freddie Gray', 'NPR Molly Snee') has none
+    if not names:
+        return
     org_heads = {head for m in mentions if m.kind == "org" and " " in m.name
                  for head in [_head_word(m.name)] if ORG_HEADS.fullmatch(head)}
-
-    def described_as_thing(name: str) -> bool:
-        word = re.escape(name)
-        return bool(name in org_heads
-                    or re.search(rf"(?<![\w-]){word}, which\b", text)
-                    or re.search(rf"(?<![\w-]){word}, (?:the|a|an) (?:(?!of\b)[\w-]+ ){{0,3}}?"
-                                 rf"(?:{THING_NOUNS})\b{_ROLE_AFTER}", text)
-                    or re.search(rf"\b(?:{THING_NOUNS_BEFORE}) {word}\b", text))
-
-    things = {name for name in names
-              if known_kind(name) != "person" and not known_surname(name) and described_as_thing(name)}
+    speaking = {g for m in _SPEAKS.finditer(text) for g in m.groups() if g}
+    called_a_thing = {m.group(1) for pattern in (_APPOSITION, _KIND_BEFORE) for m in pattern.finditer(text)}
+    which_and_silent = {m.group(1) for m in _WHICH.finditer(text)} - speaking
+    described = org_heads | called_a_thing | which_and_silent
+    things = {name for name in names & described if not known_surname(name)}
     for m in mentions:
         if m.kind == "person" and m.name in things:
             m.kind = "org"
@@ -258,8 +253,9 @@ def things_tagged_person(text: str, mentions: list[Mention], known_surname: Call
 
 def _head_word(org_name: str) -> str:
     """The word an organisation's name ends on before any 'for'/'of' part ('Syrian Observatory for Human Rights'
-    -> 'Observatory')."""
-    return re.split(r" (?:for|of|on|in) ", org_name, maxsplit=1)[0].split()[-1]
+    -> 'Observatory'); "" for a name without one."""
+    words = re.split(r" (?:for|of|on|in) ", org_name.strip(), maxsplit=1)[0].split()
+    return words[-1] if words else ""
 
 
 def _word_label(doc, ent, text: str, common_words: CommonWords) -> bool:

@@ -6,9 +6,10 @@ in it is cut at its broken letter, a quotation loses its marks, and a search for
 
 `repair_article` gives the article with such fields repaired by `ftfy.fix_encoding` (which changes only what
 it recognises as mis-decoded: 'SÃO PAULO', 'naïve café' and '£5' stay) and says so in its provenance
-("text"), so the stored article, its snippets and its entities are the repaired text. ftfy is imported
-only when a field holds a character a mis-decoding starts with (U+0080-U+00F4): most articles pay one
-regex search per field.
+("text"), so the stored article, its snippets and its entities are the repaired text. ftfy is imported and run
+only for a field holding a C1 control character or a Latin-1 letter from U+00C2 to U+00F4 (a mis-decoding's
+first character is one of them): every article pays one regex search per field, and an article with é, ñ or ü
+pays ftfy's check too (about 1 ms; 2,353 of the allsides articles).
 """
 
 from __future__ import annotations
@@ -46,4 +47,6 @@ def repair_article(article: SourceArticle) -> SourceArticle:
     if not changes:
         return article
     note = "mis-decoded characters repaired (ftfy): " + ", ".join(changes)
+    if article.provenance.get("text"):  # a reader's own word on the text comes first
+        note = f"{article.provenance['text']}; {note}"
     return replace(article, **changes, provenance=article.provenance | {"text": note}, content_hash="")
