@@ -26,11 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import eval_attribution as harness  # noqa: E402
 from newsfind.index.nlp.article_persons import ArticlePersons, canonicalise  # noqa: E402
 from newsfind.index.nlp.canonical import CanonicalTable  # noqa: E402
-from newsfind.index.nlp.entities import (  # noqa: E402
-    extract_mentions,
-    places_tagged_person,
-    things_tagged_person,
-)
+from newsfind.index.nlp.entities import extract_mentions, kinds_by_article  # noqa: E402
 from newsfind.index.nlp.sentences import Sentences  # noqa: E402
 
 
@@ -76,8 +72,7 @@ def why_missing(d: dict, article, nlp_doc, text: str) -> list[tuple[str, str, st
         if mentions is None:
             mentions = extract_mentions(nlp_doc, bytearray(len(text)), Sentences(nlp_doc), article.body_offset, text)
             table = CanonicalTable()
-            places_tagged_person(mentions, table.knows_surname)
-            things_tagged_person(text, mentions, table.knows_surname)
+            kinds_by_article(text, mentions, table.knows_surname)
             canonicalise(mentions, ArticlePersons(mentions), table)
         reason = "name not found in its span"
         for (s, e), t in zip(spans, span_texts, strict=True):

@@ -19,12 +19,7 @@ from typing import NamedTuple
 
 from newsfind.index.nlp.article_persons import ArticlePersons, canonicalise
 from newsfind.index.nlp.canonical import CanonicalTable
-from newsfind.index.nlp.entities import (
-    extract_mentions,
-    places_tagged_person,
-    things_tagged_person,
-    values_by_kind,
-)
+from newsfind.index.nlp.entities import extract_mentions, kinds_by_article, values_by_kind
 from newsfind.index.nlp.fingerprint import Fingerprint, fingerprint
 from newsfind.index.nlp.metadata import Metadata, infer_metadata
 from newsfind.index.nlp.parallel import parse
@@ -207,8 +202,7 @@ def enrich_doc(article: SourceArticle, doc, body_offset: int, table: CanonicalTa
     ignore = bytearray(len(text))  # masked characters are spaces already; nothing more to skip
     sentences = Sentences(doc)
     mentions = extract_mentions(doc, ignore, sentences, title_end=body_offset, text=text)
-    places_tagged_person(mentions, table.knows_surname)
-    things_tagged_person(text, mentions, table.knows_surname)
+    kinds_by_article(text, mentions, table.knows_surname)
     persons = ArticlePersons(mentions)
     canonicalise(mentions, persons, table)
 

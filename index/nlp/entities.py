@@ -175,6 +175,19 @@ def extract_mentions(doc, ignore: bytearray, sentences: Sentences | None = None,
     return _without_pairings(mentions)
 
 
+def kinds_by_article(text: str, mentions: list[Mention], known_surname: Callable[[str], bool]) -> None:
+    """What the whole article says a one-word PERSON is, once all its mentions are known: a place
+    (`places_tagged_person`) or an organisation (`things_tagged_person`). `known_surname`: the index's
+    (`CanonicalTable.knows_surname`)."""
+    places_tagged_person(mentions, known_surname)
+    things_tagged_person(text, mentions, known_surname)
+
+
+def _titled_persons(mentions: list[Mention]) -> set[str]:
+    """Names with a person's title before one of their person mentions ('Mr. Washington')."""
+    return {m.name for m in mentions if m.kind == "person" and m.titles - {"the"}}
+
+
 def places_tagged_person(mentions: list[Mention], known_surname: Callable[[str], bool]) -> None:
     """A one-word person the article mostly names as a place is that place ('Baltimore riots: Looting, fires
     engulf city' tagged PERSON, and 'Baltimore' GPE twenty times in the body): at least two place mentions of
@@ -189,7 +202,7 @@ def places_tagged_person(mentions: list[Mention], known_surname: Callable[[str],
             in_names.update(m.name.split())  # 'Bharat Ramamurti' tagged GPE is a person's name too
         elif m.kind in ("person", "place") and " " not in m.name:
             counts.setdefault(m.name, [0, 0])[m.kind == "place"] += 1
-    titled = {m.name for m in mentions if m.kind == "person" and m.titles - {"the"}}
+    titled = _titled_persons(mentions)
     for m in mentions:
         if m.kind != "person" or " " in m.name or m.name in in_names or m.name in titled:
             continue
@@ -235,7 +248,7 @@ def things_tagged_person(text: str, mentions: list[Mention], known_surname: Call
     said'). Not when a title goes before one of its mentions, a person's name here of more words holds it, or the
     index knows it as a surname."""
     in_names = {w for m in mentions if " " in m.name and m.kind == "person" for w in m.name.split()}
-    titled = {m.name for m in mentions if m.kind == "person" and m.titles - {"the"}}
+    titled = _titled_persons(mentions)
     names = {m.name for m in mentions if m.kind == "person" and " " not in m.name} - in_names - titled
     if not names:
         return
